@@ -1,0 +1,138 @@
+#include "synthtab/core/archive.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "synthtab/core/atomic_file.hpp"
+#include "synthtab/core/error.hpp"
+
+namespace synthtab {
+namespace {
+
+constexpr std::string_view kMagic = "SYNTHTAB";
+
+template <typename T>
+void append_le(std::string& out, T value) {
+  for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+// Reads little-endian integers and byte runs, refusing to read past the end.
+class Cursor {
+ public:
+  Cursor(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
+  template <typename T>
+  T read(const char* what) {
+    need(sizeof(T), what);
+    T value = 0;
+    for (size_t i = 0; i < sizeof(T); ++i)
+      value |= static_cast<T>(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
+    pos_ += sizeof(T);
+    return value;
+  }
+  std::string_view take(uint64_t n, const char* what) {
+    need(n, what);
+    auto out = bytes_.substr(pos_, n);
+    pos_ += n;
+    return out;
+  }
+  size_t remaining() const { return bytes_.size() - pos_; }
+
+ private:
+  void need(uint64_t n, const char* what) const {
+    if (n > bytes_.size() - pos_)
+      throw Error(ErrorKind::ModelFile, source_ + ": model file is truncated (ends inside the " +
+                                            what + " at byte " + std::to_string(pos_) + ")");
+  }
+  std::string_view bytes_;
+  const std::string& source_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+uint64_t fnv1a64(std::string_view bytes) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+void ArchiveWriter::put(const std::string& name, std::string data) {
+  sections_[name] = std::move(data);
+}
+
+std::string ArchiveWriter::serialize() const {
+  std::string payload;
+  append_le<uint32_t>(payload, static_cast<uint32_t>(sections_.size()));
+  for (const auto& [name, data] : sections_) {
+    append_le<uint32_t>(payload, static_cast<uint32_t>(name.size()));
+    payload += name;
+    append_le<uint64_t>(payload, data.size());
+    payload += data;
+  }
+  std::string out(kMagic);
+  append_le<uint32_t>(out, kModelFormatVersion);
+  append_le<uint64_t>(out, payload.size());
+  out += payload;
+  append_le<uint64_t>(out, fnv1a64(payload));
+  return out;
+}
+
+void ArchiveWriter::write_file(const std::string& path) const {
+  write_file_atomically(path, serialize());
+}
+
+ArchiveReader ArchiveReader::parse(std::string_view bytes, const std::string& source) {
+  if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
+    throw Error(ErrorKind::ModelFile, source + ": not a synthtab model file (no SYNTHTAB header)");
+  Cursor header(bytes.substr(kMagic.size()), source);
+  ArchiveReader reader;
+  reader.source_ = source;
+  reader.version_ = header.read<uint32_t>("format version");
+  if (reader.version_ > kModelFormatVersion)
+    throw Error(ErrorKind::ModelFile,
+                source + ": model file format version " + std::to_string(reader.version_) +
+                    " is newer than this synthtab reads (up to " +
+                    std::to_string(kModelFormatVersion) + "); use a newer synthtab");
+  if (reader.version_ == 0)
+    throw Error(ErrorKind::ModelFile, source + ": model file has an invalid format version 0");
+  const auto payload_size = header.read<uint64_t>("payload size");
+  const std::string_view payload = header.take(payload_size, "payload");
+  const auto checksum = header.read<uint64_t>("checksum");
+  if (header.remaining() != 0)
+    throw Error(ErrorKind::ModelFile, source + ": model file has " +
+                                          std::to_string(header.remaining()) +
+                                          " unexpected bytes after its checksum");
+  if (fnv1a64(payload) != checksum)
+    throw Error(ErrorKind::ModelFile,
+                source + ": model file is corrupted (checksum mismatch); refit or copy it again");
+  Cursor cursor(payload, source);
+  const auto count = cursor.read<uint32_t>("section count");
+  for (uint32_t i = 0; i < count; ++i) {
+    const auto name_size = cursor.read<uint32_t>("section name size");
+    std::string name(cursor.take(name_size, "section name"));
+    const auto data_size = cursor.read<uint64_t>("section size");
+    reader.sections_[name] = std::string(cursor.take(data_size, "section data"));
+  }
+  return reader;
+}
+
+ArchiveReader ArchiveReader::read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::ModelFile, path + ": cannot open model file: " + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return parse(buffer.str(), path);
+}
+
+const std::string& ArchiveReader::get(const std::string& name) const {
+  auto it = sections_.find(name);
+  if (it == sections_.end())
+    throw Error(ErrorKind::ModelFile, source_ + ": model file has no '" + name + "' section");
+  return it->second;
+}
+
+}  // namespace synthtab

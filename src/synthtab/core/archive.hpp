@@ -1,0 +1,47 @@
+#pragma once
+// A model file: named byte sections behind a header with a format version and a checksum.
+//
+// Layout (little-endian):
+//   magic "SYNTHTAB" | u32 format version | u64 payload size | payload | u64 FNV-1a of payload
+//   payload = u32 section count, then per section: u32 name size, name, u64 data size, data
+// A truncated, altered or newer-version file is refused with a message that says which.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace synthtab {
+
+inline constexpr uint32_t kModelFormatVersion = 1;
+
+class ArchiveWriter {
+ public:
+  void put(const std::string& name, std::string data);
+  std::string serialize() const;
+  void write_file(const std::string& path) const;  // atomic
+
+ private:
+  std::map<std::string, std::string> sections_;
+};
+
+class ArchiveReader {
+ public:
+  // `source` names the file in error messages.
+  static ArchiveReader parse(std::string_view bytes, const std::string& source);
+  static ArchiveReader read_file(const std::string& path);
+
+  bool has(const std::string& name) const { return sections_.count(name) != 0; }
+  // Throws Error(ModelFile) naming the missing section.
+  const std::string& get(const std::string& name) const;
+  const std::string& source() const { return source_; }
+  uint32_t version() const { return version_; }
+
+ private:
+  std::map<std::string, std::string> sections_;
+  std::string source_;
+  uint32_t version_ = 0;
+};
+
+uint64_t fnv1a64(std::string_view bytes);
+
+}  // namespace synthtab

@@ -1,0 +1,51 @@
+#pragma once
+// The model interface: fit on model-space rows, sample model-space rows, save and load.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "synthtab/core/archive.hpp"
+#include "synthtab/core/matrix.hpp"
+#include "synthtab/core/progress.hpp"
+#include "synthtab/transform/column_transformer.hpp"
+
+namespace synthtab {
+
+struct FitOptions {
+  uint64_t seed = 42;
+  int threads = 0;                          // 0 = all cores
+  std::optional<int> epochs;                // unset = the model's default
+  std::optional<int> batch_size;
+  std::optional<double> learning_rate;      // generator
+  std::optional<double> critic_learning_rate;
+  std::optional<double> dropout;
+  std::optional<int> critic_steps;          // critic updates per generator update
+  Progress* progress = nullptr;             // may be null
+};
+
+// What a fit reports back (shown to the user, stored in the model file).
+struct FitReport {
+  std::map<std::string, std::string> settings;  // effective hyper-parameters, as text
+  std::vector<double> critic_loss;              // per epoch (mean over its iterations)
+  std::vector<double> generator_loss;           // per epoch
+  double seconds = 0.0;
+};
+
+class Synthesizer {
+ public:
+  virtual ~Synthesizer() = default;
+  virtual std::string name() const = 0;
+  virtual FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                        const FitOptions& options) = 0;
+  // Rows [first_row, first_row + count) of the infinite synthetic stream of `seed`:
+  // row r depends only on (seed, r), so any split into shards or blocks gives the same rows.
+  virtual Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const = 0;
+  // Writes its state into sections named "<prefix>..." and reads them back.
+  virtual void save(ArchiveWriter& out, const std::string& prefix) const = 0;
+  virtual void load(const ArchiveReader& in, const std::string& prefix) = 0;
+};
+
+}  // namespace synthtab

@@ -1,0 +1,33 @@
+#pragma once
+// The seed's preparation rules ("SmartBrain"), each action recorded in plain words.
+#include <string>
+#include <vector>
+
+#include "synthtab/prepare/schema.hpp"
+#include "synthtab/table/table.hpp"
+
+namespace synthtab {
+
+struct PreparationLog {
+  std::vector<std::string> actions;  // one sentence each, in the order they were taken
+  void add(std::string action) { actions.push_back(std::move(action)); }
+};
+
+struct CleanOptions {
+  double max_missing_share = 0.35;  // drop columns with a larger share of missing values
+  bool fill_numeric = true;         // fill numeric gaps with mean or median (lower KL divergence)
+  bool drop_incomplete_rows = true; // then drop rows that still have a missing value
+  bool expand_datetimes = false;    // datetime -> ISO year, ISO week, ISO weekday (the seed's rule)
+};
+
+struct Prepared {
+  Table table;          // ready for transform/
+  PreparationLog log;
+};
+
+// Applies the rules to `table` (already typed by to_table) and returns the result; throws
+// Error(Input) when nothing usable is left (no columns, or no rows).
+Prepared clean(Table table, const Schema& schema, const CleanOptions& options,
+               const std::string& source);
+
+}  // namespace synthtab
