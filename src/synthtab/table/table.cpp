@@ -14,7 +14,9 @@ const Column& Table::column(const std::string& name) const {
   const int64_t index = find(name);
   if (index < 0) {
     std::string names;
-    for (const auto& c : columns) names += (names.empty() ? "'" : ", '") + c.name + "'";
+    for (const auto& c : columns) {
+      names.append(names.empty() ? "'" : ", '").append(c.name).append("'");
+    }
     throw usage_error("no column named '" + name + "'; the columns are " + names);
   }
   return columns[static_cast<size_t>(index)];

@@ -1,0 +1,40 @@
+# The two commands of README.md, and a few for developers.
+#   make demo  - install what is missing, build (Release), generate 2000 rows from data/ROI.csv
+#   make test  - install, build, run the whole test suite (Release, then ASan+UBSan)
+BUILD ?= build
+SANITIZE_BUILD ?= build-sanitize
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: deps build demo test test-release test-sanitize bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@mkdir -p out
+	$(BUILD)/bin/synthtab generate data/ROI.csv -n 2000 -o out/ROI_synthetic.csv
+
+test: test-release test-sanitize
+
+test-release: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The library and its tests under AddressSanitizer + UndefinedBehaviorSanitizer. The LibTorch
+# plugin is left out (its prebuilt dependencies are not instrumented); its tests skip there.
+test-sanitize: deps
+	@cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSYNTHTAB_SANITIZE=ON \
+	  -DSYNTHTAB_WITH_TORCH=OFF -DSYNTHTAB_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	@cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@for b in $(BUILD)/bin/*_bench; do echo "== $$b"; $$b; done
+
+clean:
+	rm -rf $(BUILD) $(SANITIZE_BUILD) out

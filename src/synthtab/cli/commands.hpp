@@ -1,0 +1,63 @@
+#pragma once
+// The subcommands: each registers its options on the CLI11 app and runs when chosen.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "synthtab/engine/synthesis.hpp"
+
+namespace synthtab::cli {
+
+class Commands {
+ public:
+  explicit Commands(CLI::App& app);
+  void run();
+
+ private:
+  void add_generate(CLI::App& app);
+  void add_fit(CLI::App& app);
+  void add_sample(CLI::App& app);
+  void add_models(CLI::App& app);
+  void add_fit_options(CLI::App& command);
+  SynthesisOptions synthesis_options();
+
+  void run_generate();
+  void run_fit();
+  void run_sample();
+  void run_models();
+
+  CLI::App* generate_ = nullptr;
+  CLI::App* fit_ = nullptr;
+  CLI::App* sample_ = nullptr;
+  CLI::App* models_ = nullptr;
+
+  // Shared option values.
+  std::string input_;
+  std::string output_;
+  std::string model_file_;
+  std::string model_ = "wgan";
+  int64_t rows_ = 2000;
+  uint64_t seed_ = 42;
+  uint64_t sample_seed_ = 0;
+  bool sample_seed_set_ = false;
+  std::string shard_ = "1/1";
+  int epochs_ = 0;
+  int batch_size_ = 0;
+  double learning_rate_ = 0.0;
+  double critic_learning_rate_ = 0.0;
+  double dropout_ = -1.0;
+  int critic_steps_ = 0;
+  int threads_ = 0;
+  bool quiet_ = false;
+  std::string delimiter_;
+  std::string decimal_;
+  bool expand_dates_ = false;
+  std::vector<std::string> categorical_;
+  std::vector<std::string> numeric_;
+  std::vector<std::string> datetime_;
+  std::vector<std::string> drop_;
+};
+
+}  // namespace synthtab::cli

@@ -1,0 +1,95 @@
+#pragma once
+// The generation path end to end: a CSV file in, a fitted model (schema, preparation log,
+// transformers, network weights) that can be saved, loaded and sampled, synthetic CSV out.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "synthtab/core/progress.hpp"
+#include "synthtab/models/synthesizer.hpp"
+#include "synthtab/prepare/clean.hpp"
+#include "synthtab/prepare/infer_schema.hpp"
+#include "synthtab/table/csv_reader.hpp"
+#include "synthtab/table/csv_writer.hpp"
+#include "synthtab/transform/pipeline.hpp"
+
+namespace synthtab {
+
+struct SynthesisOptions {
+  std::string model = "wgan";
+  FitOptions fit;                 // seed, epochs, learning rates, threads, progress
+  CsvReadOptions csv;
+  SchemaOverrides overrides;
+  CleanOptions clean;
+  PipelineOptions pipeline;       // unset quantile settings = the chosen model's seed default
+};
+
+// Which part of a run's rows to produce: shard `index` (1-based) of `count`.
+struct Shard {
+  int64_t index = 1;
+  int64_t count = 1;
+  // Rows [first, last) of a run of `total` rows that this shard produces.
+  int64_t first(int64_t total) const;
+  int64_t last(int64_t total) const;
+};
+// Parses "i/K" (1 <= i <= K); throws Error(Usage) with an example otherwise.
+Shard parse_shard(const std::string& text);
+
+// A prepared table and what preparation did.
+struct PreparedInput {
+  Schema schema;
+  Prepared prepared;
+};
+PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& options);
+
+class FittedModel {
+ public:
+  FittedModel();
+  ~FittedModel();
+  FittedModel(FittedModel&&) noexcept;
+  FittedModel& operator=(FittedModel&&) noexcept;
+
+  // Reads, prepares and transforms `path`, then fits options.model.
+  static FittedModel fit_csv(const std::string& path, const SynthesisOptions& options);
+  // Fits on an already prepared table.
+  static FittedModel fit_table(const Table& prepared, const SynthesisOptions& options);
+
+  void save(const std::string& path) const;  // atomic
+  static FittedModel load(const std::string& path);
+
+  // Rows [first, first + count) of the synthetic stream of `seed`, in the input's column
+  // order, names, types and categories. Any split into calls gives the same rows.
+  Table sample(int64_t first, int64_t count, uint64_t seed) const;
+  // Writes shard `shard` of a `rows`-row sample as CSV (atomically), block by block.
+  void write_sample_csv(const std::string& path, int64_t rows, uint64_t seed,
+                        const Shard& shard = {}, Progress* progress = nullptr) const;
+
+  const std::string& model_name() const { return model_name_; }
+  const Schema& schema() const { return schema_; }
+  const PreparationLog& preparation_log() const { return log_; }
+  const FitReport& fit_report() const { return report_; }
+  const Pipeline& pipeline() const { return pipeline_; }
+  int64_t training_rows() const { return training_rows_; }
+  uint64_t fit_seed() const { return fit_seed_; }
+  CsvWriteOptions output_format() const;
+
+ private:
+  std::string model_name_;
+  Schema schema_;
+  PreparationLog log_;
+  Pipeline pipeline_;
+  std::unique_ptr<Synthesizer> synthesizer_;
+  FitReport report_;
+  int64_t training_rows_ = 0;
+  uint64_t fit_seed_ = 0;
+};
+
+// The sampling stream of a run seeded with `seed`: `generate --seed S` writes the same rows as
+// `fit --seed S` followed by `sample --seed S` (or `sample` with no seed).
+constexpr uint64_t sampling_seed(uint64_t seed) { return derive_seed(seed, 0x73616d706c65); }
+
+// Rows per block when sampling: blocks are aligned to global row indices so that shards and
+// whole runs compute exactly the same rows.
+inline constexpr int64_t kSampleBlockRows = 4096;
+
+}  // namespace synthtab

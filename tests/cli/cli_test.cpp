@@ -1,0 +1,137 @@
+// The command line as a user runs it: exit codes, messages, files written.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "support/test_paths.hpp"
+
+namespace synthtab {
+namespace {
+
+using testing::data_path;
+using testing::read_text;
+using testing::scratch_dir;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+RunResult run(const std::string& args, const std::filesystem::path& dir) {
+  const auto out = dir / "stdout.txt";
+  const auto err = dir / "stderr.txt";
+  const std::string command = std::string(SYNTHTAB_CLI) + " " + args + " >" + out.string() +
+                              " 2>" + err.string() + " </dev/null";
+  const int status = std::system(command.c_str());
+  RunResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_text(out);
+  result.err = read_text(err);
+  return result;
+}
+
+int64_t count_lines(const std::string& text) {
+  return static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+bool has_temp_files(const std::filesystem::path& dir) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.path().filename().string().find(".tmp-") != std::string::npos) return true;
+  return false;
+}
+
+TEST(Cli, GenerateWritesRowsAndASummary) {
+  const auto dir = scratch_dir("cli-generate");
+  const auto out = dir / "roi.csv";
+  const auto r = run("generate " + data_path("ROI.csv") + " -n 2000 -o " + out.string(), dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = read_text(out);
+  EXPECT_EQ(count_lines(text), 2001);
+  EXPECT_EQ(text.substr(0, text.find('\n')),
+            "Google ads,MRR (Monthly Recurring Revenue),Month,Year");
+  EXPECT_NE(r.out.find("Unnamed: 0"), std::string::npos) << r.out;  // the log names the ID
+  EXPECT_NE(r.out.find("2000 synthetic rows"), std::string::npos) << r.out;
+  EXPECT_TRUE(r.err.empty()) << "no progress bar when stderr is not a terminal: " << r.err;
+}
+
+TEST(Cli, QuietPrintsNothing) {
+  const auto dir = scratch_dir("cli-quiet");
+  const auto r = run("generate " + data_path("ROI.csv") + " -n 10 -q -o " +
+                         (dir / "o.csv").string(), dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(Cli, FitThenSampleEqualsGenerate) {
+  const auto dir = scratch_dir("cli-fit-sample");
+  const auto model = (dir / "roi.synthtab").string();
+  ASSERT_EQ(run("generate " + data_path("ROI.csv") + " -q -n 3000 --seed 5 -o " +
+                    (dir / "g.csv").string(), dir).exit_code, 0);
+  ASSERT_EQ(run("fit " + data_path("ROI.csv") + " -q --seed 5 -o " + model, dir).exit_code, 0);
+  const auto r = run("sample " + model + " -n 3000 -o " + (dir / "s.csv").string(), dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_text(dir / "g.csv"), read_text(dir / "s.csv"));
+  // Shards of the sampled run concatenate to the whole.
+  std::string joined;
+  for (int i = 1; i <= 4; ++i) {
+    const auto part = dir / ("p" + std::to_string(i) + ".csv");
+    ASSERT_EQ(run("sample " + model + " -q -n 3000 --shard " + std::to_string(i) + "/4 -o " +
+                      part.string(), dir).exit_code, 0);
+    std::string text = read_text(part);
+    joined += i == 1 ? text : text.substr(text.find('\n') + 1);
+  }
+  EXPECT_EQ(joined, read_text(dir / "s.csv"));
+}
+
+struct ErrorCase {
+  std::string args;
+  int exit_code;
+  std::string message;  // a fragment the error line must contain
+};
+
+TEST(Cli, BadInputGivesOneClearLineAndADocumentedExitCode) {
+  const auto dir = scratch_dir("cli-errors");
+  testing::write_text(dir / "empty.csv", "");
+  testing::write_text(dir / "header.csv", "a,b\n");
+  testing::write_text(dir / "ragged.csv", "a,b\n1,2\n3,4,5\n");
+  testing::write_text(dir / "notmodel.synthtab", "hello");
+  const std::string roi = data_path("ROI.csv");
+  const std::string out = (dir / "o.csv").string();
+  const std::vector<ErrorCase> cases = {
+      {"generate " + (dir / "missing.csv").string() + " -o " + out, 3, "missing.csv"},
+      {"generate " + (dir / "empty.csv").string() + " -o " + out, 3, "empty.csv"},
+      {"generate " + (dir / "header.csv").string() + " -o " + out, 3, "header.csv"},
+      {"generate " + (dir / "ragged.csv").string() + " -o " + out, 3, "ragged.csv:3"},
+      {"generate " + roi + " -n -5 -o " + out, 2, "-n"},
+      {"generate " + roi + " --model nope -o " + out, 2, "nope"},
+      {"generate " + roi + " --numeric Nope -o " + out, 2, "Nope"},
+      {"generate " + roi + " --epochs 0 -o " + out, 2, "epochs"},
+      {"generate " + roi + " -o " + (dir / "no/such/dir/o.csv").string(), 5, "o.csv"},
+      {"sample " + (dir / "notmodel.synthtab").string() + " -o " + out, 4, "not a synthtab model"},
+      {"sample " + (dir / "nothere.synthtab").string() + " -o " + out, 4, "nothere.synthtab"},
+      {"frobnicate", 2, "frobnicate"},
+  };
+  for (const auto& c : cases) {
+    const auto r = run(c.args, dir);
+    EXPECT_EQ(r.exit_code, c.exit_code) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out)) << c.args;
+    EXPECT_FALSE(has_temp_files(dir)) << c.args;
+  }
+}
+
+TEST(Cli, ModelsListsTheSeedModels) {
+  const auto dir = scratch_dir("cli-models");
+  const auto r = run("models", dir);
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("wgan"), std::string::npos);
+  EXPECT_NE(r.out.find("gan"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace synthtab

@@ -1,0 +1,212 @@
+// End-to-end tests of the generation path: CSV in, model, CSV out.
+#include "synthtab/engine/synthesis.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "support/test_paths.hpp"
+#include "synthtab/core/error.hpp"
+#include "synthtab/table/csv_reader.hpp"
+
+namespace synthtab {
+namespace {
+
+using testing::data_path;
+using testing::read_text;
+using testing::scratch_dir;
+
+SynthesisOptions quick_options(uint64_t seed = 42) {
+  SynthesisOptions options;
+  options.fit.seed = seed;
+  options.fit.threads = 1;
+  return options;
+}
+
+// The ROI model is small and fast; fit it once for the tests that only read it.
+const FittedModel& roi_model() {
+  static const FittedModel model = FittedModel::fit_csv(data_path("ROI.csv"), quick_options());
+  return model;
+}
+
+std::set<std::string> labels_seen(const Column& column) {
+  std::set<std::string> out;
+  for (int32_t code : column.codes) out.insert(column.categories.at(static_cast<size_t>(code)));
+  return out;
+}
+
+TEST(Synthesis, RoiEndToEndKeepsNamesTypesRangesAndCategories) {
+  const FittedModel& model = roi_model();
+  const Table synthetic = model.sample(0, 2000, sampling_seed(42));
+  ASSERT_EQ(synthetic.rows(), 2000);
+  ASSERT_EQ(synthetic.cols(), 4);  // the unnamed index column is an ID and is dropped
+  EXPECT_EQ(synthetic.columns[0].name, "Google ads");
+  EXPECT_EQ(synthetic.columns[1].name, "MRR (Monthly Recurring Revenue)");
+  EXPECT_EQ(synthetic.columns[2].name, "Month");
+  EXPECT_EQ(synthetic.columns[3].name, "Year");
+  EXPECT_EQ(synthetic.columns[0].type, ColumnType::Float);
+  EXPECT_EQ(synthetic.columns[2].type, ColumnType::Integer);
+  EXPECT_EQ(synthetic.columns[3].type, ColumnType::Categorical);
+
+  // Real ranges, read independently of the library from the file's known contents.
+  const double spend_min = 490.0, spend_max = 13494.04, mrr_min = 205.13, mrr_max = 46571.6;
+  for (double v : synthetic.columns[0].values) {
+    EXPECT_GE(v, spend_min);
+    EXPECT_LE(v, spend_max);
+  }
+  for (double v : synthetic.columns[1].values) {
+    EXPECT_GE(v, mrr_min);
+    EXPECT_LE(v, mrr_max);
+  }
+  for (double v : synthetic.columns[2].values) {
+    EXPECT_EQ(v, std::round(v));
+    EXPECT_GE(v, 1);
+    EXPECT_LE(v, 12);
+  }
+  const auto years = labels_seen(synthetic.columns[3]);
+  for (const auto& y : years) EXPECT_TRUE(y == "2021" || y == "2022") << y;
+}
+
+TEST(Synthesis, SameSeedGivesIdenticalRowsAndOtherSeedDoesNot) {
+  const FittedModel again = FittedModel::fit_csv(data_path("ROI.csv"), quick_options());
+  const auto dir = scratch_dir("determinism");
+  roi_model().write_sample_csv((dir / "a.csv").string(), 3000, sampling_seed(42));
+  again.write_sample_csv((dir / "b.csv").string(), 3000, sampling_seed(42));
+  EXPECT_EQ(read_text(dir / "a.csv"), read_text(dir / "b.csv"));
+  roi_model().write_sample_csv((dir / "c.csv").string(), 3000, sampling_seed(43));
+  EXPECT_NE(read_text(dir / "a.csv"), read_text(dir / "c.csv"));
+}
+
+TEST(Synthesis, ShardsConcatenateToTheWholeRun) {
+  const auto dir = scratch_dir("shards");
+  const int64_t rows = 10007;  // not a multiple of the block size nor of the shard count
+  roi_model().write_sample_csv((dir / "all.csv").string(), rows, 7);
+  std::string joined;
+  for (int64_t i = 1; i <= 3; ++i) {
+    const auto path = dir / ("part" + std::to_string(i) + ".csv");
+    roi_model().write_sample_csv(path.string(), rows, 7, Shard{i, 3});
+    std::string text = read_text(path);
+    if (i > 1) text = text.substr(text.find('\n') + 1);  // drop the repeated header
+    joined += text;
+  }
+  EXPECT_EQ(joined, read_text(dir / "all.csv"));
+  // And ranges that cut blocks anywhere give the same rows as one call.
+  const Table whole = roi_model().sample(0, 9000, 7);
+  Table pieces = roi_model().sample(0, 4095, 7);
+  pieces.append(roi_model().sample(4095, 2, 7));
+  pieces.append(roi_model().sample(4097, 4903, 7));
+  ASSERT_EQ(pieces.rows(), whole.rows());
+  for (size_t c = 0; c < whole.columns.size(); ++c) {
+    EXPECT_EQ(whole.columns[c].codes, pieces.columns[c].codes);
+    ASSERT_EQ(whole.columns[c].values.size(), pieces.columns[c].values.size());
+    for (size_t r = 0; r < whole.columns[c].values.size(); ++r)
+      ASSERT_EQ(whole.columns[c].values[r], pieces.columns[c].values[r]) << c << "," << r;
+  }
+}
+
+TEST(Synthesis, ShardParsing) {
+  EXPECT_EQ(parse_shard("3/8").index, 3);
+  EXPECT_EQ(parse_shard("3/8").count, 8);
+  for (const char* bad : {"0/4", "5/4", "1/0", "a/b", "3", "3/", "/3", "-1/4", "1/4x"}) {
+    try {
+      parse_shard(bad);
+      ADD_FAILURE() << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::Usage);
+      EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
+    }
+  }
+  const Shard shard{2, 3};
+  EXPECT_EQ(shard.first(10), 3);
+  EXPECT_EQ(shard.last(10), 6);
+}
+
+TEST(Synthesis, SaveLoadRoundTripSamplesIdentically) {
+  const auto dir = scratch_dir("saveload");
+  const auto path = (dir / "roi.synthtab").string();
+  roi_model().save(path);
+  const FittedModel loaded = FittedModel::load(path);
+  EXPECT_EQ(loaded.model_name(), "wgan");
+  EXPECT_EQ(loaded.training_rows(), 19);
+  EXPECT_EQ(loaded.preparation_log().actions, roi_model().preparation_log().actions);
+  roi_model().write_sample_csv((dir / "a.csv").string(), 5000, 11);
+  loaded.write_sample_csv((dir / "b.csv").string(), 5000, 11);
+  EXPECT_EQ(read_text(dir / "a.csv"), read_text(dir / "b.csv"));
+}
+
+void expect_model_file_error(const std::string& path, const std::string& fragment) {
+  try {
+    FittedModel::load(path);
+    ADD_FAILURE() << "loaded a bad model file; expected: " << fragment;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::ModelFile) << e.what();
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+}
+
+TEST(Synthesis, DamagedModelFilesAreRefusedWithAClearMessage) {
+  const auto dir = scratch_dir("damaged");
+  const auto good = (dir / "good.synthtab").string();
+  roi_model().save(good);
+  const std::string bytes = read_text(good);
+  const auto bad = (dir / "bad.synthtab").string();
+  // Truncated at every tenth byte (a sample of positions for speed: every tenth of the first
+  // 2000 bytes, then every ten-thousandth).
+  for (size_t cut = 0; cut < bytes.size(); cut += (cut < 2000 ? 10 : 10000)) {
+    testing::write_text(bad, bytes.substr(0, cut));
+    expect_model_file_error(bad, cut < 8 ? "not a synthtab model file" : "truncated");
+  }
+  // One flipped byte in the payload.
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x20);
+  testing::write_text(bad, flipped);
+  expect_model_file_error(bad, "corrupted");
+  // A newer format version.
+  std::string newer = bytes;
+  newer[8] = static_cast<char>(kModelFormatVersion + 1);
+  testing::write_text(bad, newer);
+  expect_model_file_error(bad, "newer");
+  expect_model_file_error((dir / "missing.synthtab").string(), "cannot open");
+}
+
+TEST(Synthesis, MarketingCampaignsKeepsDecimalCommaAndNumbers) {
+  const auto dir = scratch_dir("marketing");
+  const FittedModel model =
+      FittedModel::fit_csv(data_path("Marketing_campaigns.csv"), quick_options());
+  const auto out = (dir / "synthetic.csv").string();
+  model.write_sample_csv(out, 500, 3);
+  const RawTable written = read_csv(out);
+  ASSERT_EQ(written.rows(), 500);
+  EXPECT_EQ(written.names.front(), "% costFemale");
+  EXPECT_EQ(written.names.back(), "ROAS");
+  EXPECT_EQ(model.output_format().decimal, ',');
+  const Table synthetic = model.sample(0, 500, 3);
+  for (const auto& column : synthetic.columns) {
+    if (column.is_categorical()) continue;
+    for (double v : column.values) ASSERT_FALSE(std::isnan(v)) << column.name;
+  }
+  const int64_t roas = synthetic.find("ROAS");
+  ASSERT_GE(roas, 0);
+  for (double v : synthetic.columns[static_cast<size_t>(roas)].values) {
+    EXPECT_GE(v, 0.0);
+    EXPECT_LE(v, 1.8);  // the real ROAS range is [0, 1.8] (pandas, decimal=",")
+  }
+}
+
+TEST(Synthesis, UnknownModelIsAUsageError) {
+  SynthesisOptions options = quick_options();
+  options.model = "no-such-model";
+  try {
+    FittedModel::fit_csv(data_path("ROI.csv"), options);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Usage);
+    EXPECT_NE(std::string(e.what()).find("wgan"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace synthtab

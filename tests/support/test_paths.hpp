@@ -1,0 +1,35 @@
+#pragma once
+// Paths and helpers shared by the test suites.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace synthtab::testing {
+
+inline std::string data_path(const std::string& name) {
+  return std::string(SYNTHTAB_TEST_DATA) + "/" + name;
+}
+
+// A fresh empty directory under the system temp dir, unique to the calling test.
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("synthtab-test-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+inline void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+}  // namespace synthtab::testing
