@@ -6,8 +6,8 @@ std::string located_message(const std::string& file, int64_t line, int64_t colum
                             const std::string& message) {
   std::string out = file;
   if (line > 0) {
-    out += ":" + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
+    out.append(":").append(std::to_string(line));
+    if (column > 0) out.append(":").append(std::to_string(column));
   }
   if (!out.empty()) out += ": ";
   return out + message;

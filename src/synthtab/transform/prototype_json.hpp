@@ -1,0 +1,24 @@
+#pragma once
+// The JSON form of a column prototype (name, type, categories, datetime format; no rows),
+// which every transformer's saved state holds under "column".
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "synthtab/core/error.hpp"
+#include "synthtab/table/column.hpp"
+
+namespace synthtab {
+
+nlohmann::json prototype_to_json(const Column& column);
+
+// Throws Error(ModelFile) when `state` is not a valid prototype.
+Column prototype_from_json(const nlohmann::json& state);
+
+// The fitted state as a JSON object, or Error(ModelFile) naming `what` when it is not one.
+nlohmann::json parse_state(const std::string& text, const std::string& what);
+
+// An Error(ModelFile) for a malformed transformer state.
+Error state_error(const std::string& what, const std::string& problem);
+
+}  // namespace synthtab

@@ -1,0 +1,210 @@
+#include "synthtab/transform/quantile_transformer.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <stdexcept>
+
+#include "synthtab/core/error.hpp"
+#include "synthtab/transform/column_checks.hpp"
+#include "synthtab/transform/numpy_compat.hpp"
+#include "synthtab/transform/prototype_json.hpp"
+
+namespace synthtab {
+
+namespace {
+
+constexpr int kDefaultQuantiles = 100;  // the seed's min(100, rows)
+
+// The coarsest unit that every value is a whole multiple of, among the candidates (coarsest
+// first), or 0: inverse values are rounded to it so that they look like the training values.
+double common_unit(const std::vector<double>& values, std::initializer_list<double> units) {
+  for (double unit : units) {
+    const bool all_multiples = std::all_of(values.begin(), values.end(),
+                                           [unit](double v) { return std::fmod(v, unit) == 0.0; });
+    if (all_multiples) return unit;
+  }
+  return 0.0;
+}
+
+double rounding_unit(const Column& column, const std::vector<double>& values) {
+  switch (column.type) {
+    case ColumnType::Integer: return common_unit(values, {1.0});
+    case ColumnType::Datetime: return common_unit(values, {86400.0, 3600.0, 60.0, 1.0});
+    default: return 0.0;
+  }
+}
+
+}  // namespace
+
+QuantileTransformer::QuantileTransformer(int n_quantiles, double quantile_share)
+    : n_quantiles_(n_quantiles), quantile_share_(quantile_share) {
+  if (n_quantiles < 0 || n_quantiles == 1)
+    throw usage_error("the number of quantiles must be at least 2 (or 0 for the default), not " +
+                      std::to_string(n_quantiles));
+  if (!(quantile_share >= 0.0 && quantile_share <= 1.0))
+    throw usage_error("the quantile share must lie in (0, 1] (or be 0 for the default)");
+}
+
+void QuantileTransformer::fit(const Column& column) {
+  if (column.is_categorical())
+    throw Error(ErrorKind::Input, "column '" + column.name +
+                                      "' is categorical; the quantile transformer needs numbers");
+  std::vector<double> present;
+  present.reserve(column.values.size());
+  for (size_t row = 0; row < column.values.size(); ++row) {
+    const double v = column.values[row];
+    if (std::isnan(v)) continue;
+    if (std::isinf(v))
+      throw Error(ErrorKind::Input, "column '" + column.name + "' has an infinite value at row " +
+                                        std::to_string(row + 1));
+    present.push_back(v);
+  }
+  if (present.empty())
+    throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
+  std::sort(present.begin(), present.end());
+
+  const auto rows = static_cast<int64_t>(present.size());
+  int64_t count = n_quantiles_ > 0 ? n_quantiles_ : kDefaultQuantiles;
+  if (quantile_share_ > 0.0)
+    count = std::max<int64_t>(2, static_cast<int64_t>(static_cast<double>(rows) * quantile_share_));
+  count = std::min(count, rows);
+
+  const std::vector<double> references = numpy_unit_linspace(static_cast<int>(count));
+  std::vector<double> quantiles = numpy_percentiles(present, references);
+  // sklearn's guard against NumPy's rounding: np.maximum.accumulate.
+  for (size_t i = 1; i < quantiles.size(); ++i)
+    quantiles[i] = std::max(quantiles[i], quantiles[i - 1]);
+
+  prototype_ = column.empty_like();
+  set_quantiles(std::move(quantiles));
+
+  // MinMaxScaler(feature_range=(-1, 1)) fitted on the training values' uniform positions.
+  double low = 1.0;
+  double high = 0.0;
+  for (double v : present) {
+    const double u = to_uniform(v);
+    low = std::min(low, u);
+    high = std::max(high, u);
+  }
+  double range = high - low;
+  if (range < 10.0 * DBL_EPSILON) range = 1.0;  // sklearn's _handle_zeros_in_scale
+  scale_ = 2.0 / range;
+  offset_ = -1.0 - low * scale_;
+  resolution_ = rounding_unit(column, present);
+  fitted_ = true;
+}
+
+void QuantileTransformer::set_quantiles(std::vector<double> quantiles) {
+  quantiles_ = std::move(quantiles);
+  references_ = numpy_unit_linspace(static_cast<int>(quantiles_.size()));
+  negated_quantiles_.assign(quantiles_.rbegin(), quantiles_.rend());
+  negated_references_.assign(references_.rbegin(), references_.rend());
+  for (double& v : negated_quantiles_) v = -v;
+  for (double& v : negated_references_) v = -v;
+}
+
+double QuantileTransformer::to_uniform(double value) const {
+  // sklearn's _transform_col for a uniform output: the fitted ends map to exactly 0 and 1 (the
+  // lower end wins when they coincide); in between, the mean of the interpolations from both
+  // sides, so that a run of tied quantiles maps to its middle. Values outside the fitted range
+  // map to 0 or 1 through np.interp's ends (BOUNDS_THRESHOLD only concerns a normal output).
+  if (value == quantiles_.front()) return 0.0;
+  if (value == quantiles_.back()) return 1.0;
+  return 0.5 * (numpy_interp(value, quantiles_, references_) -
+                numpy_interp(-value, negated_quantiles_, negated_references_));
+}
+
+void QuantileTransformer::require_fitted() const {
+  if (!fitted_) throw std::logic_error("the quantile transformer is used before fit()");
+}
+
+void QuantileTransformer::transform(const Column& column, Matrix& out, int64_t offset) const {
+  require_fitted();
+  require_same_kind(column, prototype_);
+  require_room(column, out, offset, width());
+  require_no_missing(column);
+  for (int64_t row = 0; row < out.rows; ++row) {
+    const double scaled = to_uniform(column.values[static_cast<size_t>(row)]) * scale_ + offset_;
+    out(row, offset) = static_cast<float>(std::clamp(scaled, -1.0, 1.0));
+  }
+}
+
+Column QuantileTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*rng*/) const {
+  require_fitted();
+  require_columns(in, offset, width());
+  Column column = prototype_.empty_like();
+  column.values.resize(static_cast<size_t>(in.rows));
+  const double low = quantiles_.front();
+  const double high = quantiles_.back();
+  for (int64_t row = 0; row < in.rows; ++row) {
+    const double model_value = in(row, offset);
+    if (std::isnan(model_value)) {  // a model that produced NaN: report it as missing
+      column.values[static_cast<size_t>(row)] = kMissingValue;
+      continue;
+    }
+    const double uniform = std::clamp((model_value - offset_) / scale_, 0.0, 1.0);
+    double value = std::clamp(numpy_interp(uniform, references_, quantiles_), low, high);
+    // The ends are multiples of the unit, so rounding stays inside [low, high].
+    if (resolution_ > 0.0) value = std::nearbyint(value / resolution_) * resolution_;
+    column.values[static_cast<size_t>(row)] = value;
+  }
+  return column;
+}
+
+ModelColumn QuantileTransformer::describe(int index) const {
+  if (index != 0) throw std::out_of_range("the quantile transformer has one model column");
+  return {ModelColumnKind::Continuous, 0, prototype_.name};
+}
+
+std::string QuantileTransformer::save() const {
+  require_fitted();
+  const nlohmann::json state = {{"column", prototype_to_json(prototype_)},
+                                {"quantiles", quantiles_},
+                                {"scale", scale_},
+                                {"offset", offset_},
+                                {"resolution", resolution_}};
+  return state.dump();
+}
+
+void QuantileTransformer::load(const std::string& text) {
+  const nlohmann::json state = parse_state(text, "of a quantile transformer");
+  const auto column = state.find("column");
+  if (column == state.end()) throw state_error("of a quantile transformer", "has no column");
+  Column prototype = prototype_from_json(*column);
+  const std::string what = "of column '" + prototype.name + "'";
+  if (prototype.is_categorical()) throw state_error(what, "is categorical, not numeric");
+
+  const auto number = [&](const char* key) {
+    const auto it = state.find(key);
+    if (it == state.end() || !it->is_number() || !std::isfinite(it->get<double>()))
+      throw state_error(what, std::string("has no finite '") + key + "'");
+    return it->get<double>();
+  };
+  const double scale = number("scale");
+  const double offset = number("offset");
+  const double resolution = number("resolution");
+  if (!(scale > 0.0)) throw state_error(what, "has a min-max scale that is not positive");
+  if (resolution < 0.0) throw state_error(what, "has a negative rounding unit");
+
+  const auto list = state.find("quantiles");
+  if (list == state.end() || !list->is_array() || list->empty())
+    throw state_error(what, "has no quantiles");
+  std::vector<double> quantiles;
+  for (const auto& q : *list) {
+    if (!q.is_number() || !std::isfinite(q.get<double>()))
+      throw state_error(what, "has a quantile that is not a finite number");
+    if (!quantiles.empty() && q.get<double>() < quantiles.back())
+      throw state_error(what, "has decreasing quantiles");
+    quantiles.push_back(q.get<double>());
+  }
+
+  prototype_ = std::move(prototype);
+  set_quantiles(std::move(quantiles));
+  scale_ = scale;
+  offset_ = offset;
+  resolution_ = resolution;
+  fitted_ = true;
+}
+
+}  // namespace synthtab
