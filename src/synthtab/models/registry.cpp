@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 
@@ -48,6 +49,10 @@ void ModelRegistry::add(ModelInfo info) {
 
 void ModelRegistry::load_torch_plugin() {
   if (plugin_loaded_) return;
+  // OpenMP threads that spin while idle make LibTorch fits many times slower on a busy
+  // 2-core machine; the policy is read once, when the OpenMP runtime loads with the plugin.
+  // A value the user set is kept.
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
   std::vector<std::filesystem::path> candidates;
   if (const char* dir = std::getenv("SYNTHTAB_PLUGIN_DIR")) candidates.emplace_back(dir);
   candidates.push_back(core_library_dir());

@@ -1,5 +1,572 @@
+// The seed's neural models (nbsynthetic's WGAN and vanilla GAN) in LibTorch, and the plugin's
+// entry point. Architecture, noise, optimisers and hyper-parameters follow the seed's Keras code;
+// the training step follows Arjovsky et al. (see docs/models.md for every difference and why).
+#include "synthtab/models/torch/seed_gan.hpp"
+
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "synthtab/core/error.hpp"
+#include "synthtab/core/rng.hpp"
 #include "synthtab/models/registry.hpp"
 
-extern "C" void synthtab_register_torch_models(synthtab::ModelRegistry&) {}
+namespace synthtab {
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "the generator section stores raw little-endian floats");
+
+// Keras layer settings the seed relies on, in PyTorch terms.
+constexpr double kLeakySlope = 0.7;         // LeakyReLU(alpha=0.7)
+constexpr double kBatchNormEps = 1e-3;      // Keras BatchNormalization default epsilon
+constexpr double kBatchNormMomentum = 0.1;  // Keras momentum 0.9 = PyTorch momentum 0.1
+constexpr double kKerasEps = 1e-7;          // Keras optimiser epsilon (PyTorch's Adam uses 1e-8)
+constexpr double kWeightClip = 0.01;        // WGAN critic weight clipping (Arjovsky et al.)
+
+// Rows are generated in fixed global blocks so that any split of the rows into calls or shards
+// runs the network on identical batches and so gives bit-identical rows.
+constexpr int64_t kSampleBlock = 1024;
+
+// derive_seed purposes ("noise", "data").
+constexpr uint64_t kNoisePurpose = 0x6e6f697365;
+constexpr uint64_t kDataPurpose = 0x64617461;
+
+constexpr uint32_t kGeneratorFormat = 1;
+
+enum class Variant { Wgan, Gan };
+
+const char* variant_name(Variant v) { return v == Variant::Wgan ? "wgan" : "gan"; }
+
+int64_t latent_for(int64_t features) { return std::max<int64_t>(1, features * 3 / 4); }
+
+// The seed's first layers use N(0, 0.02); every other Dense layer Keras' glorot_uniform.
+void init_linear(torch::nn::Linear& layer, bool seed_normal) {
+  torch::NoGradGuard no_grad;
+  if (seed_normal)
+    torch::nn::init::normal_(layer->weight, 0.0, 0.02);
+  else
+    torch::nn::init::xavier_uniform_(layer->weight);
+  torch::nn::init::zeros_(layer->bias);
+}
+
+struct GeneratorImpl : torch::nn::Module {
+  GeneratorImpl(int64_t latent, int64_t features)
+      : fc1(register_module("fc1", torch::nn::Linear(latent, 256))),
+        bn1(register_module("bn1", make_bn(256))),
+        fc2(register_module("fc2", torch::nn::Linear(256, 512))),
+        bn2(register_module("bn2", make_bn(512))),
+        fc3(register_module("fc3", torch::nn::Linear(512, 1024))),
+        bn3(register_module("bn3", make_bn(1024))),
+        fc4(register_module("fc4", torch::nn::Linear(1024, features))) {
+    init_linear(fc1, true);
+    init_linear(fc2, false);
+    init_linear(fc3, false);
+    init_linear(fc4, false);
+  }
+
+  static torch::nn::BatchNorm1d make_bn(int64_t width) {
+    return torch::nn::BatchNorm1d(
+        torch::nn::BatchNorm1dOptions(width).eps(kBatchNormEps).momentum(kBatchNormMomentum));
+  }
+
+  // Dense -> LeakyReLU -> BatchNorm, as the seed orders them.
+  torch::Tensor forward(torch::Tensor z) {
+    auto x = bn1(torch::leaky_relu(fc1(z), kLeakySlope));
+    x = bn2(torch::leaky_relu(fc2(x), kLeakySlope));
+    x = bn3(torch::leaky_relu(fc3(x), kLeakySlope));
+    return torch::tanh(fc4(x));
+  }
+
+  torch::nn::Linear fc1;
+  torch::nn::BatchNorm1d bn1;
+  torch::nn::Linear fc2;
+  torch::nn::BatchNorm1d bn2;
+  torch::nn::Linear fc3;
+  torch::nn::BatchNorm1d bn3;
+  torch::nn::Linear fc4;
+};
+TORCH_MODULE(Generator);
+
+// Linear output: the WGAN critic's score, or the GAN discriminator's logit (the sigmoid is
+// folded into the loss, binary_cross_entropy_with_logits, which is the same function but stable).
+struct CriticImpl : torch::nn::Module {
+  CriticImpl(int64_t features, double dropout)
+      : fc1(register_module("fc1", torch::nn::Linear(features, 512))),
+        fc2(register_module("fc2", torch::nn::Linear(512, 256))),
+        fc3(register_module("fc3", torch::nn::Linear(256, 256))),
+        fc4(register_module("fc4", torch::nn::Linear(256, 1))),
+        dropout_(dropout) {
+    init_linear(fc1, true);
+    init_linear(fc2, false);
+    init_linear(fc3, false);
+    init_linear(fc4, false);
+  }
+
+  torch::Tensor forward(torch::Tensor x) {
+    x = torch::dropout(torch::leaky_relu(fc1(x), kLeakySlope), dropout_, is_training());
+    x = torch::dropout(torch::leaky_relu(fc2(x), kLeakySlope), dropout_, is_training());
+    x = torch::dropout(torch::leaky_relu(fc3(x), kLeakySlope), dropout_, is_training());
+    return fc4(x);
+  }
+
+  torch::nn::Linear fc1, fc2, fc3, fc4;
+  double dropout_;
+};
+TORCH_MODULE(Critic);
+
+std::string number_text(double value) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  return std::string(buffer, result.ptr);
+}
+
+std::string loss_text(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.4g", value);
+  return buffer;
+}
+
+// The generator's float tensors (parameters, then BatchNorm running statistics), in a fixed
+// order. The integer num_batches_tracked buffers are left out: with a fixed momentum PyTorch
+// never reads them.
+std::vector<std::pair<std::string, torch::Tensor>> generator_tensors(const Generator& g) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& item : g->named_parameters(true)) out.emplace_back(item.key(), item.value());
+  for (const auto& item : g->named_buffers(true))
+    if (item.value().scalar_type() == torch::kFloat) out.emplace_back(item.key(), item.value());
+  return out;
+}
+
+template <typename T>
+void put_raw(std::string& out, T value) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+// Reads the generator section, refusing to run past its end.
+class SectionReader {
+ public:
+  SectionReader(const std::string& bytes, std::string where)
+      : bytes_(bytes), where_(std::move(where)) {}
+  template <typename T>
+  T get() {
+    T value;
+    std::memcpy(&value, take(sizeof(T)), sizeof(T));
+    return value;
+  }
+  const char* take(size_t n) {
+    if (n > bytes_.size() - pos_) fail("ends early");
+    const char* p = bytes_.data() + pos_;
+    pos_ += n;
+    return p;
+  }
+  bool done() const { return pos_ == bytes_.size(); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error(ErrorKind::ModelFile, where_ + ": " + what);
+  }
+
+ private:
+  const std::string& bytes_;
+  std::string where_;
+  size_t pos_ = 0;
+};
+
+class SeedGan final : public Synthesizer, public SeedGanInspector {
+ public:
+  explicit SeedGan(Variant variant) : variant_(variant) {}
+
+  std::string name() const override { return variant_name(variant_); }
+
+  FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                const FitOptions& options) override;
+  Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const override;
+  void save(ArchiveWriter& out, const std::string& prefix) const override;
+  void load(const ArchiveReader& in, const std::string& prefix) override;
+
+  double critic_max_abs_parameter() const override {
+    if (critic_.is_empty()) return std::numeric_limits<double>::quiet_NaN();
+    double m = 0.0;
+    for (const auto& p : critic_->parameters()) m = std::max(m, p.abs().max().item<double>());
+    return m;
+  }
+  int64_t latent_size() const override { return latent_; }
+
+ private:
+  Variant variant_;
+  int64_t features_ = 0;
+  int64_t latent_ = 0;
+  Generator generator_{nullptr};
+  Critic critic_{nullptr};
+  FitReport report_;
+};
+
+FitReport SeedGan::fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                       const FitOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string model = name();
+  if (data.rows < 1 || data.cols < 1)
+    throw Error(ErrorKind::Input, model + ": cannot fit on an empty matrix (" +
+                                      std::to_string(data.rows) + " rows, " +
+                                      std::to_string(data.cols) + " columns)");
+  if (static_cast<int64_t>(layout.size()) != data.cols)
+    throw usage_error(model + ": the layout describes " + std::to_string(layout.size()) +
+                      " columns but the matrix has " + std::to_string(data.cols));
+  for (int64_t r = 0; r < data.rows; ++r)
+    for (int64_t c = 0; c < data.cols; ++c)
+      if (!std::isfinite(data(r, c)))
+        throw Error(ErrorKind::Input, model + ": model-space value at row " +
+                                          std::to_string(r + 1) + ", column " +
+                                          std::to_string(c + 1) + " is not finite");
+
+  const bool wgan = variant_ == Variant::Wgan;
+  const int64_t rows = data.rows;
+  const int epochs = options.epochs.value_or(10);
+  const int batch = options.batch_size.value_or(seed_batch_size(rows));
+  const double lr_g = options.learning_rate.value_or(2e-4);
+  const double lr_c = options.critic_learning_rate.value_or(wgan ? 1e-3 : 2e-4);
+  const double dropout = options.dropout.value_or(0.5);
+  const int critic_steps = options.critic_steps.value_or(1);
+  int threads = options.threads;
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  if (epochs < 0) throw usage_error(model + ": epochs must be >= 0, got " + std::to_string(epochs));
+  // BatchNorm in training mode needs at least 2 generated rows per critic step.
+  if (batch < 4)
+    throw usage_error(model + ": batch size must be >= 4, got " + std::to_string(batch));
+  if (!(lr_g > 0.0) || !std::isfinite(lr_g))
+    throw usage_error(model + ": learning rate must be > 0, got " + number_text(lr_g));
+  if (!(lr_c > 0.0) || !std::isfinite(lr_c))
+    throw usage_error(model + ": critic learning rate must be > 0, got " + number_text(lr_c));
+  if (!(dropout >= 0.0 && dropout < 1.0))
+    throw usage_error(model + ": dropout must be in [0, 1), got " + number_text(dropout));
+  if (critic_steps < 1)
+    throw usage_error(model + ": critic steps must be >= 1, got " + std::to_string(critic_steps));
+
+  const int64_t half = batch / 2;
+  const int64_t iterations = seed_iterations_per_epoch(rows, batch);
+  features_ = data.cols;
+  latent_ = latent_for(features_);
+
+  torch::set_num_threads(threads);
+  torch::manual_seed(options.seed);
+  generator_ = Generator(latent_, features_);
+  critic_ = Critic(features_, dropout);
+  generator_->train();
+  critic_->train();
+
+  // The seed: critic RMSprop(0.001, rho 0.9, centered); generator Adam(beta1 0.4, amsgrad).
+  // The gan's discriminator keeps the seed's vgan.py optimiser, Adam(beta1 0.4, amsgrad).
+  std::unique_ptr<torch::optim::Optimizer> critic_opt;
+  if (wgan)
+    critic_opt = std::make_unique<torch::optim::RMSprop>(
+        critic_->parameters(),
+        torch::optim::RMSpropOptions(lr_c).alpha(0.9).eps(kKerasEps).centered(true));
+  else
+    critic_opt = std::make_unique<torch::optim::Adam>(
+        critic_->parameters(),
+        torch::optim::AdamOptions(lr_c).betas({0.4, 0.999}).eps(kKerasEps).amsgrad(true));
+  torch::optim::Adam generator_opt(
+      generator_->parameters(),
+      torch::optim::AdamOptions(lr_g).betas({0.4, 0.999}).eps(kKerasEps).amsgrad(true));
+
+  const torch::Tensor real_all =
+      torch::from_blob(const_cast<float*>(data.data.data()), {rows, features_}, torch::kFloat)
+          .clone();
+  std::vector<int64_t> order(static_cast<size_t>(rows));
+  for (int64_t i = 0; i < rows; ++i) order[static_cast<size_t>(i)] = i;
+  Rng data_rng(derive_seed(options.seed, kDataPurpose));
+
+  report_ = FitReport{};
+  report_.settings = {
+      {"model", model},
+      {"epochs", std::to_string(epochs)},
+      {"batch_size", std::to_string(batch)},
+      {"latent", std::to_string(latent_)},
+      {"lr_g", number_text(lr_g)},
+      {"lr_c", number_text(lr_c)},
+      {"dropout", number_text(dropout)},
+      {"critic_steps", std::to_string(critic_steps)},
+      {"iterations_per_epoch", std::to_string(iterations)},
+      {"threads", std::to_string(threads)},
+      {"seed", std::to_string(options.seed)},
+  };
+
+  Progress* progress = options.progress;
+  if (progress) progress->begin("training", static_cast<long long>(epochs) * iterations);
+  long long done = 0;
+
+  // One critic update on `real` and `half` fresh generated rows; returns its loss.
+  auto critic_step = [&](const torch::Tensor& real) {
+    torch::Tensor fake;
+    {
+      torch::NoGradGuard no_grad;
+      fake = generator_->forward(torch::rand({half, latent_}));
+    }
+    const auto scores = critic_->forward(torch::cat({real, fake}, 0));
+    const int64_t n_real = real.size(0);
+    torch::Tensor loss;
+    if (wgan) {
+      // Wasserstein estimate: the critic raises real scores and lowers generated ones.
+      loss = scores.slice(0, n_real).mean() - scores.slice(0, 0, n_real).mean();
+    } else {
+      auto labels = torch::cat({torch::ones({n_real, 1}), torch::zeros({half, 1})}, 0);
+      loss = torch::binary_cross_entropy_with_logits(scores, labels);
+    }
+    critic_opt->zero_grad();
+    loss.backward();
+    critic_opt->step();
+    if (wgan) {
+      // Weight clipping keeps the critic K-Lipschitz (the seed clipped gradients instead).
+      torch::NoGradGuard no_grad;
+      for (auto& p : critic_->parameters()) p.clamp_(-kWeightClip, kWeightClip);
+    }
+    return loss.item<double>();
+  };
+
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    // Fisher–Yates with the run's own Rng: the seed shuffled the rows once per epoch.
+    for (int64_t i = rows - 1; i > 0; --i)
+      std::swap(order[static_cast<size_t>(i)],
+                order[static_cast<size_t>(data_rng.below(static_cast<uint64_t>(i + 1)))]);
+    const torch::Tensor shuffled =
+        real_all.index_select(0, torch::from_blob(order.data(), {rows}, torch::kLong).clone());
+
+    double critic_sum = 0.0, generator_sum = 0.0;
+    int64_t critic_count = 0;
+    for (int64_t it = 0; it < iterations; ++it) {
+      double critic_loss = std::numeric_limits<double>::quiet_NaN();
+      for (int step = 0; step < critic_steps; ++step) {
+        torch::Tensor real;
+        if (step == 0) {
+          // The seed's slice; the last one may be short, or empty (then skipped).
+          const int64_t begin = std::min(rows, half * it);
+          const int64_t end = std::min(rows, begin + half);
+          if (end == begin) continue;
+          real = shuffled.slice(0, begin, end);
+        } else {
+          // Extra critic steps (WGAN paper cadence) see a fresh random half-batch of real rows.
+          std::vector<int64_t> pick(static_cast<size_t>(half));
+          for (auto& p : pick)
+            p = static_cast<int64_t>(data_rng.below(static_cast<uint64_t>(rows)));
+          real =
+              real_all.index_select(0, torch::from_blob(pick.data(), {half}, torch::kLong).clone());
+        }
+        critic_loss = critic_step(real);
+        critic_sum += critic_loss;
+        ++critic_count;
+      }
+
+      // Generator step through the frozen critic: no critic gradient is accumulated.
+      for (auto& p : critic_->parameters()) p.set_requires_grad(false);
+      const auto scores = critic_->forward(generator_->forward(torch::rand({batch, latent_})));
+      const torch::Tensor loss =
+          wgan ? -scores.mean()
+               : torch::binary_cross_entropy_with_logits(scores, torch::ones({batch, 1}));
+      generator_opt.zero_grad();
+      loss.backward();
+      generator_opt.step();
+      for (auto& p : critic_->parameters()) p.set_requires_grad(true);
+      const double generator_loss = loss.item<double>();
+      generator_sum += generator_loss;
+
+      ++done;
+      if (progress)
+        progress->update(done, "D " + loss_text(critic_loss) + " G " + loss_text(generator_loss));
+    }
+    report_.critic_loss.push_back(critic_count > 0 ? critic_sum / static_cast<double>(critic_count)
+                                                   : std::numeric_limits<double>::quiet_NaN());
+    report_.generator_loss.push_back(generator_sum / static_cast<double>(iterations));
+  }
+  if (progress) progress->end();
+
+  generator_->eval();  // sampling uses the BatchNorm running statistics
+  critic_->eval();
+  report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report_;
+}
+
+Matrix SeedGan::sample(int64_t first_row, int64_t count, uint64_t seed) const {
+  if (generator_.is_empty()) throw usage_error(name() + ": sample() before fit() or load()");
+  if (first_row < 0 || count < 0)
+    throw usage_error(name() + ": rows to sample must be non-negative (first " +
+                      std::to_string(first_row) + ", count " + std::to_string(count) + ")");
+  if (count > std::numeric_limits<int64_t>::max() - kSampleBlock - first_row)
+    throw usage_error(name() + ": rows to sample run past the end of the row numbers");
+  Matrix out(count, features_);
+  if (count == 0) return out;
+
+  Generator generator = generator_;  // the holder's operator-> is const-only on a const model
+  const int64_t last_row = first_row + count - 1;
+  const int64_t last_block = last_row / kSampleBlock;
+  std::atomic<int64_t> next_block{first_row / kSampleBlock};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+
+  // Each block runs on one intra-op thread: the BLAS gives different last bits with different
+  // thread counts, so a row must not depend on how many cores the sampling machine has.
+  // Parallelism comes from running whole blocks side by side instead.
+  auto work = [&] {
+    try {
+      torch::set_num_threads(1);   // this thread's OpenMP setting
+      torch::NoGradGuard no_grad;  // thread-local
+      std::vector<float> noise(static_cast<size_t>(kSampleBlock * latent_));
+      for (int64_t block = next_block++; block <= last_block; block = next_block++) {
+        const int64_t block_first = block * kSampleBlock;
+        // Row r's noise depends on (seed, r) only.
+        for (int64_t j = 0; j < kSampleBlock; ++j) {
+          Rng rng(derive_seed(seed, kNoisePurpose, static_cast<uint64_t>(block_first + j)));
+          float* z = noise.data() + j * latent_;
+          for (int64_t k = 0; k < latent_; ++k) z[k] = static_cast<float>(rng.uniform());
+        }
+        const torch::Tensor rows =
+            generator
+                ->forward(torch::from_blob(noise.data(), {kSampleBlock, latent_}, torch::kFloat))
+                .contiguous();
+        const float* y = rows.data_ptr<float>();
+        const int64_t from = std::max(first_row, block_first);
+        const int64_t to = std::min(last_row + 1, block_first + kSampleBlock);
+        std::memcpy(out.row(from - first_row), y + (from - block_first) * features_,
+                    static_cast<size_t>((to - from) * features_) * sizeof(float));
+      }
+    } catch (...) {
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  // As many workers as the caller's LibTorch threads (fit's `threads`, else all cores). They
+  // run on fresh threads so that the caller's own thread setting is left alone.
+  const int caller_threads = torch::get_num_threads();
+  const int64_t blocks = last_block - first_row / kSampleBlock + 1;
+  const auto workers = static_cast<size_t>(std::clamp<int64_t>(blocks, 1, caller_threads));
+  std::vector<std::thread> pool;
+  pool.reserve(workers);
+  for (size_t w = 0; w < workers; ++w) pool.emplace_back(work);
+  for (auto& t : pool) t.join();
+  // set_num_threads(1) above also lowered LibTorch's default for new threads: restore it.
+  torch::set_num_threads(caller_threads);
+  if (failure) std::rethrow_exception(failure);
+  return out;
+}
+
+void SeedGan::save(ArchiveWriter& out, const std::string& prefix) const {
+  if (generator_.is_empty()) throw usage_error(name() + ": save() before fit() or load()");
+  nlohmann::json meta;
+  meta["model"] = name();
+  meta["features"] = features_;
+  meta["latent"] = latent_;
+  meta["settings"] = report_.settings;
+  meta["critic_loss"] = report_.critic_loss;
+  meta["generator_loss"] = report_.generator_loss;
+  meta["seconds"] = report_.seconds;
+  out.put(prefix + "meta", meta.dump());
+
+  // u32 format, u32 count, then per tensor: u32 name size, name, u32 rank, i64 dims, floats.
+  std::string bytes;
+  const auto tensors = generator_tensors(generator_);
+  put_raw<uint32_t>(bytes, kGeneratorFormat);
+  put_raw<uint32_t>(bytes, static_cast<uint32_t>(tensors.size()));
+  for (const auto& [key, tensor] : tensors) {
+    put_raw<uint32_t>(bytes, static_cast<uint32_t>(key.size()));
+    bytes += key;
+    put_raw<uint32_t>(bytes, static_cast<uint32_t>(tensor.dim()));
+    for (int64_t d : tensor.sizes()) put_raw<int64_t>(bytes, d);
+    const torch::Tensor flat = tensor.detach().contiguous();
+    bytes.append(reinterpret_cast<const char*>(flat.data_ptr<float>()),
+                 static_cast<size_t>(flat.numel()) * sizeof(float));
+  }
+  out.put(prefix + "generator", std::move(bytes));
+}
+
+void SeedGan::load(const ArchiveReader& in, const std::string& prefix) {
+  const std::string where = in.source() + ": section " + prefix;
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(in.get(prefix + "meta"));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorKind::ModelFile, where + "meta: not valid JSON (" + e.what() + ")");
+  }
+  int64_t features = 0, latent = 0;
+  FitReport report;
+  try {
+    if (meta.at("model").get<std::string>() != name())
+      throw Error(ErrorKind::ModelFile, where + "meta: holds a '" +
+                                            meta.at("model").get<std::string>() + "' model, not '" +
+                                            name() + "'");
+    features = meta.at("features").get<int64_t>();
+    latent = meta.at("latent").get<int64_t>();
+    report.settings = meta.at("settings").get<std::map<std::string, std::string>>();
+    for (const auto& v : meta.at("critic_loss"))
+      report.critic_loss.push_back(v.is_number() ? v.get<double>()
+                                                 : std::numeric_limits<double>::quiet_NaN());
+    for (const auto& v : meta.at("generator_loss"))
+      report.generator_loss.push_back(v.is_number() ? v.get<double>()
+                                                    : std::numeric_limits<double>::quiet_NaN());
+    report.seconds = meta.value("seconds", 0.0);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorKind::ModelFile, where + "meta: " + e.what());
+  }
+  if (features < 1 || features > 1'000'000 || latent != latent_for(features))
+    throw Error(ErrorKind::ModelFile, where + "meta: inconsistent sizes (features " +
+                                          std::to_string(features) + ", latent " +
+                                          std::to_string(latent) + ")");
+
+  Generator generator(latent, features);
+  SectionReader reader(in.get(prefix + "generator"), where + "generator");
+  if (reader.get<uint32_t>() != kGeneratorFormat) reader.fail("unknown generator format");
+  const auto tensors = generator_tensors(generator);
+  if (reader.get<uint32_t>() != tensors.size()) reader.fail("wrong number of tensors");
+  torch::NoGradGuard no_grad;
+  for (const auto& [key, tensor] : tensors) {
+    const uint32_t name_size = reader.get<uint32_t>();
+    if (std::string(reader.take(name_size), name_size) != key)
+      reader.fail("expected tensor '" + key + "'");
+    const uint32_t rank = reader.get<uint32_t>();
+    if (rank != static_cast<uint32_t>(tensor.dim()))
+      reader.fail("tensor '" + key + "' has the wrong rank");
+    for (int64_t d : tensor.sizes())
+      if (reader.get<int64_t>() != d)
+        reader.fail("tensor '" + key + "' does not match " + std::to_string(features) +
+                    " features / latent " + std::to_string(latent));
+    const size_t bytes = static_cast<size_t>(tensor.numel()) * sizeof(float);
+    std::memcpy(tensor.data_ptr<float>(), reader.take(bytes), bytes);
+  }
+  if (!reader.done()) reader.fail("has trailing bytes");
+
+  generator->eval();
+  features_ = features;
+  latent_ = latent;
+  generator_ = generator;
+  critic_ = Critic(nullptr);
+  report_ = std::move(report);
+}
+
+}  // namespace
+}  // namespace synthtab
+
+extern "C" void synthtab_register_torch_models(synthtab::ModelRegistry& registry) {
+  using synthtab::SeedGan;
+  using synthtab::Variant;
+  registry.add(
+      {"wgan",
+       "the seed's unconditional Wasserstein GAN (nbsynthetic), trained as a WGAN should be", true,
+       [] { return std::make_unique<SeedGan>(Variant::Wgan); }});
+  registry.add({"gan",
+                "the seed's vanilla GAN variant (sigmoid discriminator, binary cross-entropy)",
+                true, [] { return std::make_unique<SeedGan>(Variant::Gan); }});
+}
