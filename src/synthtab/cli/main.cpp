@@ -1,1 +1,63 @@
-int main() { return 0; }
+// synthtab command line: parses arguments, calls the library, maps errors to exit codes.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "synthtab/cli/commands.hpp"
+#include "synthtab/core/atomic_file.hpp"
+#include "synthtab/core/error.hpp"
+
+namespace {
+
+extern "C" void on_interrupt(int signal_number) {
+  // Leave no partial output behind: remove open temp files, then die as interrupted.
+  synthtab::remove_pending_temp_files();
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  CLI::App app{"synthtab: learn a table, generate realistic synthetic rows, and check them"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "synthtab 0.1.0");
+  synthtab::cli::Commands commands(app);
+  std::string names;
+  bool known = false;
+  for (const auto* command : app.get_subcommands({})) {
+    names.append(names.empty() ? "" : ", ").append(command->get_name());
+    known = known || (argc > 1 && command->get_name() == argv[1]);
+  }
+  if (argc > 1 && argv[1][0] != '-' && !known) {
+    std::fprintf(stderr, "synthtab: error: unknown command '%s'; the commands are %s (see --help)\n",
+                 argv[1], names.c_str());
+    return static_cast<int>(synthtab::ErrorKind::Usage);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : static_cast<int>(synthtab::ErrorKind::Usage);
+  }
+  try {
+    commands.run();
+    return 0;
+  } catch (const synthtab::Error& e) {
+    std::fprintf(stderr, "synthtab: error: %s\n", e.what());
+    return static_cast<int>(e.kind());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "synthtab: error: out of memory\n");
+    return static_cast<int>(synthtab::ErrorKind::Resource);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "synthtab: internal error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "synthtab/core/error.hpp"
 
@@ -90,6 +91,16 @@ void AtomicFile::commit() {
     throw output_error(target_, why);
   }
   unregister_pending(temp_);
+}
+
+void check_writable(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw output_error(path, "it is a directory");
+  auto parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) parent = ".";
+  if (!std::filesystem::is_directory(parent, ec))
+    throw output_error(path, "the directory " + parent.string() + " does not exist");
+  if (::access(parent.c_str(), W_OK) != 0) throw output_error(path, std::strerror(errno));
 }
 
 void write_file_atomically(const std::string& path, std::string_view bytes) {

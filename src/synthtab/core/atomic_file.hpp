@@ -27,6 +27,10 @@ class AtomicFile {
   std::FILE* file_ = nullptr;
 };
 
+// Throws Error(Output) now, before long work, when `path` could not be written later
+// (its directory is missing or not writable, or it names a directory).
+void check_writable(const std::string& path);
+
 // Writes the whole of `bytes` to `path` atomically.
 void write_file_atomically(const std::string& path, std::string_view bytes);
 

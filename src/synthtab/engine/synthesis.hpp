@@ -37,6 +37,7 @@ Shard parse_shard(const std::string& text);
 
 // A prepared table and what preparation did.
 struct PreparedInput {
+  int64_t input_rows = 0;  // data rows in the file, before preparation
   Schema schema;
   Prepared prepared;
 };

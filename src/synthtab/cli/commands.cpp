@@ -1,0 +1,205 @@
+#include "synthtab/cli/commands.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "synthtab/cli/progress_bar.hpp"
+#include "synthtab/cli/summary.hpp"
+#include "synthtab/core/atomic_file.hpp"
+#include "synthtab/core/error.hpp"
+#include "synthtab/models/registry.hpp"
+
+namespace synthtab::cli {
+namespace {
+
+// Rows the summary compares; enough for stable means, cheap to draw again.
+constexpr int64_t kSummaryRows = 5000;
+
+char single_char_option(const std::string& value, const char* option) {
+  if (value.empty()) return 0;
+  if (value == "tab" || value == "\\t") return '\t';
+  if (value.size() != 1) throw usage_error(fmt::format("{} expects one character, got '{}'", option, value));
+  return value[0];
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void print_lines(const std::vector<std::string>& lines, bool quiet) {
+  if (quiet) return;
+  for (const auto& line : lines) std::printf("  - %s\n", line.c_str());
+}
+
+}  // namespace
+
+Commands::Commands(CLI::App& app) {
+  add_generate(app);
+  add_fit(app);
+  add_sample(app);
+  add_models(app);
+}
+
+void Commands::add_fit_options(CLI::App& command) {
+  command.add_option("--model,-m", model_, "model name (see `synthtab models`)")
+      ->capture_default_str();
+  command.add_option("--seed", seed_, "random seed: same input and seed, same output")
+      ->capture_default_str();
+  command.add_option("--epochs", epochs_, "training epochs (default: the model's, 10 for wgan)")
+      ->check(CLI::PositiveNumber);
+  command.add_option("--batch-size", batch_size_, "batch size (default: the seed's rule)")
+      ->check(CLI::Range(2, 1 << 20));
+  command.add_option("--lr", learning_rate_, "generator learning rate (default 2e-4)")
+      ->check(CLI::PositiveNumber);
+  command.add_option("--critic-lr", critic_learning_rate_, "critic learning rate (default 1e-3)")
+      ->check(CLI::PositiveNumber);
+  command.add_option("--dropout", dropout_, "critic dropout (default 0.5)")->check(CLI::Range(0.0, 0.99));
+  command.add_option("--critic-steps", critic_steps_, "critic updates per generator update (default 1)")
+      ->check(CLI::Range(1, 100));
+  command.add_option("--threads", threads_, "threads (default: all cores)")->check(CLI::Range(0, 1024));
+  command.add_option("--delimiter", delimiter_, "CSV delimiter (default: sniffed among , ; tab |)");
+  command.add_option("--decimal", decimal_, "decimal mark, . or , (default: decided from the data)");
+  command.add_option("--categorical", categorical_, "treat COL as categorical (repeatable)");
+  command.add_option("--numeric", numeric_, "treat COL as numeric (repeatable)");
+  command.add_option("--datetime", datetime_, "treat COL as a date/time (repeatable)");
+  command.add_option("--drop", drop_, "leave COL out (repeatable)");
+  command.add_flag("--expand-dates", expand_dates_,
+                   "the seed's rule: a date column becomes ISO year, week and weekday columns");
+  command.add_flag("--quiet,-q", quiet_, "print nothing but errors");
+}
+
+void Commands::add_generate(CLI::App& app) {
+  generate_ = app.add_subcommand("generate", "learn IN.csv and write synthetic rows to OUT.csv");
+  generate_->add_option("input", input_, "the real table (CSV)")->required();
+  generate_->add_option("-n,--rows", rows_, "synthetic rows to write")->capture_default_str();
+  generate_->add_option("-o,--output", output_, "the synthetic table (CSV)")->required();
+  add_fit_options(*generate_);
+}
+
+void Commands::add_fit(CLI::App& app) {
+  fit_ = app.add_subcommand("fit", "learn IN.csv and save the model to one file");
+  fit_->add_option("input", input_, "the real table (CSV)")->required();
+  fit_->add_option("-o,--output", output_, "the model file to write (MODEL.synthtab)")->required();
+  add_fit_options(*fit_);
+}
+
+void Commands::add_sample(CLI::App& app) {
+  sample_ = app.add_subcommand("sample", "draw synthetic rows from a saved model");
+  sample_->add_option("model", model_file_, "a model file written by `synthtab fit`")
+      ->required();
+  sample_->add_option("-n,--rows", rows_, "synthetic rows in the whole run")->capture_default_str();
+  sample_->add_option("-o,--output", output_, "the synthetic table (CSV)")->required();
+  sample_->add_option("--seed", sample_seed_, "sampling seed (default: the model's fit seed)")
+      ->each([this](const std::string&) { sample_seed_set_ = true; });
+  sample_->add_option("--shard", shard_,
+                      "write only shard i of K (1-based), e.g. 3/8: the same rows that shard "
+                      "would hold in a single run")
+      ->capture_default_str();
+  sample_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
+}
+
+void Commands::add_models(CLI::App& app) {
+  models_ = app.add_subcommand("models", "list the models");
+}
+
+SynthesisOptions Commands::synthesis_options() {
+  SynthesisOptions options;
+  options.model = model_;
+  options.fit.seed = seed_;
+  options.fit.threads = threads_;
+  if (epochs_ > 0) options.fit.epochs = epochs_;
+  if (batch_size_ > 0) options.fit.batch_size = batch_size_;
+  if (learning_rate_ > 0) options.fit.learning_rate = learning_rate_;
+  if (critic_learning_rate_ > 0) options.fit.critic_learning_rate = critic_learning_rate_;
+  if (dropout_ >= 0) options.fit.dropout = dropout_;
+  if (critic_steps_ > 0) options.fit.critic_steps = critic_steps_;
+  options.csv.delimiter = single_char_option(delimiter_, "--delimiter");
+  options.csv.decimal = single_char_option(decimal_, "--decimal");
+  if (options.csv.decimal != 0 && options.csv.decimal != '.' && options.csv.decimal != ',')
+    throw usage_error("--decimal expects . or ,");
+  options.overrides = {categorical_, numeric_, datetime_, drop_};
+  options.clean.expand_datetimes = expand_dates_;
+  return options;
+}
+
+void Commands::run() {
+  if (generate_->parsed()) run_generate();
+  if (fit_->parsed()) run_fit();
+  if (sample_->parsed()) run_sample();
+  if (models_->parsed()) run_models();
+}
+
+void Commands::run_generate() {
+  if (rows_ < 0) throw usage_error(fmt::format("-n expects a number of rows >= 0, got {}", rows_));
+  const auto start = std::chrono::steady_clock::now();
+  ProgressBar progress(quiet_);
+  SynthesisOptions options = synthesis_options();
+  options.fit.progress = &progress;
+  check_writable(output_);
+  PreparedInput input = prepare_csv(input_, options);
+  if (!quiet_) {
+    std::printf("Read %s: %lld rows; prepared %lld rows x %lld columns.\n", input_.c_str(),
+                static_cast<long long>(input.input_rows),
+                static_cast<long long>(input.prepared.table.rows()),
+                static_cast<long long>(input.prepared.table.cols()));
+    print_lines(input.prepared.log.actions, quiet_);
+  }
+  FittedModel model = FittedModel::fit_table(input.prepared.table, options);
+  const double fit_seconds = seconds_since(start);
+  const auto sample_start = std::chrono::steady_clock::now();
+  const uint64_t sample_seed = sampling_seed(seed_);
+  model.write_sample_csv(output_, rows_, sample_seed, {}, &progress);
+  const double sample_seconds = seconds_since(sample_start);
+  if (quiet_) return;
+  std::printf("Model %s: %s\n", model.model_name().c_str(),
+              describe_settings(model.fit_report()).c_str());
+  std::printf("Fitted in %.2f s; wrote %lld synthetic rows to %s in %.2f s.\n", fit_seconds,
+              static_cast<long long>(rows_), output_.c_str(), sample_seconds);
+  const Table synthetic = model.sample(0, std::min<int64_t>(rows_, kSummaryRows), sample_seed);
+  std::printf("%s", compare_columns(input.prepared.table, synthetic).c_str());
+}
+
+void Commands::run_fit() {
+  ProgressBar progress(quiet_);
+  SynthesisOptions options = synthesis_options();
+  options.fit.progress = &progress;
+  const auto start = std::chrono::steady_clock::now();
+  check_writable(output_);
+  FittedModel model = FittedModel::fit_csv(input_, options);
+  model.save(output_);
+  if (quiet_) return;
+  print_lines(model.preparation_log().actions, quiet_);
+  std::printf("Model %s: %s\n", model.model_name().c_str(),
+              describe_settings(model.fit_report()).c_str());
+  std::printf("Fitted on %lld rows in %.2f s; saved to %s.\n",
+              static_cast<long long>(model.training_rows()), seconds_since(start), output_.c_str());
+}
+
+void Commands::run_sample() {
+  if (rows_ < 0) throw usage_error(fmt::format("-n expects a number of rows >= 0, got {}", rows_));
+  const Shard shard = parse_shard(shard_);
+  ProgressBar progress(quiet_);
+  const auto start = std::chrono::steady_clock::now();
+  check_writable(output_);
+  const FittedModel model = FittedModel::load(model_file_);
+  const uint64_t seed = sampling_seed(sample_seed_set_ ? sample_seed_ : model.fit_seed());
+  model.write_sample_csv(output_, rows_, seed, shard, &progress);
+  if (quiet_) return;
+  const int64_t written = shard.last(rows_) - shard.first(rows_);
+  const double seconds = seconds_since(start);
+  std::printf("Wrote %lld rows (shard %lld/%lld of %lld) to %s in %.2f s (%.0f rows/s).\n",
+              static_cast<long long>(written), static_cast<long long>(shard.index),
+              static_cast<long long>(shard.count), static_cast<long long>(rows_), output_.c_str(),
+              seconds, seconds > 0 ? static_cast<double>(written) / seconds : 0.0);
+}
+
+void Commands::run_models() {
+  for (const auto& info : ModelRegistry::instance().list())
+    std::printf("%-10s %s%s\n", info.name.c_str(), info.description.c_str(),
+                info.needs_torch ? " [LibTorch plugin]" : "");
+}
+
+}  // namespace synthtab::cli

@@ -1,0 +1,252 @@
+#include "synthtab/engine/synthesis.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "synthtab/core/atomic_file.hpp"
+#include "synthtab/core/error.hpp"
+#include "synthtab/models/registry.hpp"
+
+namespace synthtab {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr uint64_t kInverseStream = 0x696e7665727365;  // "inverse"
+
+json schema_to_json(const Schema& schema) {
+  json columns = json::array();
+  for (const auto& c : schema.columns)
+    columns.push_back({{"name", c.name},
+                       {"role", to_string(c.role)},
+                       {"reason", c.reason},
+                       {"datetime_format", c.datetime_format},
+                       {"forced", c.forced}});
+  return {{"columns", columns},
+          {"decimal", std::string(1, schema.decimal)},
+          {"delimiter", std::string(1, schema.delimiter)}};
+}
+
+ColumnRole role_from_string(const std::string& text, const std::string& source) {
+  for (auto role : {ColumnRole::Integer, ColumnRole::Float, ColumnRole::Categorical,
+                    ColumnRole::Datetime, ColumnRole::Id, ColumnRole::Constant,
+                    ColumnRole::Dropped})
+    if (text == to_string(role)) return role;
+  throw Error(ErrorKind::ModelFile, source + ": unknown column role '" + text + "'");
+}
+
+Schema schema_from_json(const json& j, const std::string& source) {
+  Schema schema;
+  for (const auto& c : j.at("columns")) {
+    ColumnSchema column;
+    column.name = c.at("name").get<std::string>();
+    column.role = role_from_string(c.at("role").get<std::string>(), source);
+    column.reason = c.at("reason").get<std::string>();
+    column.datetime_format = c.at("datetime_format").get<std::string>();
+    column.forced = c.at("forced").get<bool>();
+    schema.columns.push_back(std::move(column));
+  }
+  const auto decimal = j.at("decimal").get<std::string>();
+  const auto delimiter = j.at("delimiter").get<std::string>();
+  if (decimal.size() != 1 || delimiter.size() != 1)
+    throw Error(ErrorKind::ModelFile, source + ": malformed schema (decimal/delimiter)");
+  schema.decimal = decimal[0];
+  schema.delimiter = delimiter[0];
+  return schema;
+}
+
+json report_to_json(const FitReport& report) {
+  return {{"settings", report.settings},
+          {"critic_loss", report.critic_loss},
+          {"generator_loss", report.generator_loss},
+          {"seconds", report.seconds}};
+}
+
+FitReport report_from_json(const json& j) {
+  FitReport report;
+  report.settings = j.at("settings").get<std::map<std::string, std::string>>();
+  report.critic_loss = j.at("critic_loss").get<std::vector<double>>();
+  report.generator_loss = j.at("generator_loss").get<std::vector<double>>();
+  report.seconds = j.at("seconds").get<double>();
+  return report;
+}
+
+// The seed's quantile count differs by model: 70 % of the rows on its WGAN path,
+// min(100, rows) on its vanilla GAN path.
+PipelineOptions pipeline_options_for(const SynthesisOptions& options) {
+  PipelineOptions out = options.pipeline;
+  if (out.n_quantiles == 0 && out.quantile_share == 0.0 && options.model == "wgan")
+    out.quantile_share = 0.7;
+  return out;
+}
+
+}  // namespace
+
+int64_t Shard::first(int64_t total) const {
+  return static_cast<int64_t>((static_cast<__int128>(total) * (index - 1)) / count);
+}
+int64_t Shard::last(int64_t total) const {
+  return static_cast<int64_t>((static_cast<__int128>(total) * index) / count);
+}
+
+Shard parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  Shard shard;
+  auto parse = [&](std::string_view part, int64_t& out) {
+    auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), out);
+    return ec == std::errc() && ptr == part.data() + part.size();
+  };
+  if (slash == std::string::npos || !parse(std::string_view(text).substr(0, slash), shard.index) ||
+      !parse(std::string_view(text).substr(slash + 1), shard.count) || shard.count < 1 ||
+      shard.index < 1 || shard.index > shard.count)
+    throw usage_error("--shard expects i/K with 1 <= i <= K (e.g. --shard 2/8), got '" + text +
+                      "'");
+  return shard;
+}
+
+PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& options) {
+  RawTable raw = read_csv(path, options.csv);
+  PreparedInput out;
+  out.input_rows = raw.rows();
+  out.schema = infer_schema(raw, options.overrides);
+  Table typed = to_table(raw, out.schema);
+  raw = RawTable{};  // the text is no longer needed; free it before cleaning
+  out.prepared = clean(std::move(typed), out.schema, options.clean, path);
+  return out;
+}
+
+FittedModel::FittedModel() = default;
+FittedModel::~FittedModel() = default;
+FittedModel::FittedModel(FittedModel&&) noexcept = default;
+FittedModel& FittedModel::operator=(FittedModel&&) noexcept = default;
+
+FittedModel FittedModel::fit_csv(const std::string& path, const SynthesisOptions& options) {
+  PreparedInput input = prepare_csv(path, options);
+  FittedModel model = fit_table(input.prepared.table, options);
+  model.schema_ = std::move(input.schema);
+  model.log_ = std::move(input.prepared.log);
+  return model;
+}
+
+FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions& options) {
+  if (prepared.rows() < 2)
+    throw Error(ErrorKind::Input, "need at least 2 rows to learn from, got " +
+                                      std::to_string(prepared.rows()));
+  FittedModel model;
+  model.model_name_ = options.model;
+  model.synthesizer_ = ModelRegistry::instance().create(options.model);
+  model.pipeline_.fit(prepared, pipeline_options_for(options));
+  model.training_rows_ = prepared.rows();
+  model.fit_seed_ = options.fit.seed;
+  for (const auto& column : prepared.columns)
+    model.schema_.columns.push_back({column.name,
+                                     column.type == ColumnType::Categorical ? ColumnRole::Categorical
+                                     : column.type == ColumnType::Integer   ? ColumnRole::Integer
+                                     : column.type == ColumnType::Datetime  ? ColumnRole::Datetime
+                                                                            : ColumnRole::Float,
+                                     "", column.datetime_format, false});
+  const Matrix data = model.pipeline_.transform(prepared);
+  const auto start = std::chrono::steady_clock::now();
+  model.report_ = model.synthesizer_->fit(data, model.pipeline_.layout(), options.fit);
+  model.report_.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return model;
+}
+
+void FittedModel::save(const std::string& path) const {
+  ArchiveWriter out;
+  const json meta = {{"model", model_name_},
+                     {"training_rows", training_rows_},
+                     {"fit_seed", fit_seed_},
+                     {"synthtab_version", "0.1.0"}};
+  out.put("meta", meta.dump());
+  out.put("schema", schema_to_json(schema_).dump());
+  out.put("preparation_log", json(log_.actions).dump());
+  out.put("pipeline", pipeline_.save());
+  out.put("fit_report", report_to_json(report_).dump());
+  synthesizer_->save(out, "model/");
+  out.write_file(path);
+}
+
+FittedModel FittedModel::load(const std::string& path) {
+  const ArchiveReader in = ArchiveReader::read_file(path);
+  FittedModel model;
+  try {
+    const json meta = json::parse(in.get("meta"));
+    model.model_name_ = meta.at("model").get<std::string>();
+    model.training_rows_ = meta.at("training_rows").get<int64_t>();
+    model.fit_seed_ = meta.at("fit_seed").get<uint64_t>();
+    model.schema_ = schema_from_json(json::parse(in.get("schema")), path);
+    model.log_.actions = json::parse(in.get("preparation_log")).get<std::vector<std::string>>();
+    model.report_ = report_from_json(json::parse(in.get("fit_report")));
+  } catch (const json::exception& e) {
+    throw Error(ErrorKind::ModelFile, path + ": malformed model metadata: " + e.what());
+  }
+  model.pipeline_.load(in.get("pipeline"));
+  model.synthesizer_ = ModelRegistry::instance().create(model.model_name_);
+  model.synthesizer_->load(in, "model/");
+  return model;
+}
+
+Table FittedModel::sample(int64_t first, int64_t count, uint64_t seed) const {
+  if (first < 0 || count < 0) throw usage_error("row range must not be negative");
+  Table out;
+  if (count == 0) {
+    for (const auto& c : pipeline_.prototype().columns) out.columns.push_back(c.empty_like());
+    return out;
+  }
+  // Whole global blocks, sliced: the same rows whatever range is asked for.
+  const int64_t first_block = first / kSampleBlockRows;
+  const int64_t last_block = (first + count - 1) / kSampleBlockRows;
+  for (int64_t block = first_block; block <= last_block; ++block) {
+    const int64_t block_start = block * kSampleBlockRows;
+    const Matrix rows = synthesizer_->sample(block_start, kSampleBlockRows, seed);
+    Rng rng(derive_seed(seed, kInverseStream, static_cast<uint64_t>(block)));
+    Table decoded = pipeline_.inverse(rows, rng);
+    const int64_t from = std::max(first, block_start) - block_start;
+    const int64_t to = std::min(first + count, block_start + kSampleBlockRows) - block_start;
+    out.append(decoded.slice(from, to - from));
+  }
+  return out;
+}
+
+CsvWriteOptions FittedModel::output_format() const {
+  CsvWriteOptions options;
+  options.delimiter = schema_.delimiter;
+  options.decimal = schema_.decimal;
+  return options;
+}
+
+void FittedModel::write_sample_csv(const std::string& path, int64_t rows, uint64_t seed,
+                                   const Shard& shard, Progress* progress) const {
+  if (rows < 0) throw usage_error("the number of rows must not be negative");
+  NullProgress quiet;
+  Progress& report = progress != nullptr ? *progress : quiet;
+  const CsvWriteOptions format = output_format();
+  const int64_t first = shard.first(rows);
+  const int64_t last = shard.last(rows);
+  AtomicFile file(path);
+  std::string text;
+  Table header = sample(0, 0, seed);
+  append_csv_header(header, format, text);
+  report.begin("sampling", last - first);
+  for (int64_t begin = first; begin < last;) {
+    // Stop at block boundaries so each call computes whole blocks once.
+    const int64_t end = std::min(last, (begin / kSampleBlockRows + 1) * kSampleBlockRows);
+    const Table part = sample(begin, end - begin, seed);
+    append_csv_rows(part, 0, part.rows(), format, text);
+    if (text.size() > (1u << 20)) {
+      file.write(text);
+      text.clear();
+    }
+    begin = end;
+    report.update(begin - first, "");
+  }
+  file.write(text);
+  file.commit();
+  report.end();
+}
+
+}  // namespace synthtab
