@@ -60,27 +60,19 @@ bool is_continuous(const Column& column) {
 }
 
 void fill_numeric_gaps(Column& column, PreparationLog& log) {
-  std::vector<double> observed;
-  for (double v : column.values)
-    if (!std::isnan(v)) observed.push_back(v);
-  const int64_t gaps = column.size() - static_cast<int64_t>(observed.size());
-  if (gaps == 0 || observed.empty()) return;
-  double mean = 0.0;
-  for (double v : observed) mean += v;
-  mean /= static_cast<double>(observed.size());
-  const double median = median_of(observed);
-  const double kl_mean = fill_divergence(column.values, mean);
-  const double kl_median = fill_divergence(column.values, median);
-  const bool use_mean = kl_mean < kl_median;
-  double fill = use_mean ? mean : median;
+  const int64_t gaps = column.missing_count();
+  if (gaps == 0 || gaps == column.size()) return;
+  const FillChoice choice = choose_fill(column.values);
+  double fill = choice.fill;
   if (column.type == ColumnType::Integer) fill = std::round(fill);  // integers stay integers
   for (double& v : column.values)
     if (std::isnan(v)) v = fill;
+  const bool mean = choice.use_mean;
   log.add(fmt::format("Filled {} missing value{} of {} with the {} ({}), which changes its distribution "
                       "less than the {} (KL divergence {:.4g} vs {:.4g}).",
-                      gaps, gaps == 1 ? "" : "s", quoted(column.name), use_mean ? "mean" : "median",
-                      format_double(fill), use_mean ? "median" : "mean", use_mean ? kl_mean : kl_median,
-                      use_mean ? kl_median : kl_mean));
+                      gaps, gaps == 1 ? "" : "s", quoted(column.name), mean ? "mean" : "median",
+                      format_double(fill), mean ? "median" : "mean", mean ? choice.kl_mean : choice.kl_median,
+                      mean ? choice.kl_median : choice.kl_mean));
 }
 
 // ISO 8601 year, week and weekday of a time in seconds since 1970-01-01 (UTC).
@@ -166,6 +158,23 @@ void drop_incomplete_rows(Table& table, PreparationLog& log) {
 }
 
 }  // namespace
+
+FillChoice choose_fill(const std::vector<double>& values) {
+  std::vector<double> observed;
+  for (double v : values)
+    if (!std::isnan(v)) observed.push_back(v);
+  FillChoice choice;
+  if (observed.empty()) return choice;
+  double mean = 0.0;
+  for (double v : observed) mean += v;
+  mean /= static_cast<double>(observed.size());
+  const double median = median_of(observed);
+  choice.kl_mean = fill_divergence(values, mean);
+  choice.kl_median = fill_divergence(values, median);
+  choice.use_mean = choice.kl_mean < choice.kl_median;
+  choice.fill = choice.use_mean ? mean : median;
+  return choice;
+}
 
 Prepared clean(Table table, const Schema& schema, const CleanOptions& options, const std::string& source) {
   Prepared out;

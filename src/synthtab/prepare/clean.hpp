@@ -25,6 +25,16 @@ struct Prepared {
   PreparationLog log;
 };
 
+// The seed's choice of fill value for a numeric column with gaps (NaN): the mean or the median,
+// whichever gives the lower KL divergence as nbsynthetic computes it.
+struct FillChoice {
+  bool use_mean = false;
+  double fill = 0.0;
+  double kl_mean = 0.0;
+  double kl_median = 0.0;
+};
+FillChoice choose_fill(const std::vector<double>& values);
+
 // Applies the rules to `table` (already typed by to_table) and returns the result; throws
 // Error(Input) when nothing usable is left (no columns, or no rows).
 Prepared clean(Table table, const Schema& schema, const CleanOptions& options,

@@ -26,8 +26,9 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// pandas' Series.skew(): the adjusted Fisher–Pearson coefficient G1.
-double adjusted_skew(const std::vector<double>& values) {
+}  // namespace
+
+double sample_skewness(const std::vector<double>& values) {
   const double n = static_cast<double>(values.size());
   if (values.size() < 3) return std::nan("");
   double mean = 0.0;
@@ -44,6 +45,8 @@ double adjusted_skew(const std::vector<double>& values) {
   if (m2 == 0.0) return 0.0;
   return std::sqrt(n * (n - 1)) / (n - 2) * m3 / std::pow(m2, 1.5);
 }
+
+namespace {
 
 char choose_decimal(const RawTable& raw) {
   if (raw.decimal != 0) return raw.decimal;
@@ -145,7 +148,7 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
   const bool mostly_distinct = static_cast<double>(scan.distinct) / static_cast<double>(rows) > kIdDistinctShare;
   const bool may_be_id = (!scan.numeric || scan.whole) && scan.datetime_format.empty();
   if (may_be_id && all_unique && mostly_distinct &&
-      !(scan.numeric && adjusted_skew(scan.numbers) > kIdMaxSkew)) {
+      !(scan.numeric && sample_skewness(scan.numbers) > kIdMaxSkew)) {
     out.role = ColumnRole::Id;
     out.reason = fmt::format("{} unique {} in {} rows, so it looks like an ID", scan.distinct, kind, rows);
     return out;

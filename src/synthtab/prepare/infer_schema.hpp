@@ -26,4 +26,7 @@ Schema infer_schema(const RawTable& raw, const SchemaOverrides& overrides = {});
 // the cell text and the expected type.
 Table to_table(const RawTable& raw, const Schema& schema);
 
+// pandas' Series.skew(): the adjusted Fisher–Pearson coefficient G1 (NaN below 3 values).
+double sample_skewness(const std::vector<double>& values);
+
 }  // namespace synthtab
