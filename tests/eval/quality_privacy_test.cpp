@@ -62,7 +62,8 @@ const PairTrend& pair_of(const QualityReport& report, const std::string& a, cons
 }
 
 TEST(Quality, ShapesAndPairTrendsEqualTheReference) {
-  for (const auto& c : oracle().at("cases")) {
+  const auto data = oracle();
+  for (const auto& c : data.at("cases")) {
     const Table real = table_from(c.at("real")), synthetic = table_from(c.at("synthetic"));
     const QualityReport report = quality(real, synthetic);
     ASSERT_EQ(report.shapes.size(), 3u);
@@ -97,7 +98,8 @@ TEST(Quality, IdenticalTablesScoreOneAndAdherenceCountsOutsiders) {
 }
 
 TEST(Privacy, DistancesEqualTheReference) {
-  for (const auto& c : oracle().at("cases")) {
+  const auto data = oracle();
+  for (const auto& c : data.at("cases")) {
     const Table real = table_from(c.at("real")), synthetic = table_from(c.at("synthetic"));
     const PrivacyReport report = privacy(real, synthetic);
     if (c.contains("dcr")) {

@@ -44,11 +44,13 @@ double median_pairwise_distance(const RowMatrix& pooled) {
   for (int64_t i = 0; i < pooled.rows(); ++i)
     for (int64_t j = i + 1; j < pooled.rows(); ++j) upper.push_back(d2(i, j));
   if (upper.empty()) return 1.0;
+  // The median of the distances (not of their squares: with an even count the two middle
+  // values are averaged as distances).
   auto mid = upper.begin() + static_cast<std::ptrdiff_t>(upper.size() / 2);
   std::nth_element(upper.begin(), mid, upper.end());
-  double median = *mid;
-  if (upper.size() % 2 == 0) median = (median + *std::max_element(upper.begin(), mid)) / 2.0;
-  return std::sqrt(median);
+  const double upper_middle = std::sqrt(*mid);
+  if (upper.size() % 2 == 1) return upper_middle;
+  return (upper_middle + std::sqrt(*std::max_element(upper.begin(), mid))) / 2.0;
 }
 
 }  // namespace

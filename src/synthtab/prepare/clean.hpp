@@ -26,14 +26,19 @@ struct Prepared {
 };
 
 // The seed's choice of fill value for a numeric column with gaps (NaN): the mean or the median,
-// whichever gives the lower KL divergence as nbsynthetic computes it.
+// whichever gives the lower KL divergence as nbsynthetic computes it: the sum over i < n
+// (n = observed count) of scipy.special.kl_div(filled[i], observed[i]), infinite terms counted
+// as 0. A tie goes to the median. `whole` rounds both candidates first (halves away from zero),
+// so an integer column is judged by the value it would actually receive.
 struct FillChoice {
   bool use_mean = false;
   double fill = 0.0;
   double kl_mean = 0.0;
   double kl_median = 0.0;
+  double mean = 0.0;    // the candidates (rounded when `whole`)
+  double median = 0.0;
 };
-FillChoice choose_fill(const std::vector<double>& values);
+FillChoice choose_fill(const std::vector<double>& values, bool whole = false);
 
 // Applies the rules to `table` (already typed by to_table) and returns the result; throws
 // Error(Input) when nothing usable is left (no columns, or no rows).
