@@ -10,6 +10,8 @@
 #include "synthtab/cli/summary.hpp"
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
+#include "synthtab/eval/evaluate.hpp"
+#include "synthtab/eval/evaluation_input.hpp"
 #include "synthtab/models/registry.hpp"
 
 namespace synthtab::cli {
@@ -41,6 +43,7 @@ Commands::Commands(CLI::App& app) {
   add_fit(app);
   add_sample(app);
   add_models(app);
+  add_evaluate(app);
 }
 
 void Commands::add_fit_options(CLI::App& command) {
@@ -60,15 +63,19 @@ void Commands::add_fit_options(CLI::App& command) {
   command.add_option("--critic-steps", critic_steps_, "critic updates per generator update (default 1)")
       ->check(CLI::Range(1, 100));
   command.add_option("--threads", threads_, "threads (default: all cores)")->check(CLI::Range(0, 1024));
+  add_input_options(command);
+  command.add_flag("--expand-dates", expand_dates_,
+                   "the seed's rule: a date column becomes ISO year, week and weekday columns");
+  command.add_flag("--quiet,-q", quiet_, "print nothing but errors");
+}
+
+void Commands::add_input_options(CLI::App& command) {
   command.add_option("--delimiter", delimiter_, "CSV delimiter (default: sniffed among , ; tab |)");
   command.add_option("--decimal", decimal_, "decimal mark, . or , (default: decided from the data)");
   command.add_option("--categorical", categorical_, "treat COL as categorical (repeatable)");
   command.add_option("--numeric", numeric_, "treat COL as numeric (repeatable)");
   command.add_option("--datetime", datetime_, "treat COL as a date/time (repeatable)");
   command.add_option("--drop", drop_, "leave COL out (repeatable)");
-  command.add_flag("--expand-dates", expand_dates_,
-                   "the seed's rule: a date column becomes ISO year, week and weekday columns");
-  command.add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
 
 void Commands::add_generate(CLI::App& app) {
@@ -101,6 +108,25 @@ void Commands::add_sample(CLI::App& app) {
   sample_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
 
+void Commands::add_evaluate(CLI::App& app) {
+  evaluate_ = app.add_subcommand("evaluate", "compare a synthetic table with the real one: fidelity, usefulness, privacy");
+  evaluate_->add_option("real", input_, "the real table (CSV)")->required();
+  evaluate_->add_option("synthetic", synthetic_, "the synthetic table (CSV)")->required();
+  evaluate_->add_option("--target", target_, "column to predict for the ML efficacy check");
+  evaluate_->add_option("--task", task_, "regression or classification (default: from the target's type)")
+      ->check(CLI::IsMember({"regression", "classification"}));
+  evaluate_->add_option("--json", json_, "write every figure as JSON (layout: docs/evaluation.md)");
+  evaluate_->add_option("--seed", seed_, "random seed (subsamples, permutations, forests)")->capture_default_str();
+  evaluate_->add_option("--permutations", permutations_, "MMD permutation test size")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  evaluate_->add_flag("--mmd-seed-compatible", mmd_seed_compatible_,
+                      "also compute the seed's MMD (gamma = 1/features on raw values, biased)");
+  evaluate_->add_option("--threads", threads_, "threads (default: all cores)")->check(CLI::Range(0, 1024));
+  add_input_options(*evaluate_);
+  evaluate_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
+}
+
 void Commands::add_models(CLI::App& app) {
   models_ = app.add_subcommand("models", "list the models");
 }
@@ -130,6 +156,28 @@ void Commands::run() {
   if (fit_->parsed()) run_fit();
   if (sample_->parsed()) run_sample();
   if (models_->parsed()) run_models();
+  if (evaluate_->parsed()) run_evaluate();
+}
+
+void Commands::run_evaluate() {
+  if (!json_.empty()) check_writable(json_);
+  const SynthesisOptions read_options = synthesis_options();
+  const eval::EvaluationInput input =
+      eval::read_evaluation_pair(input_, synthetic_, read_options.csv, read_options.overrides);
+  eval::EvaluateOptions options;
+  options.target = target_;
+  if (task_ == "regression") options.task = eval::Task::Regression;
+  if (task_ == "classification") options.task = eval::Task::Classification;
+  options.seed = seed_;
+  options.threads = threads_;
+  options.permutations = permutations_;
+  options.mmd_seed_compatible = mmd_seed_compatible_;
+  eval::Evaluation evaluation = eval::evaluate(input.real, input.synthetic, options);
+  evaluation.notes.insert(evaluation.notes.begin(), input.notes.begin(), input.notes.end());
+  if (!json_.empty()) write_file_atomically(json_, eval::to_json(evaluation).dump(2) + "\n");
+  if (quiet_) return;
+  std::printf("%s", eval::format_text(evaluation).c_str());
+  if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
 }
 
 void Commands::run_generate() {

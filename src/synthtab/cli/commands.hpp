@@ -20,6 +20,8 @@ class Commands {
   void add_fit(CLI::App& app);
   void add_sample(CLI::App& app);
   void add_models(CLI::App& app);
+  void add_evaluate(CLI::App& app);
+  void add_input_options(CLI::App& command);
   void add_fit_options(CLI::App& command);
   SynthesisOptions synthesis_options();
 
@@ -27,11 +29,13 @@ class Commands {
   void run_fit();
   void run_sample();
   void run_models();
+  void run_evaluate();
 
   CLI::App* generate_ = nullptr;
   CLI::App* fit_ = nullptr;
   CLI::App* sample_ = nullptr;
   CLI::App* models_ = nullptr;
+  CLI::App* evaluate_ = nullptr;
 
   // Shared option values.
   std::string input_;
@@ -58,6 +62,13 @@ class Commands {
   std::vector<std::string> numeric_;
   std::vector<std::string> datetime_;
   std::vector<std::string> drop_;
+  // evaluate
+  std::string synthetic_;
+  std::string target_;
+  std::string task_;
+  std::string json_;
+  int permutations_ = 200;
+  bool mmd_seed_compatible_ = false;
 };
 
 }  // namespace synthtab::cli

@@ -1,0 +1,450 @@
+#include "synthtab/eval/evaluate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "synthtab/core/error.hpp"
+#include "synthtab/core/rng.hpp"
+#include "synthtab/eval/feature_space.hpp"
+#include "synthtab/eval/ml_metrics.hpp"
+
+namespace synthtab::eval {
+namespace {
+
+constexpr uint64_t kDetectionStream = 0x646574656374;  // "detect"
+constexpr uint64_t kEfficacyStream = 0x6566666963;     // "effic"
+constexpr uint64_t kWilcoxonStream = 0x77696c636f78;   // "wilcox"
+constexpr int64_t kMaxDetectionRows = 5000;            // per side
+constexpr int kSeedForestDepth = 4;                    // the seed's random forest check
+
+std::vector<double> present_values(const Column& column) {
+  std::vector<double> out;
+  for (double v : column.values)
+    if (!std::isnan(v)) out.push_back(v);
+  return out;
+}
+
+ColumnSummary summarize(const Column& column) {
+  ColumnSummary s;
+  const auto values = present_values(column);
+  s.count = static_cast<int64_t>(values.size());
+  s.missing = column.size() - s.count;
+  if (values.empty()) return s;
+  s.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+  double ss = 0.0;
+  for (double v : values) ss += (v - s.mean) * (v - s.mean);
+  s.sd = values.size() > 1 ? std::sqrt(ss / static_cast<double>(values.size() - 1)) : 0.0;
+  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  s.min = *lo;
+  s.max = *hi;
+  return s;
+}
+
+// Up to `count` distinct indexes of [0, n) in random order.
+std::vector<int64_t> random_rows(int64_t n, int64_t count, Rng& rng) {
+  std::vector<int64_t> rows(static_cast<size_t>(n));
+  std::iota(rows.begin(), rows.end(), 0);
+  count = std::min(count, n);
+  for (int64_t i = 0; i < count; ++i)
+    std::swap(rows[static_cast<size_t>(i)], rows[static_cast<size_t>(i + static_cast<int64_t>(rng.below(static_cast<uint64_t>(n - i))))]);
+  rows.resize(static_cast<size_t>(count));
+  return rows;
+}
+
+template <typename F>
+void run_test(std::optional<TestResult>& slot, std::vector<std::string>& notes, const char* name, F&& f) {
+  try {
+    slot = f();
+  } catch (const Error& e) {
+    notes.push_back(std::string(name) + " left out: " + e.what());
+  }
+}
+
+ColumnTests test_column(const Column& real, const Column& synthetic, uint64_t seed) {
+  ColumnTests out;
+  out.column = real.name;
+  if (real.is_categorical()) {
+    out.type = "categorical";
+    std::map<std::string, std::pair<double, double>> counts;
+    for (int32_t code : real.codes)
+      if (code != kMissingCode) counts[real.categories[static_cast<size_t>(code)]].first += 1;
+    for (int32_t code : synthetic.codes)
+      if (code != kMissingCode) counts[synthetic.categories[static_cast<size_t>(code)]].second += 1;
+    for (const auto& [label, c] : counts) {
+      out.labels.push_back(label);
+      out.real_counts.push_back(c.first);
+      out.synthetic_counts.push_back(c.second);
+    }
+    run_test(out.chi_square, out.notes, "chi-square",
+             [&] { return chi_square_homogeneity(out.real_counts, out.synthetic_counts); });
+    return out;
+  }
+  out.type = "numeric";
+  out.real = summarize(real);
+  out.synthetic = summarize(synthetic);
+  const auto a = present_values(real), b = present_values(synthetic);
+  run_test(out.ks, out.notes, "Kolmogorov-Smirnov", [&] { return ks_2samp(a, b); });
+  run_test(out.welch_t, out.notes, "Welch's t", [&] { return welch_ttest(a, b); });
+  run_test(out.mann_whitney, out.notes, "Mann-Whitney U", [&] { return mann_whitney_u(a, b); });
+  if (b.size() < a.size()) {
+    out.notes.push_back("the seed's Wilcoxon test left out: it pairs each real value with a synthetic one, "
+                        "and there are fewer synthetic values than real ones");
+  } else {
+    // The seed's check: real values in order against a random synthetic subsample of equal size.
+    Rng rng(derive_seed(seed, kWilcoxonStream, std::hash<std::string>{}(real.name)));
+    std::vector<double> paired;
+    for (int64_t i : random_rows(static_cast<int64_t>(b.size()), static_cast<int64_t>(a.size()), rng))
+      paired.push_back(b[static_cast<size_t>(i)]);
+    run_test(out.wilcoxon_seed, out.notes, "the seed's Wilcoxon signed-rank", [&] { return wilcoxon_signed_rank(a, paired); });
+  }
+  return out;
+}
+
+FeatureMatrix to_features(const RowMatrix& m) {
+  FeatureMatrix out(m.rows(), m.cols());
+  for (int64_t r = 0; r < m.rows(); ++r)
+    for (int64_t c = 0; c < m.cols(); ++c) out(r, c) = m(r, c);
+  return out;
+}
+
+FeatureMatrix take(const FeatureMatrix& x, const std::vector<int64_t>& rows) {
+  FeatureMatrix out(static_cast<int64_t>(rows.size()), x.cols);
+  for (size_t i = 0; i < rows.size(); ++i)
+    std::copy(x.row(rows[i]), x.row(rows[i]) + x.cols, out.data.begin() + static_cast<std::ptrdiff_t>(i * static_cast<size_t>(x.cols)));
+  return out;
+}
+
+std::vector<double> take(const std::vector<double>& y, const std::vector<int64_t>& rows) {
+  std::vector<double> out;
+  out.reserve(rows.size());
+  for (int64_t r : rows) out.push_back(y[static_cast<size_t>(r)]);
+  return out;
+}
+
+Detection detect(const FeatureMatrix& real, const FeatureMatrix& synthetic, const EvaluateOptions& options) {
+  Detection out;
+  out.rows_per_side = std::min({real.rows, synthetic.rows, kMaxDetectionRows});
+  out.repeats = real.rows < 200 ? 5 : 1;  // tiny tables: average over several draws and splits
+  out.folds = static_cast<int>(std::min<int64_t>(options.folds, out.rows_per_side));
+  out.classifier = fmt::format("random forest (100 trees), {}-fold stratified cross-validation, "
+                               "out-of-fold AUC averaged over {} draw{}",
+                               out.folds, out.repeats, out.repeats == 1 ? "" : "s");
+  double auc_sum = 0.0;
+  for (int rep = 0; rep < out.repeats; ++rep) {
+    Rng rng(derive_seed(options.seed, kDetectionStream, static_cast<uint64_t>(rep)));
+    const auto real_rows = random_rows(real.rows, out.rows_per_side, rng);
+    const auto synthetic_rows = random_rows(synthetic.rows, out.rows_per_side, rng);
+    FeatureMatrix x = take(real, real_rows);
+    const FeatureMatrix s = take(synthetic, synthetic_rows);
+    x.data.insert(x.data.end(), s.data.begin(), s.data.end());
+    x.rows += s.rows;
+    std::vector<double> y(static_cast<size_t>(x.rows), 0.0);
+    std::fill(y.begin(), y.begin() + out.rows_per_side, 1.0);
+    std::vector<double> scores(y.size(), 0.5);
+    for (const Fold& fold : stratified_kfold(y, out.folds, derive_seed(options.seed, kDetectionStream, 1000 + rep))) {
+      ForestOptions forest;
+      forest.seed = derive_seed(options.seed, kDetectionStream, 2000 + rep);
+      forest.threads = options.threads;
+      RandomForest model(forest);
+      model.fit(take(x, fold.train), take(y, fold.train), Task::Classification);
+      const FeatureMatrix proba = model.predict_proba(take(x, fold.test));
+      const int real_class = model.classes().size() == 2 ? 1 : 0;
+      for (size_t i = 0; i < fold.test.size(); ++i)
+        scores[static_cast<size_t>(fold.test[i])] =
+            model.classes().size() == 2 ? proba(static_cast<int64_t>(i), real_class)
+                                        : (model.classes()[0] == 1.0 ? 1.0 : 0.0);
+    }
+    auc_sum += roc_auc(y, scores);
+  }
+  out.auc = auc_sum / out.repeats;
+  return out;
+}
+
+ModelScores score(Task task, const std::vector<double>& truth, const std::vector<double>& predicted) {
+  ModelScores s;
+  if (task == Task::Regression) {
+    s.r2 = r2_score(truth, predicted);
+    s.explained_variance = explained_variance_score(truth, predicted);
+  } else {
+    s.accuracy = accuracy(truth, predicted);
+    s.macro_f1 = macro_f1(truth, predicted);
+  }
+  return s;
+}
+
+// The target as numbers: values for regression, label positions (sorted labels of both
+// tables) for classification; rows with a missing target are dropped from `rows`.
+std::vector<double> target_values(const Column& column, const std::map<std::string, int>& labels,
+                                  std::vector<int64_t>& rows) {
+  std::vector<double> y;
+  for (int64_t r = 0; r < column.size(); ++r) {
+    if (column.is_missing(r)) continue;
+    rows.push_back(r);
+    y.push_back(column.is_categorical()
+                    ? labels.at(column.categories[static_cast<size_t>(column.codes[static_cast<size_t>(r)])])
+                    : column.values[static_cast<size_t>(r)]);
+  }
+  return y;
+}
+
+MlEfficacy ml_efficacy(const Table& real, const Table& synthetic, const EvaluateOptions& options) {
+  const Column& target_real = real.column(options.target);
+  const Column& target_synthetic = synthetic.column(options.target);
+  MlEfficacy out;
+  out.target = options.target;
+  const Task task = options.task.value_or(target_real.is_categorical() ? Task::Classification : Task::Regression);
+  if (task == Task::Regression && target_real.is_categorical())
+    throw usage_error("--task regression needs a numeric target; \"" + options.target + "\" is categorical");
+  out.task = task == Task::Regression ? "regression" : "classification";
+  out.model = fmt::format("random forest (100 trees, max depth {}), as the seed's check", kSeedForestDepth);
+  std::map<std::string, int> labels;
+  if (target_real.is_categorical()) {
+    std::set<std::string> all(target_real.categories.begin(), target_real.categories.end());
+    all.insert(target_synthetic.categories.begin(), target_synthetic.categories.end());
+    for (const auto& l : all) labels.emplace(l, static_cast<int>(labels.size()));
+  }
+  std::vector<int64_t> real_rows, synthetic_rows;
+  const std::vector<double> y_real = target_values(target_real, labels, real_rows);
+  const std::vector<double> y_synthetic = target_values(target_synthetic, labels, synthetic_rows);
+  if (y_real.size() < 4 || y_synthetic.size() < 4)
+    throw Error(ErrorKind::Input, "ML efficacy needs at least 4 rows with a \"" + options.target + "\" value in each table");
+  const TreeFeatures features = tree_features(real, synthetic, options.target);
+  const FeatureMatrix x_real = take(features.real, real_rows);
+  const FeatureMatrix x_synthetic = take(features.synthetic, synthetic_rows);
+  ForestOptions forest;
+  forest.max_depth = kSeedForestDepth;
+  forest.threads = options.threads;
+  forest.seed = derive_seed(options.seed, kEfficacyStream);
+
+  // TRTR: out-of-fold predictions of K-fold cross-validation on the real rows.
+  const int k = static_cast<int>(std::min<int64_t>(options.folds, static_cast<int64_t>(y_real.size())));
+  std::vector<double> oof(y_real.size());
+  const auto folds = kfold(static_cast<int64_t>(y_real.size()), k, derive_seed(options.seed, kEfficacyStream, 1));
+  for (const Fold& fold : folds) {
+    RandomForest model(forest);
+    model.fit(take(x_real, fold.train), take(y_real, fold.train), task);
+    const auto predicted = model.predict(take(x_real, fold.test));
+    for (size_t i = 0; i < fold.test.size(); ++i) oof[static_cast<size_t>(fold.test[i])] = predicted[i];
+  }
+  out.trtr = score(task, y_real, oof);
+
+  RandomForest on_synthetic(forest);
+  on_synthetic.fit(x_synthetic, y_synthetic, task);
+  out.predicted = on_synthetic.predict(x_real);
+  out.actual = y_real;
+  out.tstr = score(task, y_real, out.predicted);
+
+  // The seed's check: a model trained and tested on synthetic rows (80/20).
+  Rng rng(derive_seed(options.seed, kEfficacyStream, 2));
+  auto order = random_rows(static_cast<int64_t>(y_synthetic.size()), static_cast<int64_t>(y_synthetic.size()), rng);
+  const auto cut = static_cast<std::ptrdiff_t>(order.size() * 4 / 5);
+  const std::vector<int64_t> train(order.begin(), order.begin() + cut), test(order.begin() + cut, order.end());
+  RandomForest seed_model(forest);
+  seed_model.fit(take(x_synthetic, train), take(y_synthetic, train), task);
+  out.seed_synthetic_on_synthetic = score(task, take(y_synthetic, test), seed_model.predict(take(x_synthetic, test)));
+  return out;
+}
+
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+nlohmann::json test_json(const std::optional<TestResult>& t) {
+  if (!t) return nullptr;
+  nlohmann::json j = {{"statistic", number(t->statistic)}, {"pvalue", number(t->pvalue)}, {"method", t->method}};
+  if (t->dof != 0.0) j["dof"] = number(t->dof);
+  return j;
+}
+
+nlohmann::json summary_json(const ColumnSummary& s) {
+  return {{"mean", number(s.mean)}, {"sd", number(s.sd)}, {"min", number(s.min)}, {"max", number(s.max)},
+          {"count", s.count}, {"missing", s.missing}};
+}
+
+nlohmann::json scores_json(const ModelScores& s, const std::string& task) {
+  if (task == "regression") return {{"r2", number(s.r2)}, {"explained_variance", number(s.explained_variance)}};
+  return {{"accuracy", number(s.accuracy)}, {"macro_f1", number(s.macro_f1)}};
+}
+
+nlohmann::json mmd_json(const MmdResult& m) {
+  nlohmann::json j = {{"mmd2", number(m.mmd2)}, {"estimator", m.estimator}, {"gamma", number(m.gamma)}};
+  if (m.bandwidth > 0) j["bandwidth"] = number(m.bandwidth);
+  if (m.pvalue >= 0) {
+    j["pvalue"] = number(m.pvalue);
+    j["permutations"] = m.permutations;
+    j["permutation_rows"] = {{"real", m.permutation_rows_real}, {"synthetic", m.permutation_rows_synthetic}};
+  }
+  return j;
+}
+
+std::string format_p(const std::optional<TestResult>& t) {
+  if (!t) return "-";
+  return std::isfinite(t->pvalue) ? fmt::format("{:.3g}", t->pvalue) : "n/a";
+}
+
+}  // namespace
+
+TreeFeatures tree_features(const Table& real, const Table& synthetic, const std::string& skip) {
+  Table r, s;
+  for (const auto& c : real.columns)
+    if (c.name != skip) r.columns.push_back(c);
+  for (const auto& c : synthetic.columns)
+    if (c.name != skip) s.columns.push_back(c);
+  TreeFeatures out;
+  if (r.columns.empty()) {
+    out.real = FeatureMatrix(real.rows(), 1);  // no feature: a constant one, so models still fit
+    out.synthetic = FeatureMatrix(synthetic.rows(), 1);
+    return out;
+  }
+  const FeatureSpace space = encode_pair(r, s, {false, false});
+  out.real = to_features(space.real);
+  out.synthetic = to_features(space.synthetic);
+  return out;
+}
+
+Evaluation evaluate(const Table& real, const Table& synthetic_in, const EvaluateOptions& options) {
+  if (real.rows() < 2) throw Error(ErrorKind::Input, "the real table needs at least 2 rows to compare with");
+  if (synthetic_in.rows() < 2) throw Error(ErrorKind::Input, "the synthetic table needs at least 2 rows to compare with");
+  if (!options.target.empty()) real.column(options.target);  // Usage error listing the columns
+  const Table synthetic = align_columns(real, synthetic_in);
+  for (const auto& c : real.columns)
+    if (c.missing_count() == c.size())
+      throw Error(ErrorKind::Input, "column \"" + c.name + "\" has no values in the real table");
+  Evaluation out;
+  out.seed = options.seed;
+  out.real_rows = real.rows();
+  out.synthetic_rows = synthetic.rows();
+  for (size_t c = 0; c < real.columns.size(); ++c) {
+    out.columns.push_back(real.columns[c].name);
+    out.column_tests.push_back(test_column(real.columns[c], synthetic.columns[c], options.seed));
+  }
+  MmdOptions mmd_options;
+  mmd_options.permutations = options.permutations;
+  mmd_options.seed = options.seed;
+  mmd_options.threads = options.threads;
+  out.mmd = mmd(real, synthetic, mmd_options);
+  if (options.mmd_seed_compatible) {
+    mmd_options.seed_compatible = true;
+    out.mmd_seed = mmd(real, synthetic, mmd_options);
+  }
+  out.quality = quality(real, synthetic);
+  const TreeFeatures features = tree_features(real, synthetic, "");
+  out.detection = detect(features.real, features.synthetic, options);
+  if (!options.target.empty())
+    out.ml_efficacy = ml_efficacy(real, synthetic, options);
+  else
+    out.notes.push_back("ML efficacy left out: no --target column was given");
+  out.privacy = privacy(real, synthetic, {options.seed, options.threads});
+  return out;
+}
+
+nlohmann::json to_json(const Evaluation& e) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (const auto& t : e.column_tests) {
+    nlohmann::json j = {{"column", t.column}, {"type", t.type}, {"notes", t.notes}};
+    if (t.type == "numeric") {
+      j["real"] = summary_json(t.real);
+      j["synthetic"] = summary_json(t.synthetic);
+      j["ks"] = test_json(t.ks);
+      j["welch_t"] = test_json(t.welch_t);
+      j["mann_whitney_u"] = test_json(t.mann_whitney);
+      j["wilcoxon_seed"] = test_json(t.wilcoxon_seed);
+    } else {
+      j["labels"] = t.labels;
+      j["real_counts"] = t.real_counts;
+      j["synthetic_counts"] = t.synthetic_counts;
+      j["chi_square"] = test_json(t.chi_square);
+    }
+    columns.push_back(j);
+  }
+  nlohmann::json shapes = nlohmann::json::array(), pairs = nlohmann::json::array(), adherence = nlohmann::json::array();
+  for (const auto& s : e.quality.shapes) shapes.push_back({{"column", s.column}, {"metric", s.metric}, {"score", number(s.score)}});
+  for (const auto& p : e.quality.pairs)
+    pairs.push_back({{"columns", {p.column_a, p.column_b}}, {"metric", p.metric}, {"score", number(p.score)},
+                     {"real_correlation", number(p.real_correlation)}, {"synthetic_correlation", number(p.synthetic_correlation)}});
+  for (const auto& a : e.quality.adherence) adherence.push_back({{"column", a.column}, {"metric", a.metric}, {"score", number(a.score)}});
+  const PrivacyReport& p = e.privacy;
+  nlohmann::json out = {
+      {"format", "synthtab-evaluation"},
+      {"version", 1},
+      {"seed", e.seed},
+      {"rows", {{"real", e.real_rows}, {"synthetic", e.synthetic_rows}}},
+      {"columns", e.columns},
+      {"column_tests", columns},
+      {"mmd", mmd_json(e.mmd)},
+      {"mmd_seed_compatible", e.mmd_seed ? mmd_json(*e.mmd_seed) : nlohmann::json(nullptr)},
+      {"quality", {{"overall", number(e.quality.overall)}, {"column_shapes", number(e.quality.column_shapes)},
+                   {"column_pair_trends", number(e.quality.column_pair_trends)}, {"shapes", shapes}, {"pairs", pairs},
+                   {"diagnostics", {{"adherence", adherence}, {"new_row_share", number(e.quality.new_row_share)}}}}},
+      {"privacy", {{"exact_copies", p.exact_copies}, {"exact_copy_share", number(p.exact_copy_share)},
+                   {"dcr", {{"median", number(p.dcr_median)}, {"p05", number(p.dcr_p05)},
+                            {"real_nn_median", number(p.real_nn_median)}, {"ratio", number(p.dcr_ratio)}}},
+                   {"baseline_protection", {{"score", number(p.baseline_protection)},
+                                            {"synthetic_median", number(p.baseline_synthetic_median)},
+                                            {"random_median", number(p.baseline_random_median)}}}}},
+      {"notes", e.notes},
+  };
+  if (e.detection)
+    out["detection"] = {{"auc", number(e.detection->auc)}, {"classifier", e.detection->classifier},
+                        {"folds", e.detection->folds}, {"repeats", e.detection->repeats},
+                        {"rows_per_side", e.detection->rows_per_side}};
+  else
+    out["detection"] = nullptr;
+  if (e.ml_efficacy) {
+    const MlEfficacy& m = *e.ml_efficacy;
+    out["ml_efficacy"] = {{"target", m.target}, {"task", m.task}, {"model", m.model},
+                          {"trtr", scores_json(m.trtr, m.task)}, {"tstr", scores_json(m.tstr, m.task)},
+                          {"seed_synthetic_on_synthetic", scores_json(m.seed_synthetic_on_synthetic, m.task)}};
+  } else {
+    out["ml_efficacy"] = nullptr;
+  }
+  return out;
+}
+
+std::string format_text(const Evaluation& e) {
+  std::string out = fmt::format("Real rows: {}   synthetic rows: {}   columns: {}\n\n", e.real_rows, e.synthetic_rows,
+                                e.columns.size());
+  out += fmt::format("  Quality score (SDMetrics definitions)  {:.3f}   (column shapes {:.3f}, column pair trends {:.3f})\n",
+                     e.quality.overall, e.quality.column_shapes, e.quality.column_pair_trends);
+  if (e.detection)
+    out += fmt::format("  Detection AUC                          {:.3f}   (0.5 = a classifier cannot tell them apart; {})\n",
+                       e.detection->auc, e.detection->classifier);
+  out += fmt::format("  MMD^2 (unbiased, standardised)         {:.4g}  permutation p = {:.3g} ({} permutations)\n",
+                     e.mmd.mmd2, e.mmd.pvalue, e.mmd.permutations);
+  if (e.mmd_seed)
+    out += fmt::format("  MMD (the seed's formula, raw values)   {:.4g}  (near 1/n_real + 1/n_synthetic = {:.4g} means it says nothing)\n",
+                       e.mmd_seed->mmd2, 1.0 / static_cast<double>(e.real_rows) + 1.0 / static_cast<double>(e.synthetic_rows));
+  if (e.ml_efficacy) {
+    const MlEfficacy& m = *e.ml_efficacy;
+    if (m.task == "regression")
+      out += fmt::format("  ML efficacy, {} ({})  R^2: real->real {:.3f}, synthetic->real {:.3f}; the seed's synthetic->synthetic {:.3f}\n",
+                         m.target, m.task, m.trtr.r2, m.tstr.r2, m.seed_synthetic_on_synthetic.r2);
+    else
+      out += fmt::format("  ML efficacy, {} ({})  accuracy: real->real {:.3f}, synthetic->real {:.3f}; the seed's synthetic->synthetic {:.3f}\n",
+                         m.target, m.task, m.trtr.accuracy, m.tstr.accuracy, m.seed_synthetic_on_synthetic.accuracy);
+  }
+  const PrivacyReport& p = e.privacy;
+  out += fmt::format("  Privacy: exact copies {} ({:.1f} %); distance to closest real row median {:.3g} "
+                     "(real rows to each other {:.3g}, ratio {:.2f}); baseline protection {:.3f}\n",
+                     p.exact_copies, 100 * p.exact_copy_share, p.dcr_median, p.real_nn_median, p.dcr_ratio,
+                     p.baseline_protection);
+  out += fmt::format("\n{:<28} {:>8} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10}\n", "column", "shape", "KS p", "t p",
+                     "MWU p", "Wilcoxon p*", "chi-square p", "adherence");
+  for (size_t i = 0; i < e.column_tests.size(); ++i) {
+    const ColumnTests& t = e.column_tests[i];
+    const std::string name = t.column.size() > 28 ? t.column.substr(0, 25) + "..." : t.column;
+    out += fmt::format("{:<28} {:>8.3f} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10.3f}\n", name, e.quality.shapes[i].score,
+                       format_p(t.ks), format_p(t.welch_t), format_p(t.mann_whitney), format_p(t.wilcoxon_seed),
+                       format_p(t.chi_square), e.quality.adherence[i].score);
+  }
+  out += "  * the seed's paired test on a random synthetic subsample of the real size\n";
+  for (const auto& t : e.column_tests)
+    for (const auto& n : t.notes) out += "  " + t.column + ": " + n + "\n";
+  for (const auto& n : e.notes) out += "  " + n + "\n";
+  return out;
+}
+
+}  // namespace synthtab::eval
