@@ -125,6 +125,51 @@ TEST(Cli, BadInputGivesOneClearLineAndADocumentedExitCode) {
   }
 }
 
+TEST(Cli, EvaluatePrintsScoresAndWritesJson) {
+  const auto dir = scratch_dir("cli-evaluate");
+  const auto synthetic = (dir / "s.csv").string();
+  ASSERT_EQ(run("generate " + data_path("ROI.csv") + " -q -n 500 -o " + synthetic, dir).exit_code, 0);
+  const auto json = dir / "e.json";
+  const auto r = run("evaluate " + data_path("ROI.csv") + " " + synthetic +
+                         " --target 'MRR (Monthly Recurring Revenue)' --permutations 20 --mmd-seed-compatible --json " +
+                         json.string(), dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* fragment : {"Quality score", "Detection AUC", "MMD^2", "the seed's formula", "ML efficacy",
+                               "exact copies", "Unnamed: 0"})
+    EXPECT_NE(r.out.find(fragment), std::string::npos) << fragment << "\n" << r.out;
+  const std::string text = read_text(json);
+  EXPECT_NE(text.find("\"ml_efficacy\""), std::string::npos);
+  EXPECT_NE(text.find("\"tstr\""), std::string::npos);
+  // Same seed, same numbers.
+  const auto again = dir / "e2.json";
+  ASSERT_EQ(run("evaluate " + data_path("ROI.csv") + " " + synthetic +
+                    " --target 'MRR (Monthly Recurring Revenue)' --permutations 20 --mmd-seed-compatible -q --json " +
+                    again.string(), dir).exit_code, 0);
+  EXPECT_EQ(read_text(again), text);
+}
+
+TEST(Cli, EvaluateBadInput) {
+  const auto dir = scratch_dir("cli-evaluate-errors");
+  const std::string roi = data_path("ROI.csv");
+  testing::write_text(dir / "header.csv", "Google ads,MRR (Monthly Recurring Revenue),Month,Year\n");
+  testing::write_text(dir / "other.csv", "a,b\n1,2\n3,4\n");
+  testing::write_text(dir / "ok.csv", "Google ads,MRR (Monthly Recurring Revenue),Month,Year\n1,2,3,2021\n4,5,6,2022\n7,8,9,2021\n");
+  testing::write_text(dir / "allmissing.csv", "a,b\n1,\n2,\n3,\n");
+  const std::vector<ErrorCase> cases = {
+      {"evaluate " + roi + " " + (dir / "header.csv").string(), 3, "header.csv"},
+      {"evaluate " + roi + " " + (dir / "other.csv").string(), 3, "other.csv"},
+      {"evaluate " + roi + " " + (dir / "ok.csv").string() + " --target Revenue", 2, "Revenue"},
+      {"evaluate " + roi + " " + (dir / "ok.csv").string() + " --task nonsense", 2, "task"},
+      {"evaluate " + (dir / "allmissing.csv").string() + " " + (dir / "allmissing.csv").string(), 3, "\"b\" has no values"},
+      {"evaluate " + roi + " " + (dir / "missing.csv").string(), 3, "missing.csv"},
+  };
+  for (const auto& c : cases) {
+    const auto r = run(c.args, dir);
+    EXPECT_EQ(r.exit_code, c.exit_code) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
+  }
+}
+
 TEST(Cli, ModelsListsTheSeedModels) {
   const auto dir = scratch_dir("cli-models");
   const auto r = run("models", dir);
