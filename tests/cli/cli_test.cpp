@@ -58,6 +58,18 @@ TEST(Cli, GenerateWritesRowsAndASummary) {
   EXPECT_TRUE(r.err.empty()) << "no progress bar when stderr is not a terminal: " << r.err;
 }
 
+TEST(Cli, GenerateKeepsTheInputsDecimalComma) {
+  const auto dir = scratch_dir("cli-decimal");
+  const auto out = dir / "m.csv";
+  const auto r = run("generate " + data_path("Marketing_campaigns.csv") + " -q -n 50 -o " + out.string(), dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = read_text(out);
+  const std::string first_row = text.substr(text.find('\n') + 1, text.find('\n', text.find('\n') + 1) - text.find('\n') - 1);
+  // Every field of the real file is a quoted decimal-comma number; so must the synthetic ones be
+  // whenever they have a decimal part, and no field may use a decimal point.
+  EXPECT_EQ(first_row.find('.'), std::string::npos) << first_row;
+}
+
 TEST(Cli, QuietPrintsNothing) {
   const auto dir = scratch_dir("cli-quiet");
   const auto r = run("generate " + data_path("ROI.csv") + " -n 10 -q -o " +

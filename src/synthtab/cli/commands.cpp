@@ -195,7 +195,7 @@ void Commands::run_generate() {
                 static_cast<long long>(input.prepared.table.cols()));
     print_lines(input.prepared.log.actions, quiet_);
   }
-  FittedModel model = FittedModel::fit_table(input.prepared.table, options);
+  FittedModel model = FittedModel::fit_prepared(input, options);
   const double fit_seconds = seconds_since(start);
   const auto sample_start = std::chrono::steady_clock::now();
   const uint64_t sample_seed = sampling_seed(seed_);

@@ -123,10 +123,13 @@ FittedModel::FittedModel(FittedModel&&) noexcept = default;
 FittedModel& FittedModel::operator=(FittedModel&&) noexcept = default;
 
 FittedModel FittedModel::fit_csv(const std::string& path, const SynthesisOptions& options) {
-  PreparedInput input = prepare_csv(path, options);
+  return fit_prepared(prepare_csv(path, options), options);
+}
+
+FittedModel FittedModel::fit_prepared(const PreparedInput& input, const SynthesisOptions& options) {
   FittedModel model = fit_table(input.prepared.table, options);
-  model.schema_ = std::move(input.schema);
-  model.log_ = std::move(input.prepared.log);
+  model.schema_ = input.schema;
+  model.log_ = input.prepared.log;
   return model;
 }
 

@@ -52,7 +52,10 @@ class FittedModel {
 
   // Reads, prepares and transforms `path`, then fits options.model.
   static FittedModel fit_csv(const std::string& path, const SynthesisOptions& options);
-  // Fits on an already prepared table.
+  // Fits on a prepared input (keeps its schema and log: the output then has the input's
+  // delimiter and decimal mark).
+  static FittedModel fit_prepared(const PreparedInput& input, const SynthesisOptions& options);
+  // Fits on an already prepared table (output as plain CSV: ',' and '.').
   static FittedModel fit_table(const Table& prepared, const SynthesisOptions& options);
 
   void save(const std::string& path) const;  // atomic
