@@ -17,12 +17,14 @@ Stored per case:
   - probes: model-space values (float32-representable, some outside [-1, 1]);
   - inverse: MinMaxScaler.inverse_transform, clip to [0, 1], QuantileTransformer.
     inverse_transform, clip to the column's [min, max], and np.round (half to even) for integer
-    columns.
+    columns; float columns are rounded with np.round(x, decimals) to `decimals`, the most decimal
+    places of any training value as Python writes it (repr), or not at all when that exceeds 10.
 No column exceeds sklearn's subsample size (10,000), so no subsampling happens.
 """
 import csv
 import json
 import os
+from decimal import Decimal
 
 import numpy as np
 from sklearn.preprocessing import MinMaxScaler, QuantileTransformer
@@ -49,9 +51,17 @@ def case(name, kind, values, q):
     probes = rng.permutation(probes).astype(np.float32).astype(np.float64)
     u_back = np.clip(mm.inverse_transform(probes.reshape(-1, 1)), 0.0, 1.0)
     inverse = np.clip(qt.inverse_transform(u_back).ravel(), present.min(), present.max())
+    decimals = None
     if kind == "integer":
         inverse = np.round(inverse)
+    elif kind == "float":
+        decimals = max(max(0, -Decimal(repr(float(v))).as_tuple().exponent) for v in present)
+        if decimals > 10:
+            decimals = None
+        else:
+            inverse = np.round(inverse, decimals)
     return {
+        "decimals": decimals,
         "name": name,
         "type": kind,
         "q": q,

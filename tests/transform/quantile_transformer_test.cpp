@@ -66,6 +66,9 @@ TEST(QuantileTransformer, MatchesScikitLearnForwardAndInverse) {
     for (int64_t r = 0; r < out.rows; ++r)
       EXPECT_NEAR(out(r, 0), expected[static_cast<size_t>(r)], 1e-6) << "row " << r;
 
+    if (c["type"] == "float") {  // decimal places of the training values, as Python writes them
+      EXPECT_EQ(transformer.decimals(), c["decimals"].is_null() ? -1 : c["decimals"].get<int>());
+    }
     const auto probes = c["probes"].get<std::vector<double>>();
     const auto expected_inverse = c["inverse"].get<std::vector<double>>();
     Rng rng(1);

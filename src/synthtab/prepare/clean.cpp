@@ -185,11 +185,17 @@ void drop_incomplete_rows(Table& table, const std::string& source, PreparationLo
   int64_t worst_gaps = 0;
   for (const auto& column : table.columns) {
     int64_t gaps = 0;
-    for (int64_t r = 0; r < rows; ++r)
-      if (column.is_missing(r)) keep[static_cast<size_t>(r)] = 0, ++gaps;
+    for (int64_t r = 0; r < rows; ++r) {
+      if (!column.is_missing(r)) continue;
+      keep[static_cast<size_t>(r)] = 0;
+      ++gaps;
+    }
     if (gaps == 0) continue;
     with_gaps.push_back(column.name);
-    if (gaps > worst_gaps) worst = column.name, worst_gaps = gaps;
+    if (gaps > worst_gaps) {
+      worst = column.name;
+      worst_gaps = gaps;
+    }
   }
   const auto kept = std::count(keep.begin(), keep.end(), 1);
   if (kept == rows) return;

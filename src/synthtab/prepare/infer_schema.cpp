@@ -171,8 +171,9 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
   }
   if (scan.distinct == 1) {
     out.role = ColumnRole::Constant;
-    out.reason = fmt::format("one distinct value ({}) in {} rows", quoted(scan.first_value),
-                             scan.non_missing);
+    out.reason = fmt::format("one distinct value ({}) in {} rows", quoted(scan.first_value), rows);
+    if (scan.non_missing < rows)
+      out.reason += fmt::format(", {} of them missing", rows - scan.non_missing);
     return out;
   }
   const std::string kind = scan.numeric ? (scan.whole ? "whole numbers" : "numbers")
@@ -209,10 +210,8 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
   if (scan.whole && scan.distinct <= kMaxCategoricalIntegers &&
       static_cast<double>(scan.distinct) <= static_cast<double>(rows) / 2.0) {
     out.role = ColumnRole::Categorical;
-    out.reason = fmt::format(
-        "{} distinct whole numbers in {} rows (at most {}, and at most half the rows, are "
-        "treated as categories)",
-        scan.distinct, rows, kMaxCategoricalIntegers);
+    out.reason = fmt::format("{} distinct whole numbers in {} rows, few enough to be categories",
+                             scan.distinct, rows);
     return out;
   }
   out.role = scan.whole ? ColumnRole::Integer : ColumnRole::Float;

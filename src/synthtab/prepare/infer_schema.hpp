@@ -7,12 +7,14 @@
 //    the decimal mark is chosen for the whole file ('.' unless ',' parses strictly more cells);
 //  - an Integer column with at most 10 distinct values, and at most half as many distinct values
 //    as rows, -> Categorical (e.g. Year with 2021/2022; but Month 1..12 in 19 rows stays Integer);
-//  - all non-missing cells parse with one known date format -> Datetime;
+//  - all non-missing cells parse with one known date format -> Datetime (the formats that read
+//    the first cell are narrowed by each later cell; the first survivor wins);
 //  - anything else -> Categorical (strings stay strings);
 //  - ID (the seed's rule): not Float, more than 95 % of rows distinct and every non-missing value
 //    unique; for numeric IDs only when the values are not skewed (skew <= 0.2) -> Id (dropped);
 //  - one distinct non-missing value -> Constant.
-//  User overrides win over every rule; naming a column that does not exist is an error.
+//  User overrides win over every rule; naming a column that does not exist, or one column in two
+//  overrides, is an Error(Usage).
 #include "synthtab/prepare/schema.hpp"
 #include "synthtab/table/csv_reader.hpp"
 #include "synthtab/table/table.hpp"

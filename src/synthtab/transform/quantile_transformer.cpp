@@ -27,6 +27,22 @@ double common_unit(const std::vector<double>& values, std::initializer_list<doub
   return 0.0;
 }
 
+// Float columns: the fewest decimal places (at most 10) that write every training value
+// exactly, or -1. Values typed with 2 decimals (money) then come back with 2 decimals.
+int decimal_places(const Column& column, const std::vector<double>& values) {
+  if (column.type != ColumnType::Float) return -1;
+  double scale = 1.0;
+  for (int places = 0; places <= 10; ++places, scale *= 10.0) {
+    const bool exact = std::all_of(values.begin(), values.end(), [scale](double v) {
+      const double scaled = v * scale;
+      const double tolerance = std::max(1e-6, 8 * std::abs(std::nextafter(scaled, INFINITY) - scaled));
+      return std::abs(scaled - std::nearbyint(scaled)) <= tolerance;
+    });
+    if (exact) return places;
+  }
+  return -1;
+}
+
 double rounding_unit(const Column& column, const std::vector<double>& values) {
   switch (column.type) {
     case ColumnType::Integer: return common_unit(values, {1.0});
@@ -92,6 +108,7 @@ void QuantileTransformer::fit(const Column& column) {
   scale_ = 2.0 / range;
   offset_ = -1.0 - low * scale_;
   resolution_ = rounding_unit(column, present);
+  decimals_ = decimal_places(column, present);
   fitted_ = true;
 }
 
@@ -147,6 +164,12 @@ Column QuantileTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*rng
     double value = std::clamp(numpy_interp(uniform, references_, quantiles_), low, high);
     // The ends are multiples of the unit, so rounding stays inside [low, high].
     if (resolution_ > 0.0) value = std::nearbyint(value / resolution_) * resolution_;
+    if (decimals_ >= 0) {
+      // Dividing by the power of ten (not multiplying by its inverse) gives the double
+      // nearest to the decimal number, so it prints with at most decimals_ places.
+      const double scale = std::pow(10.0, decimals_);
+      value = std::clamp(std::nearbyint(value * scale) / scale, low, high);
+    }
     column.values[static_cast<size_t>(row)] = value;
   }
   return column;
@@ -163,7 +186,8 @@ std::string QuantileTransformer::save() const {
                                 {"quantiles", quantiles_},
                                 {"scale", scale_},
                                 {"offset", offset_},
-                                {"resolution", resolution_}};
+                                {"resolution", resolution_},
+                                {"decimals", decimals_}};
   return state.dump();
 }
 
@@ -204,6 +228,10 @@ void QuantileTransformer::load(const std::string& text) {
   scale_ = scale;
   offset_ = offset;
   resolution_ = resolution;
+  // Absent in states written before decimals were kept: full precision.
+  const auto decimals = state.find("decimals");
+  decimals_ = decimals != state.end() && decimals->is_number_integer() ? decimals->get<int>() : -1;
+  if (decimals_ < -1 || decimals_ > 10) throw state_error(what, "has an invalid number of decimal places");
   fitted_ = true;
 }
 

@@ -37,6 +37,7 @@ class QuantileTransformer final : public ColumnTransformer {
   // Inverse values are rounded to multiples of this (1 for integers, the common unit of
   // datetimes: day, hour, minute or second); 0 = not rounded.
   double resolution() const { return resolution_; }
+  int decimals() const { return decimals_; }  // -1 = full precision
 
  private:
   // The quantile step alone: a value's position in [0, 1].
@@ -56,6 +57,7 @@ class QuantileTransformer final : public ColumnTransformer {
   double scale_ = 1.0;
   double offset_ = 0.0;
   double resolution_ = 0.0;
+  int decimals_ = -1;
 };
 
 }  // namespace synthtab
