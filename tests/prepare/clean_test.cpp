@@ -7,6 +7,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "support/errors.hpp"
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/prepare/clean.hpp"
@@ -54,16 +55,7 @@ std::string all_actions(const PreparationLog& log) {
   return out;
 }
 
-std::string error_of(const std::function<void()>& f, ErrorKind kind) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no error";
-  return "";
-}
+using testing::error_of;
 
 void expect_close(double actual, double expected, const std::string& what) {
   EXPECT_NEAR(actual, expected, 1e-9 * std::max(1.0, std::abs(expected))) << what;

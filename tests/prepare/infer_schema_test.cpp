@@ -7,6 +7,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "support/errors.hpp"
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/prepare/infer_schema.hpp"
@@ -26,16 +27,7 @@ ColumnRole role(const std::string& text, const std::string& name, const SchemaOv
   return spec(infer_schema(parse_csv(text, "t.csv"), o), name).role;
 }
 
-std::string error_of(const std::function<void()>& f, ErrorKind kind) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no error";
-  return "";
-}
+using testing::error_of;
 
 bool starts_with(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/errors.hpp"
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/prepare/clean.hpp"
@@ -23,16 +24,7 @@ const ColumnSchema& role_of(const Schema& schema, const std::string& name) {
 
 RawTable csv(const std::string& text) { return parse_csv(text, "t.csv"); }
 
-std::string error_of(const std::function<void()>& f, ErrorKind kind) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no error";
-  return "";
-}
+using testing::error_of;
 
 TEST(InferSchema, RoiColumns) {
   const RawTable raw = read_csv(data_path("ROI.csv"));

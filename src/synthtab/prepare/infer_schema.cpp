@@ -379,23 +379,14 @@ Table to_table(const RawTable& raw, const Schema& schema) {
         if (added) column.categories.emplace_back(cell);
         column.codes.push_back(it->second);
       }
-    } else if (role == ColumnRole::Datetime) {
-      column.type = ColumnType::Datetime;
-      column.datetime_format = spec.datetime_format;
-      column.values.reserve(static_cast<size_t>(rows));
-      for (int64_t r = 0; r < rows; ++r) {
-        const auto cell = trim(cells.cell(r));
-        if (is_missing_marker(cell)) {
-          column.values.push_back(kMissingValue);
-          continue;
-        }
-        const auto value = parse_datetime(cell, spec.datetime_format);
-        if (!value) throw fail(r, cell, "a date in the format " + spec.datetime_format);
-        column.values.push_back(*value);
-      }
     } else {
+      const bool dates = role == ColumnRole::Datetime;
       const bool integer = role == ColumnRole::Integer;
-      column.type = integer ? ColumnType::Integer : ColumnType::Float;
+      column.type = dates ? ColumnType::Datetime : integer ? ColumnType::Integer : ColumnType::Float;
+      if (dates) column.datetime_format = spec.datetime_format;
+      const std::string expected = dates     ? "a date in the format " + spec.datetime_format
+                                   : integer ? "a whole number"
+                                             : "a number";
       column.values.reserve(static_cast<size_t>(rows));
       for (int64_t r = 0; r < rows; ++r) {
         const auto cell = trim(cells.cell(r));
@@ -403,9 +394,8 @@ Table to_table(const RawTable& raw, const Schema& schema) {
           column.values.push_back(kMissingValue);
           continue;
         }
-        const auto value = parse_number(cell, schema.decimal);
-        if (!value || (integer && !is_whole(*value)))
-          throw fail(r, cell, integer ? "a whole number" : "a number");
+        const auto value = dates ? parse_datetime(cell, spec.datetime_format) : parse_number(cell, schema.decimal);
+        if (!value || (integer && !is_whole(*value))) throw fail(r, cell, expected);
         column.values.push_back(*value);
       }
     }
