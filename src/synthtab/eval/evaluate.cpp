@@ -277,6 +277,8 @@ nlohmann::json mmd_json(const MmdResult& m) {
     j["permutations"] = m.permutations;
     j["permutation_rows"] = {{"real", m.permutation_rows_real}, {"synthetic", m.permutation_rows_synthetic}};
   }
+  if (m.statistic_rows_real > 0)
+    j["statistic_rows"] = {{"real", m.statistic_rows_real}, {"synthetic", m.statistic_rows_synthetic}};
   return j;
 }
 

@@ -86,8 +86,8 @@ nlohmann::json to_json(const Evaluation& evaluation);
 // A readable summary: headline scores, then tables.
 std::string format_text(const Evaluation& evaluation);
 
-// Features for tree models: numeric columns as they are (missing -> the real median, plus a
-// missing flag column), categorical columns as label positions shared by both tables.
+// Features for tree models: numeric columns as they are (missing -> 0 plus a missing-flag
+// column), categorical columns as label positions shared by both tables (missing -> 0).
 // `skip` names a column to leave out (the target), or is empty.
 struct TreeFeatures {
   FeatureMatrix real, synthetic;
