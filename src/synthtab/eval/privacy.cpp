@@ -106,28 +106,38 @@ GowerSpace gower_space(const Table& real, const Table& synthetic_in, uint64_t se
   return space;
 }
 
-double gower_cell(double a, double b, bool categorical, double range) {
-  if (categorical) return a == b ? 0.0 : 1.0;
-  const bool a_missing = std::isnan(a), b_missing = std::isnan(b);
-  if (a_missing || b_missing) return a_missing && b_missing ? 0.0 : 1.0;
-  return std::min(std::abs(a - b) / range, 1.0);
+// Adds one column's distances from the query cell `a` to every real row's cell (real_column,
+// contiguous): written as branch-free selects over the real rows so the compiler vectorises it.
+void add_gower_column(double a, const double* real_column, int64_t m, bool categorical, double range,
+                      double* distances) {
+  if (categorical) {
+    for (int64_t j = 0; j < m; ++j) distances[j] += real_column[j] != a ? 1.0 : 0.0;
+  } else if (std::isnan(a)) {
+    for (int64_t j = 0; j < m; ++j) distances[j] += std::isnan(real_column[j]) ? 0.0 : 1.0;
+  } else {
+    const double inverse_range = 1.0 / range;
+    for (int64_t j = 0; j < m; ++j) {
+      const double b = real_column[j];
+      const double d = std::min(std::abs(a - b) * inverse_range, 1.0);
+      distances[j] += std::isnan(b) ? 1.0 : d;
+    }
+  }
 }
 
 std::vector<double> gower_nearest(const GowerSpace& space, const RowMatrix& query, int threads) {
   const int64_t n = query.rows(), m = space.real.rows(), cols = query.cols();
+  // The real rows column by column, so that each column's pass over them is contiguous.
+  const Eigen::MatrixXd real_by_column = space.real;
   std::vector<double> out(static_cast<size_t>(n));
   parallel_for((n + kBlock - 1) / kBlock, threads, [&](int64_t block) {
     const int64_t begin = block * kBlock, end = std::min(n, begin + kBlock);
+    std::vector<double> distances(static_cast<size_t>(m));
     for (int64_t i = begin; i < end; ++i) {
-      double best = std::numeric_limits<double>::infinity();
-      for (int64_t j = 0; j < m && best > 0.0; ++j) {
-        double d = 0.0;
-        for (int64_t c = 0; c < cols; ++c)
-          d += gower_cell(query(i, c), space.real(j, c), space.categorical[static_cast<size_t>(c)],
-                          space.range[static_cast<size_t>(c)]);
-        best = std::min(best, d);
-      }
-      out[static_cast<size_t>(i)] = best / static_cast<double>(cols);
+      std::fill(distances.begin(), distances.end(), 0.0);
+      for (int64_t c = 0; c < cols; ++c)
+        add_gower_column(query(i, c), real_by_column.col(c).data(), m, space.categorical[static_cast<size_t>(c)],
+                         space.range[static_cast<size_t>(c)], distances.data());
+      out[static_cast<size_t>(i)] = *std::min_element(distances.begin(), distances.end()) / static_cast<double>(cols);
     }
   });
   return out;
