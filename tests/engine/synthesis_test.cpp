@@ -9,6 +9,8 @@
 
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
+#include "synthtab/eval/privacy.hpp"
+#include "synthtab/eval/quality.hpp"
 #include "synthtab/table/csv_reader.hpp"
 
 namespace synthtab {
@@ -194,6 +196,19 @@ TEST(Synthesis, MarketingCampaignsKeepsDecimalCommaAndNumbers) {
     EXPECT_GE(v, 0.0);
     EXPECT_LE(v, 1.8);  // the real ROAS range is [0, 1.8] (pandas, decimal=",")
   }
+}
+
+TEST(Synthesis, CopulaOnRoiIsFaithfulWhereTheSeedsGanIsNot) {
+  SynthesisOptions options = quick_options();
+  options.model = "copula";
+  const auto input = prepare_csv(data_path("ROI.csv"), options);
+  const FittedModel copula = FittedModel::fit_prepared(input, options);
+  const Table real = input.prepared.table;
+  const eval::QualityReport ours = eval::quality(real, copula.sample(0, 2000, 1));
+  const eval::QualityReport seed = eval::quality(real, roi_model().sample(0, 2000, 1));
+  EXPECT_GT(ours.overall, 0.85);
+  EXPECT_GT(ours.overall, seed.overall);
+  EXPECT_EQ(eval::count_exact_copies(real, copula.sample(0, 2000, 1)), 0);
 }
 
 TEST(Synthesis, UnknownModelIsAUsageError) {

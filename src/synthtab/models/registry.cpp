@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "synthtab/core/error.hpp"
+#include "synthtab/models/gaussian_copula.hpp"
 
 namespace synthtab {
 namespace {
@@ -33,7 +34,12 @@ std::filesystem::path core_library_dir() {
 }  // namespace
 
 ModelRegistry& ModelRegistry::instance() {
-  static ModelRegistry registry;
+  static ModelRegistry registry = [] {
+    ModelRegistry built_in;
+    built_in.add({"copula", "Gaussian copula: empirical marginals joined by the correlation of normal scores; fast, no network",
+                  false, [] { return std::make_unique<GaussianCopula>(); }});
+    return built_in;
+  }();
   return registry;
 }
 
