@@ -9,6 +9,7 @@
 
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/rng.hpp"
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
 #include "synthtab/table/csv_reader.hpp"
@@ -209,6 +210,48 @@ TEST(Synthesis, CopulaOnRoiIsFaithfulWhereTheSeedsGanIsNot) {
   EXPECT_GT(ours.overall, 0.85);
   EXPECT_GT(ours.overall, seed.overall);
   EXPECT_EQ(eval::count_exact_copies(real, copula.sample(0, 2000, 1)), 0);
+}
+
+TEST(Synthesis, NoRealRowIsCopiedUnlessAllowed) {
+  // 100 real rows among 10 x 100 possible (label, whole number) pairs: about one synthetic row
+  // in ten copies a real one by chance, too few to call the table "too discrete".
+  const auto dir = testing::scratch_dir("copies");
+  Rng rng(3);
+  std::string text = "label,amount\n";
+  for (int i = 0; i < 100; ++i)
+    text.append("L").append(std::to_string(rng.below(10))).append(",").append(std::to_string(100 + rng.below(100))).append("\n");
+  testing::write_text(dir / "t.csv", text);
+  SynthesisOptions options = quick_options();
+  options.model = "copula";
+  const auto input = prepare_csv((dir / "t.csv").string(), options);
+  FittedModel model = FittedModel::fit_prepared(input, options);
+  const Table& real = input.prepared.table;
+  model.set_allow_copies(true);
+  SampleStats allowed;
+  const int64_t copies = eval::count_exact_copies(real, model.sample(0, 5000, 9, &allowed));
+  EXPECT_EQ(allowed.redrawn, 0);
+  ASSERT_GT(copies, 100);
+  model.set_allow_copies(false);
+  SampleStats stats;
+  const Table without = model.sample(0, 5000, 9, &stats);
+  EXPECT_EQ(eval::count_exact_copies(real, without), 0);
+  EXPECT_EQ(stats.redrawn, copies);
+  EXPECT_EQ(stats.unavoidable, 0);
+  // Redraws keep shards consistent: a sub-range equals the same rows of the whole run.
+  const Table part = model.sample(1234, 100, 9);
+  for (int64_t r = 0; r < 100; ++r) EXPECT_EQ(part.columns[0].codes[r], without.columns[0].codes[1234 + r]);
+}
+
+TEST(Synthesis, TooDiscreteTablesKeepTheirCopiesAndSaySo) {
+  const auto dir = testing::scratch_dir("discrete");
+  testing::write_text(dir / "d.csv", "a,b\nx,1\ny,2\nx,2\ny,1\nx,1\n");
+  SynthesisOptions options = quick_options();
+  options.model = "copula";
+  const FittedModel model = FittedModel::fit_csv((dir / "d.csv").string(), options);
+  SampleStats stats;
+  model.sample(0, 100, 1, &stats);
+  EXPECT_EQ(stats.unavoidable, 100);  // every combination exists in the real rows
+  EXPECT_EQ(stats.redrawn, 0);
 }
 
 TEST(Synthesis, UnknownModelIsAUsageError) {

@@ -83,6 +83,7 @@ void Commands::add_generate(CLI::App& app) {
   generate_->add_option("input", input_, "the real table (CSV)")->required();
   generate_->add_option("-n,--rows", rows_, "synthetic rows to write")->capture_default_str();
   generate_->add_option("-o,--output", output_, "the synthetic table (CSV)")->required();
+  generate_->add_flag("--allow-copies", allow_copies_, "keep synthetic rows that equal a real row");
   add_fit_options(*generate_);
 }
 
@@ -105,6 +106,7 @@ void Commands::add_sample(CLI::App& app) {
                       "write only shard i of K (1-based), e.g. 3/8: the same rows that shard "
                       "would hold in a single run")
       ->capture_default_str();
+  sample_->add_flag("--allow-copies", allow_copies_, "keep synthetic rows that equal a real row");
   sample_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
 
@@ -199,9 +201,11 @@ void Commands::run_generate() {
   const double fit_seconds = seconds_since(start);
   const auto sample_start = std::chrono::steady_clock::now();
   const uint64_t sample_seed = sampling_seed(seed_);
-  model.write_sample_csv(output_, rows_, sample_seed, {}, &progress);
+  model.set_allow_copies(allow_copies_);
+  const SampleStats stats = model.write_sample_csv(output_, rows_, sample_seed, {}, &progress);
   const double sample_seconds = seconds_since(sample_start);
   if (quiet_) return;
+  report_copies(stats);
   std::printf("Model %s: %s\n", model.model_name().c_str(),
               describe_settings(model.fit_report()).c_str());
   std::printf("Fitted in %.2f s; wrote %lld synthetic rows to %s in %.2f s.\n", fit_seconds,
@@ -232,16 +236,27 @@ void Commands::run_sample() {
   ProgressBar progress(quiet_);
   const auto start = std::chrono::steady_clock::now();
   check_writable(output_);
-  const FittedModel model = FittedModel::load(model_file_);
+  FittedModel model = FittedModel::load(model_file_);
+  model.set_allow_copies(allow_copies_);
   const uint64_t seed = sampling_seed(sample_seed_set_ ? sample_seed_ : model.fit_seed());
-  model.write_sample_csv(output_, rows_, seed, shard, &progress);
+  const SampleStats stats = model.write_sample_csv(output_, rows_, seed, shard, &progress);
   if (quiet_) return;
+  report_copies(stats);
   const int64_t written = shard.last(rows_) - shard.first(rows_);
   const double seconds = seconds_since(start);
   std::printf("Wrote %lld rows (shard %lld/%lld of %lld) to %s in %.2f s (%.0f rows/s).\n",
               static_cast<long long>(written), static_cast<long long>(shard.index),
               static_cast<long long>(shard.count), static_cast<long long>(rows_), output_.c_str(),
               seconds, seconds > 0 ? static_cast<double>(written) / seconds : 0.0);
+}
+
+void Commands::report_copies(const SampleStats& stats) const {
+  if (stats.redrawn > 0)
+    std::printf("Drew %lld rows again because they copied a real row.\n", static_cast<long long>(stats.redrawn));
+  if (stats.unavoidable > 0)
+    std::printf("Kept %lld rows equal to real rows: the table is so discrete (few combinations of values) that "
+                "copies cannot be avoided. Use --allow-copies to keep copies without this note.\n",
+                static_cast<long long>(stats.unavoidable));
 }
 
 void Commands::run_models() {

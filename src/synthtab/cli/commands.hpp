@@ -30,6 +30,7 @@ class Commands {
   void run_sample();
   void run_models();
   void run_evaluate();
+  void report_copies(const SampleStats& stats) const;
 
   CLI::App* generate_ = nullptr;
   CLI::App* fit_ = nullptr;
@@ -55,6 +56,7 @@ class Commands {
   int critic_steps_ = 0;
   int threads_ = 0;
   bool quiet_ = false;
+  bool allow_copies_ = false;
   std::string delimiter_;
   std::string decimal_;
   bool expand_dates_ = false;

@@ -51,15 +51,6 @@ class Cursor {
 
 }  // namespace
 
-uint64_t fnv1a64(std::string_view bytes) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 void ArchiveWriter::put(const std::string& name, std::string data) {
   sections_[name] = std::move(data);
 }

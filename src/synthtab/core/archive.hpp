@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "synthtab/core/hash.hpp"
+
 namespace synthtab {
 
 inline constexpr uint32_t kModelFormatVersion = 1;
@@ -41,7 +43,5 @@ class ArchiveReader {
   std::string source_;
   uint32_t version_ = 0;
 };
-
-uint64_t fnv1a64(std::string_view bytes);
 
 }  // namespace synthtab

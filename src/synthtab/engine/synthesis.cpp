@@ -8,6 +8,7 @@
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/models/registry.hpp"
+#include "synthtab/table/row_key.hpp"
 
 namespace synthtab {
 namespace {
@@ -15,6 +16,40 @@ namespace {
 using json = nlohmann::json;
 
 constexpr uint64_t kInverseStream = 0x696e7665727365;  // "inverse"
+constexpr uint64_t kRedrawStream = 0x726564726177;     // "redraw"
+constexpr int kMaxRedraws = 20;
+constexpr char kRowNew = 0, kRowRedrawn = 1, kRowCopyKept = 2;
+constexpr int64_t kDiscreteBlockShare = 4;  // > 1/4 of a block copied: too discrete to redraw
+
+std::string hashes_to_bytes(const std::vector<uint64_t>& hashes) {
+  std::string out(hashes.size() * sizeof(uint64_t), '\0');
+  for (size_t i = 0; i < hashes.size(); ++i)
+    for (size_t b = 0; b < sizeof(uint64_t); ++b) out[i * 8 + b] = static_cast<char>((hashes[i] >> (8 * b)) & 0xff);
+  return out;
+}
+
+std::vector<uint64_t> hashes_from_bytes(const std::string& bytes, const std::string& source) {
+  if (bytes.size() % sizeof(uint64_t) != 0)
+    throw Error(ErrorKind::ModelFile, source + ": malformed real-row fingerprints");
+  std::vector<uint64_t> out(bytes.size() / sizeof(uint64_t), 0);
+  for (size_t i = 0; i < out.size(); ++i)
+    for (size_t b = 0; b < sizeof(uint64_t); ++b)
+      out[i] |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i * 8 + b])) << (8 * b);
+  if (!std::is_sorted(out.begin(), out.end()))
+    throw Error(ErrorKind::ModelFile, source + ": malformed real-row fingerprints (not sorted)");
+  return out;
+}
+
+// Copies row `from` of `source` over row `to` of `target` (same columns).
+void copy_row(const Table& source, int64_t from, Table& target, int64_t to) {
+  for (size_t c = 0; c < target.columns.size(); ++c) {
+    Column& column = target.columns[c];
+    if (column.is_categorical())
+      column.codes[static_cast<size_t>(to)] = source.columns[c].codes[static_cast<size_t>(from)];
+    else
+      column.values[static_cast<size_t>(to)] = source.columns[c].values[static_cast<size_t>(from)];
+  }
+}
 
 json schema_to_json(const Schema& schema) {
   json columns = json::array();
@@ -150,6 +185,10 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
                                      : column.type == ColumnType::Datetime  ? ColumnRole::Datetime
                                                                             : ColumnRole::Float,
                                      "", column.datetime_format, false});
+  for (int64_t r = 0; r < prepared.rows(); ++r) model.real_row_hashes_.push_back(row_hash(prepared, r));
+  std::sort(model.real_row_hashes_.begin(), model.real_row_hashes_.end());
+  model.real_row_hashes_.erase(std::unique(model.real_row_hashes_.begin(), model.real_row_hashes_.end()),
+                               model.real_row_hashes_.end());
   const Matrix data = model.pipeline_.transform(prepared);
   const auto start = std::chrono::steady_clock::now();
   model.report_ = model.synthesizer_->fit(data, model.pipeline_.layout(), options.fit);
@@ -169,6 +208,7 @@ void FittedModel::save(const std::string& path) const {
   out.put("preparation_log", json(log_.actions).dump());
   out.put("pipeline", pipeline_.save());
   out.put("fit_report", report_to_json(report_).dump());
+  out.put("real_rows", hashes_to_bytes(real_row_hashes_));
   synthesizer_->save(out, "model/");
   out.write_file(path);
 }
@@ -188,12 +228,49 @@ FittedModel FittedModel::load(const std::string& path) {
     throw Error(ErrorKind::ModelFile, path + ": malformed model metadata: " + e.what());
   }
   model.pipeline_.load(in.get("pipeline"));
+  model.real_row_hashes_ = hashes_from_bytes(in.get("real_rows"), path);
   model.synthesizer_ = ModelRegistry::instance().create(model.model_name_);
   model.synthesizer_->load(in, "model/");
   return model;
 }
 
-Table FittedModel::sample(int64_t first, int64_t count, uint64_t seed) const {
+bool FittedModel::is_real_row(const Table& table, int64_t row) const {
+  return std::binary_search(real_row_hashes_.begin(), real_row_hashes_.end(), row_hash(table, row));
+}
+
+Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>& status) const {
+  const int64_t block_start = block * kSampleBlockRows;
+  const Matrix rows = synthesizer_->sample(block_start, kSampleBlockRows, seed);
+  Rng rng(derive_seed(seed, kInverseStream, static_cast<uint64_t>(block)));
+  Table decoded = pipeline_.inverse(rows, rng);
+  status.assign(static_cast<size_t>(decoded.rows()), kRowNew);
+  if (allow_copies_ || real_row_hashes_.empty()) return decoded;
+  std::vector<int64_t> copies;
+  for (int64_t r = 0; r < decoded.rows(); ++r)
+    if (is_real_row(decoded, r)) copies.push_back(r);
+  // Decided on the whole block, so every shard that computes it decides alike.
+  if (static_cast<int64_t>(copies.size()) * kDiscreteBlockShare > decoded.rows()) {
+    for (int64_t r : copies) status[static_cast<size_t>(r)] = kRowCopyKept;
+    return decoded;
+  }
+  for (int64_t r : copies) {
+    bool replaced = false;
+    for (int attempt = 1; attempt <= kMaxRedraws && !replaced; ++attempt) {
+      // Row r's redraw depends only on (seed, r, attempt).
+      const uint64_t redraw_seed = derive_seed(seed, kRedrawStream, static_cast<uint64_t>(attempt));
+      const Matrix again = synthesizer_->sample(block_start + r, 1, redraw_seed);
+      Rng redraw_rng(derive_seed(redraw_seed, kInverseStream, static_cast<uint64_t>(block_start + r)));
+      const Table row = pipeline_.inverse(again, redraw_rng);
+      if (is_real_row(row, 0)) continue;
+      copy_row(row, 0, decoded, r);
+      replaced = true;
+    }
+    status[static_cast<size_t>(r)] = replaced ? kRowRedrawn : kRowCopyKept;
+  }
+  return decoded;
+}
+
+Table FittedModel::sample(int64_t first, int64_t count, uint64_t seed, SampleStats* stats) const {
   if (first < 0 || count < 0) throw usage_error("row range must not be negative");
   Table out;
   if (count == 0) {
@@ -203,14 +280,18 @@ Table FittedModel::sample(int64_t first, int64_t count, uint64_t seed) const {
   // Whole global blocks, sliced: the same rows whatever range is asked for.
   const int64_t first_block = first / kSampleBlockRows;
   const int64_t last_block = (first + count - 1) / kSampleBlockRows;
+  std::vector<char> status;
   for (int64_t block = first_block; block <= last_block; ++block) {
+    const Table decoded = decode_block(block, seed, status);
     const int64_t block_start = block * kSampleBlockRows;
-    const Matrix rows = synthesizer_->sample(block_start, kSampleBlockRows, seed);
-    Rng rng(derive_seed(seed, kInverseStream, static_cast<uint64_t>(block)));
-    Table decoded = pipeline_.inverse(rows, rng);
     const int64_t from = std::max(first, block_start) - block_start;
     const int64_t to = std::min(first + count, block_start + kSampleBlockRows) - block_start;
     out.append(decoded.slice(from, to - from));
+    if (stats == nullptr) continue;
+    for (int64_t r = from; r < to; ++r) {
+      stats->redrawn += status[static_cast<size_t>(r)] == kRowRedrawn;
+      stats->unavoidable += status[static_cast<size_t>(r)] == kRowCopyKept;
+    }
   }
   return out;
 }
@@ -222,8 +303,9 @@ CsvWriteOptions FittedModel::output_format() const {
   return options;
 }
 
-void FittedModel::write_sample_csv(const std::string& path, int64_t rows, uint64_t seed,
-                                   const Shard& shard, Progress* progress) const {
+SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows, uint64_t seed,
+                                          const Shard& shard, Progress* progress) const {
+  SampleStats stats;
   if (rows < 0) throw usage_error("the number of rows must not be negative");
   NullProgress quiet;
   Progress& report = progress != nullptr ? *progress : quiet;
@@ -238,7 +320,7 @@ void FittedModel::write_sample_csv(const std::string& path, int64_t rows, uint64
   for (int64_t begin = first; begin < last;) {
     // Stop at block boundaries so each call computes whole blocks once.
     const int64_t end = std::min(last, (begin / kSampleBlockRows + 1) * kSampleBlockRows);
-    const Table part = sample(begin, end - begin, seed);
+    const Table part = sample(begin, end - begin, seed, &stats);
     append_csv_rows(part, 0, part.rows(), format, text);
     if (text.size() > (1u << 20)) {
       file.write(text);
@@ -250,6 +332,7 @@ void FittedModel::write_sample_csv(const std::string& path, int64_t rows, uint64
   file.write(text);
   file.commit();
   report.end();
+  return stats;
 }
 
 }  // namespace synthtab

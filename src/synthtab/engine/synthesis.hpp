@@ -43,6 +43,16 @@ struct PreparedInput {
 };
 PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& options);
 
+// What sampling had to do to keep real rows out of the output.
+struct SampleStats {
+  int64_t redrawn = 0;      // rows that copied a real row and were drawn again
+  int64_t unavoidable = 0;  // copies kept: the table is too discrete to avoid them
+  void add(const SampleStats& other) {
+    redrawn += other.redrawn;
+    unavoidable += other.unavoidable;
+  }
+};
+
 class FittedModel {
  public:
   FittedModel();
@@ -63,10 +73,14 @@ class FittedModel {
 
   // Rows [first, first + count) of the synthetic stream of `seed`, in the input's column
   // order, names, types and categories. Any split into calls gives the same rows.
-  Table sample(int64_t first, int64_t count, uint64_t seed) const;
+  // Unless copies are allowed, a row equal to a real row (after the output's rounding) is drawn
+  // again from its own stream; in a block where more than a quarter of the rows are copies the
+  // table is too discrete for that, and the copies are kept and counted as unavoidable.
+  Table sample(int64_t first, int64_t count, uint64_t seed, SampleStats* stats = nullptr) const;
   // Writes shard `shard` of a `rows`-row sample as CSV (atomically), block by block.
-  void write_sample_csv(const std::string& path, int64_t rows, uint64_t seed,
-                        const Shard& shard = {}, Progress* progress = nullptr) const;
+  SampleStats write_sample_csv(const std::string& path, int64_t rows, uint64_t seed,
+                               const Shard& shard = {}, Progress* progress = nullptr) const;
+  void set_allow_copies(bool allow) { allow_copies_ = allow; }
 
   const std::string& model_name() const { return model_name_; }
   const Schema& schema() const { return schema_; }
@@ -86,6 +100,12 @@ class FittedModel {
   FitReport report_;
   int64_t training_rows_ = 0;
   uint64_t fit_seed_ = 0;
+  std::vector<uint64_t> real_row_hashes_;  // sorted fingerprints of the training rows
+  bool allow_copies_ = false;
+
+  bool is_real_row(const Table& table, int64_t row) const;
+  // One global block of rows, decoded; status[r] says whether row r was new, redrawn or a kept copy.
+  Table decode_block(int64_t block, uint64_t seed, std::vector<char>& status) const;
 };
 
 // The sampling stream of a run seeded with `seed`: `generate --seed S` writes the same rows as

@@ -10,34 +10,13 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/parallel.hpp"
 #include "synthtab/core/rng.hpp"
+#include "synthtab/table/row_key.hpp"
 
 namespace synthtab::eval {
 namespace {
 
 constexpr int64_t kBlock = 512;
 constexpr uint64_t kRandomRowsStream = 0x7072697661637921;
-
-// A row's cells as one byte string: labels as text, numbers as their bits (so 0.1 == 0.1
-// exactly, NaN == NaN), with separators that keep cells apart.
-std::string row_key(const Table& table, int64_t r) {
-  std::string key;
-  for (const auto& column : table.columns) {
-    if (column.is_categorical()) {
-      const int32_t code = column.codes[static_cast<size_t>(r)];
-      key += code == kMissingCode ? std::string("\x01") : "\x02" + column.categories[static_cast<size_t>(code)];
-    } else {
-      double v = column.values[static_cast<size_t>(r)];
-      if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();  // one NaN pattern
-      if (v == 0.0) v = 0.0;                                             // -0 == +0
-      char bytes[sizeof(double)];
-      std::memcpy(bytes, &v, sizeof v);
-      key += '\x03';
-      key.append(bytes, sizeof bytes);
-    }
-    key += '\x1f';
-  }
-  return key;
-}
 
 double quantile_of(std::vector<double> values, double q) {
   if (values.empty()) return std::nan("");

@@ -1,0 +1,14 @@
+#pragma once
+// A row's identity for "is this synthetic row a copy of a real one?": labels compared as text,
+// numbers exactly (after the output's rounding), missing equal to missing.
+#include <cstdint>
+#include <string>
+
+#include "synthtab/table/table.hpp"
+
+namespace synthtab {
+
+std::string row_key(const Table& table, int64_t row);
+uint64_t row_hash(const Table& table, int64_t row);  // fnv1a64 of row_key
+
+}  // namespace synthtab
