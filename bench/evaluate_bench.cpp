@@ -34,7 +34,7 @@
 #include "synthtab/eval/mmd.hpp"
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
-#include "synthtab/eval/random_forest.hpp"
+#include "synthtab/models/random_forest.hpp"
 #include "synthtab/eval/two_sample_tests.hpp"
 
 using namespace synthtab;

@@ -15,10 +15,9 @@
 #include <vector>
 
 #include "synthtab/core/rng.hpp"
-#include "synthtab/eval/random_forest.hpp"
+#include "synthtab/models/random_forest.hpp"
 
 using namespace synthtab;
-using namespace synthtab::eval;
 
 namespace {
 

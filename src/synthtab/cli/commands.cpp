@@ -168,8 +168,8 @@ void Commands::run_evaluate() {
       eval::read_evaluation_pair(input_, synthetic_, read_options.csv, read_options.overrides);
   eval::EvaluateOptions options;
   options.target = target_;
-  if (task_ == "regression") options.task = eval::Task::Regression;
-  if (task_ == "classification") options.task = eval::Task::Classification;
+  if (task_ == "regression") options.task = Task::Regression;
+  if (task_ == "classification") options.task = Task::Classification;
   options.seed = seed_;
   options.threads = threads_;
   options.permutations = permutations_;

@@ -9,7 +9,7 @@
 #include "synthtab/eval/mmd.hpp"
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
-#include "synthtab/eval/random_forest.hpp"
+#include "synthtab/models/random_forest.hpp"
 #include "synthtab/eval/two_sample_tests.hpp"
 #include "synthtab/table/table.hpp"
 

@@ -1,4 +1,4 @@
-#include "synthtab/eval/random_forest.hpp"
+#include "synthtab/models/random_forest.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include "synthtab/core/parallel.hpp"
 #include "synthtab/core/rng.hpp"
 
-namespace synthtab::eval {
+namespace synthtab {
 namespace {
 
 constexpr uint64_t kTreePurpose = 0x666f72657374ULL;  // "forest"
@@ -456,4 +456,4 @@ FeatureMatrix RandomForest::predict_proba(const FeatureMatrix& X) const {
   return out;
 }
 
-}  // namespace synthtab::eval
+}  // namespace synthtab

@@ -1,4 +1,4 @@
-#include "synthtab/eval/random_forest.hpp"
+#include "synthtab/models/random_forest.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,8 +14,11 @@
 #include "synthtab/core/rng.hpp"
 #include "synthtab/eval/ml_metrics.hpp"
 
-namespace synthtab::eval {
+namespace synthtab {
 namespace {
+
+using eval::accuracy;
+using eval::r2_score;
 
 // Train/test problems and scikit-learn's scores on them (tests/data/gen_ml_metrics_oracle.py).
 const nlohmann::json& oracle() {
@@ -285,4 +288,4 @@ TEST(RandomForest, ConstantTargetOrFeaturesGiveASingleLeaf) {
 }
 
 }  // namespace
-}  // namespace synthtab::eval
+}  // namespace synthtab

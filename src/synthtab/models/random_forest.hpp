@@ -25,7 +25,7 @@
 #include <span>
 #include <vector>
 
-namespace synthtab::eval {
+namespace synthtab {
 
 // Dense row-major features: element (r, c) at data[r * cols + c].
 struct FeatureMatrix {
@@ -130,4 +130,4 @@ class RandomForest {
   std::vector<DecisionTree> trees_;
 };
 
-}  // namespace synthtab::eval
+}  // namespace synthtab
