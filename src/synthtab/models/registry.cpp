@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "synthtab/core/error.hpp"
+#include "synthtab/models/cart.hpp"
 #include "synthtab/models/gaussian_copula.hpp"
 
 namespace synthtab {
@@ -38,6 +39,8 @@ ModelRegistry& ModelRegistry::instance() {
     ModelRegistry built_in;
     built_in.add({"copula", "Gaussian copula: empirical marginals joined by the correlation of normal scores; fast, no network",
                   false, [] { return std::make_unique<GaussianCopula>(); }});
+    built_in.add({"cart", "sequential CART trees in the style of R's synthpop: each column drawn from the real values in its leaf",
+                  false, [] { return std::make_unique<CartSynthesizer>(); }});
     return built_in;
   }();
   return registry;

@@ -1,0 +1,144 @@
+#include "synthtab/models/cart.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "synthtab/core/error.hpp"
+#include "synthtab/core/rng.hpp"
+
+namespace synthtab {
+namespace {
+
+constexpr uint64_t kCartRowStream = 0x63617274;  // "cart"
+constexpr int kSynthpopMinLeaf = 5;              // synthpop's cart.minbucket
+
+// Silverman's rule of thumb (R's bw.nrd0, which synthpop's density smoothing uses).
+double silverman_bandwidth(std::vector<double> values) {
+  const auto n = static_cast<double>(values.size());
+  if (values.size() < 2) return 0.0;
+  std::sort(values.begin(), values.end());
+  double mean = 0.0;
+  for (double v : values) mean += v;
+  mean /= n;
+  double ss = 0.0;
+  for (double v : values) ss += (v - mean) * (v - mean);
+  const double sd = std::sqrt(ss / (n - 1));
+  auto quantile = [&](double q) {
+    const double p = q * (n - 1);
+    const auto lo = static_cast<size_t>(p);
+    const size_t hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (p - static_cast<double>(lo)) * (values[hi] - values[lo]);
+  };
+  const double iqr = (quantile(0.75) - quantile(0.25)) / 1.34;
+  double spread = std::min(sd, iqr);
+  if (!(spread > 0)) spread = sd > 0 ? sd : 1.0;
+  return 0.9 * spread * std::pow(n, -0.2);
+}
+
+}  // namespace
+
+void CartSynthesizer::grow_trees() {
+  trees_.clear();
+  FeatureMatrix features(data_.rows, data_.cols);
+  for (int64_t r = 0; r < data_.rows; ++r)
+    for (int64_t c = 0; c < data_.cols; ++c) features(r, c) = data_(r, c);
+  for (int64_t j = 1; j < data_.cols; ++j) {
+    // Predictors: columns 0..j-1 only.
+    FeatureMatrix prefix(data_.rows, j);
+    std::vector<double> target(static_cast<size_t>(data_.rows));
+    for (int64_t r = 0; r < data_.rows; ++r) {
+      for (int64_t c = 0; c < j; ++c) prefix(r, c) = features(r, c);
+      target[static_cast<size_t>(r)] = features(r, j);
+    }
+    ForestOptions options;
+    options.n_trees = 1;
+    options.bootstrap = false;
+    options.max_features = 1.0;
+    options.min_samples_leaf = min_leaf_;
+    options.keep_leaf_rows = true;
+    options.seed = derive_seed(seed_, kCartRowStream, static_cast<uint64_t>(j));
+    options.threads = 1;
+    RandomForest tree(options);
+    tree.fit(prefix, target, categorical_[static_cast<size_t>(j)] ? Task::Classification : Task::Regression);
+    trees_.push_back(std::move(tree));
+  }
+}
+
+FitReport CartSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  if (data.rows < 2) throw Error(ErrorKind::Input, "cart needs at least 2 rows");
+  data_ = data;
+  seed_ = options.seed;
+  min_leaf_ = kSynthpopMinLeaf;
+  categorical_.assign(static_cast<size_t>(data.cols), 0);
+  for (size_t c = 0; c < layout.size() && c < categorical_.size(); ++c)
+    categorical_[c] = layout[c].kind == ModelColumnKind::Categorical ? 1 : 0;
+  bandwidth_.assign(static_cast<size_t>(data.cols), 0.0);
+  grow_trees();
+  FitReport report;
+  report.settings = {{"model", "cart"}, {"min_leaf", std::to_string(min_leaf_)},
+                     {"smoothing", "Gaussian kernel, bw.nrd0 of the leaf's values"},
+                     {"seed", std::to_string(seed_)}};
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+Matrix CartSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) const {
+  const int64_t cols = data_.cols;
+  Matrix out(count, cols);
+  std::vector<double> row(static_cast<size_t>(cols));
+  std::vector<double> leaf_values;
+  for (int64_t i = 0; i < count; ++i) {
+    Rng rng(derive_seed(seed, kCartRowStream, static_cast<uint64_t>(first_row + i)));
+    for (int64_t j = 0; j < cols; ++j) {
+      std::span<const int32_t> donors;
+      if (j > 0) donors = trees_[static_cast<size_t>(j - 1)].tree(0).node_rows(
+                     trees_[static_cast<size_t>(j - 1)].leaf_index(0, row.data()));
+      const int64_t donor = donors.empty() ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(data_.rows)))
+                                           : donors[rng.below(donors.size())];
+      double value = data_(donor, j);
+      if (!categorical_[static_cast<size_t>(j)]) {
+        // synthpop's "density" smoothing: a Gaussian kernel around the donor's value, with the
+        // bandwidth of the values in the same leaf (or column).
+        leaf_values.clear();
+        if (donors.empty())
+          for (int64_t r = 0; r < data_.rows; ++r) leaf_values.push_back(data_(r, j));
+        else
+          for (int32_t r : donors) leaf_values.push_back(data_(r, j));
+        value += silverman_bandwidth(leaf_values) * rng.normal();
+        value = std::clamp(value, -1.0, 1.0);
+      }
+      row[static_cast<size_t>(j)] = value;
+      out(i, j) = static_cast<float>(value);
+    }
+  }
+  return out;
+}
+
+void CartSynthesizer::save(ArchiveWriter& out, const std::string& prefix) const {
+  nlohmann::json state = {{"rows", data_.rows}, {"cols", data_.cols}, {"data", data_.data},
+                          {"categorical", categorical_}, {"min_leaf", min_leaf_}, {"seed", seed_}};
+  out.put(prefix + "cart", state.dump());
+}
+
+void CartSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
+  try {
+    const auto state = nlohmann::json::parse(in.get(prefix + "cart"));
+    data_.rows = state.at("rows").get<int64_t>();
+    data_.cols = state.at("cols").get<int64_t>();
+    data_.data = state.at("data").get<std::vector<float>>();
+    categorical_ = state.at("categorical").get<std::vector<char>>();
+    min_leaf_ = state.at("min_leaf").get<int>();
+    seed_ = state.at("seed").get<uint64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorKind::ModelFile, in.source() + ": malformed cart state: " + e.what());
+  }
+  if (data_.rows < 2 || data_.cols < 0 || data_.data.size() != static_cast<size_t>(data_.rows * data_.cols) ||
+      categorical_.size() != static_cast<size_t>(data_.cols) || min_leaf_ < 1)
+    throw Error(ErrorKind::ModelFile, in.source() + ": malformed cart state (sizes do not match)");
+  grow_trees();  // deterministic: the same trees as at fit time
+}
+
+}  // namespace synthtab

@@ -1,0 +1,30 @@
+#pragma once
+// Sequential tree synthesis in the style of R's synthpop ("cart"): the first model column is
+// drawn from its training values; each later column j is drawn from the training rows that
+// share the synthetic row's leaf in a CART tree predicting column j from columns 0..j-1, with
+// kernel smoothing of continuous values. Trees keep the real rows of each leaf, so the model
+// file holds the training matrix (as synthpop's fitted object does) and refits on load.
+#include "synthtab/models/random_forest.hpp"
+#include "synthtab/models/synthesizer.hpp"
+
+namespace synthtab {
+
+class CartSynthesizer final : public Synthesizer {
+ public:
+  std::string name() const override { return "cart"; }
+  FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) override;
+  Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const override;
+  void save(ArchiveWriter& out, const std::string& prefix) const override;
+  void load(const ArchiveReader& in, const std::string& prefix) override;
+
+ private:
+  void grow_trees();
+  Matrix data_;
+  std::vector<char> categorical_;       // per model column
+  std::vector<RandomForest> trees_;     // trees_[j - 1] predicts column j
+  std::vector<double> bandwidth_;       // per column: smoothing kernel width (0 = none)
+  int min_leaf_ = 5;
+  uint64_t seed_ = 0;
+};
+
+}  // namespace synthtab
