@@ -10,6 +10,7 @@
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
+#include "synthtab/engine/model_choice.hpp"
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
 #include "synthtab/table/csv_reader.hpp"
@@ -23,6 +24,7 @@ using testing::scratch_dir;
 
 SynthesisOptions quick_options(uint64_t seed = 42) {
   SynthesisOptions options;
+  options.model = "wgan";  // the seed's model: most of these tests are about its path
   options.fit.seed = seed;
   options.fit.threads = 1;
   return options;
@@ -252,6 +254,24 @@ TEST(Synthesis, TooDiscreteTablesKeepTheirCopiesAndSaySo) {
   model.sample(0, 100, 1, &stats);
   EXPECT_EQ(stats.unavoidable, 100);  // every combination exists in the real rows
   EXPECT_EQ(stats.redrawn, 0);
+}
+
+TEST(Synthesis, AutoFitsTheCandidatesAndKeepsTheMostFaithful) {
+  SynthesisOptions options = quick_options();
+  options.model = "auto";
+  const auto input = prepare_csv(data_path("ROI.csv"), options);
+  const ModelChoice choice = choose_model(input.prepared.table, options.fit);
+  ASSERT_EQ(choice.candidates.size(), 2u);  // 19 rows: no GAN among the candidates
+  EXPECT_EQ(choice.splits, 5);
+  const CandidateScore* best = nullptr;
+  for (const auto& c : choice.candidates)
+    if (c.eligible && (best == nullptr || c.quality > best->quality)) best = &c;
+  ASSERT_NE(best, nullptr);
+  EXPECT_EQ(choice.model, best->model);
+  EXPECT_EQ(choose_model(input.prepared.table, options.fit).model, choice.model);  // deterministic
+  const FittedModel model = FittedModel::fit_prepared(input, options);
+  EXPECT_EQ(model.model_name(), choice.model);
+  EXPECT_NE(model.fit_report().settings.at("auto").find("chose " + choice.model), std::string::npos);
 }
 
 TEST(Synthesis, UnknownModelIsAUsageError) {

@@ -47,7 +47,7 @@ Commands::Commands(CLI::App& app) {
 }
 
 void Commands::add_fit_options(CLI::App& command) {
-  command.add_option("--model,-m", model_, "model name (see `synthtab models`)")
+  command.add_option("--model,-m", model_, "model name (see `synthtab models`); auto picks the best on held-out rows")
       ->capture_default_str();
   command.add_option("--seed", seed_, "random seed: same input and seed, same output")
       ->capture_default_str();

@@ -42,7 +42,7 @@ class Commands {
   std::string input_;
   std::string output_;
   std::string model_file_;
-  std::string model_ = "wgan";
+  std::string model_ = "auto";
   int64_t rows_ = 2000;
   uint64_t seed_ = 42;
   uint64_t sample_seed_ = 0;

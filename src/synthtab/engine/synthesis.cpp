@@ -5,8 +5,11 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
+
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
+#include "synthtab/engine/model_choice.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/table/row_key.hpp"
 
@@ -117,6 +120,18 @@ PipelineOptions pipeline_options_for(const SynthesisOptions& options) {
   return out;
 }
 
+std::string describe_choice(const ModelChoice& choice) {
+  std::string out = "chose " + choice.model + " by quality on held-out rows (" + std::to_string(choice.splits) +
+                    " split" + (choice.splits == 1 ? "" : "s") + "):";
+  for (const auto& c : choice.candidates) {
+    out += " " + c.model + " " + (c.note.empty() || c.eligible ? fmt::format("{:.3f}", c.quality) : "-");
+    if (!c.eligible) out += " (left out: " + c.note + ")";
+    out += ";";
+  }
+  out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 int64_t Shard::first(int64_t total) const {
@@ -172,6 +187,14 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
   if (prepared.rows() < 2)
     throw Error(ErrorKind::Input, "need at least 2 rows to learn from, got " +
                                       std::to_string(prepared.rows()));
+  if (options.model == "auto") {
+    const ModelChoice choice = choose_model(prepared, options.fit);
+    SynthesisOptions chosen = options;
+    chosen.model = choice.model;
+    FittedModel model = fit_table(prepared, chosen);
+    model.report_.settings["auto"] = describe_choice(choice);
+    return model;
+  }
   FittedModel model;
   model.model_name_ = options.model;
   model.synthesizer_ = ModelRegistry::instance().create(options.model);

@@ -16,7 +16,7 @@
 namespace synthtab {
 
 struct SynthesisOptions {
-  std::string model = "wgan";
+  std::string model = "auto";  // or a registered name: wgan, gan, copula, cart
   FitOptions fit;                 // seed, epochs, learning rates, threads, progress
   CsvReadOptions csv;
   SchemaOverrides overrides;

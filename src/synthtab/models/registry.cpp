@@ -109,7 +109,10 @@ std::unique_ptr<Synthesizer> ModelRegistry::create(const std::string& name) {
 }
 
 std::vector<ModelInfo> ModelRegistry::list() {
-  std::vector<ModelInfo> out = models_;
+  // `auto` is not a model of its own: FittedModel fits the candidates and keeps the best.
+  std::vector<ModelInfo> out = {{"auto", "the default: fits the candidate models on 70 % of the rows, keeps the one "
+                                         "most faithful to the other 30 % (with a privacy floor)", false, nullptr}};
+  out.insert(out.end(), models_.begin(), models_.end());
   for (const auto& [name, description] : torch_model_names()) {
     bool present = false;
     for (const auto& model : out) present = present || model.name == name;

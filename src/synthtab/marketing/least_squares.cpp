@@ -1,0 +1,165 @@
+#include "synthtab/marketing/least_squares.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace synthtab::marketing {
+
+const char* to_string(Loss loss) {
+  switch (loss) {
+    case Loss::Squares: return "least squares";
+    case Loss::SoftL1: return "soft L1";
+    case Loss::Huber: return "Huber";
+  }
+  return "?";
+}
+
+namespace {
+
+bool finite(double v) { return std::isfinite(v); }
+
+// p(u) and dp/du for one parameter.
+double to_param(double u, const Bound& b, double* derivative) {
+  const bool lo = finite(b.low), hi = finite(b.high);
+  if (lo && hi) {
+    if (derivative) *derivative = (b.high - b.low) * std::cos(u) / 2.0;
+    return b.low + (b.high - b.low) * (1.0 + std::sin(u)) / 2.0;
+  }
+  const double root = std::sqrt(u * u + 1.0);
+  if (lo) {
+    if (derivative) *derivative = u / root;
+    return b.low - 1.0 + root;
+  }
+  if (hi) {
+    if (derivative) *derivative = -u / root;
+    return b.high + 1.0 - root;
+  }
+  if (derivative) *derivative = 1.0;
+  return u;
+}
+
+double to_free(double p, const Bound& b) {
+  const bool lo = finite(b.low), hi = finite(b.high);
+  if (lo && hi) {
+    // A hair inside: at the bound itself cos(u) = 0 and the parameter could never move.
+    const double margin = 1e-4 * (b.high - b.low);
+    p = std::clamp(p, b.low + margin, b.high - margin);
+    return std::asin(std::clamp(2.0 * (p - b.low) / (b.high - b.low) - 1.0, -1.0, 1.0));
+  }
+  if (lo) {
+    p = std::max(p, b.low + 1e-4);
+    const double t = p - b.low + 1.0;
+    return std::sqrt(t * t - 1.0);
+  }
+  if (hi) {
+    p = std::min(p, b.high - 1e-4);
+    const double t = b.high - p + 1.0;
+    return std::sqrt(t * t - 1.0);
+  }
+  return p;
+}
+
+// rho'(z) for z = (r / c)^2: the IRLS weight.
+double weight(double r, Loss loss, double scale) {
+  if (loss == Loss::Squares) return 1.0;
+  const double z = (r / scale) * (r / scale);
+  if (loss == Loss::SoftL1) return 1.0 / std::sqrt(1.0 + z);
+  return z <= 1.0 ? 1.0 : 1.0 / std::sqrt(z);
+}
+
+}  // namespace
+
+double robust_cost(const Eigen::VectorXd& r, Loss loss, double scale) {
+  if (loss == Loss::Squares) return 0.5 * r.squaredNorm();
+  double sum = 0.0;
+  for (Eigen::Index i = 0; i < r.size(); ++i) {
+    const double z = (r[i] / scale) * (r[i] / scale);
+    const double rho = loss == Loss::SoftL1 ? 2.0 * (std::sqrt(1.0 + z) - 1.0)
+                       : z <= 1.0           ? z
+                                            : 2.0 * std::sqrt(z) - 1.0;
+    sum += rho;
+  }
+  return 0.5 * scale * scale * sum;
+}
+
+LeastSquaresResult solve_least_squares(const LeastSquaresProblem& problem,
+                                       const Eigen::VectorXd& start,
+                                       const LeastSquaresOptions& options) {
+  const auto n = static_cast<Eigen::Index>(start.size());
+  const auto& bounds = problem.bounds;
+  Eigen::VectorXd u(n), p(n), dpdu(n);
+  for (Eigen::Index j = 0; j < n; ++j) u[j] = to_free(start[j], bounds[static_cast<size_t>(j)]);
+  auto params_of = [&](const Eigen::VectorXd& free, Eigen::VectorXd& out, Eigen::VectorXd* d) {
+    for (Eigen::Index j = 0; j < n; ++j)
+      out[j] = to_param(free[j], bounds[static_cast<size_t>(j)], d ? &(*d)[j] : nullptr);
+  };
+
+  Eigen::VectorXd r(problem.residuals), r_new(problem.residuals), p_new(n), w(problem.residuals);
+  Eigen::MatrixXd J(problem.residuals, n);
+  params_of(u, p, &dpdu);
+  problem.evaluate(p, r, &J);
+  double cost = robust_cost(r, options.loss, options.loss_scale);
+
+  LeastSquaresResult result;
+  double damping = -1.0, grow = 2.0;
+  for (int iteration = 0; iteration < options.max_iterations; ++iteration) {
+    result.iterations = iteration + 1;
+    const Eigen::MatrixXd Ju = J * dpdu.asDiagonal();
+    for (Eigen::Index i = 0; i < r.size(); ++i) w[i] = weight(r[i], options.loss, options.loss_scale);
+    const Eigen::MatrixXd A = Ju.transpose() * w.asDiagonal() * Ju;
+    const Eigen::VectorXd g = Ju.transpose() * (w.asDiagonal() * r);
+    if (!g.allFinite() || g.lpNorm<Eigen::Infinity>() <= 1e-15 * std::max(1.0, cost)) {
+      result.converged = g.allFinite();
+      break;
+    }
+    if (damping < 0) damping = 1e-3 * std::max(A.diagonal().maxCoeff(), 1e-12);
+    bool accepted = false;
+    while (!accepted) {
+      Eigen::MatrixXd M = A;
+      // Marquardt's scaling by diag(A), floored so a flat direction still gets damped.
+      for (Eigen::Index j = 0; j < n; ++j) M(j, j) += damping * std::max(A(j, j), 1e-12);
+      const Eigen::VectorXd step = M.ldlt().solve(-g);
+      if (!step.allFinite()) {
+        damping *= grow;
+        grow *= 2.0;
+        if (damping > 1e16) break;
+        continue;
+      }
+      const Eigen::VectorXd u_new = u + step;
+      params_of(u_new, p_new, nullptr);
+      problem.evaluate(p_new, r_new, nullptr);
+      const double cost_new = robust_cost(r_new, options.loss, options.loss_scale);
+      const double predicted = -(step.dot(g) + 0.5 * step.dot(A * step));
+      if (std::isfinite(cost_new) && cost_new < cost) {
+        const double gain = predicted > 0 ? (cost - cost_new) / predicted : 1.0;
+        // Nielsen's damping update.
+        damping *= std::max(1.0 / 3.0, 1.0 - std::pow(2.0 * gain - 1.0, 3));
+        grow = 2.0;
+        const double change = cost - cost_new;
+        u = u_new;
+        params_of(u, p, &dpdu);
+        problem.evaluate(p, r, &J);
+        cost = robust_cost(r, options.loss, options.loss_scale);
+        accepted = true;
+        if (change <= options.cost_tolerance * std::max(cost, 1e-300) ||
+            step.lpNorm<Eigen::Infinity>() <= 1e-12 * (1.0 + u.lpNorm<Eigen::Infinity>())) {
+          result.converged = true;
+        }
+      } else {
+        damping *= grow;
+        grow *= 2.0;
+        if (damping > 1e16) break;
+      }
+    }
+    if (!accepted) {
+      result.converged = true;  // no step lowers the cost: a (possibly bound-limited) minimum
+      break;
+    }
+    if (result.converged) break;
+  }
+  result.params = p;
+  result.cost = cost;
+  return result;
+}
+
+}  // namespace synthtab::marketing
