@@ -18,6 +18,8 @@ build: deps
 demo: build
 	@mkdir -p out
 	$(BUILD)/bin/synthtab generate data/ROI.csv -n 2000 -o out/ROI_synthetic.csv
+	$(BUILD)/bin/synthtab evaluate data/ROI.csv out/ROI_synthetic.csv \
+	  --target "MRR (Monthly Recurring Revenue)" --json out/ROI_evaluation.json
 
 test: test-release test-sanitize
 
