@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -130,6 +131,20 @@ std::string describe_choice(const ModelChoice& choice) {
   }
   out.pop_back();
   return out;
+}
+
+// Fails early, before hours of work, when the output cannot fit on its disk.
+void check_disk_space(const std::string& path, double bytes_per_row, int64_t rows) {
+  std::error_code ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) parent = ".";
+  const auto space = std::filesystem::space(parent, ec);
+  if (ec) return;  // unknown: let the writes themselves report a full disk
+  const double needed = bytes_per_row * static_cast<double>(rows);
+  if (needed > static_cast<double>(space.available))
+    throw Error(ErrorKind::Resource,
+                fmt::format("{}: {} rows need about {:.1f} GB, but only {:.1f} GB are free there", path, rows,
+                            needed / 1e9, static_cast<double>(space.available) / 1e9));
 }
 
 }  // namespace
@@ -344,7 +359,10 @@ SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows,
     // Stop at block boundaries so each call computes whole blocks once.
     const int64_t end = std::min(last, (begin / kSampleBlockRows + 1) * kSampleBlockRows);
     const Table part = sample(begin, end - begin, seed, &stats);
+    const size_t before = text.size();
     append_csv_rows(part, 0, part.rows(), format, text);
+    if (begin == first) check_disk_space(path, static_cast<double>(text.size() - before) / static_cast<double>(part.rows()),
+                                         last - first);
     if (text.size() > (1u << 20)) {
       file.write(text);
       text.clear();

@@ -82,16 +82,28 @@ double robust_cost(const Eigen::VectorXd& r, Loss loss, double scale) {
   return 0.5 * scale * scale * sum;
 }
 
-LeastSquaresResult solve_least_squares(const LeastSquaresProblem& problem,
+namespace {
+
+// Levenberg–Marquardt in the free variables; parameters with a finite `fixed` value are held
+// there (an active bound).
+LeastSquaresResult levenberg_marquardt(const LeastSquaresProblem& problem,
                                        const Eigen::VectorXd& start,
+                                       const std::vector<double>& fixed,
                                        const LeastSquaresOptions& options) {
   const auto n = static_cast<Eigen::Index>(start.size());
   const auto& bounds = problem.bounds;
   Eigen::VectorXd u(n), p(n), dpdu(n);
   for (Eigen::Index j = 0; j < n; ++j) u[j] = to_free(start[j], bounds[static_cast<size_t>(j)]);
   auto params_of = [&](const Eigen::VectorXd& free, Eigen::VectorXd& out, Eigen::VectorXd* d) {
-    for (Eigen::Index j = 0; j < n; ++j)
-      out[j] = to_param(free[j], bounds[static_cast<size_t>(j)], d ? &(*d)[j] : nullptr);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double held = fixed[static_cast<size_t>(j)];
+      if (std::isfinite(held)) {
+        out[j] = held;
+        if (d) (*d)[j] = 0.0;
+      } else {
+        out[j] = to_param(free[j], bounds[static_cast<size_t>(j)], d ? &(*d)[j] : nullptr);
+      }
+    }
   };
 
   Eigen::VectorXd r(problem.residuals), r_new(problem.residuals), p_new(n), w(problem.residuals);
@@ -160,6 +172,35 @@ LeastSquaresResult solve_least_squares(const LeastSquaresProblem& problem,
   result.params = p;
   result.cost = cost;
   return result;
+}
+
+}  // namespace
+
+LeastSquaresResult solve_least_squares(const LeastSquaresProblem& problem,
+                                       const Eigen::VectorXd& start,
+                                       const LeastSquaresOptions& options) {
+  const size_t n = static_cast<size_t>(start.size());
+  std::vector<double> fixed(n, std::numeric_limits<double>::quiet_NaN());
+  LeastSquaresResult best = levenberg_marquardt(problem, start, fixed, options);
+  // The transform's gradient vanishes at a bound, so a parameter heading there only creeps
+  // towards it and the search can stop short. Polish: hold the parameters that ended near a
+  // bound exactly on it, refit the others, keep whichever is lower.
+  bool any = false;
+  for (size_t j = 0; j < n; ++j) {
+    const Bound& b = problem.bounds[j];
+    if (!std::isfinite(b.low) || !std::isfinite(b.high)) continue;
+    const double v = best.params[static_cast<Eigen::Index>(j)], margin = 1e-2 * (b.high - b.low);
+    if (v <= b.low + margin) fixed[j] = b.low;
+    else if (v >= b.high - margin) fixed[j] = b.high;
+    any = any || std::isfinite(fixed[j]);
+  }
+  if (!any) return best;
+  LeastSquaresResult held = levenberg_marquardt(problem, best.params, fixed, options);
+  if (held.cost < best.cost) {
+    held.iterations += best.iterations;
+    return held;
+  }
+  return best;
 }
 
 }  // namespace synthtab::marketing

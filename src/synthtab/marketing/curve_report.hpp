@@ -1,0 +1,51 @@
+#pragma once
+// `synthtab curve`: the response-curve fit on real rows, optionally beside the same fit on
+// synthetic rows, and a budget split; as JSON and as a plain-text table for the terminal.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "synthtab/marketing/budget_allocation.hpp"
+#include "synthtab/marketing/response_curve.hpp"
+#include "synthtab/table/csv_reader.hpp"
+
+namespace synthtab::marketing {
+
+// A CSV typed for curve fitting: the spend and response columns are read as numbers whatever
+// inference would say (an all-unique integer spend column is not taken for an ID), and nothing is
+// filled or dropped (fit_response_curves drops and counts incomplete rows). A cell that is not a
+// number in those columns is an Error(Input) naming file, line and column; a column name not in
+// the file is an Error(Usage).
+Table read_curve_csv(const std::string& path, const CurveOptions& options,
+                     const CsvReadOptions& csv = {});
+
+// Synthetic width / real width of one interval.
+struct IntervalRatio {
+  std::string channel;    // "" for the base
+  std::string parameter;
+  double real_width = 0.0;
+  double synthetic_width = 0.0;
+  double ratio = 0.0;     // < 1: the synthetic rows claim more certainty than the real ones hold
+};
+
+struct CurveReport {
+  CurveFit real;
+  std::optional<CurveFit> synthetic;
+  std::vector<IntervalRatio> interval_ratios;  // with synthetic and bootstrap
+  std::optional<BudgetAllocation> budget;      // on the real fit
+};
+
+// Fits `real` (and `synthetic` when given, with the same options except adstock, since
+// synthetic rows have no time order) and splits `budget` when given.
+CurveReport analyse_response(const Table& real, const Table* synthetic, const CurveOptions& options,
+                             std::optional<double> budget = std::nullopt);
+
+nlohmann::json to_json(const CurveFit& fit);
+nlohmann::json to_json(const BudgetAllocation& allocation);
+nlohmann::json to_json(const CurveReport& report);
+
+// A plain-text summary for the terminal (fixed-width tables, no colour).
+std::string format_report(const CurveReport& report);
+
+}  // namespace synthtab::marketing
