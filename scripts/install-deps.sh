@@ -11,6 +11,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
+# `--oracles`: also the packages that regenerate the tests' reference data (tests/data/gen_*.py);
+# the tests themselves only read the checked-in results.
+if [[ "${1:-}" == "--oracles" ]]; then
+  packages+=(python3-numpy python3-scipy python3-sklearn python3-pandas python3-gudhi ripser)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

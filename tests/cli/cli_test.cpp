@@ -161,6 +161,32 @@ TEST(Cli, EvaluatePrintsScoresAndWritesJson) {
   EXPECT_EQ(read_text(again), text);
 }
 
+TEST(Cli, EvaluateGeometryAndTopologyOnBothSeedTables) {
+  const auto dir = scratch_dir("cli-manifold");
+  for (const std::string name : {"ROI.csv", "Marketing_campaigns.csv"}) {
+    const auto synthetic = (dir / ("s-" + name)).string();
+    ASSERT_EQ(run("generate " + data_path(name) + " -q -n 300 -o " + synthetic, dir).exit_code, 0);
+    const auto json = dir / (name + ".json");
+    const auto r = run("evaluate " + data_path(name) + " " + synthetic + " --geometry --topology --permutations 10 --json " +
+                           json.string(), dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("Geometry (standardised space)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Topology (Vietoris-Rips"), std::string::npos) << r.out;
+    const std::string text = read_text(json);
+    for (const char* key : {"\"geometry\"", "\"uniform_random\"", "\"vcr\"", "\"topology\"", "\"bottleneck\"", "\"real_entropy\""})
+      EXPECT_NE(text.find(key), std::string::npos) << key;
+  }
+  // All-constant columns cannot be compared geometrically: say so.
+  testing::write_text(dir / "flat.csv", "a,b\n1,2\n1,2\n1,2\n");
+  const auto flat = run("evaluate " + (dir / "flat.csv").string() + " " + (dir / "flat.csv").string() + " --geometry", dir);
+  EXPECT_EQ(flat.exit_code, 3) << flat.err;
+  EXPECT_NE(flat.err.find("constant"), std::string::npos) << flat.err;
+  testing::write_text(dir / "one.csv", "a,b\n1,2\n");
+  const auto one = run("evaluate " + (dir / "one.csv").string() + " " + (dir / "flat.csv").string() + " --topology", dir);
+  EXPECT_EQ(one.exit_code, 3) << one.err;
+  EXPECT_NE(one.err.find("at least 2 rows"), std::string::npos) << one.err;
+}
+
 TEST(Cli, EvaluateBadInput) {
   const auto dir = scratch_dir("cli-evaluate-errors");
   const std::string roi = data_path("ROI.csv");

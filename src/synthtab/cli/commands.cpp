@@ -124,6 +124,13 @@ void Commands::add_evaluate(CLI::App& app) {
       ->capture_default_str();
   evaluate_->add_flag("--mmd-seed-compatible", mmd_seed_compatible_,
                       "also compute the seed's MMD (gamma = 1/features on raw values, biased)");
+  evaluate_->add_flag("--geometry", geometry_,
+                      "the seed's geometry checks: distance concentration, singular values, VCR (vs uniform random rows)");
+  evaluate_->add_flag("--topology", topology_, "Vietoris-Rips persistence H0/H1 of real vs synthetic rows");
+  evaluate_->add_flag("--raw", raw_, "geometry and topology on raw units, as the seed (default: standardised)");
+  evaluate_->add_option("--topology-points", topology_points_,
+                        "points per cloud for topology (default: min(real rows, synthetic rows, 1000))")
+      ->check(CLI::Range(int64_t{2}, int64_t{30000}));
   evaluate_->add_option("--threads", threads_, "threads (default: all cores)")->check(CLI::Range(0, 1024));
   add_input_options(*evaluate_);
   evaluate_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
@@ -174,6 +181,10 @@ void Commands::run_evaluate() {
   options.threads = threads_;
   options.permutations = permutations_;
   options.mmd_seed_compatible = mmd_seed_compatible_;
+  options.geometry = geometry_;
+  options.topology = topology_;
+  options.raw = raw_;
+  options.topology_points = topology_points_;
   eval::Evaluation evaluation = eval::evaluate(input.real, input.synthetic, options);
   evaluation.notes.insert(evaluation.notes.begin(), input.notes.begin(), input.notes.end());
   if (!json_.empty()) write_file_atomically(json_, eval::to_json(evaluation).dump(2) + "\n");

@@ -71,6 +71,10 @@ class Commands {
   std::string json_;
   int permutations_ = 200;
   bool mmd_seed_compatible_ = false;
+  bool geometry_ = false;
+  bool topology_ = false;
+  bool raw_ = false;
+  int64_t topology_points_ = 0;
 };
 
 }  // namespace synthtab::cli

@@ -287,6 +287,33 @@ std::string format_p(const std::optional<TestResult>& t) {
   return std::isfinite(t->pvalue) ? fmt::format("{:.3g}", t->pvalue) : "n/a";
 }
 
+constexpr uint64_t kRandomTableStream = 0x756e69666f726d;  // "uniform"
+
+// The seed's "manifold" checks, on standardised data unless the user asks for raw units.
+void add_manifold_checks(const Table& real, const Table& synthetic, const EvaluateOptions& options, Evaluation& out) {
+  FeatureSpaceOptions space_options;
+  space_options.standardize = !options.raw;
+  out.geometry_space = options.raw ? "raw" : "standardised";
+  const FeatureSpace space = encode_pair(real, synthetic, space_options);
+  if (options.geometry) {
+    const Table random = uniform_random_table(real, synthetic.rows(), derive_seed(options.seed, kRandomTableStream));
+    const FeatureSpace random_space = encode_pair(real, random, space_options);
+    GeometryOptions geometry_options;
+    geometry_options.feature_names = space.feature_names;
+    geometry_options.seed = options.seed;
+    geometry_options.threads = options.threads;
+    out.geometry = geometry_shared_bins({&space.real, &space.synthetic, &random_space.synthetic},
+                                        {"real", "synthetic", "uniform random"}, geometry_options);
+  }
+  if (options.topology) {
+    TopologyOptions topology_options;
+    topology_options.sample_size = options.topology_points;
+    topology_options.seed = options.seed;
+    topology_options.threads = options.threads;
+    out.topology = compare_topology(space.real, space.synthetic, topology_options);
+  }
+}
+
 }  // namespace
 
 TreeFeatures tree_features(const Table& real, const Table& synthetic, const std::string& skip) {
@@ -340,6 +367,7 @@ Evaluation evaluate(const Table& real, const Table& synthetic_in, const Evaluate
   else
     out.notes.push_back("ML efficacy left out: no --target column was given");
   out.privacy = privacy(real, synthetic, {options.seed, options.threads});
+  if (options.geometry || options.topology) add_manifold_checks(real, synthetic, options, out);
   return out;
 }
 
@@ -395,6 +423,16 @@ nlohmann::json to_json(const Evaluation& e) {
                         {"rows_per_side", e.detection->rows_per_side}};
   else
     out["detection"] = nullptr;
+  if (!e.geometry.empty()) {
+    nlohmann::json clouds = nlohmann::json::object();
+    const char* names[] = {"real", "synthetic", "uniform_random"};
+    for (size_t i = 0; i < e.geometry.size() && i < 3; ++i) clouds[names[i]] = to_json(e.geometry[i]);
+    out["geometry"] = {{"space", e.geometry_space}, {"clouds", clouds}};
+  } else {
+    out["geometry"] = nullptr;
+  }
+  out["topology"] = e.topology ? to_json(*e.topology) : nlohmann::json(nullptr);
+  if (e.topology) out["topology"]["space"] = e.geometry_space;
   if (e.ml_efficacy) {
     const MlEfficacy& m = *e.ml_efficacy;
     out["ml_efficacy"] = {{"target", m.target}, {"task", m.task}, {"model", m.model},
@@ -433,6 +471,28 @@ std::string format_text(const Evaluation& e) {
                      "(real rows to each other {:.3g}, ratio {:.2f}); baseline protection {:.3f}\n",
                      p.exact_copies, 100 * p.exact_copy_share, p.dcr_median, p.real_nn_median, p.dcr_ratio,
                      p.baseline_protection);
+  if (e.geometry.size() == 3) {
+    out += fmt::format("\n  Geometry ({} space)        {:>12} {:>12} {:>12}\n", e.geometry_space, "real", "synthetic", "random");
+    auto line = [&](const char* label, auto field) {
+      out += fmt::format("    {:<26} {:>12.4g} {:>12.4g} {:>12.4g}\n", label, field(e.geometry[0]), field(e.geometry[1]),
+                         field(e.geometry[2]));
+    };
+    line("mean pairwise distance", [](const GeometryResult& g) { return g.distance_mean; });
+    line("variance of distances", [](const GeometryResult& g) { return g.distance_variance; });
+    line("contrast Dmax - Dmin", [](const GeometryResult& g) { return g.contrast; });
+    line("relative contrast", [](const GeometryResult& g) { return g.relative_contrast; });
+    line("relative variance of norm", [](const GeometryResult& g) { return g.norm_relative_variance; });
+    line("VCR s1 / sum s", [](const GeometryResult& g) { return g.vcr; });
+  }
+  if (e.topology) {
+    const TopologyComparison& t = *e.topology;
+    out += fmt::format("\n  Topology (Vietoris-Rips, {} points per cloud: {})\n", t.points, t.sampling);
+    for (const DimensionComparison* d : {&t.h0, &t.h1})
+      out += fmt::format("    H{}: bars real {} / synthetic {}, entropy {:.3f} / {:.3f}, bottleneck {:.4g}, "
+                         "lifetimes Mann-Whitney p {}\n",
+                         d->dimension, d->real_bars, d->synthetic_bars, d->real_entropy, d->synthetic_entropy, d->bottleneck,
+                         format_p(d->lifetimes_mann_whitney));
+  }
   out += fmt::format("\n{:<28} {:>8} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10}\n", "column", "shape", "KS p", "t p",
                      "MWU p", "Wilcoxon p*", "chi-square p", "adherence");
   for (size_t i = 0; i < e.column_tests.size(); ++i) {

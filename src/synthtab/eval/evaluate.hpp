@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "synthtab/eval/geometry.hpp"
 #include "synthtab/eval/mmd.hpp"
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
+#include "synthtab/eval/topology.hpp"
 #include "synthtab/models/random_forest.hpp"
 #include "synthtab/eval/two_sample_tests.hpp"
 #include "synthtab/table/table.hpp"
@@ -23,6 +25,10 @@ struct EvaluateOptions {
   int permutations = 200;           // MMD permutation test
   bool mmd_seed_compatible = false; // also compute the seed's MMD formula
   int folds = 5;                    // K of the cross-validations
+  bool geometry = false;            // the seed's distance-concentration and SVD checks
+  bool topology = false;            // Vietoris-Rips persistence (H0, H1)
+  bool raw = false;                 // geometry/topology on raw units, as the seed (default: standardised)
+  int64_t topology_points = 0;      // points per cloud; 0 = min(real, synthetic, 1000)
 };
 
 struct ColumnSummary {
@@ -73,6 +79,9 @@ struct Evaluation {
   std::optional<Detection> detection;
   std::optional<MlEfficacy> ml_efficacy;
   PrivacyReport privacy;
+  std::vector<GeometryResult> geometry;  // real, synthetic, uniform random (when asked)
+  std::optional<TopologyComparison> topology;
+  std::string geometry_space;            // "standardised" or "raw"
   std::vector<std::string> notes;  // what was left out and why
   uint64_t seed = 0;
 };
