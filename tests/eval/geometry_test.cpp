@@ -1,3 +1,5 @@
+#include "support/errors.hpp"
+#include "support/point_clouds.hpp"
 #include "synthtab/eval/geometry.hpp"
 
 #include <gtest/gtest.h>
@@ -25,13 +27,7 @@ RowMatrix matrix(const nlohmann::json& rows) {
   return m;
 }
 
-RowMatrix gaussian(int64_t n, int64_t d, uint64_t seed) {
-  Rng rng(seed);
-  RowMatrix m(n, d);
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < d; ++j) m(i, j) = rng.normal();
-  return m;
-}
+using testing::gaussian;
 
 void expect_rel(double got, double want, double rel, const std::string& what) {
   EXPECT_NEAR(got, want, rel * std::max(1.0, std::abs(want))) << what;
@@ -170,13 +166,8 @@ TEST(Geometry, ConstantColumnIsANoteAllConstantIsAnError) {
 
 TEST(Geometry, BadInputIsAnInputError) {
   const auto expect_input_error = [](const RowMatrix& x, const std::string& words) {
-    try {
-      geometry(x, {}, "real");
-      ADD_FAILURE() << "no error for " << words;
-    } catch (const Error& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::Input);
-      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-    }
+    const std::string message = testing::error_of([&] { geometry(x, {}, "real"); }, ErrorKind::Input);
+    EXPECT_NE(message.find(words), std::string::npos) << message;
   };
   expect_input_error(RowMatrix::Ones(1, 4), "real: needs at least 2 rows");
   RowMatrix nan = gaussian(4, 2, 1);

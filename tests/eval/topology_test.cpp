@@ -1,3 +1,5 @@
+#include "support/errors.hpp"
+#include "support/point_clouds.hpp"
 #include "synthtab/eval/topology.hpp"
 
 #include <gtest/gtest.h>
@@ -67,13 +69,7 @@ RowMatrix circle(int n, double radius) {
   return m;
 }
 
-RowMatrix gaussian(int64_t n, int64_t d, uint64_t seed) {
-  Rng rng(seed);
-  RowMatrix m(n, d);
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < d; ++j) m(i, j) = rng.normal();
-  return m;
-}
+using testing::gaussian;
 
 std::vector<double> lifetimes(const std::vector<Bar>& v) {
   std::vector<double> out;
@@ -262,13 +258,8 @@ TEST(Topology, CompareSamplesLikeWithLike) {
 
 TEST(Topology, BadInputIsAnInputError) {
   const auto expect_input_error = [](const RowMatrix& x, const std::string& words) {
-    try {
-      rips_persistence(x);
-      ADD_FAILURE() << "no error for " << words;
-    } catch (const Error& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::Input);
-      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-    }
+    const std::string message = testing::error_of([&] { rips_persistence(x); }, ErrorKind::Input);
+    EXPECT_NE(message.find(words), std::string::npos) << message;
   };
   expect_input_error(RowMatrix::Ones(1, 3), "at least 2 rows");
   RowMatrix nan = gaussian(5, 2, 1);
