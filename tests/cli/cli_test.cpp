@@ -209,6 +209,38 @@ TEST(Cli, EvaluateBadInput) {
   }
 }
 
+TEST(Cli, CurveAnswersWhereTheNextDollarGoes) {
+  const auto dir = scratch_dir("cli-curve");
+  const std::string roi = data_path("ROI.csv");
+  const std::string columns = " --spend 'Google ads' --response 'MRR (Monthly Recurring Revenue)'";
+  const auto json = dir / "curve.json";
+  const auto r = run("curve " + roi + columns + " --bootstrap 50 --json " + json.string(), dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* fragment : {"return of the next 1000 at mean spend", "break-even spend", "inflection"})
+    EXPECT_NE(r.out.find(fragment), std::string::npos) << fragment << "\n" << r.out;
+  EXPECT_NE(read_text(json).find("\"break_even_spend\""), std::string::npos);
+  // Real beside synthetic.
+  const auto synthetic = (dir / "s.csv").string();
+  ASSERT_EQ(run("generate " + roi + " -q --model copula -n 500 -o " + synthetic, dir).exit_code, 0);
+  const auto both = run("curve " + roi + columns + " --bootstrap 50 --synthetic " + synthetic, dir);
+  ASSERT_EQ(both.exit_code, 0) << both.err;
+  EXPECT_NE(both.out.find("ynthetic"), std::string::npos) << both.out;
+  // Bad input.
+  testing::write_text(dir / "text.csv", "channel,revenue\na,1\nb,2\nc,3\nd,4\ne,5\nf,6\n");
+  testing::write_text(dir / "flat.csv", "spend,revenue\n1,5\n2,5\n3,5\n4,5\n5,5\n6,5\n");
+  const std::vector<ErrorCase> cases = {
+      {"curve " + roi + " --spend Nope --response 'MRR (Monthly Recurring Revenue)'", 2, "Nope"},
+      {"curve " + roi + columns + " --shape cubic", 2, "cubic"},
+      {"curve " + (dir / "text.csv").string() + " --spend channel --response revenue", 3, "channel"},
+      {"curve " + (dir / "flat.csv").string() + " --spend spend --response revenue", 3, "revenue"},
+  };
+  for (const auto& c : cases) {
+    const auto e = run(c.args, dir);
+    EXPECT_EQ(e.exit_code, c.exit_code) << c.args << "\n" << e.err;
+    EXPECT_NE(e.err.find(c.message), std::string::npos) << c.args << "\n" << e.err;
+  }
+}
+
 TEST(Cli, ModelsListsTheSeedModels) {
   const auto dir = scratch_dir("cli-models");
   const auto r = run("models", dir);

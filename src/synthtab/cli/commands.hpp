@@ -22,6 +22,7 @@ class Commands {
   void add_models(CLI::App& app);
   void add_evaluate(CLI::App& app);
   void add_input_options(CLI::App& command);
+  void add_curve(CLI::App& app);
   void add_fit_options(CLI::App& command);
   SynthesisOptions synthesis_options();
 
@@ -30,6 +31,7 @@ class Commands {
   void run_sample();
   void run_models();
   void run_evaluate();
+  void run_curve();
   void report_copies(const SampleStats& stats) const;
 
   CLI::App* generate_ = nullptr;
@@ -37,6 +39,7 @@ class Commands {
   CLI::App* sample_ = nullptr;
   CLI::App* models_ = nullptr;
   CLI::App* evaluate_ = nullptr;
+  CLI::App* curve_ = nullptr;
 
   // Shared option values.
   std::string input_;
@@ -75,6 +78,15 @@ class Commands {
   bool topology_ = false;
   bool raw_ = false;
   int64_t topology_points_ = 0;
+  // curve
+  std::vector<std::string> spend_;
+  std::string response_;
+  std::string time_;
+  std::string adstock_ = "none";
+  std::string shape_ = "auto";
+  double budget_ = -1.0;
+  int bootstrap_ = 500;
+  double marginal_step_ = 1000.0;
 };
 
 }  // namespace synthtab::cli

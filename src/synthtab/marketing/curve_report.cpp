@@ -168,7 +168,9 @@ std::string num(double v) {
 
 std::string interval(const Estimate& e) {
   if (std::isnan(e.low)) return "";
-  return "[" + num(e.low) + ", " + num(e.high) + "]";
+  std::string out = "[";
+  out.append(num(e.low)).append(", ").append(num(e.high)).append("]");
+  return out;
 }
 
 void row(std::string& out, const std::string& label, const std::string& value, const std::string& extra = "") {
@@ -197,7 +199,7 @@ void format_fit(std::string& out, const CurveFit& fit, const std::string& title)
     row(out, "  response from this channel at mean spend", num(ch.response_at_mean));
     row(out, "  return of the next unit at mean spend", num(ch.marginal_return.value),
         interval(ch.marginal_return));
-    row(out, "  return of the next " + num(fit.marginal_step) + " at mean spend",
+    row(out, std::string("  return of the next ").append(num(fit.marginal_step)).append(" at mean spend"),
         num(ch.marginal_return_step.value), interval(ch.marginal_return_step));
     row(out, "  inflection (returns start to diminish)", num(ch.inflection));
     row(out, "  saturation level (beta)", num(ch.saturation));
