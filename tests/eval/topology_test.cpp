@@ -18,17 +18,8 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-nlohmann::json oracle() {
-  std::ifstream in(testing::data_path("topology_oracle.json"));
-  return nlohmann::json::parse(in);
-}
-
-RowMatrix matrix(const nlohmann::json& rows) {
-  RowMatrix m(static_cast<int64_t>(rows.size()), static_cast<int64_t>(rows.at(0).size()));
-  for (int64_t i = 0; i < m.rows(); ++i)
-    for (int64_t j = 0; j < m.cols(); ++j) m(i, j) = rows.at(i).at(j).get<double>();
-  return m;
-}
+nlohmann::json oracle() { return testing::read_oracle("topology_oracle.json"); }
+RowMatrix matrix(const nlohmann::json& rows) { return testing::matrix_from_json(rows); }
 
 std::vector<Bar> bars(const nlohmann::json& list) {
   std::vector<Bar> out;
