@@ -6,7 +6,7 @@ SANITIZE_BUILD ?= build-sanitize
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build demo test test-release test-sanitize bench clean
+.PHONY: deps build demo test test-release test-sanitize bench fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -37,6 +37,12 @@ test-sanitize: deps
 
 bench: build
 	@for b in $(BUILD)/bin/*_bench; do echo "== $$b"; $$b; done
+
+# libFuzzer (clang, ASan+UBSan) on the CSV reader, preparation, model files and value parsers:
+# FUZZ_SECONDS per target, corpus kept in tests/fuzz/corpus/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(SANITIZE_BUILD) out

@@ -17,6 +17,11 @@ if [[ "${1:-}" == "--oracles" ]]; then
   packages+=(python3-numpy python3-scipy python3-sklearn python3-pandas python3-gudhi ripser)
 fi
 
+# `--fuzz`: clang and its libFuzzer runtime, for scripts/fuzz.sh.
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
