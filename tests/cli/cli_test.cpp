@@ -21,10 +21,10 @@ struct RunResult {
   std::string err;
 };
 
-RunResult run(const std::string& args, const std::filesystem::path& dir) {
+RunResult run_with_prefix(const std::string& prefix, const std::string& args, const std::filesystem::path& dir) {
   const auto out = dir / "stdout.txt";
   const auto err = dir / "stderr.txt";
-  const std::string command = std::string(SYNTHTAB_CLI) + " " + args + " >" + out.string() +
+  const std::string command = prefix + std::string(SYNTHTAB_CLI) + " " + args + " >" + out.string() +
                               " 2>" + err.string() + " </dev/null";
   const int status = std::system(command.c_str());
   RunResult result;
@@ -33,6 +33,8 @@ RunResult run(const std::string& args, const std::filesystem::path& dir) {
   result.err = read_text(err);
   return result;
 }
+
+RunResult run(const std::string& args, const std::filesystem::path& dir) { return run_with_prefix("", args, dir); }
 
 int64_t count_lines(const std::string& text) {
   return static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
@@ -239,6 +241,17 @@ TEST(Cli, CurveAnswersWhereTheNextDollarGoes) {
     EXPECT_EQ(e.exit_code, c.exit_code) << c.args << "\n" << e.err;
     EXPECT_NE(e.err.find(c.message), std::string::npos) << c.args << "\n" << e.err;
   }
+}
+
+TEST(Cli, InterruptedRunLeavesNoPartialOutput) {
+  const auto dir = scratch_dir("cli-sigint");
+  const auto out = dir / "big.csv";
+  // 50 M rows take far longer than the second after which SIGINT arrives.
+  const auto r = run_with_prefix("timeout --preserve-status -s INT 1 ",
+                                 "generate " + data_path("ROI.csv") + " --model copula -q -n 50000000 -o " + out.string(), dir);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(has_temp_files(dir));
 }
 
 TEST(Cli, ModelsListsTheSeedModels) {
