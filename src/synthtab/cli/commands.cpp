@@ -32,6 +32,12 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+void print_model(const FittedModel& model) {
+  const auto& settings = model.fit_report().settings;
+  if (const auto it = settings.find("auto"); it != settings.end()) std::printf("Model auto: %s.\n", it->second.c_str());
+  std::printf("Model %s: %s\n", model.model_name().c_str(), describe_settings(model.fit_report()).c_str());
+}
+
 void print_lines(const std::vector<std::string>& lines, bool quiet) {
   if (quiet) return;
   for (const auto& line : lines) std::printf("  - %s\n", line.c_str());
@@ -272,8 +278,7 @@ void Commands::run_generate() {
   const double sample_seconds = seconds_since(sample_start);
   if (quiet_) return;
   report_copies(stats);
-  std::printf("Model %s: %s\n", model.model_name().c_str(),
-              describe_settings(model.fit_report()).c_str());
+  print_model(model);
   std::printf("Fitted in %.2f s; wrote %lld synthetic rows to %s in %.2f s.\n", fit_seconds,
               static_cast<long long>(rows_), output_.c_str(), sample_seconds);
   const Table synthetic = model.sample(0, std::min<int64_t>(rows_, kSummaryRows), sample_seed);
@@ -290,8 +295,7 @@ void Commands::run_fit() {
   model.save(output_);
   if (quiet_) return;
   print_lines(model.preparation_log().actions, quiet_);
-  std::printf("Model %s: %s\n", model.model_name().c_str(),
-              describe_settings(model.fit_report()).c_str());
+  print_model(model);
   std::printf("Fitted on %lld rows in %.2f s; saved to %s.\n",
               static_cast<long long>(model.training_rows()), seconds_since(start), output_.c_str());
 }

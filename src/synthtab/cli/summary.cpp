@@ -42,7 +42,7 @@ size_t categories_seen(const Column& column) {
 std::string describe_settings(const FitReport& report) {
   std::string out;
   for (const auto& [key, value] : report.settings) {
-    if (key == "model") continue;
+    if (key == "model" || key == "auto") continue;
     out += (out.empty() ? "" : ", ") + key + " " + value;
   }
   if (!report.critic_loss.empty())
