@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "support/test_paths.hpp"
 
@@ -124,6 +127,135 @@ std::string with_payload(const std::string& model, const std::string& payload) {
   return out;
 }
 
+using Sections = std::vector<std::pair<std::string, std::string>>;
+
+uint64_t get_le(const std::string& bytes, size_t at, size_t size) {
+  uint64_t value = 0;
+  for (size_t i = 0; i < size; ++i) value |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+  return value;
+}
+
+// The named sections of a valid model file, in file order.
+Sections sections_of(const std::string& model) {
+  Sections out;
+  size_t at = 20;
+  const auto count = get_le(model, at, 4);
+  at += 4;
+  for (uint64_t i = 0; i < count; ++i) {
+    const auto name_size = get_le(model, at, 4);
+    std::string name = model.substr(at + 4, name_size);
+    at += 4 + name_size;
+    const auto size = get_le(model, at, 8);
+    out.emplace_back(std::move(name), model.substr(at + 8, size));
+    at += 8 + size;
+  }
+  return out;
+}
+
+// A model file holding `sections` (repeats allowed) and `extra` bytes after them, with a
+// checksum that matches: only the loader's own checks can find what is wrong.
+std::string archive_of(const std::string& model, const Sections& sections, const std::string& extra = "") {
+  std::string payload;
+  for (int i = 0; i < 4; ++i) payload.push_back(static_cast<char>((sections.size() >> (8 * i)) & 0xff));
+  for (const auto& [name, data] : sections) {
+    for (int i = 0; i < 4; ++i) payload.push_back(static_cast<char>((name.size() >> (8 * i)) & 0xff));
+    payload += name;
+    put_u64(payload, data.size());
+    payload += data;
+  }
+  return with_payload(model, payload + extra);
+}
+
+// `model` with section `name` replaced by what `edit` makes of its text.
+template <typename Edit>
+std::string edited(const std::string& model, const std::string& name, Edit edit) {
+  Sections sections = sections_of(model);
+  bool found = false;
+  for (auto& [section, data] : sections)
+    if (section == name) {
+      data = edit(data);
+      found = true;
+    }
+  EXPECT_TRUE(found) << "no section " << name;
+  return archive_of(model, sections);
+}
+
+// `model` with the JSON section `name` changed by `edit`.
+template <typename Edit>
+std::string edited_json(const std::string& model, const std::string& name, Edit edit) {
+  return edited(model, name, [&](const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text);
+    edit(j);
+    return j.dump();
+  });
+}
+
+// Altered model files with recomputed checksums: every section's own checks.
+void generate_tampered_models(const fs::path& dir, const fs::path& logs, const std::string& model) {
+  using nlohmann::json;
+  Sections sections = sections_of(model);
+  ASSERT_GE(sections.size(), 6u);
+  EXPECT_EQ(archive_of(model, sections), model) << "sections_of/archive_of must round-trip";
+  Sections twice = sections;
+  twice.push_back(*std::find_if(sections.begin(), sections.end(), [](const auto& s) { return s.first == "meta"; }));
+  write_text(dir / "model_duplicate_section.synthtab", archive_of(model, twice));
+  write_text(dir / "model_payload_trailing.synthtab", archive_of(model, sections, "xyz"));
+  Sections without;
+  for (const auto& section : sections)
+    if (section.first != "pipeline") without.push_back(section);
+  write_text(dir / "model_no_pipeline.synthtab", archive_of(model, without));
+  const auto replace = [](std::string text) { return [text](const std::string&) { return text; }; };
+  write_text(dir / "model_meta_not_json.synthtab", edited(model, "meta", replace("{\"model\": ")));
+  write_text(dir / "model_meta_rows_negative.synthtab", edited_json(model, "meta", [](json& j) { j["training_rows"] = -3; }));
+  write_text(dir / "model_meta_seed_text.synthtab", edited_json(model, "meta", [](json& j) { j["fit_seed"] = "42"; }));
+  write_text(dir / "model_meta_unknown_model.synthtab", edited_json(model, "meta", [](json& j) { j["model"] = "nosuch"; }));
+  write_text(dir / "model_schema_bad_delimiter.synthtab", edited_json(model, "schema", [](json& j) { j["delimiter"] = "\""; }));
+  write_text(dir / "model_schema_bad_role.synthtab",
+             edited_json(model, "schema", [](json& j) { j["columns"][0]["role"] = "banana"; }));
+  write_text(dir / "model_log_numbers.synthtab", edited(model, "preparation_log", replace("[1, 2]")));
+  write_text(dir / "model_report_seconds_text.synthtab", edited_json(model, "fit_report", [](json& j) { j["seconds"] = "soon"; }));
+  write_text(dir / "model_real_rows_7_bytes.synthtab", edited(model, "real_rows", replace("1234567")));
+  write_text(dir / "model_real_rows_unsorted.synthtab", edited(model, "real_rows", [](const std::string& bytes) {
+               return bytes.substr(8, 8) + bytes.substr(0, 8) + bytes.substr(16);
+             }));
+  write_text(dir / "model_pipeline_not_json.synthtab", edited(model, "pipeline", replace("{\"format\"")));
+  write_text(dir / "model_pipeline_decreasing.synthtab", edited_json(model, "pipeline", [](json& j) {
+               auto& q = j["columns"][0]["state"]["quantiles"];
+               std::swap(q[0], q[q.size() - 1]);
+             }));
+  write_text(dir / "model_copula_wrong_type.synthtab", edited_json(model, "model/copula", [](json& j) {
+               for (auto& [key, value] : j.items())
+                 if (value.is_array()) value = "not a list";
+             }));
+  write_text(dir / "model_copula_not_json.synthtab", edited(model, "model/copula", [](const std::string& text) {
+               return text.substr(0, text.size() / 2);
+             }));
+
+  const auto cart_path = dir / "cart.synthtab";
+  const auto fit = run_cli("fit " + data_path("ROI.csv") + " --model cart -q -o " + cart_path.string(), logs);
+  ASSERT_EQ(fit.exit_code, 0) << fit.err;
+  const std::string cart = read_text(cart_path);
+  fs::remove(cart_path);
+  write_text(dir / "cart_data_short.synthtab", edited_json(cart, "model/cart", [](json& j) { j["data"].erase(0); }));
+  write_text(dir / "cart_data_text.synthtab", edited_json(cart, "model/cart", [](json& j) { j["data"][0] = "x"; }));
+  write_text(dir / "cart_flag_7.synthtab", edited_json(cart, "model/cart", [](json& j) { j["categorical"][0] = 7; }));
+  write_text(dir / "cart_min_leaf_0.synthtab", edited_json(cart, "model/cart", [](json& j) { j["min_leaf"] = 0; }));
+  write_text(dir / "cart_huge_rows.synthtab", edited_json(cart, "model/cart", [](json& j) { j["rows"] = 99999999999999LL; }));
+
+  // The network's weights are raw floats: a changed byte loads unless it makes a weight non-finite.
+  const auto wgan_path = dir / "wgan.synthtab";
+  const auto wgan_fit =
+      run_cli("fit " + data_path("ROI.csv") + " --model wgan --epochs 1 -q -o " + wgan_path.string(), logs);
+  ASSERT_EQ(wgan_fit.exit_code, 0) << wgan_fit.err;
+  const std::string wgan = read_text(wgan_path);
+  fs::remove(wgan_path);
+  write_text(dir / "wgan_nan_weight.synthtab", edited(wgan, "model/generator", [](std::string bytes) {
+               bytes.replace(bytes.size() - 4, 4, std::string("\x00\x00\xC0\x7F", 4));  // the last float: NaN
+               return bytes;
+             }));
+  write_text(dir / "wgan_features_mismatch.synthtab", edited_json(wgan, "model/meta", [](json& j) { j["features"] = 7; }));
+}
+
 // The cases that cannot be checked in as text, written into the scratch directory.
 void generate_files(const fs::path& dir, const fs::path& logs) {
   using namespace std::string_literals;
@@ -180,6 +312,18 @@ void generate_files(const fs::path& dir, const fs::path& logs) {
   const std::string payload = model.substr(20, model.size() - 28);
   write_text(dir / "model_empty_payload.synthtab", with_payload(model, ""));
   write_text(dir / "model_half_payload.synthtab", with_payload(model, payload.substr(0, payload.size() / 2)));
+  generate_tampered_models(dir, logs, model);
+
+  // A moderate table (100,000 rows x 10 columns, 5.6 MB) for the memory limit.
+  std::string moderate = "a,b,c,d,e,f,g,h,i,j\n";
+  for (int r = 0; r < 100000; ++r) {
+    for (int c = 0; c < 10; ++c) moderate += std::to_string((r * 7919 + c * 104729) % 100003) + (c < 9 ? "," : "\n");
+  }
+  write_text(dir / "moderate.csv", moderate);
+
+  // Other names for the input file, which an output must not overwrite.
+  fs::create_symlink(dir / "same_input.csv", dir / "same_input_symlink.csv");
+  fs::create_hard_link(dir / "same_input.csv", dir / "same_input_hardlink.csv");
 }
 
 std::vector<std::string> temp_files(const fs::path& dir) {
@@ -244,19 +388,25 @@ TEST(BadInput, EveryCaseFailsWithOneClearLine) {
     SCOPED_TRACE("cases.txt:" + std::to_string(c.line) + ": " + c.name);
     const std::string args = replace_all(replace_all(c.command, "{dir}", dir.string()), "{data}",
                                          std::string(SYNTHTAB_TEST_DATA));
+    const std::string fragment = replace_all(c.fragment, "{dir}", dir.string());
     const auto r = run_cli(args, logs);
     const std::string context = "synthtab " + args + "\nstderr: " + r.err;
     EXPECT_LT(r.exit_code, 128) << "crashed; " << context;
     EXPECT_EQ(r.exit_code, c.exit_code) << context;
-    EXPECT_NE(r.err.find(c.fragment), std::string::npos) << "expected the fragment: " << c.fragment << "\n"
+    EXPECT_NE(r.err.find(fragment), std::string::npos) << "expected the fragment: " << fragment << "\n"
                                                          << context;
     EXPECT_EQ(r.err.rfind("synthtab: error:", 0), 0u) << context;
+    EXPECT_EQ(r.err.find("json.exception"), std::string::npos) << "raw library text; " << context;
     EXPECT_TRUE(!r.err.empty() && r.err.back() == '\n' &&
                 r.err.find('\n') == r.err.size() - 1)
         << "stderr must be exactly one line; " << context;
     const auto left = take_outputs(dir);
     EXPECT_TRUE(left.empty()) << "left behind: " << (left.empty() ? "" : left.front()) << "\n" << context;
   }
+  // No case may change an input, whatever name the output gave it.
+  for (const char* input : {"same_input.csv", "synthetic_ok.csv", "curve_text_spend.csv"})
+    EXPECT_EQ(read_text(dir / input), read_text(kCatalogue / input)) << input << " was modified";
+  EXPECT_TRUE(fs::is_symlink(dir / "same_input_symlink.csv"));
   fs::remove_all(dir);
   fs::remove_all(logs);
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "synthtab/cli/commands.hpp"
+#include "synthtab/cli/option_checks.hpp"
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
 
@@ -42,22 +43,32 @@ int main(int argc, char** argv) {
                  argv[1], names.c_str());
     return static_cast<int>(synthtab::ErrorKind::Usage);
   }
+  if (argc > 1 && argv[1][0] == '-' && std::string(argv[1]) != "--help" && std::string(argv[1]) != "-h" &&
+      std::string(argv[1]) != "--version") {
+    std::fprintf(stderr, "synthtab: error: unknown option '%s'; a command comes first: %s (see --help)\n",
+                 synthtab::cli::printable(argv[1]).c_str(), names.c_str());
+    return static_cast<int>(synthtab::ErrorKind::Usage);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : static_cast<int>(synthtab::ErrorKind::Usage);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // One line, like every other error (CLI11's own text spans two lines).
+    std::fprintf(stderr, "synthtab: error: %s\n",
+                 synthtab::cli::printable(synthtab::cli::parse_error_message(app, e)).c_str());
+    return static_cast<int>(synthtab::ErrorKind::Usage);
   }
   try {
     commands.run();
     return 0;
   } catch (const synthtab::Error& e) {
-    std::fprintf(stderr, "synthtab: error: %s\n", e.what());
+    std::fprintf(stderr, "synthtab: error: %s\n", synthtab::cli::printable(e.what()).c_str());
     return static_cast<int>(e.kind());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "synthtab: error: out of memory\n");
     return static_cast<int>(synthtab::ErrorKind::Resource);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "synthtab: internal error: %s\n", e.what());
+    std::fprintf(stderr, "synthtab: internal error: %s\n", synthtab::cli::printable(e.what()).c_str());
     return 1;
   }
 }

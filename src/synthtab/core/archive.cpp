@@ -17,10 +17,12 @@ void append_le(std::string& out, T value) {
   for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
 }
 
-// Reads little-endian integers and byte runs, refusing to read past the end.
+// Reads little-endian integers and byte runs, refusing to read past the end. `base` is where
+// `bytes` starts in the file, so that messages give offsets from the file's first byte.
 class Cursor {
  public:
-  Cursor(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
+  Cursor(std::string_view bytes, const std::string& source, size_t base)
+      : bytes_(bytes), source_(source), base_(base) {}
   template <typename T>
   T read(const char* what) {
     need(sizeof(T), what);
@@ -42,10 +44,12 @@ class Cursor {
   void need(uint64_t n, const char* what) const {
     if (n > bytes_.size() - pos_)
       throw Error(ErrorKind::ModelFile, source_ + ": model file is truncated (ends inside the " +
-                                            what + " at byte " + std::to_string(pos_) + ")");
+                                            what + " at byte " + std::to_string(base_ + pos_) +
+                                            " of the file)");
   }
   std::string_view bytes_;
   const std::string& source_;
+  size_t base_ = 0;
   size_t pos_ = 0;
 };
 
@@ -79,7 +83,7 @@ void ArchiveWriter::write_file(const std::string& path) const {
 ArchiveReader ArchiveReader::parse(std::string_view bytes, const std::string& source) {
   if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
     throw Error(ErrorKind::ModelFile, source + ": not a synthtab model file (no SYNTHTAB header)");
-  Cursor header(bytes.substr(kMagic.size()), source);
+  Cursor header(bytes.substr(kMagic.size()), source, kMagic.size());
   ArchiveReader reader;
   reader.source_ = source;
   reader.version_ = header.read<uint32_t>("format version");
@@ -100,14 +104,20 @@ ArchiveReader ArchiveReader::parse(std::string_view bytes, const std::string& so
   if (fnv1a64(payload) != checksum)
     throw Error(ErrorKind::ModelFile,
                 source + ": model file is corrupted (checksum mismatch); refit or copy it again");
-  Cursor cursor(payload, source);
+  // The payload starts after magic, version and payload size.
+  Cursor cursor(payload, source, kMagic.size() + sizeof(uint32_t) + sizeof(uint64_t));
   const auto count = cursor.read<uint32_t>("section count");
   for (uint32_t i = 0; i < count; ++i) {
     const auto name_size = cursor.read<uint32_t>("section name size");
     std::string name(cursor.take(name_size, "section name"));
     const auto data_size = cursor.read<uint64_t>("section size");
-    reader.sections_[name] = std::string(cursor.take(data_size, "section data"));
+    std::string data(cursor.take(data_size, "section data"));
+    if (!reader.sections_.emplace(name, std::move(data)).second)
+      throw Error(ErrorKind::ModelFile, source + ": model file has two sections named '" + name + "'");
   }
+  if (cursor.remaining() != 0)
+    throw Error(ErrorKind::ModelFile, source + ": model file has " + std::to_string(cursor.remaining()) +
+                                          " unexpected bytes after its last section");
   return reader;
 }
 

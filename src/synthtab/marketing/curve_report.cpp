@@ -7,11 +7,53 @@
 
 #include "synthtab/core/error.hpp"
 #include "synthtab/prepare/infer_schema.hpp"
+#include "synthtab/table/value_parse.hpp"
 
 namespace synthtab::marketing {
 
+namespace {
+
+// "a, b, c" (the first 20 names; a wide table would fill the screen).
+std::string column_list(const RawTable& raw) {
+  std::string out;
+  const size_t shown = std::min<size_t>(raw.names.size(), 20);
+  for (size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + raw.names[i];
+  if (shown < raw.names.size()) out += fmt::format(", ... ({} in all)", raw.names.size());
+  return out;
+}
+
+// The curve's own messages: a missing --spend/--response/--time column, or text in a column
+// that must hold numbers (the generic ones suggest --numeric, which curve has no use for).
+void check_curve_columns(const RawTable& raw, const std::string& path, const CurveOptions& options) {
+  auto require = [&](const std::string& option, const std::string& name) {
+    if (std::find(raw.names.begin(), raw.names.end(), name) == raw.names.end())
+      throw usage_error(fmt::format("{} '{}': no such column in {}; columns are: {}", option, name, path,
+                                    column_list(raw)));
+  };
+  for (const auto& spend : options.spend) require("--spend", spend);
+  if (!options.response.empty()) require("--response", options.response);
+  if (!options.time.empty()) require("--time", options.time);
+  auto numbers_only = [&](const std::string& name, const char* role) {
+    const auto c = static_cast<size_t>(std::find(raw.names.begin(), raw.names.end(), name) - raw.names.begin());
+    const RawColumn& column = raw.columns[c];
+    for (int64_t r = 0; r < column.size(); ++r) {
+      const auto cell = trim(column.cell(r));
+      // Text under either decimal mark; a number in the other mark is left to the common check.
+      if (is_missing_marker(cell) || parse_number(cell, '.') || parse_number(cell, ',')) continue;
+      throw input_error(path, raw.line_of(r), static_cast<int64_t>(c) + 1,
+                        fmt::format("column '{}' holds text at line {} ('{}'): {} must be numbers", name,
+                                    raw.line_of(r), cell.substr(0, 40), role));
+    }
+  };
+  for (const auto& spend : options.spend) numbers_only(spend, "spend columns");
+  if (!options.response.empty()) numbers_only(options.response, "the response column's values");
+}
+
+}  // namespace
+
 Table read_curve_csv(const std::string& path, const CurveOptions& options, const CsvReadOptions& csv) {
   const RawTable raw = read_csv(path, csv);
+  check_curve_columns(raw, path, options);
   SchemaOverrides overrides;
   overrides.numeric = options.spend;
   if (!options.response.empty()) overrides.numeric.push_back(options.response);

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/rng.hpp"
 
 namespace synthtab {
@@ -124,20 +126,21 @@ void CartSynthesizer::save(ArchiveWriter& out, const std::string& prefix) const 
 }
 
 void CartSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
-  try {
-    const auto state = nlohmann::json::parse(in.get(prefix + "cart"));
-    data_.rows = state.at("rows").get<int64_t>();
-    data_.cols = state.at("cols").get<int64_t>();
-    data_.data = state.at("data").get<std::vector<float>>();
-    categorical_ = state.at("categorical").get<std::vector<char>>();
-    min_leaf_ = state.at("min_leaf").get<int>();
-    seed_ = state.at("seed").get<uint64_t>();
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorKind::ModelFile, in.source() + ": malformed cart state: " + e.what());
-  }
-  if (data_.rows < 2 || data_.cols < 0 || data_.data.size() != static_cast<size_t>(data_.rows * data_.cols) ||
-      categorical_.size() != static_cast<size_t>(data_.cols) || min_leaf_ < 1)
-    throw Error(ErrorKind::ModelFile, in.source() + ": malformed cart state (sizes do not match)");
+  const SectionCheck check{in.source(), prefix + "cart"};
+  check.guard([&] {
+    const auto state = check.parse_object(in.get(prefix + "cart"));
+    const int64_t rows = check.integer(state, "rows", 2, std::numeric_limits<int32_t>::max());
+    // Bounded so that rows * cols cannot overflow; the data list must then match it exactly.
+    const int64_t cols = check.integer(state, "cols", 1, 1'000'000);
+    data_.data = check.finite_array<float>(state, "data", rows * cols);
+    data_.rows = rows;
+    data_.cols = cols;
+    categorical_.clear();
+    for (int64_t flag : check.integer_array(state, "categorical", 0, 1, cols))
+      categorical_.push_back(static_cast<char>(flag));
+    min_leaf_ = static_cast<int>(check.integer(state, "min_leaf", 1, rows));
+    seed_ = check.unsigned_integer(state, "seed");
+  });
   grow_trees();  // deterministic: the same trees as at fit time
 }
 

@@ -25,6 +25,7 @@ constexpr std::array<char, 4> kDelimiterCandidates = {',', ';', '\t', '|'};
 constexpr int kSniffRecords = 50;
 // Rows parsed before the column buffers are sized from the bytes they took so far.
 constexpr int64_t kRowsBeforeReserve = 64;
+constexpr int64_t kRowsBetweenSizeChecks = 65536;
 
 std::string delimiter_name(char delimiter) {
   if (delimiter == '\t') return "TAB";
@@ -468,12 +469,21 @@ RawTable parse_csv(std::string_view text, const std::string& source,
       }
     }
     if (table.rows() == kRowsBeforeReserve) {
-      reserve_from_sample(table, parser.position() - data_begin, text.size() - data_begin);
+      const size_t done = parser.position() - data_begin;
+      if (options.size_check && done > 0)
+        options.size_check(static_cast<int64_t>(static_cast<double>(table.rows()) *
+                                                static_cast<double>(text.size() - data_begin) /
+                                                static_cast<double>(done)),
+                           static_cast<int64_t>(width), true);
+      reserve_from_sample(table, done, text.size() - data_begin);
     }
+    if (options.size_check && table.rows() % kRowsBetweenSizeChecks == 0)
+      options.size_check(table.rows(), static_cast<int64_t>(width), false);
   }
   if (table.rows() == 0) {
     throw input_error(source, parser.line(), 1, "the file has a header but no data rows");
   }
+  if (options.size_check) options.size_check(table.rows(), static_cast<int64_t>(width), false);
   return table;
 }
 

@@ -3,6 +3,7 @@
 // RFC 4180 quoting (embedded delimiters, doubled quotes, newlines inside quotes), delimiter
 // sniffing among , ; TAB |, UTF-8 with or without BOM, LF or CRLF line ends, one header row.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,11 @@ namespace synthtab {
 struct CsvReadOptions {
   char delimiter = 0;  // 0 = sniff from the first lines
   char decimal = 0;    // 0 = decide from the data ('.' or ','); recorded in RawTable::decimal
+  // Called with the table's size while it is read, so that a memory limit can stop a table too
+  // large before it is all in memory: once with the rows estimated from the first rows
+  // (estimated = true), then with the rows read so far every 65,536 rows and at the end.
+  // It may throw. Unset: no check.
+  std::function<void(int64_t rows, int64_t cols, bool estimated)> size_check;
 };
 
 // One column's cells, stored contiguously: cell i is bytes[starts[i] .. starts[i+1]).

@@ -19,7 +19,7 @@ nlohmann::json prototype_to_json(const Column& column) {
 }
 
 Column prototype_from_json(const nlohmann::json& state) {
-  const std::string what = "column description";
+  const std::string what = "of a column description";
   if (!state.is_object()) throw state_error(what, "is not a JSON object");
   const auto name = state.find("name");
   const auto type = state.find("type");
@@ -29,7 +29,7 @@ Column prototype_from_json(const nlohmann::json& state) {
 
   Column column;
   column.name = name->get<std::string>();
-  const std::string where = "column '" + column.name + "'";
+  const std::string where = "of column '" + column.name + "'";
   const std::string type_name = type->get<std::string>();
   bool known = false;
   for (ColumnType candidate : kTypes) {
@@ -69,7 +69,7 @@ nlohmann::json parse_state(const std::string& text, const std::string& what) {
 }
 
 Error state_error(const std::string& what, const std::string& problem) {
-  return Error(ErrorKind::ModelFile, "malformed transformer state: " + what + " " + problem);
+  return Error(ErrorKind::ModelFile, "the transformer state " + what + " " + problem);
 }
 
 }  // namespace synthtab

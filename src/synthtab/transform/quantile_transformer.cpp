@@ -154,6 +154,8 @@ Column QuantileTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*rng
   column.values.resize(static_cast<size_t>(in.rows));
   const double low = quantiles_.front();
   const double high = quantiles_.back();
+  // Once per column, not per cell (pow was 12 % of sampling a 20,000-column table).
+  const double decimal_scale = decimals_ >= 0 ? std::pow(10.0, decimals_) : 1.0;
   for (int64_t row = 0; row < in.rows; ++row) {
     const double model_value = in(row, offset);
     if (std::isnan(model_value)) {  // a model that produced NaN: report it as missing
@@ -167,8 +169,7 @@ Column QuantileTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*rng
     if (decimals_ >= 0) {
       // Dividing by the power of ten (not multiplying by its inverse) gives the double
       // nearest to the decimal number, so it prints with at most decimals_ places.
-      const double scale = std::pow(10.0, decimals_);
-      value = std::clamp(std::nearbyint(value * scale) / scale, low, high);
+      value = std::clamp(std::nearbyint(value * decimal_scale) / decimal_scale, low, high);
     }
     column.values[static_cast<size_t>(row)] = value;
   }

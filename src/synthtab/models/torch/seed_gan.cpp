@@ -22,8 +22,10 @@
 #include <vector>
 
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/registry.hpp"
+#include "synthtab/models/torch/ctgan_tvae.hpp"
 
 namespace synthtab {
 namespace {
@@ -494,40 +496,35 @@ void SeedGan::save(ArchiveWriter& out, const std::string& prefix) const {
 }
 
 void SeedGan::load(const ArchiveReader& in, const std::string& prefix) {
-  const std::string where = in.source() + ": section " + prefix;
-  nlohmann::json meta;
-  try {
-    meta = nlohmann::json::parse(in.get(prefix + "meta"));
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorKind::ModelFile, where + "meta: not valid JSON (" + e.what() + ")");
-  }
+  const SectionCheck check{in.source(), prefix + "meta"};
   int64_t features = 0, latent = 0;
   FitReport report;
-  try {
-    if (meta.at("model").get<std::string>() != name())
-      throw Error(ErrorKind::ModelFile, where + "meta: holds a '" +
-                                            meta.at("model").get<std::string>() + "' model, not '" +
-                                            name() + "'");
-    features = meta.at("features").get<int64_t>();
-    latent = meta.at("latent").get<int64_t>();
-    report.settings = meta.at("settings").get<std::map<std::string, std::string>>();
-    for (const auto& v : meta.at("critic_loss"))
+  check.guard([&] {
+    const nlohmann::json meta = check.parse_object(in.get(prefix + "meta"));
+    const std::string model = check.string(meta, "model");
+    if (model != name()) check.fail("holds a '" + model + "' model, not '" + name() + "'");
+    features = check.integer(meta, "features", 1, 1'000'000);
+    latent = check.integer(meta, "latent", 1, 100'000'000);
+    for (const auto& [key, value] : check.object(meta, "settings").items()) {
+      if (!value.is_string()) check.fail("setting '" + key + "' is not a string");
+      report.settings[key] = value.get<std::string>();
+    }
+    // NaN losses (a diverged run) are stored as null.
+    for (const auto& v : check.array(meta, "critic_loss"))
       report.critic_loss.push_back(v.is_number() ? v.get<double>()
                                                  : std::numeric_limits<double>::quiet_NaN());
-    for (const auto& v : meta.at("generator_loss"))
+    for (const auto& v : check.array(meta, "generator_loss"))
       report.generator_loss.push_back(v.is_number() ? v.get<double>()
                                                     : std::numeric_limits<double>::quiet_NaN());
-    report.seconds = meta.value("seconds", 0.0);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorKind::ModelFile, where + "meta: " + e.what());
-  }
-  if (features < 1 || features > 1'000'000 || latent != latent_for(features))
-    throw Error(ErrorKind::ModelFile, where + "meta: inconsistent sizes (features " +
-                                          std::to_string(features) + ", latent " +
-                                          std::to_string(latent) + ")");
+    report.seconds = meta.contains("seconds") ? check.finite(meta, "seconds") : 0.0;
+  });
+  if (latent != latent_for(features))
+    check.fail("inconsistent sizes (features " + std::to_string(features) + ", latent " +
+               std::to_string(latent) + ")");
 
   Generator generator(latent, features);
-  SectionReader reader(in.get(prefix + "generator"), where + "generator");
+  SectionReader reader(in.get(prefix + "generator"),
+                       in.source() + ": model file section '" + prefix + "generator' is invalid");
   if (reader.get<uint32_t>() != kGeneratorFormat) reader.fail("unknown generator format");
   const auto tensors = generator_tensors(generator);
   if (reader.get<uint32_t>() != tensors.size()) reader.fail("wrong number of tensors");
@@ -545,6 +542,9 @@ void SeedGan::load(const ArchiveReader& in, const std::string& prefix) {
                     " features / latent " + std::to_string(latent));
     const size_t bytes = static_cast<size_t>(tensor.numel()) * sizeof(float);
     std::memcpy(tensor.data_ptr<float>(), reader.take(bytes), bytes);
+    // A weight that is not finite makes every drawn row NaN.
+    if (!torch::isfinite(tensor).all().item<bool>())
+      reader.fail("tensor '" + key + "' holds a value that is not finite");
   }
   if (!reader.done()) reader.fail("has trailing bytes");
 
@@ -569,4 +569,5 @@ extern "C" void synthtab_register_torch_models(synthtab::ModelRegistry& registry
   registry.add({"gan",
                 "the seed's vanilla GAN variant (sigmoid discriminator, binary cross-entropy)",
                 true, [] { return std::make_unique<SeedGan>(Variant::Gan); }});
+  synthtab::register_ctgan_tvae(registry);
 }

@@ -1,0 +1,17 @@
+#pragma once
+// Refuses an output path that names one of the inputs: `generate data.csv -o data.csv` would
+// otherwise replace the real table with synthetic rows. Paths are compared as files, not as
+// text, so ./data.csv, a symlink and a hard link to the input are all caught.
+#include <string>
+
+namespace synthtab {
+
+// True when both paths exist and are the same file (same device and inode).
+bool same_file(const std::string& a, const std::string& b);
+
+// Throws Error(Usage) when `output` (given with `option`, e.g. "-o") is the file `input`
+// (described as `role`, e.g. "input", "model file", "synthetic table").
+void check_not_input(const std::string& output, const char* option, const std::string& input,
+                     const char* role);
+
+}  // namespace synthtab
