@@ -3,11 +3,21 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <Eigen/Eigenvalues>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/gamma.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/erf.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
+#include <fmt/format.h>
 
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
@@ -15,20 +25,35 @@
 namespace synthtab {
 namespace {
 
+using json = nlohmann::json;
+
 constexpr uint64_t kCopulaRowStream = 0x636f70756c61;  // "copula"
 constexpr uint64_t kCopulaFitStream = 0x636f702d666974;
+constexpr uint64_t kCopulaOrderStream = 0x636f702d6f7264;  // "cop-ord"
+constexpr int kStateVersion = 2;
 // Shrinks the correlation towards the identity by this much: keeps it positive definite when
 // columns are collinear (e.g. shares that sum to one) or rows are few.
 constexpr double kShrinkage = 1e-3;
+// Latent correlations are kept inside +-this: a correlation of exactly 1 makes the factor singular.
+constexpr double kMaxCorrelation = 0.999;
+// Margin of the fixed location (lognormal, gamma) and support (beta) of the parametric families,
+// as a share of the training range: keeps the extremes at a finite density.
+constexpr double kSupportMargin = 0.01;
+// A numeric column with at most this many distinct values, each seen kRowsPerLevel times on
+// average, is drawn from its levels rather than interpolated.
+constexpr int kMaxNumericLevels = 20;
+constexpr int64_t kRowsPerLevel = 5;
+const std::vector<std::string> kFamilies = {"empirical", "normal", "lognormal", "gamma", "beta", "uniform"};
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 double normal_quantile(double p) { return -std::sqrt(2.0) * boost::math::erfc_inv(2.0 * p); }
+double normal_pdf(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI); }
 
 // Inverse of a column's empirical distribution at u in (0, 1): for continuous columns linear
 // interpolation between order statistics (NumPy's default quantile: u spans min..max, so no
 // probability piles up on the extremes), so values between the training values appear; for
-// discrete columns the training value whose cumulative share
-// covers u, so each value keeps its frequency.
+// discrete columns the training value whose cumulative share covers u, so each value keeps its
+// frequency.
 double inverse_ecdf(const std::vector<float>& sorted, bool discrete, double u) {
   const auto n = static_cast<double>(sorted.size());
   if (discrete) {
@@ -41,96 +66,649 @@ double inverse_ecdf(const std::vector<float>& sorted, bool discrete, double u) {
   return sorted[lo] + (position - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
+// P(X < a, Y < b) for standard normals with correlation rho (|rho| < 1), by Plackett's identity
+// dPhi2/drho = phi2(a, b; rho): Phi(a) Phi(b) plus the integral of the bivariate density from 0
+// to rho (Gauss-Legendre, 4 panels of 8 nodes; the integrand is smooth for |rho| <= 0.999).
+double bivariate_normal_cdf(double a, double b, double rho) {
+  static const double nodes[8] = {-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498,
+                                  0.1834346424956498,  0.5255324099163290,  0.7966664774136267,  0.9602898564975363};
+  static const double weights[8] = {0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620,
+                                    0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763};
+  double integral = 0.0;
+  constexpr int kPanels = 4;
+  const double width = rho / kPanels;
+  for (int p = 0; p < kPanels; ++p) {
+    const double mid = width * (p + 0.5);
+    for (int k = 0; k < 8; ++k) {
+      const double r = mid + 0.5 * width * nodes[k];
+      const double one_minus = 1.0 - r * r;
+      const double density = std::exp(-(a * a - 2.0 * r * a * b + b * b) / (2.0 * one_minus)) / (2.0 * M_PI * std::sqrt(one_minus));
+      integral += 0.5 * width * weights[k] * density;
+    }
+  }
+  return normal_cdf(a) * normal_cdf(b) + integral;
+}
+
+// The tetrachoric correlation: the latent normal correlation under which two binary columns,
+// thresholded at their shares p_a, p_b of the lower value, are both low with probability
+// p_both. Bisection: Phi2 grows with rho.
+double tetrachoric(double p_a, double p_b, double p_both) {
+  const double a = normal_quantile(p_a), b = normal_quantile(p_b);
+  double lo = -kMaxCorrelation, hi = kMaxCorrelation;
+  if (p_both <= bivariate_normal_cdf(a, b, lo)) return lo;
+  if (p_both >= bivariate_normal_cdf(a, b, hi)) return hi;
+  for (int i = 0; i < 50; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (bivariate_normal_cdf(a, b, mid) < p_both ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+// How much random tie-breaking within a discrete column's intervals shrinks its normal scores'
+// correlation with anything: the variance of the interval means of a standard normal,
+// sum_k (phi(t_{k-1}) - phi(t_k))^2 / p_k (1 for a continuous column).
+double discreteness_factor(const std::vector<float>& sorted) {
+  const auto n = static_cast<double>(sorted.size());
+  double factor = 0.0, below = 0.0;
+  for (size_t i = 0; i < sorted.size();) {
+    size_t j = i;
+    while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+    const double share = static_cast<double>(j - i) / n;
+    const double lo = below <= 0.0 ? 0.0 : normal_pdf(normal_quantile(below));
+    const double hi = below + share >= 1.0 ? 0.0 : normal_pdf(normal_quantile(below + share));
+    factor += (lo - hi) * (lo - hi) / share;
+    below += share;
+    i = j;
+  }
+  return factor;
+}
+
+int distinct_count(const std::vector<float>& sorted) {
+  int count = 0;
+  for (size_t i = 0; i < sorted.size(); ++i) count += i == 0 || sorted[i] != sorted[i - 1];
+  return count;
+}
+
+// --- parametric marginals -----------------------------------------------------------------
+
+struct Moments {
+  double mean = 0.0, variance = 0.0;  // population variance (the MLE)
+};
+Moments moments(const std::vector<double>& v) {
+  Moments m;
+  for (double x : v) m.mean += x;
+  m.mean /= static_cast<double>(v.size());
+  for (double x : v) m.variance += (x - m.mean) * (x - m.mean);
+  m.variance /= static_cast<double>(v.size());
+  return m;
+}
+
+Marginal fit_normal(const std::vector<double>& v) {
+  const Moments m = moments(v);
+  const double sd = std::sqrt(m.variance);
+  const auto n = static_cast<double>(v.size());
+  const double loglik = -0.5 * n * std::log(2.0 * M_PI * m.variance) - 0.5 * n;
+  return {"normal", {m.mean, sd}, 4.0 - 2.0 * loglik};
+}
+
+Marginal fit_uniform(double low, double high, size_t n) {
+  return {"uniform", {low, high - low}, 4.0 + 2.0 * static_cast<double>(n) * std::log(high - low)};
+}
+
+Marginal fit_lognormal(const std::vector<double>& v, double loc) {
+  std::vector<double> logs;
+  for (double x : v) logs.push_back(std::log(x - loc));
+  const Moments m = moments(logs);
+  const double sigma = std::sqrt(m.variance);
+  double loglik = 0.0;
+  for (double y : logs) loglik += -y - std::log(sigma * std::sqrt(2.0 * M_PI)) - (y - m.mean) * (y - m.mean) / (2.0 * m.variance);
+  return {"lognormal", {loc, sigma, std::exp(m.mean)}, 4.0 - 2.0 * loglik};
+}
+
+// Gamma with a fixed location: the shape k solves log k - digamma(k) = log(mean) - mean(log)
+// (Newton on log k, from Minka's approximation); scale = mean / k.
+Marginal fit_gamma(const std::vector<double>& v, double loc) {
+  double mean = 0.0, mean_log = 0.0;
+  for (double x : v) mean += x - loc, mean_log += std::log(x - loc);
+  const auto n = static_cast<double>(v.size());
+  mean /= n;
+  mean_log /= n;
+  const double s = std::log(mean) - mean_log;
+  double k = (3.0 - s + std::sqrt((s - 3.0) * (s - 3.0) + 24.0 * s)) / (12.0 * s);
+  for (int i = 0; i < 100; ++i) {
+    const double f = std::log(k) - boost::math::digamma(k) - s;
+    const double slope = 1.0 / k - boost::math::trigamma(k);
+    const double next = k - f / slope;
+    const double step = std::abs(next - k);
+    k = next > 0.0 ? next : k / 2.0;
+    if (step < 1e-12 * k) break;
+  }
+  const double scale = mean / k;
+  double loglik = 0.0;
+  for (double x : v) loglik += (k - 1.0) * std::log(x - loc) - (x - loc) / scale;
+  loglik -= n * (std::lgamma(k) + k * std::log(scale));
+  return {"gamma", {k, loc, scale}, 4.0 - 2.0 * loglik};
+}
+
+// Beta on a fixed support [loc, loc + scale]: a, b solve digamma(a) - digamma(a + b) = mean log x
+// and digamma(b) - digamma(a + b) = mean log(1 - x) (Newton from the method of moments).
+Marginal fit_beta(const std::vector<double>& v, double loc, double scale) {
+  double g1 = 0.0, g2 = 0.0, mean = 0.0, square = 0.0;
+  for (double value : v) {
+    const double x = (value - loc) / scale;
+    g1 += std::log(x), g2 += std::log1p(-x), mean += x, square += x * x;
+  }
+  const auto n = static_cast<double>(v.size());
+  g1 /= n, g2 /= n, mean /= n;
+  const double variance = std::max(square / n - mean * mean, 1e-12);
+  const double common = std::max(mean * (1.0 - mean) / variance - 1.0, 1e-3);
+  double a = std::max(mean * common, 1e-3), b = std::max((1.0 - mean) * common, 1e-3);
+  for (int i = 0; i < 200; ++i) {
+    const double dab = boost::math::digamma(a + b), tab = boost::math::trigamma(a + b);
+    const double f1 = boost::math::digamma(a) - dab - g1, f2 = boost::math::digamma(b) - dab - g2;
+    const double j11 = boost::math::trigamma(a) - tab, j22 = boost::math::trigamma(b) - tab, j12 = -tab;
+    const double det = j11 * j22 - j12 * j12;
+    double da = (j22 * f1 - j12 * f2) / det, db = (j11 * f2 - j12 * f1) / det;
+    // Halve the step until both stay positive.
+    while (a - da <= 0.0 || b - db <= 0.0) da /= 2.0, db /= 2.0;
+    a -= da, b -= db;
+    if (std::abs(da) < 1e-12 * a && std::abs(db) < 1e-12 * b) break;
+  }
+  const double log_beta = std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
+  const double loglik = n * ((a - 1.0) * g1 + (b - 1.0) * g2 - log_beta - std::log(scale));
+  return {"beta", {a, b, loc, scale}, 4.0 - 2.0 * loglik};
+}
+
+size_t parameter_count(const std::string& family) {
+  if (family == "empirical") return 0;
+  if (family == "lognormal" || family == "gamma") return 3;
+  if (family == "beta") return 4;
+  return 2;  // normal, uniform
+}
+
+bool valid_parameters(const Marginal& m) {
+  if (m.parameters.size() != parameter_count(m.family)) return false;
+  for (double p : m.parameters)
+    if (!std::isfinite(p)) return false;
+  const auto& p = m.parameters;
+  if (m.family == "normal") return p[1] > 0.0;
+  if (m.family == "uniform") return p[1] > 0.0;
+  if (m.family == "lognormal") return p[1] > 0.0 && p[2] > 0.0;
+  if (m.family == "gamma") return p[0] > 0.0 && p[2] > 0.0;
+  if (m.family == "beta") return p[0] > 0.0 && p[1] > 0.0 && p[3] > 0.0;
+  return true;
+}
+
+// A string naming where a state is broken, for Error(ModelFile).
+[[noreturn]] void bad_state(const std::string& source, const std::string& problem) {
+  throw Error(ErrorKind::ModelFile, source + ": the copula state " + problem + "; the model file is damaged or was "
+                                             "written by another synthtab version (fit the model again)");
+}
+
 }  // namespace
+
+Marginal fit_marginal_family(const std::vector<double>& values, const std::string& family) {
+  if (values.size() < 2) throw Error(ErrorKind::Input, "a parametric marginal needs at least 2 values");
+  const auto [lo_it, hi_it] = std::minmax_element(values.begin(), values.end());
+  const double low = *lo_it, high = *hi_it;
+  if (!(high > low)) throw Error(ErrorKind::Input, "a parametric marginal needs at least 2 distinct values");
+  const double margin = kSupportMargin * (high - low);
+  if (family == "normal") return fit_normal(values);
+  if (family == "uniform") return fit_uniform(low, high, values.size());
+  if (family == "lognormal") return fit_lognormal(values, low - margin);
+  if (family == "gamma") return fit_gamma(values, low - margin);
+  if (family == "beta") return fit_beta(values, low - margin, high - low + 2.0 * margin);
+  throw Error(ErrorKind::Usage, "unknown marginal family '" + family + "'; known: normal, uniform, lognormal, gamma, beta");
+}
+
+Marginal fit_parametric_marginal(const std::vector<double>& values) {
+  std::vector<Marginal> candidates;
+  for (const char* family : {"normal", "uniform", "lognormal", "gamma", "beta"})
+    candidates.push_back(fit_marginal_family(values, family));
+  const Marginal* best = nullptr;
+  for (const auto& c : candidates)
+    if (valid_parameters(c) && std::isfinite(c.aic) && (best == nullptr || c.aic < best->aic)) best = &c;
+  return best != nullptr ? *best : candidates.front();
+}
+
+double marginal_quantile(const Marginal& m, double u) {
+  const auto& p = m.parameters;
+  if (m.family == "normal") return boost::math::quantile(boost::math::normal_distribution<double>(p[0], p[1]), u);
+  if (m.family == "uniform") return p[0] + u * p[1];
+  if (m.family == "lognormal")
+    return p[0] + boost::math::quantile(boost::math::lognormal_distribution<double>(std::log(p[2]), p[1]), u);
+  if (m.family == "gamma") return p[1] + boost::math::quantile(boost::math::gamma_distribution<double>(p[0], p[2]), u);
+  if (m.family == "beta") return p[2] + p[3] * boost::math::quantile(boost::math::beta_distribution<double>(p[0], p[1]), u);
+  throw std::logic_error("marginal_quantile: no quantile function for family " + m.family);
+}
+
+// A categorical column's codes follow the order its labels first appear in, which says nothing
+// about the other columns; the copula can only hold a monotone relation, so a label order that
+// zigzags against the numbers (party codes against a left-right scale) loses the relation. The
+// categories are put in the order of their rows' mean score on the first principal component
+// of the continuous columns, which makes such relations as monotone as one order can.
+void GaussianCopula::order_categories(const Matrix& data, const std::vector<ModelColumn>& layout,
+                                      uint64_t seed, Eigen::MatrixXd& scores) {
+  const int64_t rows = data.rows;
+  if (cols_ > rows) return;  // wide tables keep the plain order (the low-rank form is about speed)
+  std::vector<int64_t> continuous;
+  for (int64_t c = 0; c < cols_; ++c)
+    if (!discrete_[static_cast<size_t>(c)]) continuous.push_back(c);
+  if (continuous.empty()) return;
+  const auto m = static_cast<int64_t>(continuous.size());
+  Eigen::MatrixXd z(rows, m);
+  for (int64_t j = 0; j < m; ++j)
+    for (int64_t r = 0; r < rows; ++r) {
+      const double v = scores(r, continuous[static_cast<size_t>(j)]);
+      z(r, j) = std::isnan(v) ? 0.0 : v;
+    }
+  const Eigen::MatrixXd gram = z.transpose() * z;
+  Eigen::VectorXd direction = Eigen::VectorXd::Ones(m) / std::sqrt(static_cast<double>(m));
+  for (int i = 0; i < 50; ++i) {  // power iteration: the leading eigenvector
+    const Eigen::VectorXd next = gram * direction;
+    if (next.norm() <= 0.0) return;
+    direction = next / next.norm();
+  }
+  const Eigen::VectorXd component = z * direction;
+  for (int64_t c = 0; c < cols_; ++c) {
+    const auto sc = static_cast<size_t>(c);
+    if (sc >= layout.size() || layout[sc].kind != ModelColumnKind::Categorical || layout[sc].missing_indicator ||
+        distinct_count(sorted_[sc]) < 3)
+      continue;
+    std::vector<int64_t> present;
+    for (int64_t r = 0; r < rows; ++r)
+      if (!std::isnan(scores(r, c))) present.push_back(r);
+    if (present.empty()) continue;
+    // Mean component score per category (model value), then each category's rank.
+    std::map<float, std::pair<double, double>> sums;
+    for (int64_t r : present) {
+      auto& s = sums[data(r, c)];
+      s.first += component(r);
+      s.second += 1.0;
+    }
+    std::vector<std::pair<double, float>> by_mean;
+    for (const auto& [value, s] : sums) by_mean.push_back({s.first / s.second, value});
+    std::sort(by_mean.begin(), by_mean.end());
+    std::map<float, int> rank;
+    for (size_t i = 0; i < by_mean.size(); ++i) rank[by_mean[i].second] = static_cast<int>(i);
+    Rng rng(derive_seed(seed, kCopulaOrderStream, static_cast<uint64_t>(c)));
+    std::vector<std::pair<int, double>> key(static_cast<size_t>(rows));
+    for (int64_t r : present) key[static_cast<size_t>(r)] = {rank[data(r, c)], rng.uniform()};
+    std::sort(present.begin(), present.end(), [&](int64_t a, int64_t b) { return key[static_cast<size_t>(a)] < key[static_cast<size_t>(b)]; });
+    auto& sorted = sorted_[sc];  // grouped by category, in the new order (no longer ascending)
+    const auto n = static_cast<double>(present.size());
+    for (size_t i = 0; i < present.size(); ++i) {
+      sorted[i] = data(present[i], c);
+      scores(present[i], c) = normal_quantile((static_cast<double>(i) + 0.5) / n);
+    }
+  }
+}
 
 FitReport GaussianCopula::fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   if (data.rows < 2) throw Error(ErrorKind::Input, "the copula needs at least 2 rows");
   cols_ = data.cols;
   const int64_t rows = data.rows;
-  sorted_.assign(static_cast<size_t>(cols_), {});
-  discrete_.assign(static_cast<size_t>(cols_), 0);
-  // Normal scores: mid-ranks of each column (ties broken at random, so a categorical column's
-  // rows spread over its category's interval of the normal scale).
+  const auto n_cols = static_cast<size_t>(cols_);
+  auto kind = [&](int64_t c) -> const ModelColumn* { return static_cast<size_t>(c) < layout.size() ? &layout[static_cast<size_t>(c)] : nullptr; };
+  // A missing-value indicator follows its value column (same source); the value column's
+  // cells where the indicator says "missing" hold filler and are left out of its fit.
+  std::vector<int64_t> indicator_of(n_cols, -1), value_of(n_cols, -1);
+  for (int64_t c = 1; c < cols_; ++c) {
+    const ModelColumn* k = kind(c);
+    const ModelColumn* v = kind(c - 1);
+    if (k != nullptr && k->missing_indicator && v != nullptr && !v->missing_indicator && v->source == k->source) {
+      indicator_of[static_cast<size_t>(c - 1)] = c;
+      value_of[static_cast<size_t>(c)] = c - 1;
+    }
+  }
+  sorted_.assign(n_cols, {});
+  discrete_.assign(n_cols, 0);
+  marginals_.assign(n_cols, Marginal{});
+  // Normal scores: mid-ranks of each column's present values (ties broken at random, so a
+  // categorical column's rows spread over its category's interval of the normal scale); NaN
+  // where the value is missing.
   Rng rng(derive_seed(options.seed, kCopulaFitStream));
   Eigen::MatrixXd scores(rows, cols_);
+  bool any_missing = false;
+  std::vector<std::pair<float, double>> keyed;
+  std::vector<int64_t> order;
   for (int64_t c = 0; c < cols_; ++c) {
-    std::vector<std::pair<float, double>> keyed(static_cast<size_t>(rows));
-    for (int64_t r = 0; r < rows; ++r) keyed[static_cast<size_t>(r)] = {data(r, c), rng.uniform()};
-    std::vector<int64_t> order(static_cast<size_t>(rows));
-    for (int64_t r = 0; r < rows; ++r) order[static_cast<size_t>(r)] = r;
+    const int64_t indicator = indicator_of[static_cast<size_t>(c)];
+    order.clear();
+    keyed.assign(static_cast<size_t>(rows), {});
+    for (int64_t r = 0; r < rows; ++r) {
+      keyed[static_cast<size_t>(r)] = {data(r, c), rng.uniform()};
+      if (indicator >= 0 && data(r, indicator) > 0.0f) {
+        scores(r, c) = std::numeric_limits<double>::quiet_NaN();
+        any_missing = true;
+      } else {
+        order.push_back(r);
+      }
+    }
+    if (order.empty()) order.push_back(0);  // a column missing everywhere: keep its filler as its only value
     std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return keyed[static_cast<size_t>(a)] < keyed[static_cast<size_t>(b)]; });
     auto& sorted = sorted_[static_cast<size_t>(c)];
-    sorted.resize(static_cast<size_t>(rows));
-    for (int64_t i = 0; i < rows; ++i) {
-      const int64_t r = order[static_cast<size_t>(i)];
-      sorted[static_cast<size_t>(i)] = data(r, c);
-      scores(r, c) = normal_quantile((static_cast<double>(i) + 0.5) / static_cast<double>(rows));
+    sorted.resize(order.size());
+    const auto present = static_cast<double>(order.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+      const int64_t r = order[i];
+      sorted[i] = data(r, c);
+      scores(r, c) = normal_quantile((static_cast<double>(i) + 0.5) / present);
     }
-    const bool categorical = static_cast<size_t>(c) < layout.size() && layout[static_cast<size_t>(c)].kind == ModelColumnKind::Categorical;
-    discrete_[static_cast<size_t>(c)] = categorical ? 1 : 0;
+    const ModelColumn* k = kind(c);
+    // A numeric column with a few levels (ages in 5-year steps, counts of children, ratings) is
+    // drawn like a categorical one: interpolating would invent values between the levels that
+    // no real row has, which makes synthetic rows easy to tell apart.
+    const int levels = distinct_count(sorted);
+    const bool few_levels = levels <= kMaxNumericLevels && levels * kRowsPerLevel <= static_cast<int64_t>(sorted.size());
+    discrete_[static_cast<size_t>(c)] = (k != nullptr && k->kind == ModelColumnKind::Categorical) || few_levels ? 1 : 0;
+    if (options.marginals == Marginals::Parametric && !discrete_[static_cast<size_t>(c)] && distinct_count(sorted) >= 2)
+      marginals_[static_cast<size_t>(c)] = fit_parametric_marginal(std::vector<double>(sorted.begin(), sorted.end()));
   }
-  // Correlation of the normal scores (each column has the same scores, so mean 0 and equal
-  // variance up to the permutation), shrunk a little towards the identity.
-  Eigen::MatrixXd correlation = (scores.transpose() * scores) / static_cast<double>(rows);
-  const Eigen::VectorXd sd = correlation.diagonal().cwiseSqrt();
-  for (int64_t i = 0; i < cols_; ++i)
-    for (int64_t j = 0; j < cols_; ++j)
-      correlation(i, j) = (i == j ? 1.0 : (1.0 - kShrinkage) * correlation(i, j) / (sd(i) * sd(j)));
-  Eigen::LLT<Eigen::MatrixXd> llt(correlation);
-  if (llt.info() != Eigen::Success) throw Error(ErrorKind::Input, "the copula's correlation matrix is not positive definite");
-  const Eigen::MatrixXd lower = llt.matrixL();
-  correlation_.assign(correlation.data(), correlation.data() + correlation.size());
-  cholesky_.assign(static_cast<size_t>(cols_ * cols_), 0.0);
-  for (int64_t i = 0; i < cols_; ++i)
-    for (int64_t j = 0; j <= i; ++j) cholesky_[static_cast<size_t>(i * cols_ + j)] = lower(i, j);
+  order_categories(data, layout, options.seed, scores);
+
+  cholesky_.clear();
+  factor_.clear();
+  rank_ = 0;
+  if (cols_ > rows) {
+    // Wide table: the correlation of the scores has rank <= rows, so keep its factor (each
+    // column's scores scaled to unit length) rather than a cols x cols matrix and its cubic
+    // Cholesky. Missing scores count as 0 here (the pairwise corrections below need the full form).
+    rank_ = rows;
+    factor_.assign(static_cast<size_t>(rows * cols_), 0.0);
+    for (int64_t c = 0; c < cols_; ++c) {
+      double norm = 0.0;
+      for (int64_t r = 0; r < rows; ++r)
+        if (!std::isnan(scores(r, c))) norm += scores(r, c) * scores(r, c);
+      if (norm <= 0.0) continue;  // a column with one present value: independent of the rest
+      norm = std::sqrt(norm);
+      for (int64_t r = 0; r < rows; ++r)
+        if (!std::isnan(scores(r, c))) factor_[static_cast<size_t>(r * cols_ + c)] = scores(r, c) / norm;
+    }
+  } else {
+    Eigen::MatrixXd correlation(cols_, cols_);
+    if (!any_missing) {
+      // Each column has the same scores, so mean 0 and equal variance up to the permutation.
+      correlation = scores.transpose() * scores;
+      const Eigen::VectorXd sd = correlation.diagonal().cwiseSqrt();
+      for (int64_t i = 0; i < cols_; ++i)
+        for (int64_t j = 0; j < cols_; ++j) correlation(i, j) /= sd(i) * sd(j);
+    } else {
+      // Pearson correlation over the rows where both values are present, from sums that are
+      // matrix products: counts N = M'M, sums S = X'M, squares Q = (X.X)'M, products P = X'X.
+      Eigen::MatrixXd x = scores, mask = Eigen::MatrixXd::Ones(rows, cols_);
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols_; ++c)
+          if (std::isnan(x(r, c))) x(r, c) = 0.0, mask(r, c) = 0.0;
+      const Eigen::MatrixXd count = mask.transpose() * mask, sum = x.transpose() * mask,
+                            square = x.cwiseProduct(x).transpose() * mask, product = x.transpose() * x;
+      for (int64_t i = 0; i < cols_; ++i)
+        for (int64_t j = 0; j < cols_; ++j) {
+          const double n = count(i, j);
+          const double vi = n * square(i, j) - sum(i, j) * sum(i, j), vj = n * square(j, i) - sum(j, i) * sum(j, i);
+          correlation(i, j) = n >= 3 && vi > 0 && vj > 0 ? (n * product(i, j) - sum(i, j) * sum(j, i)) / std::sqrt(vi * vj) : 0.0;
+        }
+    }
+    // Random tie-breaking shrinks a discrete column's correlations; undo it (exact for a
+    // discrete-continuous pair; the tetrachoric correlation for two binary columns, such as two
+    // missing-value indicators; to first order for other discrete pairs).
+    std::vector<double> factor(n_cols, 1.0);
+    std::vector<int> levels(n_cols, 0);
+    // For a missing-value indicator against another column: the rows where the other column
+    // is present and this one missing (or present), the smaller of the two counts. An estimate
+    // from a handful of gaps, scaled up by the correction, is mostly noise and would break the
+    // (well estimated) block of indicator correlations when the matrix is repaired: it is
+    // shrunk towards 0 by minority / (minority + kGapPrior).
+    constexpr double kGapPrior = 20.0;
+    Eigen::MatrixXd gaps_with = Eigen::MatrixXd::Zero(cols_, cols_), present_with = Eigen::MatrixXd::Zero(cols_, cols_);
+    for (int64_t k = 0; k < cols_; ++k) {
+      if (value_of[static_cast<size_t>(k)] < 0) continue;
+      for (int64_t r = 0; r < rows; ++r) {
+        const bool gap = data(r, k) > 0.0f;
+        for (int64_t j = 0; j < cols_; ++j) {
+          const int64_t indicator = indicator_of[static_cast<size_t>(j)];
+          if (indicator >= 0 && data(r, indicator) > 0.0f) continue;
+          (gap ? gaps_with : present_with)(k, j) += 1.0;
+        }
+      }
+    }
+    auto reliability = [&](int64_t k, int64_t j) {
+      const double minority = std::min(gaps_with(k, j), present_with(k, j));
+      return minority / (minority + kGapPrior);
+    };
+    for (size_t c = 0; c < n_cols; ++c)
+      if (discrete_[c]) factor[c] = discreteness_factor(sorted_[c]), levels[c] = distinct_count(sorted_[c]);
+    for (int64_t i = 0; i < cols_; ++i) {
+      const auto si = static_cast<size_t>(i);
+      correlation(i, i) = 1.0;
+      for (int64_t j = 0; j < i; ++j) {
+        const auto sj = static_cast<size_t>(j);
+        double r = correlation(i, j);
+        if (value_of[si] == j || value_of[sj] == i) {
+          r = 0.0;  // an indicator and its own column are never present together
+        } else if (levels[si] == 2 && levels[sj] == 2) {
+          const float low_i = sorted_[si].front(), low_j = sorted_[sj].front();
+          const int64_t ii = indicator_of[si], ij = indicator_of[sj];
+          double n = 0, a = 0, b = 0, both = 0;
+          for (int64_t row = 0; row < rows; ++row) {
+            if ((ii >= 0 && data(row, ii) > 0.0f) || (ij >= 0 && data(row, ij) > 0.0f)) continue;
+            const bool li = data(row, i) == low_i, lj = data(row, j) == low_j;
+            n += 1, a += li, b += lj, both += li && lj;
+          }
+          r = n > 0 && a > 0 && a < n && b > 0 && b < n ? tetrachoric(a / n, b / n, both / n) : 0.0;
+        } else if (factor[si] > 0 && factor[sj] > 0) {
+          r /= factor[si] * factor[sj];
+          if (value_of[si] >= 0) r *= reliability(i, j);
+          if (value_of[sj] >= 0) r *= reliability(j, i);
+        }
+        correlation(i, j) = correlation(j, i) = std::clamp(r, -kMaxCorrelation, kMaxCorrelation);
+      }
+    }
+    // Pairwise estimates need not form a correlation matrix: clip negative eigenvalues, then
+    // rescale to a unit diagonal, then shrink towards the identity.
+    Eigen::LLT<Eigen::MatrixXd> check(correlation);
+    if (check.info() != Eigen::Success) {
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(correlation);
+      const Eigen::VectorXd values = eigen.eigenvalues().cwiseMax(1e-6);
+      correlation = eigen.eigenvectors() * values.asDiagonal() * eigen.eigenvectors().transpose();
+      const Eigen::VectorXd sd = correlation.diagonal().cwiseSqrt();
+      for (int64_t i = 0; i < cols_; ++i)
+        for (int64_t j = 0; j < cols_; ++j) correlation(i, j) /= sd(i) * sd(j);
+    }
+    for (int64_t i = 0; i < cols_; ++i)
+      for (int64_t j = 0; j < cols_; ++j) correlation(i, j) = i == j ? 1.0 : (1.0 - kShrinkage) * correlation(i, j);
+    Eigen::LLT<Eigen::MatrixXd> llt(correlation);
+    if (llt.info() != Eigen::Success) throw Error(ErrorKind::Input, "the copula's correlation matrix is not positive definite");
+    const Eigen::MatrixXd lower = llt.matrixL();
+    cholesky_.reserve(n_cols * (n_cols + 1) / 2);
+    for (int64_t i = 0; i < cols_; ++i)
+      for (int64_t j = 0; j <= i; ++j) cholesky_.push_back(lower(i, j));
+  }
 
   FitReport report;
+  int parametric = 0;
+  for (const auto& m : marginals_) parametric += m.family != "empirical";
   report.settings = {{"model", "copula"}, {"rows", std::to_string(rows)}, {"columns", std::to_string(cols_)},
-                     {"shrinkage", "0.001"}, {"seed", std::to_string(options.seed)}};
+                     {"shrinkage", "0.001"}, {"seed", std::to_string(options.seed)},
+                     {"dependence", factor_.empty() ? "full correlation" : "low rank (more columns than rows)"},
+                     {"marginals", options.marginals == Marginals::Parametric
+                                       ? fmt::format("parametric ({} of {} columns; the rest discrete or constant)", parametric, cols_)
+                                       : "empirical"}};
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 
+std::vector<double> GaussianCopula::correlation() const {
+  const auto n = static_cast<size_t>(cols_);
+  std::vector<double> out(n * n, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      double sum = 0.0;
+      if (factor_.empty()) {
+        for (size_t k = 0; k <= std::min(i, j); ++k) sum += cholesky_[i * (i + 1) / 2 + k] * cholesky_[j * (j + 1) / 2 + k];
+      } else {
+        for (int64_t k = 0; k < rank_; ++k) sum += factor_[static_cast<size_t>(k) * n + i] * factor_[static_cast<size_t>(k) * n + j];
+        sum = i == j ? 1.0 : (1.0 - kShrinkage) * sum;
+      }
+      out[i * n + j] = sum;
+    }
+  return out;
+}
+
 Matrix GaussianCopula::sample(int64_t first_row, int64_t count, uint64_t seed) const {
   Matrix out(count, cols_);
-  std::vector<double> z(static_cast<size_t>(cols_));
+  const auto n = static_cast<size_t>(cols_);
+  std::vector<double> z(factor_.empty() ? n : n + static_cast<size_t>(rank_)), latent(n);
+  // Low rank: x = sqrt(1 - s) F'g + residual * e, where the residual makes each variance 1.
+  std::vector<double> residual;
+  if (!factor_.empty()) {
+    residual.assign(n, 0.0);
+    for (size_t c = 0; c < n; ++c) {
+      double norm = 0.0;
+      for (int64_t k = 0; k < rank_; ++k) norm += factor_[static_cast<size_t>(k) * n + c] * factor_[static_cast<size_t>(k) * n + c];
+      residual[c] = std::sqrt(std::max(0.0, 1.0 - (1.0 - kShrinkage) * norm));
+    }
+  }
+  const double loading = std::sqrt(1.0 - kShrinkage);
   for (int64_t i = 0; i < count; ++i) {
     // Row r's draws depend only on (seed, r): any split into shards gives the same rows.
     Rng rng(derive_seed(seed, kCopulaRowStream, static_cast<uint64_t>(first_row + i)));
     for (auto& v : z) v = rng.normal();
-    for (int64_t c = cols_ - 1; c >= 0; --c) {
-      double correlated = 0.0;
-      for (int64_t k = 0; k <= c; ++k) correlated += cholesky_[static_cast<size_t>(c * cols_ + k)] * z[static_cast<size_t>(k)];
-      const double u = std::clamp(normal_cdf(correlated), 1e-12, 1.0 - 1e-12);
-      out(i, c) = static_cast<float>(inverse_ecdf(sorted_[static_cast<size_t>(c)], discrete_[static_cast<size_t>(c)] != 0, u));
+    if (factor_.empty()) {
+      for (size_t c = 0; c < n; ++c) {
+        const double* row = &cholesky_[c * (c + 1) / 2];
+        double sum = 0.0;
+        for (size_t k = 0; k <= c; ++k) sum += row[k] * z[k];
+        latent[c] = sum;
+      }
+    } else {
+      for (size_t c = 0; c < n; ++c) latent[c] = residual[c] * z[c];
+      for (int64_t k = 0; k < rank_; ++k) {
+        const double g = loading * z[n + static_cast<size_t>(k)];
+        const double* f = &factor_[static_cast<size_t>(k) * n];
+        for (size_t c = 0; c < n; ++c) latent[c] += f[c] * g;
+      }
+    }
+    for (size_t c = 0; c < n; ++c) {
+      const double u = std::clamp(normal_cdf(latent[c]), 1e-12, 1.0 - 1e-12);
+      const auto& sorted = sorted_[c];
+      double value;
+      if (marginals_[c].family == "empirical")
+        value = inverse_ecdf(sorted, discrete_[c] != 0, u);
+      else  // inside the training range, as the empirical marginal is
+        value = std::clamp(marginal_quantile(marginals_[c], u), static_cast<double>(sorted.front()), static_cast<double>(sorted.back()));
+      out(i, static_cast<int64_t>(c)) = static_cast<float>(value);
     }
   }
   return out;
 }
 
 void GaussianCopula::save(ArchiveWriter& out, const std::string& prefix) const {
-  nlohmann::json state = {{"columns", cols_}, {"sorted", sorted_}, {"discrete", discrete_},
-                          {"correlation", correlation_}, {"cholesky", cholesky_}};
+  json marginals = json::array();
+  for (const auto& m : marginals_) marginals.push_back({{"family", m.family}, {"parameters", m.parameters}});
+  json state = {{"version", kStateVersion}, {"columns", cols_}, {"sorted", sorted_}, {"discrete", discrete_},
+                {"marginals", marginals}};
+  if (factor_.empty())
+    state["cholesky"] = cholesky_;
+  else
+    state["factor"] = factor_, state["rank"] = rank_;
   out.put(prefix + "copula", state.dump());
 }
 
 void GaussianCopula::load(const ArchiveReader& in, const std::string& prefix) {
+  const std::string& source = in.source();
+  json state;
   try {
-    const auto state = nlohmann::json::parse(in.get(prefix + "copula"));
-    cols_ = state.at("columns").get<int64_t>();
-    sorted_ = state.at("sorted").get<std::vector<std::vector<float>>>();
-    discrete_ = state.at("discrete").get<std::vector<char>>();
-    correlation_ = state.at("correlation").get<std::vector<double>>();
-    cholesky_ = state.at("cholesky").get<std::vector<double>>();
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorKind::ModelFile, in.source() + ": malformed copula state: " + e.what());
+    state = json::parse(in.get(prefix + "copula"));
+  } catch (const json::exception&) {
+    bad_state(source, "is not valid JSON");
   }
-  const auto n = static_cast<size_t>(cols_);
-  bool valid = cols_ >= 0 && sorted_.size() == n && discrete_.size() == n && cholesky_.size() == n * n &&
-               correlation_.size() == n * n;
-  for (const auto& column : sorted_) valid = valid && !column.empty() && std::is_sorted(column.begin(), column.end());
-  if (!valid) throw Error(ErrorKind::ModelFile, in.source() + ": malformed copula state (sizes do not match)");
+  if (!state.is_object()) bad_state(source, "is not a JSON object");
+  auto field = [&](const char* key) -> const json& {
+    const auto it = state.find(key);
+    if (it == state.end()) bad_state(source, std::string("has no '") + key + "'");
+    return *it;
+  };
+  const json& version = field("version");
+  if (!version.is_number_integer() || version.get<int64_t>() != kStateVersion)
+    bad_state(source, "has format version " + version.dump() + ", this synthtab reads version " + std::to_string(kStateVersion));
+  const json& columns = field("columns");
+  if (!columns.is_number_integer() || columns.get<int64_t>() < 0 || columns.get<int64_t>() > (int64_t{1} << 24))
+    bad_state(source, "has no valid column count");
+  const int64_t cols = columns.get<int64_t>();
+  const auto n = static_cast<size_t>(cols);
+  auto numbers = [&](const json& list, const std::string& what) {
+    if (!list.is_array()) bad_state(source, "has '" + what + "' that is not a list");
+    std::vector<double> out;
+    out.reserve(list.size());
+    for (const auto& v : list) {
+      if (!v.is_number() || !std::isfinite(v.get<double>())) bad_state(source, "has a value in '" + what + "' that is not a finite number");
+      out.push_back(v.get<double>());
+    }
+    return out;
+  };
+  const json& sorted_json = field("sorted");
+  if (!sorted_json.is_array() || sorted_json.size() != n) bad_state(source, "has " + std::string(sorted_json.is_array() ? std::to_string(sorted_json.size()) : "no") + " value lists for " + std::to_string(cols) + " columns");
+  const json& discrete_json = field("discrete");
+  if (!discrete_json.is_array() || discrete_json.size() != n) bad_state(source, "has no discrete flag per column");
+  std::vector<char> discrete;
+  for (const auto& d : discrete_json) {
+    if (!d.is_number_integer() || (d.get<int64_t>() != 0 && d.get<int64_t>() != 1)) bad_state(source, "has a discrete flag that is not 0 or 1");
+    discrete.push_back(static_cast<char>(d.get<int64_t>()));
+  }
+  std::vector<std::vector<float>> sorted;
+  for (const auto& column : sorted_json) {
+    const auto values = numbers(column, "sorted");
+    if (values.empty()) bad_state(source, "has a column without values");
+    // Continuous columns ascend; a discrete column's values come grouped, one run per value.
+    if (!discrete[sorted.size()] && !std::is_sorted(values.begin(), values.end()))
+      bad_state(source, "has a continuous column whose values are not sorted");
+    if (discrete[sorted.size()]) {
+      std::vector<double> runs;
+      for (size_t i = 0; i < values.size(); ++i)
+        if (i == 0 || values[i] != values[i - 1]) runs.push_back(values[i]);
+      std::sort(runs.begin(), runs.end());
+      if (std::adjacent_find(runs.begin(), runs.end()) != runs.end())
+        bad_state(source, "has a discrete column whose values are not grouped");
+    }
+    sorted.emplace_back(values.begin(), values.end());
+  }
+  const json& marginals_json = field("marginals");
+  if (!marginals_json.is_array() || marginals_json.size() != n) bad_state(source, "has no marginal per column");
+  std::vector<Marginal> marginals;
+  for (const auto& m : marginals_json) {
+    if (!m.is_object() || !m.contains("family") || !m["family"].is_string() || !m.contains("parameters"))
+      bad_state(source, "has a marginal without family or parameters");
+    Marginal marginal;
+    marginal.family = m["family"].get<std::string>();
+    if (std::find(kFamilies.begin(), kFamilies.end(), marginal.family) == kFamilies.end())
+      bad_state(source, "names an unknown marginal family '" + marginal.family + "'");
+    marginal.parameters = numbers(m["parameters"], "parameters");
+    if (!valid_parameters(marginal)) bad_state(source, "has invalid parameters for a " + marginal.family + " marginal");
+    marginals.push_back(std::move(marginal));
+  }
+  std::vector<double> cholesky, factor;
+  int64_t rank = 0;
+  if (state.contains("factor")) {
+    const json& rank_json = field("rank");
+    if (!rank_json.is_number_integer() || rank_json.get<int64_t>() < 1) bad_state(source, "has no valid rank");
+    rank = rank_json.get<int64_t>();
+    factor = numbers(state["factor"], "factor");
+    if (factor.size() != n * static_cast<size_t>(rank)) bad_state(source, "has a factor of the wrong size");
+  } else {
+    cholesky = numbers(field("cholesky"), "cholesky");
+    if (cholesky.size() != n * (n + 1) / 2) bad_state(source, "has a correlation factor of the wrong size");
+    for (size_t i = 0; i < n; ++i)
+      if (!(cholesky[i * (i + 1) / 2 + i] > 0.0)) bad_state(source, "has a correlation factor that is not positive definite");
+  }
+  cols_ = cols;
+  sorted_ = std::move(sorted);
+  discrete_ = std::move(discrete);
+  marginals_ = std::move(marginals);
+  cholesky_ = std::move(cholesky);
+  factor_ = std::move(factor);
+  rank_ = rank;
 }
 
 }  // namespace synthtab

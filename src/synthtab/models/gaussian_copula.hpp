@@ -1,11 +1,39 @@
 #pragma once
-// Gaussian copula on the model matrix: each model column's empirical distribution (smoothly
-// interpolated for continuous columns, exact frequencies for categorical ones) joined by the
-// correlation of their normal scores. No network, no LibTorch: fits in milliseconds and, on
-// small tables, keeps marginals and pairwise dependence far better than the seed's GAN.
+// Gaussian copula on the model matrix: each model column's distribution (the training values
+// smoothly interpolated, or a fitted parametric family; exact frequencies for categorical
+// ones) joined by the correlation of their normal scores. Missing-value indicator columns
+// (ModelColumn::missing_indicator) join the copula like any binary column, so missing values
+// come out at the real rate and with the real co-missingness. No network, no LibTorch: fits in
+// milliseconds and, on small tables, keeps marginals and pairwise dependence far better than
+// the seed's GAN.
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
 #include "synthtab/models/synthesizer.hpp"
 
 namespace synthtab {
+
+// A continuous column's marginal distribution: the interpolated training values
+// ("empirical"), or a parametric family fitted by maximum likelihood.
+struct Marginal {
+  std::string family = "empirical";  // empirical, normal, lognormal, gamma, beta, uniform
+  // normal: mean, sd; lognormal: loc, sigma, scale (= exp(mu)), as scipy.stats.lognorm(s, loc,
+  // scale); gamma: shape, loc, scale; beta: a, b, loc, scale; uniform: loc, scale.
+  std::vector<double> parameters;
+  double aic = 0.0;  // of the chosen family (0 for empirical)
+};
+
+// Fits each candidate family to `values` (at least 2, not all equal) and returns the one with the
+// lowest AIC. lognormal and gamma have their location fixed just below the minimum
+// (min - 1 % of the range), beta its support just around [min, max] (1 % margins), so each is
+// a two-parameter maximum-likelihood fit, as scipy.stats' `fit(data, floc=..., fscale=...)`.
+Marginal fit_parametric_marginal(const std::vector<double>& values);
+// One family's fit (normal, uniform, lognormal, gamma, beta), with the same fixed locations.
+Marginal fit_marginal_family(const std::vector<double>& values, const std::string& family);
+// The family's quantile function at u in (0, 1).
+double marginal_quantile(const Marginal& marginal, double u);
 
 class GaussianCopula final : public Synthesizer {
  public:
@@ -15,15 +43,26 @@ class GaussianCopula final : public Synthesizer {
   void save(ArchiveWriter& out, const std::string& prefix) const override;
   void load(const ArchiveReader& in, const std::string& prefix) override;
 
-  // The fitted correlation of normal scores (row-major, cols x cols), for tests.
-  const std::vector<double>& correlation() const { return correlation_; }
+  // The fitted correlation of the latent normals (row-major, cols x cols), for tests.
+  std::vector<double> correlation() const;
+  const std::vector<Marginal>& marginals() const { return marginals_; }
+  bool low_rank() const { return !factor_.empty(); }
 
  private:
+  void order_categories(const Matrix& data, const std::vector<ModelColumn>& layout, uint64_t seed,
+                        Eigen::MatrixXd& scores);
+
   int64_t cols_ = 0;
-  std::vector<std::vector<float>> sorted_;   // per column: the training values, sorted
+  std::vector<std::vector<float>> sorted_;   // per column: the training values present, sorted
   std::vector<char> discrete_;               // per column: draw training values, don't interpolate
-  std::vector<double> correlation_;          // cols x cols
-  std::vector<double> cholesky_;             // lower-triangular factor of the correlation
+  std::vector<Marginal> marginals_;          // per column
+  // Dependence, one of two forms. Full: the lower-triangular Cholesky factor of the
+  // correlation (cols x cols, row-major). Low rank (tables with more columns than rows): the
+  // correlation is (1 - shrinkage) F'F + shrinkage I with F = factor_ (rank x cols, row-major),
+  // so memory and time grow with cols x rows instead of cols^2 or cols^3.
+  std::vector<double> cholesky_;
+  std::vector<double> factor_;
+  int64_t rank_ = 0;
 };
 
 }  // namespace synthtab

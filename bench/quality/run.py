@@ -1,0 +1,285 @@
+#!/usr/bin/python3
+"""The quality benchmark: fit every model on a suite of public tables, evaluate each output
+with `synthtab evaluate` against the real table, and print one table.
+
+    /usr/bin/python3 bench/quality/run.py --synthtab build/bin/synthtab [--models auto,copula]
+        [--tables iris,wine] [--rows-factor 1] [--epochs E] [--out DIR] [--markdown FILE]
+
+Tables come from bench/quality/datasets.json (files shipped by python3-sklearn and
+python3-statsmodels, plus the seed's two tables). Each is rewritten as a plain CSV under
+DIR/data. For each model: `synthtab fit` (wall time and peak memory of that child, from
+os.wait4's rusage), `synthtab sample` (as many rows as the real table), then
+`synthtab evaluate --json`. Two reference rows come from the same runner: 'bootstrap' (real rows
+resampled with replacement: the fidelity ceiling and the privacy floor) and 'marginals' (each
+column resampled independently: no dependence at all).
+
+Only the standard library is used, so it runs with Debian's /usr/bin/python3 as is.
+"""
+import argparse
+import csv
+import gzip
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DIST = "/usr/lib/python3/dist-packages"
+REFERENCES = ("bootstrap", "marginals")
+
+
+def resolve(path):
+    for base in (ROOT, DIST):
+        full = os.path.join(base, path)
+        if os.path.exists(full):
+            return full
+    raise FileNotFoundError(f"{path}: not found under {ROOT} or {DIST} "
+                            "(run scripts/install-deps.sh --bench)")
+
+
+def read_rows(path, delimiter=None):
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        text = f.read()
+    if delimiter is None:
+        delimiter = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t").delimiter
+    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    header = [h.strip().strip("'\"") for h in rows[0]]
+    return header, [r for r in rows[1:] if r]
+
+
+def load_table(spec):
+    """Returns (header, rows) of the table as text cells; missing values are empty cells."""
+    paths = [resolve(p) for p in spec["paths"]]
+    fmt = spec["format"]
+    if fmt == "sklearn":  # first line: n_samples, n_features, class names; then data rows
+        with open(paths[0], newline="") as f:
+            rows = [r for r in csv.reader(f)][1:]
+        names = spec["columns"]
+        header = names
+        rows = [r[:len(names)] for r in rows]
+    elif fmt == "sklearn_diabetes":  # space-separated features and target, gzipped
+        with gzip.open(paths[0], "rt") as f:
+            features = [line.split() for line in f if line.strip()]
+        with gzip.open(paths[1], "rt") as f:
+            target = [line.split()[0] for line in f if line.strip()]
+        header = spec["columns"]
+        rows = [x + [y] for x, y in zip(features, target)]
+    elif fmt == "csv_co2":  # weekly dates yyyymmdd: year and week of year, as numbers
+        header, raw = read_rows(paths[0])
+        rows = []
+        for date, value in raw:
+            day = time.strptime(date, "%Y%m%d")
+            rows.append([str(day.tm_year), str(int(time.strftime("%W", day))), value])
+        header = ["year", "week", "co2"]
+    else:
+        header, rows = read_rows(paths[0])
+    if "columns" in spec and fmt == "csv":
+        index = [header.index(c) for c in spec["columns"]]
+        header = [header[i] for i in index]
+        rows = [[r[i] for i in index] for r in rows]
+    for name in spec.get("drop", []):
+        i = header.index(name)
+        header = header[:i] + header[i + 1:]
+        rows = [r[:i] + r[i + 1:] for r in rows]
+    rows = [[c.strip() for c in r] for r in rows]
+    if spec.get("decimal_comma"):  # "0,91" -> "0.91": the benchmark is about models, not parsing
+        rows = [[c.replace(",", ".") for c in r] for r in rows]
+    if "max_rows" in spec and len(rows) > spec["max_rows"]:
+        rows = random.Random(0).sample(rows, spec["max_rows"])  # deterministic subsample
+    return header, rows
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def run(cmd, log, stdout=None):
+    """Runs a child; returns (seconds, peak RSS in MB). Raises on failure with its stderr."""
+    start = time.monotonic()
+    with open(log, "a") as err, open(stdout or os.devnull, "w") as out:
+        err.write("$ " + " ".join(cmd) + "\n")
+        err.flush()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.monotonic() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError(f"exit {code}: {' '.join(cmd)} (see {log})")
+    return seconds, usage.ru_maxrss / 1024.0
+
+
+def type_flags(spec):
+    flags = []
+    for name in spec.get("categorical", []):
+        flags += ["--categorical", name]
+    return flags
+
+
+def reference_rows(kind, header, rows, n, seed):
+    rng = random.Random(seed)
+    if kind == "bootstrap":
+        return [list(rng.choice(rows)) for _ in range(n)]
+    columns = list(zip(*rows))
+    return [[rng.choice(columns[c]) for c in range(len(header))] for _ in range(n)]
+
+
+def summarise(result):
+    q = result["quality"]
+    ml = result.get("ml_efficacy") or {}
+    metric = "r2" if ml.get("task") == "regression" else "macro_f1"
+    priv = result["privacy"]
+    return {
+        "quality": q["overall"],
+        "pairs": q["column_pair_trends"],
+        "auc": result["detection"]["auc"],
+        "tstr": (ml.get("tstr") or {}).get(metric),
+        "trtr": (ml.get("trtr") or {}).get(metric),
+        "metric": metric,
+        "copies": priv["exact_copies"],
+        "dcr": priv["dcr"]["ratio"],
+    }
+
+
+def fmt(value, digits=3):
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def markdown(results, models, tables):
+    lines = ["| table | model | quality | pairs | detection AUC | TSTR | TRTR | copies | DCR ratio | fit s | peak MB |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for t in tables:
+        for m in models:
+            r = results.get((t, m))
+            if r is None:
+                continue
+            if "error" in r:
+                lines.append(f"| {t} | {m} | failed: {r['error'][:60]} | | | | | | | | |")
+                continue
+            lines.append(f"| {t} | {m} | {fmt(r['quality'])} | {fmt(r['pairs'])} | {fmt(r['auc'])} | "
+                         f"{fmt(r['tstr'])} | {fmt(r['trtr'])} | {r['copies']} | {fmt(r['dcr'], 2)} | "
+                         f"{fmt(r.get('fit_seconds'), 2)} | {fmt(r.get('peak_mb'), 0)} |")
+    return "\n".join(lines)
+
+
+def averages(results, models, tables):
+    lines = ["| model | tables | quality | pairs | detection AUC | TSTR − TRTR | within 0.05 | copies (tables with any) | DCR ratio | fit s (total) | peak MB (max) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for m in models:
+        rs = [results[(t, m)] for t in tables if (t, m) in results and "error" not in results[(t, m)]]
+        if not rs:
+            continue
+        gaps = [r["tstr"] - r["trtr"] for r in rs if r["tstr"] is not None and r["trtr"] is not None]
+        mean = lambda k: statistics.mean(r[k] for r in rs if r[k] is not None)
+        fit = [r["fit_seconds"] for r in rs if r.get("fit_seconds") is not None]
+        mem = [r["peak_mb"] for r in rs if r.get("peak_mb") is not None]
+        lines.append(f"| {m} | {len(rs)} | {mean('quality'):.3f} | {mean('pairs'):.3f} | {mean('auc'):.3f} | "
+                     f"{statistics.mean(gaps):+.3f} | {sum(g >= -0.05 for g in gaps)}/{len(gaps)} | "
+                     f"{sum(r['copies'] for r in rs)} ({sum(r['copies'] > 0 for r in rs)}) | "
+                     f"{statistics.median(r['dcr'] for r in rs if r['dcr'] is not None):.2f} (median) | "
+                     f"{fmt(sum(fit) if fit else None, 1)} | {fmt(max(mem) if mem else None, 0)} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--synthtab", default=os.path.join(ROOT, "build", "bin", "synthtab"))
+    parser.add_argument("--models", default="", help="comma-separated; default: every model `synthtab models` lists, plus bootstrap and marginals")
+    parser.add_argument("--tables", default="", help="comma-separated table names (default: all)")
+    parser.add_argument("--manifest", default=os.path.join(HERE, "datasets.json"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "out", "bench-quality"))
+    parser.add_argument("--markdown", default="", help="also write the tables here")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--epochs", type=int, default=0, help="epochs for the neural models (0 = their default)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per synthtab child")
+    parser.add_argument("--reuse", action="append", default=[], help="results.json of an earlier run (repeatable): "
+                        "its rows for models not run now are added to the tables (e.g. the slow neural models, run "
+                        "once); with --models - nothing is run and the tables are only rendered")
+    parser.add_argument("--min-rows", type=int, default=1000,
+                        help="synthetic rows per table: max(real rows, this); the quality score of a few dozen "
+                             "synthetic rows is mostly sampling noise")
+    args = parser.parse_args()
+
+    manifest = json.load(open(args.manifest))["tables"]
+    if args.tables:
+        wanted = args.tables.split(",")
+        manifest = [t for t in manifest if t["name"] in wanted]
+    if args.models == "-":
+        models = []
+    elif args.models:
+        models = args.models.split(",")
+    else:
+        listed = subprocess.run([args.synthtab, "models"], capture_output=True, text=True, check=True).stdout
+        models = [line.split()[0].strip("`") for line in listed.splitlines()
+                  if line.strip() and not line.startswith(("model", "-", "|", " "))]
+        models = [m for m in models if m.isidentifier()] + list(REFERENCES)
+    os.makedirs(os.path.join(args.out, "data"), exist_ok=True)
+    log = os.path.join(args.out, "children.log")
+    results = {}
+    for spec in manifest:
+        name = spec["name"]
+        header, rows = load_table(spec)
+        real = os.path.join(args.out, "data", name + ".csv")
+        write_csv(real, header, rows)
+        flags = type_flags(spec)
+        n_synthetic = max(len(rows), args.min_rows)
+        for model in models:
+            stem = os.path.join(args.out, f"{name}.{model}")
+            entry = {}
+            try:
+                if model in REFERENCES:
+                    start = time.monotonic()
+                    write_csv(stem + ".csv", header, reference_rows(model, header, rows, n_synthetic, args.seed))
+                    entry["fit_seconds"] = time.monotonic() - start
+                else:
+                    fit = [args.synthtab, "fit", real, "-o", stem + ".synthtab", "--model", model,
+                           "--seed", str(args.seed), "--threads", str(args.threads)] + flags
+                    if args.epochs > 0 and model in ("wgan", "gan", "ctgan", "tvae"):
+                        fit += ["--epochs", str(args.epochs)]
+                    entry["fit_seconds"], entry["peak_mb"] = run(fit, log, stem + ".fit.txt")
+                    run([args.synthtab, "sample", stem + ".synthtab", "-n", str(n_synthetic), "-o", stem + ".csv",
+                         "--quiet"], log)
+                evaluate = [args.synthtab, "evaluate", real, stem + ".csv", "--target", spec["target"],
+                            "--task", spec["task"], "--json", stem + ".json", "--permutations", "0",
+                            "--seed", str(args.seed), "--threads", str(args.threads), "--quiet"] + flags
+                run(evaluate, log)
+                entry.update(summarise(json.load(open(stem + ".json"))))
+                if model == "auto":  # which model it chose, and the candidates' scores
+                    chose = [line.strip() for line in open(stem + ".fit.txt") if "chose" in line]
+                    entry["choice"] = chose[0] if chose else ""
+            except Exception as e:  # one failure must not stop the suite
+                entry = {"error": str(e)}
+            results[(name, model)] = entry
+            r = entry
+            print(f"{name:14s} {model:10s} " + ("failed: " + r["error"] if "error" in r else
+                  f"quality {fmt(r['quality'])} pairs {fmt(r['pairs'])} auc {fmt(r['auc'])} "
+                  f"tstr {fmt(r['tstr'])} trtr {fmt(r['trtr'])} copies {r['copies']} dcr {fmt(r['dcr'], 2)} "
+                  f"fit {fmt(r.get('fit_seconds'), 2)}s {fmt(r.get('peak_mb'), 0)}MB"), flush=True)
+    tables = [t["name"] for t in manifest]
+    for reused in args.reuse:
+        earlier = json.load(open(reused))
+        for key, entry in earlier.items():
+            table, model = key.split("/", 1)
+            if table in tables and (table, model) not in results:
+                results[(table, model)] = entry
+                if model not in models:
+                    models.append(model)
+    models = [m for m in models if m not in REFERENCES] + [m for m in models if m in REFERENCES]
+    text = ("## Averages over tables\n\n" + averages(results, models, tables) +
+            "\n\n## Per table\n\n" + markdown(results, models, tables) + "\n")
+    print()
+    print(text)
+    json.dump({f"{t}/{m}": r for (t, m), r in results.items()}, open(os.path.join(args.out, "results.json"), "w"), indent=1)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()
