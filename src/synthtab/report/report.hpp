@@ -1,0 +1,77 @@
+#pragma once
+// One self-contained HTML report that shows why to trust (or not) a synthetic table: headline
+// verdicts, what preparation and the model did, per-column distributions, pairs, ML efficacy,
+// geometry and topology, privacy. Plotly.js and the data are inlined, so the file opens offline.
+// Sections that cannot be computed for a table are replaced by a sentence saying why.
+// See docs/report.md.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "synthtab/eval/evaluate.hpp"
+#include "synthtab/prepare/schema.hpp"
+#include "synthtab/table/table.hpp"
+
+namespace synthtab::report {
+
+// The pair of columns drawn as a scatter plot; empty = the two most correlated numeric columns.
+struct ChartOptions {
+  std::string x, y;
+  std::string color;  // optional: colour the points by this column
+};
+
+// What `generate` did before the synthetic rows existed (only known for `generate --report`).
+struct RunInfo {
+  std::string input_path;
+  int64_t input_rows = 0;     // data rows in the file
+  int64_t training_rows = 0;  // rows the model learned from, after preparation
+  int64_t synthetic_rows = 0; // rows written
+  std::vector<ColumnSchema> schema;                  // every input column: type and why
+  std::vector<std::string> preparation;              // the preparation log, in order
+  std::string model;
+  std::map<std::string, std::string> settings;       // effective settings, as text
+  uint64_t seed = 0;
+  double fit_seconds = 0.0, sample_seconds = 0.0;
+};
+
+struct ReportOptions {
+  std::string target;              // ML efficacy; empty = left out (the report says so)
+  std::optional<Task> task;
+  ChartOptions charts;
+  uint64_t seed = 42;
+  int threads = 0;
+  int permutations = 200;
+  bool geometry = true;
+  bool topology = true;
+  int64_t topology_points = 300;   // per cloud: persistence is O(n^2) memory and slow beyond
+  std::string real_name = "real", synthetic_name = "synthetic";  // file names shown in the title
+};
+
+struct ReportInput {
+  Table real, synthetic;
+  eval::Evaluation evaluation;
+  std::optional<RunInfo> run;
+  ReportOptions options;
+  std::vector<std::string> notes;  // what was left out of the evaluation, and why
+};
+
+// Throws Error(Usage) naming the column and listing the columns when --x/--y/--color name no
+// column of `real`, or when only one of x and y is given.
+void check_chart_options(const Table& real, const ChartOptions& charts);
+
+// Runs the evaluation the report needs (geometry and topology included where the table allows,
+// ML efficacy when a target is given) and collects what was left out. `notes` are added first
+// (e.g. ID columns left out when reading the files).
+ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& options,
+                           std::optional<RunInfo> run = std::nullopt,
+                           std::vector<std::string> notes = {});
+
+// The whole page. Same input, same bytes.
+std::string render_html(const ReportInput& input);
+
+// render_html, written atomically to `path`.
+void write_report(const std::string& path, const ReportInput& input);
+
+}  // namespace synthtab::report

@@ -1,0 +1,190 @@
+// The report as a user gets it: made by the CLI, opened in a real headless Chromium (Debian's
+// `chromium`, installed by scripts/install-deps.sh). The page's own script writes
+// "charts=N drawn=M errors=K" into #render-status once every Plotly.newPlot has finished, and the
+// text of any script error or console.error into #render-errors.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <regex>
+#include <string>
+
+#include "support/test_paths.hpp"
+
+namespace synthtab {
+namespace {
+
+using testing::data_path;
+using testing::read_text;
+using testing::scratch_dir;
+using testing::write_text;
+
+namespace fs = std::filesystem;
+
+const std::string kTarget = "\"MRR (Monthly Recurring Revenue)\"";
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+RunResult shell(const std::string& command, const fs::path& dir) {
+  const auto out = dir / "stdout.txt";
+  const auto err = dir / "stderr.txt";
+  const std::string full = command + " >" + out.string() + " 2>" + err.string() + " </dev/null";
+  const int status = std::system(full.c_str());
+  RunResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_text(out);
+  result.err = read_text(err);
+  return result;
+}
+
+RunResult cli(const std::string& args, const fs::path& dir) { return shell(std::string(SYNTHTAB_CLI) + " " + args, dir); }
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+// Where the artefacts a person may want to look at go: the build tree.
+fs::path artefacts() {
+  const fs::path dir = fs::path(SYNTHTAB_BINARY_DIR) / "report_artifacts";
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string chromium_command(const fs::path& profile) {
+  // Root needs --no-sandbox; a fresh profile keeps runs independent; the virtual time budget lets
+  // the page's scripts finish before the DOM is dumped or the screenshot taken; no host name
+  // resolves, so the page must draw without a network.
+  return "timeout 120 chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --no-first-run "
+         "--host-resolver-rules=\"MAP * ~NOTFOUND\" "
+         "--enable-logging=stderr --v=0 --virtual-time-budget=30000 --user-data-dir=" + profile.string() + " ";
+}
+
+struct Rendered {
+  int charts = -1, drawn = -1, errors = -1;
+  std::string error_text;
+  std::string console;  // Chromium's "CONSOLE" log lines
+};
+
+// Opens `html` in Chromium and reads what the page reported about its charts.
+Rendered render(const fs::path& html, const fs::path& dir) {
+  const RunResult r = shell(chromium_command(dir / "profile-dom") + "--dump-dom file://" + fs::absolute(html).string(), dir);
+  EXPECT_EQ(r.exit_code, 0) << "chromium failed (run scripts/install-deps.sh to install it): " << r.err.substr(0, 2000);
+  Rendered out;
+  std::smatch m;
+  static const std::regex status("<pre id=\"render-status\">charts=(\\d+) drawn=(\\d+) errors=(\\d+)</pre>");
+  if (std::regex_search(r.out, m, status)) {
+    out.charts = std::stoi(m[1]);
+    out.drawn = std::stoi(m[2]);
+    out.errors = std::stoi(m[3]);
+  }
+  static const std::regex errors("<pre id=\"render-errors\">([^<]*)</pre>");
+  if (std::regex_search(r.out, m, errors)) out.error_text = m[1];
+  std::stringstream lines(r.err);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("CONSOLE") != std::string::npos) out.console += line + "\n";
+  return out;
+}
+
+void expect_drawn(const fs::path& html, const fs::path& dir) {
+  const std::string source = read_text(html);
+  const auto containers = static_cast<int>(count(source, "<div class=\"chart"));
+  ASSERT_GT(containers, 0);
+  const Rendered r = render(html, dir);
+  EXPECT_EQ(r.charts, containers) << "the page's script ran and found every chart container";
+  EXPECT_EQ(r.drawn, containers) << "every container holds a drawn plot (.main-svg)";
+  EXPECT_EQ(r.errors, 0) << r.error_text;
+  EXPECT_EQ(r.console.find("Uncaught"), std::string::npos) << r.console;
+  EXPECT_EQ(r.console.find("rror"), std::string::npos) << r.console;
+}
+
+TEST(ReportBrowser, RoiReportRendersWithoutErrors) {
+  const auto dir = scratch_dir("report-browser-roi");
+  const auto synthetic = dir / "roi_synthetic.csv";
+  ASSERT_EQ(cli("generate " + data_path("ROI.csv") + " -n 2000 -o " + synthetic.string() + " --seed 7 --quiet", dir).exit_code, 0);
+  const fs::path html = artefacts() / "ROI_report.html";
+  const RunResult r = cli("report " + data_path("ROI.csv") + " " + synthetic.string() + " -o " + html.string() +
+                              " --target " + kTarget, dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Wrote the report to"), std::string::npos) << r.out;
+  const auto size = fs::file_size(html);
+  EXPECT_LT(size, 5u * 1024 * 1024) << "a single file under 5 MB";
+  expect_drawn(html, dir);
+  EXPECT_EQ(count(read_text(html), "<div class=\"chart"), 14u) << "every section drawn for ROI with a target";
+
+  const fs::path png = artefacts() / "report_screenshot.png";
+  fs::remove(png);
+  const RunResult shot = shell(chromium_command(dir / "profile-shot") + "--screenshot=" + png.string() +
+                                   " --window-size=1280,4000 file://" + html.string(), dir);
+  ASSERT_EQ(shot.exit_code, 0) << shot.err.substr(0, 2000);
+  ASSERT_TRUE(fs::exists(png));
+  EXPECT_GT(fs::file_size(png), 100u * 1024) << "a real page, not a blank one";
+  EXPECT_EQ(read_text(png).substr(1, 3), "PNG");
+}
+
+TEST(ReportBrowser, AllCategoricalReportRenders) {
+  const auto dir = scratch_dir("report-browser-categorical");
+  std::string real = "channel,region\n", synthetic = "channel,region\n";
+  const char* channels[] = {"search", "social", "email", "tv"};
+  const char* regions[] = {"north", "south"};
+  for (int i = 0; i < 40; ++i) real += std::string(channels[i % 4]) + "," + regions[(i / 3) % 2] + "\n";
+  for (int i = 0; i < 80; ++i) synthetic += std::string(channels[(i * 3) % 4]) + "," + regions[(i / 5) % 2] + "\n";
+  write_text(dir / "real.csv", real);
+  write_text(dir / "synthetic.csv", synthetic);
+  const fs::path html = artefacts() / "categorical_report.html";
+  const RunResult r = cli("report " + (dir / "real.csv").string() + " " + (dir / "synthetic.csv").string() + " -o " +
+                              html.string() + " --quiet", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  const std::string text = read_text(html);
+  EXPECT_NE(text.find("ML efficacy left out: no --target column was given. Use --target COL."), std::string::npos);
+  EXPECT_NE(text.find("Correlation maps left out"), std::string::npos);
+  expect_drawn(html, dir);
+}
+
+TEST(ReportBrowser, GenerateWritesAReportWithTheRun) {
+  const auto dir = scratch_dir("report-browser-generate");
+  const auto out = dir / "roi.csv";
+  const auto html = dir / "roi.html";
+  const RunResult r = cli("generate " + data_path("ROI.csv") + " -n 500 -o " + out.string() + " --model copula --report " +
+                              html.string() + " --target " + kTarget + " --x Month --y \"Google ads\" --color Year",
+                          dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Wrote the report to " + html.string()), std::string::npos) << r.out;
+  const std::string text = read_text(html);
+  EXPECT_EQ(text.find("Not known: this report compares two files"), std::string::npos);
+  EXPECT_NE(text.find("<strong>copula</strong>"), std::string::npos) << "the model is named";
+  EXPECT_NE(text.find("Unnamed: 0"), std::string::npos) << "the preparation log and column types are shown";
+  EXPECT_NE(text.find("time to fit"), std::string::npos);
+  EXPECT_NE(text.find("<h3>Google ads against Month</h3>"), std::string::npos);
+  EXPECT_NE(text.find("Predicted vs actual"), std::string::npos);
+}
+
+TEST(ReportBrowser, UnknownColumnsAreUsageErrors) {
+  const auto dir = scratch_dir("report-browser-usage");
+  const auto html = dir / "r.html";
+  RunResult r = cli("report " + data_path("ROI.csv") + " " + data_path("ROI.csv") + " -o " + html.string() +
+                        " --x Spend --y Month", dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--x names no column: \"Spend\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"Google ads\""), std::string::npos) << "the columns are listed: " << r.err;
+  EXPECT_FALSE(fs::exists(html));
+  r = cli("report " + data_path("ROI.csv") + " " + data_path("ROI.csv") + " -o " + html.string() + " --target Revenue", dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("Revenue"), std::string::npos) << r.err;
+  // generate refuses before fitting.
+  r = cli("generate " + data_path("ROI.csv") + " -o " + (dir / "s.csv").string() + " --report " + html.string() +
+              " --color Colour", dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--color names no column: \"Colour\""), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "s.csv"));
+  EXPECT_FALSE(fs::exists(html));
+}
+
+}  // namespace
+}  // namespace synthtab

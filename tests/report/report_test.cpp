@@ -1,0 +1,256 @@
+// The HTML report from the library: structure, partial inputs, determinism, verdicts.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/test_paths.hpp"
+#include "synthtab/core/error.hpp"
+#include "synthtab/eval/evaluation_input.hpp"
+#include "synthtab/report/plotly_asset.hpp"
+#include "synthtab/report/report.hpp"
+#include "synthtab/report/verdicts.hpp"
+
+namespace synthtab::report {
+namespace {
+
+using testing::data_path;
+using testing::scratch_dir;
+using testing::write_text;
+
+const std::string kTarget = "MRR (Monthly Recurring Revenue)";
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+// The real ROI table and a synthetic one made by jittering it (no model needed here).
+ReportInput roi_report(const std::string& dir_name, ReportOptions options = {}) {
+  const auto dir = scratch_dir(dir_name);
+  std::string csv = ",Google ads,MRR (Monthly Recurring Revenue),Month,Year\n";
+  const auto real_text = testing::read_text(data_path("ROI.csv"));
+  // 60 synthetic rows: each real row with spend and revenue scaled a little.
+  int row = 0;
+  for (int copy = 0; copy < 3; ++copy) {
+    size_t start = real_text.find('\n') + 1;
+    while (start < real_text.size()) {
+      const size_t end = real_text.find('\n', start);
+      std::string line = real_text.substr(start, end - start);
+      start = end == std::string::npos ? real_text.size() : end + 1;
+      if (line.empty()) continue;
+      std::vector<std::string> cells;
+      std::stringstream ss(line);
+      for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+      const double factor = 0.9 + 0.07 * copy + 0.003 * row;
+      csv += std::to_string(100 + row++) + "," + std::to_string(std::stod(cells[1]) * factor) + "," +
+             std::to_string(std::stod(cells[2]) / factor) + "," + cells[3] + "," + cells[4] + "\n";
+    }
+  }
+  write_text(dir / "synthetic.csv", csv);
+  auto input = eval::read_evaluation_pair(data_path("ROI.csv"), (dir / "synthetic.csv").string());
+  return prepare_report(std::move(input.real), std::move(input.synthetic), options, std::nullopt, input.notes);
+}
+
+ReportInput csv_report(const std::string& dir_name, const std::string& real_csv, const std::string& synthetic_csv,
+                       ReportOptions options = {}) {
+  const auto dir = scratch_dir(dir_name);
+  write_text(dir / "real.csv", real_csv);
+  write_text(dir / "synthetic.csv", synthetic_csv);
+  auto input = eval::read_evaluation_pair((dir / "real.csv").string(), (dir / "synthetic.csv").string());
+  return prepare_report(std::move(input.real), std::move(input.synthetic), options, std::nullopt, input.notes);
+}
+
+// Everything but the Plotly bundle: the report's own markup and data.
+std::string own_part(const std::string& html) {
+  const std::string bundle_start = "<script>" + std::string(plotly_js().substr(0, 40));
+  const size_t a = html.find(bundle_start);
+  EXPECT_NE(a, std::string::npos) << "the Plotly bundle is inlined";
+  const size_t b = html.find("</script>", a);
+  return html.substr(0, a) + html.substr(b);
+}
+
+nlohmann::json figures(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"report-data\">";
+  const size_t a = html.find(open);
+  EXPECT_NE(a, std::string::npos);
+  const size_t b = html.find("</script>", a);
+  std::string text = html.substr(a + open.size(), b - a - open.size());
+  return nlohmann::json::parse(text)["figures"];  // "<\/" is a valid JSON escape of "</"
+}
+
+// A valid, self-contained page: one figure per chart container, nothing fetched from outside.
+void expect_valid_page(const std::string& html) {
+  ASSERT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+  const std::string own = own_part(html);
+  const auto figs = figures(html);
+  EXPECT_EQ(count(own, "class=\"chart"), figs.size());
+  for (size_t i = 0; i < figs.size(); ++i) {
+    EXPECT_NE(own.find("data-figure=\"" + std::to_string(i) + "\""), std::string::npos) << i;
+    EXPECT_FALSE(figs[i]["data"].empty()) << "figure " << i << " has traces";
+  }
+  EXPECT_EQ(count(own, "<script src"), 0u);
+  EXPECT_EQ(count(own, "<link"), 0u);
+  EXPECT_EQ(count(own, "http://"), 0u);
+  EXPECT_EQ(count(own, "https://"), 0u);
+  EXPECT_EQ(count(own, "url("), 0u);
+  // Every section is present, drawn or explained.
+  for (const char* id : {"headline", "preparation", "columns", "pairs", "efficacy", "geometry", "privacy"})
+    EXPECT_NE(own.find(std::string("<section id=\"") + id + "\""), std::string::npos) << id;
+  EXPECT_EQ(count(own, "<section"), count(own, "</section>"));
+}
+
+TEST(Report, RoiWithTargetHasEveryChart) {
+  ReportOptions options;
+  options.target = kTarget;
+  const ReportInput input = roi_report("report-roi", options);
+  const std::string html = render_html(input);
+  expect_valid_page(html);
+  EXPECT_LT(html.size(), 5u * 1024 * 1024);
+  EXPECT_TRUE(input.evaluation.ml_efficacy.has_value());
+  EXPECT_EQ(input.evaluation.geometry.size(), 3u);
+  EXPECT_TRUE(input.evaluation.topology.has_value());
+  // 4 numeric/categorical column charts, 3 heatmaps, 1 scatter, 2 efficacy, 2 geometry, 1 topology, 1 DCR.
+  EXPECT_EQ(figures(html).size(), 14u);
+  EXPECT_NE(html.find("Predicted vs actual"), std::string::npos);
+  EXPECT_NE(html.find("Persistence diagrams"), std::string::npos);
+  EXPECT_NE(html.find("Not known: this report compares two files"), std::string::npos);
+  EXPECT_NE(html.find("Unnamed: 0"), std::string::npos) << "the ID column left out is named";
+  // The default scatter pair is the most correlated numeric pair of the real table.
+  EXPECT_NE(html.find("<h3>MRR (Monthly Recurring Revenue) against Google ads</h3>"), std::string::npos);
+}
+
+TEST(Report, SameInputSameBytes) {
+  const std::string a = render_html(roi_report("report-same-a"));
+  const std::string b = render_html(roi_report("report-same-b"));
+  EXPECT_EQ(a, b);
+}
+
+TEST(Report, NoTargetSaysWhy) {
+  const std::string html = render_html(roi_report("report-no-target"));
+  expect_valid_page(html);
+  EXPECT_NE(html.find("ML efficacy left out: no --target column was given. Use --target COL."), std::string::npos);
+  EXPECT_EQ(html.find("Predicted vs actual"), std::string::npos);
+}
+
+TEST(Report, OneColumnLeavesOutPairs) {
+  std::string real = "spend\n", synthetic = "spend\n";
+  // Repeated decimal values, so the column does not look like an ID.
+  for (int i = 0; i < 30; ++i) real += std::to_string(100.5 + 3.25 * (i % 11)) + "\n";
+  for (int i = 0; i < 50; ++i) synthetic += std::to_string(98.5 + 2.75 * (i % 13)) + "\n";
+  const ReportInput input = csv_report("report-one-column", real, synthetic);
+  const std::string html = render_html(input);
+  expect_valid_page(html);
+  EXPECT_NE(html.find("Correlation maps left out: they need at least two numeric columns and the table has 1."),
+            std::string::npos);
+  EXPECT_NE(html.find("Scatter plot left out: it needs two numeric columns and the table has 1."), std::string::npos);
+  EXPECT_NE(html.find("column shapes"), std::string::npos);
+  EXPECT_NE(html.find("one column: no pairs"), std::string::npos);
+}
+
+TEST(Report, AllCategoricalTable) {
+  std::string real = "channel,region\n", synthetic = "channel,region\n";
+  const char* channels[] = {"search", "social", "email", "tv"};
+  const char* regions[] = {"north", "south"};
+  for (int i = 0; i < 40; ++i) real += std::string(channels[i % 4]) + "," + regions[(i / 3) % 2] + "\n";
+  for (int i = 0; i < 80; ++i) synthetic += std::string(channels[(i * 3) % 4]) + "," + regions[(i / 5) % 2] + "\n";
+  ReportOptions options;
+  options.target = "channel";
+  const ReportInput input = csv_report("report-categorical", real, synthetic, options);
+  const std::string html = render_html(input);
+  expect_valid_page(html);
+  EXPECT_NE(html.find("Correlation maps left out: they need at least two numeric columns and the table has 0."),
+            std::string::npos);
+  EXPECT_NE(html.find("Share of rows per label"), std::string::npos);
+  EXPECT_NE(html.find("Confusion matrix"), std::string::npos) << "a categorical target: classification";
+}
+
+TEST(Report, ConstantColumnGetsAHistogramAndGeometryIsExplained) {
+  // Every real value equal: no density curve, and the point cloud is degenerate for geometry.
+  std::string real = "flag\n", synthetic = "flag\n";
+  for (int i = 0; i < 10; ++i) real += "5\n";
+  for (int i = 0; i < 12; ++i) synthetic += "5\n";
+  const ReportInput input = csv_report("report-constant", real, synthetic);
+  const std::string html = render_html(input);
+  expect_valid_page(html);
+  EXPECT_NE(html.find("histogram: too few distinct values"), std::string::npos);
+  EXPECT_NE(html.find("Geometry left out: "), std::string::npos);
+  EXPECT_NE(html.find("Topology left out: "), std::string::npos);
+}
+
+TEST(Report, TargetTooSmallLeavesOutEfficacyOnly) {
+  std::string real = "a,b\n", synthetic = "a,b\n";
+  for (int i = 0; i < 6; ++i) real += std::to_string(i) + "," + (i < 3 ? std::to_string(i * 2) : std::string("")) + "\n";
+  for (int i = 0; i < 9; ++i) synthetic += std::to_string(i) + "," + std::to_string(i + 1) + "\n";
+  ReportOptions options;
+  options.target = "b";
+  const ReportInput input = csv_report("report-small-target", real, synthetic, options);
+  EXPECT_FALSE(input.evaluation.ml_efficacy.has_value());
+  const std::string html = render_html(input);
+  expect_valid_page(html);
+  EXPECT_NE(html.find("ML efficacy left out: ML efficacy needs at least 4 rows"), std::string::npos);
+  EXPECT_EQ(html.find("no --target column was given"), std::string::npos) << "a target was given: only the real reason";
+  EXPECT_EQ(input.evaluation.geometry.size(), 3u) << "the rest of the report stays";
+}
+
+TEST(Report, ChartOptionsNameAColumn) {
+  const auto dir = scratch_dir("report-options");
+  auto input = eval::read_evaluation_pair(data_path("ROI.csv"), data_path("ROI.csv"));
+  try {
+    check_chart_options(input.real, {"Google ad", "Month", ""});
+    FAIL() << "an unknown --x column is refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Usage);
+    EXPECT_NE(std::string(e.what()).find("--x names no column: \"Google ad\""), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("\"Google ads\", \"MRR (Monthly Recurring Revenue)\", \"Month\", \"Year\""),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(check_chart_options(input.real, {"Month", "", ""}), Error);
+  EXPECT_THROW(check_chart_options(input.real, {"", "", "Colour"}), Error);
+  EXPECT_NO_THROW(check_chart_options(input.real, {"Month", "Google ads", "Year"}));
+  // A chosen pair and colour are drawn as asked.
+  ReportOptions options;
+  options.charts = {"Month", "Google ads", "Year"};
+  const std::string html = render_html(prepare_report(input.real, input.synthetic, options));
+  EXPECT_NE(html.find("<h3>Google ads against Month</h3>"), std::string::npos);
+  EXPECT_NE(html.find("colour: Year"), std::string::npos);
+}
+
+TEST(Report, EmbedsThePinnedPlotlyBundleByteForByte) {
+  const std::string file = testing::read_text(std::string(SYNTHTAB_SOURCE_DIR) +
+                                              "/web/node_modules/plotly.js-cartesian-dist-min/plotly-cartesian.min.js");
+  ASSERT_GT(file.size(), 1000000u);
+  EXPECT_TRUE(plotly_js() == file) << "the generated source holds the bundle unchanged";
+  const std::string lock = testing::read_text(std::string(SYNTHTAB_SOURCE_DIR) + "/web/package-lock.json");
+  const auto pinned = nlohmann::json::parse(lock)["packages"]["node_modules/plotly.js-cartesian-dist-min"]["version"];
+  EXPECT_EQ(std::string(plotly_version()), pinned.get<std::string>());
+  EXPECT_NE(file.find("plotly.js (cartesian - minified) v" + pinned.get<std::string>()), std::string::npos);
+}
+
+TEST(ReportVerdicts, Thresholds) {
+  EXPECT_EQ(quality_verdict(0.95).level, Level::Good);
+  EXPECT_EQ(quality_verdict(0.85).level, Level::Good);
+  EXPECT_EQ(quality_verdict(0.7).level, Level::Fair);
+  EXPECT_EQ(quality_verdict(0.59).level, Level::Poor);
+  EXPECT_EQ(detection_verdict(0.31).text, "A classifier can barely tell synthetic from real rows.");
+  EXPECT_EQ(detection_verdict(0.6).level, Level::Good);
+  EXPECT_EQ(detection_verdict(0.7).level, Level::Fair);
+  EXPECT_EQ(detection_verdict(0.931).text, "A classifier easily tells synthetic from real rows.");
+  EXPECT_EQ(efficacy_verdict("regression", -0.667, 0.609).level, Level::Poor);
+  EXPECT_NE(efficacy_verdict("regression", -0.667, 0.609).text.find("worse than its average"), std::string::npos);
+  EXPECT_EQ(efficacy_verdict("regression", 0.58, 0.609).level, Level::Good);
+  EXPECT_EQ(efficacy_verdict("classification", 0.7, 0.8).level, Level::Fair);
+  EXPECT_EQ(efficacy_verdict("classification", 0.5, 0.8).level, Level::Poor);
+  EXPECT_EQ(copies_verdict(0, 0.0).level, Level::Good);
+  EXPECT_EQ(copies_verdict(3, 0.0015).level, Level::Fair);
+  EXPECT_EQ(copies_verdict(300, 0.15).level, Level::Poor);
+  EXPECT_EQ(dcr_verdict(0.1).level, Level::Poor);
+  EXPECT_EQ(dcr_verdict(1.03).level, Level::Good);
+  EXPECT_EQ(dcr_verdict(4.13).level, Level::Fair);
+}
+
+}  // namespace
+}  // namespace synthtab::report
