@@ -6,7 +6,7 @@ SANITIZE_BUILD ?= build-sanitize
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build demo test test-release test-sanitize bench fuzz clean
+.PHONY: deps build demo test test-release test-sanitize bench bench-quality fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -20,6 +20,8 @@ demo: build
 	$(BUILD)/bin/synthtab generate data/ROI.csv -n 2000 -o out/ROI_synthetic.csv
 	$(BUILD)/bin/synthtab evaluate data/ROI.csv out/ROI_synthetic.csv \
 	  --target "MRR (Monthly Recurring Revenue)" --json out/ROI_evaluation.json
+	$(BUILD)/bin/synthtab report data/ROI.csv out/ROI_synthetic.csv -o out/ROI_report.html \
+	  --target "MRR (Monthly Recurring Revenue)"
 
 test: test-release test-sanitize
 
@@ -37,6 +39,12 @@ test-sanitize: deps
 
 bench: build
 	@for b in $(BUILD)/bin/*_bench; do echo "== $$b"; $$b; done
+
+# Every model on public tables (bench/quality/datasets.json), evaluated against the real ones:
+# prints one table and writes out/bench-quality/results.md (docs/benchmarks.md holds a run).
+bench-quality: build
+	@bash scripts/install-deps.sh --bench
+	/usr/bin/python3 bench/quality/run.py --synthtab $(BUILD)/bin/synthtab --markdown out/bench-quality/results.md $(BENCH_QUALITY_FLAGS)
 
 # libFuzzer (clang, ASan+UBSan) on the CSV reader, preparation, model files and value parsers:
 # FUZZ_SECONDS per target, corpus kept in tests/fuzz/corpus/.

@@ -9,12 +9,22 @@ packages=(
   libeigen3-dev libboost-math-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs chromium
 )
+# npm installs the report's pinned Plotly.js (web/package-lock.json); chromium renders the report in
+# its test. Some machines' nodejs (e.g. NodeSource's) bundles npm and conflicts with Debian's npm.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 # `--oracles`: also the packages that regenerate the tests' reference data (tests/data/gen_*.py);
 # the tests themselves only read the checked-in results.
 if [[ "${1:-}" == "--oracles" ]]; then
   packages+=(python3-numpy python3-scipy python3-sklearn python3-pandas python3-gudhi ripser)
+fi
+
+# `--bench`: the Python CTGAN reference that bench/ctgan_speed.sh times `ctgan` against, and the
+# public tables bench/quality/run.py reads (python3-sklearn's and python3-statsmodels' datasets).
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(python3-torch python3-numpy python3-sklearn python3-pandas python3-statsmodels)
 fi
 
 # `--fuzz`: clang and its libFuzzer runtime, for scripts/fuzz.sh.
@@ -27,11 +37,21 @@ for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-echo "install-deps: installing ${missing[*]}" >&2
-sudo_cmd=()
-[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The report's JavaScript, exactly as pinned in web/package-lock.json; skipped when node_modules
+# was installed from this very lockfile.
+web="$(cd "$(dirname "$0")/.." && pwd)/web"
+stamp="$web/node_modules/.synthtab-installed-lock.json"
+if ! cmp -s "$web/package-lock.json" "$stamp"; then
+  echo "install-deps: npm ci --prefix web" >&2
+  npm ci --prefix "$web" --no-audit --no-fund --loglevel=error >/dev/null
+  cp "$web/package-lock.json" "$stamp"
+fi

@@ -183,6 +183,12 @@ TEST(Synthesis, MarketingCampaignsKeepsDecimalCommaAndNumbers) {
       FittedModel::fit_csv(data_path("Marketing_campaigns.csv"), quick_options());
   const auto out = (dir / "synthetic.csv").string();
   model.write_sample_csv(out, 500, 3);
+  // The delimiter and the decimal mark are both ',': the saved model must load and sample alike.
+  const auto model_path = (dir / "marketing.synthtab").string();
+  model.save(model_path);
+  const auto reloaded_out = (dir / "reloaded.csv").string();
+  FittedModel::load(model_path).write_sample_csv(reloaded_out, 500, 3);
+  EXPECT_EQ(testing::read_text(reloaded_out), testing::read_text(out));
   const RawTable written = read_csv(out);
   ASSERT_EQ(written.rows(), 500);
   EXPECT_EQ(written.names.front(), "% costFemale");
@@ -265,9 +271,14 @@ TEST(Synthesis, AutoFitsTheCandidatesAndKeepsTheMostFaithful) {
   EXPECT_EQ(choice.splits, 5);
   const CandidateScore* best = nullptr;
   for (const auto& c : choice.candidates)
-    if (c.eligible && (best == nullptr || c.quality > best->quality)) best = &c;
+    if (c.eligible && (best == nullptr || c.score > best->score)) best = &c;
   ASSERT_NE(best, nullptr);
   EXPECT_EQ(choice.model, best->model);
+  for (const auto& c : choice.candidates) {  // the score is fidelity less detectability and copies
+    EXPECT_GT(c.detection_auc, 0.0);
+    EXPECT_LE(c.score, c.quality);
+    EXPECT_NEAR(c.score, c.quality - std::max(0.0, c.detection_auc - 0.5) - std::max(0.0, c.copy_share - 0.05), 1e-12);
+  }
   EXPECT_EQ(choose_model(input.prepared.table, options.fit).model, choice.model);  // deterministic
   const FittedModel model = FittedModel::fit_prepared(input, options);
   EXPECT_EQ(model.model_name(), choice.model);

@@ -137,5 +137,14 @@ TEST(Privacy, CopiesAreFoundAndRandomRowsAreFarther) {
   EXPECT_LE(fresh.baseline_protection, 1.0);
 }
 
+TEST(Privacy, RowsWithEveryCellMissingAreNotCopies) {
+  // Both tables hold an all-missing row; it identifies nobody, so only the real copy counts.
+  const json frame = {{"a", {{"0", 1.5}, {"1", nullptr}}},
+                      {"b", {{"0", 2.0}, {"1", nullptr}}},
+                      {"c", {{"0", "x"}, {"1", nullptr}}}};
+  const Table table = table_from(frame);
+  EXPECT_EQ(count_exact_copies(table, table), 1);
+}
+
 }  // namespace
 }  // namespace synthtab::eval

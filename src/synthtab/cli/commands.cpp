@@ -2,18 +2,23 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "synthtab/cli/option_checks.hpp"
 #include "synthtab/cli/progress_bar.hpp"
 #include "synthtab/cli/summary.hpp"
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/memory_limit.hpp"
+#include "synthtab/core/same_file.hpp"
 #include "synthtab/eval/evaluate.hpp"
 #include "synthtab/eval/evaluation_input.hpp"
 #include "synthtab/marketing/curve_report.hpp"
 #include "synthtab/models/registry.hpp"
+#include "synthtab/report/report.hpp"
 
 namespace synthtab::cli {
 namespace {
@@ -27,6 +32,15 @@ char single_char_option(const std::string& value, const char* option) {
   if (value.size() != 1) throw usage_error(fmt::format("{} expects one character, got '{}'", option, value));
   return value[0];
 }
+
+// --max-memory, or 80 % of the memory available now.
+uint64_t memory_limit(const std::string& option) {
+  return option.empty() ? default_memory_limit() : parse_memory_size(option);
+}
+
+constexpr const char* kMaxMemoryHelp =
+    "memory the run may use, e.g. 4G or 500M (default: 80% of the available memory); larger tables "
+    "are refused early";
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -51,6 +65,7 @@ Commands::Commands(CLI::App& app) {
   add_sample(app);
   add_models(app);
   add_evaluate(app);
+  add_report(app);
   add_curve(app);
 }
 
@@ -64,17 +79,17 @@ void Commands::add_curve(CLI::App& app) {
       ->capture_default_str();
   curve_->add_option("--shape", shape_, "hill, logistic or auto (by AICc)")->capture_default_str();
   curve_->add_option("--budget", budget_, "a total spend per period to allocate across the channels")
-      ->check(CLI::NonNegativeNumber);
+      ->check(real_number(0.0, false));
   curve_->add_option("--synthetic", synthetic_, "also fit the synthetic rows and compare (SYNTH.csv)");
   curve_->add_option("--json", json_, "write every figure as JSON");
   curve_->add_option("--bootstrap", bootstrap_, "bootstrap resamples for the intervals (0 = none)")
-      ->check(CLI::Range(0, 100000))
+      ->check(whole_number(0, 100000))
       ->capture_default_str();
   curve_->add_option("--step", marginal_step_, "report the return of the next STEP units of spend")
-      ->check(CLI::PositiveNumber)
+      ->check(real_number(0.0, true))
       ->capture_default_str();
-  curve_->add_option("--seed", seed_, "random seed (starts, bootstrap)")->capture_default_str();
-  curve_->add_option("--threads", threads_, "threads (default: all cores)")->check(CLI::Range(0, 1024));
+  curve_->add_option("--seed", seed_, "random seed (starts, bootstrap)")->check(unsigned_number())->capture_default_str();
+  curve_->add_option("--threads", threads_, "threads (default: all cores)")->check(whole_number(0, 1024));
   curve_->add_option("--delimiter", delimiter_, "CSV delimiter (default: sniffed among , ; tab |)");
   curve_->add_option("--decimal", decimal_, "decimal mark, . or , (default: decided from the data)");
   curve_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
@@ -84,20 +99,30 @@ void Commands::add_fit_options(CLI::App& command) {
   command.add_option("--model,-m", model_, "model name (see `synthtab models`); auto picks the best on held-out rows")
       ->capture_default_str();
   command.add_option("--seed", seed_, "random seed: same input and seed, same output")
+      ->check(unsigned_number())
       ->capture_default_str();
   command.add_option("--epochs", epochs_, "training epochs (default: the model's, 10 for wgan)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, std::numeric_limits<int>::max()));
   command.add_option("--batch-size", batch_size_, "batch size (default: the seed's rule)")
-      ->check(CLI::Range(2, 1 << 20));
+      ->check(whole_number(2, 1 << 20));
   command.add_option("--lr", learning_rate_, "generator learning rate (default 2e-4)")
-      ->check(CLI::PositiveNumber);
+      ->check(real_number(0.0, true));
   command.add_option("--critic-lr", critic_learning_rate_, "critic learning rate (default 1e-3)")
-      ->check(CLI::PositiveNumber);
-  command.add_option("--dropout", dropout_, "critic dropout (default 0.5)")->check(CLI::Range(0.0, 0.99));
+      ->check(real_number(0.0, true));
+  command.add_option("--dropout", dropout_, "critic dropout (default 0.5)")->check(real_number(0.0, false, 0.99, false));
   command.add_option("--critic-steps", critic_steps_, "critic updates per generator update (default 1)")
-      ->check(CLI::Range(1, 100));
-  command.add_option("--threads", threads_, "threads (default: all cores)")->check(CLI::Range(0, 1024));
+      ->check(whole_number(1, 100));
+  command.add_option("--threads", threads_, "threads (default: all cores)")->check(whole_number(0, 1024));
+  command.add_option("--max-memory", max_memory_, kMaxMemoryHelp);
   add_input_options(command);
+  command.add_option("--missing", missing_,
+                     "missing values: model (kept and generated at the real rate and pattern), fill (the seed's "
+                     "rules: fill numeric gaps, drop incomplete rows), auto (model, fill for wgan/gan)")
+      ->capture_default_str();
+  command.add_option("--marginals", marginals_,
+                     "copula marginals: empirical (interpolated) or parametric (per column the best of "
+                     "normal, lognormal, gamma, beta, uniform by AIC)")
+      ->capture_default_str();
   command.add_flag("--expand-dates", expand_dates_,
                    "the seed's rule: a date column becomes ISO year, week and weekday columns");
   command.add_flag("--quiet,-q", quiet_, "print nothing but errors");
@@ -115,9 +140,14 @@ void Commands::add_input_options(CLI::App& command) {
 void Commands::add_generate(CLI::App& app) {
   generate_ = app.add_subcommand("generate", "learn IN.csv and write synthetic rows to OUT.csv");
   generate_->add_option("input", input_, "the real table (CSV)")->required();
-  generate_->add_option("-n,--rows", rows_, "synthetic rows to write")->capture_default_str();
+  generate_->add_option("-n,--rows", rows_, "synthetic rows to write")->check(whole_number(0))->capture_default_str();
   generate_->add_option("-o,--output", output_, "the synthetic table (CSV)")->required();
   generate_->add_flag("--allow-copies", allow_copies_, "keep synthetic rows that equal a real row");
+  generate_->add_option("--report", report_, "also write an HTML report comparing the synthetic rows with the real ones");
+  generate_->add_option("--target", target_, "(with --report) column to predict for the report's ML efficacy check");
+  generate_->add_option("--x", chart_x_, "(with --report) column on the x axis of the report's scatter plot");
+  generate_->add_option("--y", chart_y_, "(with --report) column on the y axis of the report's scatter plot");
+  generate_->add_option("--color", chart_color_, "(with --report) colour the scatter plot's points by this column");
   add_fit_options(*generate_);
 }
 
@@ -132,15 +162,17 @@ void Commands::add_sample(CLI::App& app) {
   sample_ = app.add_subcommand("sample", "draw synthetic rows from a saved model");
   sample_->add_option("model", model_file_, "a model file written by `synthtab fit`")
       ->required();
-  sample_->add_option("-n,--rows", rows_, "synthetic rows in the whole run")->capture_default_str();
+  sample_->add_option("-n,--rows", rows_, "synthetic rows in the whole run")->check(whole_number(0))->capture_default_str();
   sample_->add_option("-o,--output", output_, "the synthetic table (CSV)")->required();
   sample_->add_option("--seed", sample_seed_, "sampling seed (default: the model's fit seed)")
+      ->check(unsigned_number())
       ->each([this](const std::string&) { sample_seed_set_ = true; });
   sample_->add_option("--shard", shard_,
                       "write only shard i of K (1-based), e.g. 3/8: the same rows that shard "
                       "would hold in a single run")
       ->capture_default_str();
   sample_->add_flag("--allow-copies", allow_copies_, "keep synthetic rows that equal a real row");
+  sample_->add_option("--max-memory", max_memory_, kMaxMemoryHelp);
   sample_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
 
@@ -152,9 +184,11 @@ void Commands::add_evaluate(CLI::App& app) {
   evaluate_->add_option("--task", task_, "regression or classification (default: from the target's type)")
       ->check(CLI::IsMember({"regression", "classification"}));
   evaluate_->add_option("--json", json_, "write every figure as JSON (layout: docs/evaluation.md)");
-  evaluate_->add_option("--seed", seed_, "random seed (subsamples, permutations, forests)")->capture_default_str();
+  evaluate_->add_option("--seed", seed_, "random seed (subsamples, permutations, forests)")
+      ->check(unsigned_number())
+      ->capture_default_str();
   evaluate_->add_option("--permutations", permutations_, "MMD permutation test size")
-      ->check(CLI::Range(0, 100000))
+      ->check(whole_number(0, 100000))
       ->capture_default_str();
   evaluate_->add_flag("--mmd-seed-compatible", mmd_seed_compatible_,
                       "also compute the seed's MMD (gamma = 1/features on raw values, biased)");
@@ -164,10 +198,38 @@ void Commands::add_evaluate(CLI::App& app) {
   evaluate_->add_flag("--raw", raw_, "geometry and topology on raw units, as the seed (default: standardised)");
   evaluate_->add_option("--topology-points", topology_points_,
                         "points per cloud for topology (default: min(real rows, synthetic rows, 1000))")
-      ->check(CLI::Range(int64_t{2}, int64_t{30000}));
-  evaluate_->add_option("--threads", threads_, "threads (default: all cores)")->check(CLI::Range(0, 1024));
+      ->check(whole_number(2, 30000));
+  evaluate_->add_option("--threads", threads_, "threads (default: all cores)")->check(whole_number(0, 1024));
+  evaluate_->add_option("--max-memory", max_memory_, kMaxMemoryHelp);
   add_input_options(*evaluate_);
   evaluate_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
+}
+
+void Commands::add_report(CLI::App& app) {
+  report_command_ = app.add_subcommand(
+      "report", "write one self-contained HTML page: how faithful, useful and private the synthetic rows are");
+  report_command_->add_option("real", input_, "the real table (CSV)")->required();
+  report_command_->add_option("synthetic", synthetic_, "the synthetic table (CSV)")->required();
+  report_command_->add_option("-o,--output", output_, "the report to write (HTML)")->required();
+  report_command_->add_option("--target", target_, "column to predict for the ML efficacy section");
+  report_command_->add_option("--task", task_, "regression or classification (default: from the target's type)")
+      ->check(CLI::IsMember({"regression", "classification"}));
+  report_command_->add_option("--x", chart_x_, "column on the x axis of the scatter plot (default: the two most correlated numeric columns)");
+  report_command_->add_option("--y", chart_y_, "column on the y axis of the scatter plot");
+  report_command_->add_option("--color", chart_color_, "colour the scatter plot's points by this column");
+  report_command_->add_option("--seed", seed_, "random seed (subsamples, permutations, forests)")
+      ->check(unsigned_number())
+      ->capture_default_str();
+  report_command_->add_option("--permutations", permutations_, "MMD permutation test size")
+      ->check(whole_number(0, 100000))
+      ->capture_default_str();
+  report_command_->add_flag("--no-geometry", no_geometry_, "leave out the distance and singular-value checks");
+  report_command_->add_flag("--no-topology", no_topology_, "leave out the persistence diagrams");
+  report_command_->add_option("--topology-points", topology_points_, "points per cloud for topology (default 300)")
+      ->check(whole_number(2, 30000));
+  report_command_->add_option("--threads", threads_, "threads (default: all cores)")->check(whole_number(0, 1024));
+  add_input_options(*report_command_);
+  report_command_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
 
 void Commands::add_models(CLI::App& app) {
@@ -191,6 +253,9 @@ SynthesisOptions Commands::synthesis_options() {
     throw usage_error("--decimal expects . or ,");
   options.overrides = {categorical_, numeric_, datetime_, drop_};
   options.clean.expand_datetimes = expand_dates_;
+  options.missing = parse_missing_values(missing_);
+  options.fit.marginals = parse_marginals(marginals_);
+  options.max_memory = memory_limit(max_memory_);
   return options;
 }
 
@@ -200,10 +265,13 @@ void Commands::run() {
   if (sample_->parsed()) run_sample();
   if (models_->parsed()) run_models();
   if (evaluate_->parsed()) run_evaluate();
+  if (report_command_->parsed()) run_report();
   if (curve_->parsed()) run_curve();
 }
 
 void Commands::run_curve() {
+  check_not_input(json_, "--json", input_, "input");
+  check_not_input(json_, "--json", synthetic_, "synthetic table");
   if (!json_.empty()) check_writable(json_);
   marketing::CurveOptions options;
   options.spend = spend_;
@@ -230,8 +298,15 @@ void Commands::run_curve() {
 }
 
 void Commands::run_evaluate() {
+  check_not_input(json_, "--json", input_, "real table");
+  check_not_input(json_, "--json", synthetic_, "synthetic table");
   if (!json_.empty()) check_writable(json_);
-  const SynthesisOptions read_options = synthesis_options();
+  SynthesisOptions read_options = synthesis_options();
+  if (read_options.max_memory > 0)
+    read_options.csv.size_check = [&](int64_t rows, int64_t cols, bool estimated) {
+      check_memory(evaluate_bytes(rows, cols), read_options.max_memory, "evaluate " + input_ + " " + synthetic_,
+                   rows, cols, estimated);
+    };
   const eval::EvaluationInput input =
       eval::read_evaluation_pair(input_, synthetic_, read_options.csv, read_options.overrides);
   eval::EvaluateOptions options;
@@ -254,14 +329,89 @@ void Commands::run_evaluate() {
   if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
 }
 
+namespace {
+
+std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+}  // namespace
+
+void Commands::run_report() {
+  check_not_input(output_, "-o", input_, "real table");
+  check_not_input(output_, "-o", synthetic_, "synthetic table");
+  check_writable(output_);
+  const SynthesisOptions read_options = synthesis_options();
+  eval::EvaluationInput input = eval::read_evaluation_pair(input_, synthetic_, read_options.csv, read_options.overrides);
+  report::ReportOptions options;
+  options.target = target_;
+  if (task_ == "regression") options.task = Task::Regression;
+  if (task_ == "classification") options.task = Task::Classification;
+  options.charts = {chart_x_, chart_y_, chart_color_};
+  options.seed = seed_;
+  options.threads = threads_;
+  options.permutations = permutations_;
+  options.geometry = !no_geometry_;
+  options.topology = !no_topology_;
+  if (topology_points_ > 0) options.topology_points = topology_points_;
+  options.real_name = file_name(input_);
+  options.synthetic_name = file_name(synthetic_);
+  const report::ReportInput report_input = report::prepare_report(std::move(input.real), std::move(input.synthetic), options,
+                                                                  std::nullopt, std::move(input.notes));
+  report::write_report(output_, report_input);
+  if (!quiet_) std::printf("Wrote the report to %s.\n", output_.c_str());
+}
+
+// The report of `generate --report`: the prepared real rows against the first synthetic rows
+// (all of them up to kReportRows), with what preparation and the model did.
+void Commands::write_generate_report(const PreparedInput& input, const FittedModel& model, double fit_seconds,
+                                     double sample_seconds) const {
+  constexpr int64_t kReportRows = 20000;
+  report::RunInfo run;
+  run.input_path = input_;
+  run.input_rows = input.input_rows;
+  run.training_rows = model.training_rows();
+  run.synthetic_rows = rows_;
+  run.schema = model.schema().columns;
+  run.preparation = model.preparation_log().actions;
+  run.model = model.model_name();
+  run.settings = model.fit_report().settings;
+  run.seed = seed_;
+  run.fit_seconds = fit_seconds;
+  run.sample_seconds = sample_seconds;
+  report::ReportOptions options;
+  options.target = target_;
+  options.charts = {chart_x_, chart_y_, chart_color_};
+  options.seed = seed_;
+  options.threads = threads_;
+  options.real_name = file_name(input_);
+  options.synthetic_name = file_name(output_);
+  const int64_t rows = std::min(rows_, kReportRows);
+  std::vector<std::string> notes;
+  if (rows < rows_)
+    notes.push_back(fmt::format("The report compares the first {} of the {} synthetic rows written.", rows, rows_));
+  Table synthetic = model.sample(0, rows, sampling_seed(seed_));
+  const report::ReportInput report_input =
+      report::prepare_report(input.prepared.table, std::move(synthetic), options, std::move(run), std::move(notes));
+  report::write_report(report_, report_input);
+  if (!quiet_) std::printf("Wrote the report to %s.\n", report_.c_str());
+}
+
 void Commands::run_generate() {
   if (rows_ < 0) throw usage_error(fmt::format("-n expects a number of rows >= 0, got {}", rows_));
   const auto start = std::chrono::steady_clock::now();
   ProgressBar progress(quiet_);
   SynthesisOptions options = synthesis_options();
   options.fit.progress = &progress;
+  options.will_sample = true;
+  check_not_input(output_, "-o", input_, "input");
   check_writable(output_);
+  if (!report_.empty()) {
+    check_not_input(report_, "--report", input_, "input");
+    check_not_input(report_, "--report", output_, "synthetic table");
+    check_writable(report_);
+  }
   PreparedInput input = prepare_csv(input_, options);
+  if (!report_.empty()) report::check_chart_options(input.prepared.table, {chart_x_, chart_y_, chart_color_});
+  if (!report_.empty() && !target_.empty()) input.prepared.table.column(target_);  // Usage error listing the columns
   if (!quiet_) {
     std::printf("Read %s: %lld rows; prepared %lld rows x %lld columns.\n", input_.c_str(),
                 static_cast<long long>(input.input_rows),
@@ -274,8 +424,10 @@ void Commands::run_generate() {
   const auto sample_start = std::chrono::steady_clock::now();
   const uint64_t sample_seed = sampling_seed(seed_);
   model.set_allow_copies(allow_copies_);
+  model.set_memory_limit(options.max_memory);
   const SampleStats stats = model.write_sample_csv(output_, rows_, sample_seed, {}, &progress);
   const double sample_seconds = seconds_since(sample_start);
+  if (!report_.empty()) write_generate_report(input, model, fit_seconds, sample_seconds);
   if (quiet_) return;
   report_copies(stats);
   print_model(model);
@@ -290,6 +442,7 @@ void Commands::run_fit() {
   SynthesisOptions options = synthesis_options();
   options.fit.progress = &progress;
   const auto start = std::chrono::steady_clock::now();
+  check_not_input(output_, "-o", input_, "input");
   check_writable(output_);
   FittedModel model = FittedModel::fit_csv(input_, options);
   model.save(output_);
@@ -305,9 +458,12 @@ void Commands::run_sample() {
   const Shard shard = parse_shard(shard_);
   ProgressBar progress(quiet_);
   const auto start = std::chrono::steady_clock::now();
+  check_not_input(output_, "-o", model_file_, "model file");
   check_writable(output_);
+  const uint64_t max_memory = memory_limit(max_memory_);
   FittedModel model = FittedModel::load(model_file_);
   model.set_allow_copies(allow_copies_);
+  model.set_memory_limit(max_memory);
   const uint64_t seed = sampling_seed(sample_seed_set_ ? sample_seed_ : model.fit_seed());
   const SampleStats stats = model.write_sample_csv(output_, rows_, seed, shard, &progress);
   if (quiet_) return;

@@ -21,6 +21,7 @@ class Commands {
   void add_sample(CLI::App& app);
   void add_models(CLI::App& app);
   void add_evaluate(CLI::App& app);
+  void add_report(CLI::App& app);
   void add_input_options(CLI::App& command);
   void add_curve(CLI::App& app);
   void add_fit_options(CLI::App& command);
@@ -31,6 +32,9 @@ class Commands {
   void run_sample();
   void run_models();
   void run_evaluate();
+  void run_report();
+  void write_generate_report(const PreparedInput& input, const FittedModel& model, double fit_seconds,
+                             double sample_seconds) const;
   void run_curve();
   void report_copies(const SampleStats& stats) const;
 
@@ -39,6 +43,7 @@ class Commands {
   CLI::App* sample_ = nullptr;
   CLI::App* models_ = nullptr;
   CLI::App* evaluate_ = nullptr;
+  CLI::App* report_command_ = nullptr;
   CLI::App* curve_ = nullptr;
 
   // Shared option values.
@@ -46,6 +51,8 @@ class Commands {
   std::string output_;
   std::string model_file_;
   std::string model_ = "auto";
+  std::string missing_ = "auto";     // --missing model|fill|auto
+  std::string marginals_ = "empirical";  // --marginals (copula)
   int64_t rows_ = 2000;
   uint64_t seed_ = 42;
   uint64_t sample_seed_ = 0;
@@ -78,6 +85,12 @@ class Commands {
   bool topology_ = false;
   bool raw_ = false;
   int64_t topology_points_ = 0;
+  std::string max_memory_;  // --max-memory (generate, fit, sample, evaluate); empty = default
+  // report (and generate --report)
+  std::string report_;
+  std::string chart_x_, chart_y_, chart_color_;
+  bool no_geometry_ = false;
+  bool no_topology_ = false;
   // curve
   std::vector<std::string> spend_;
   std::string response_;

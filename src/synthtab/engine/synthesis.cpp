@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <limits>
+#include <set>
 #include <filesystem>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -10,6 +13,8 @@
 
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/json_checks.hpp"
+#include "synthtab/core/memory_limit.hpp"
 #include "synthtab/engine/model_choice.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/table/row_key.hpp"
@@ -22,8 +27,8 @@ using json = nlohmann::json;
 constexpr uint64_t kInverseStream = 0x696e7665727365;  // "inverse"
 constexpr uint64_t kRedrawStream = 0x726564726177;     // "redraw"
 constexpr int kMaxRedraws = 20;
+constexpr int kFruitlessPasses = 3;  // redraw passes in a row that replace no copy: give up
 constexpr char kRowNew = 0, kRowRedrawn = 1, kRowCopyKept = 2;
-constexpr int64_t kDiscreteBlockShare = 4;  // > 1/4 of a block copied: too discrete to redraw
 
 std::string hashes_to_bytes(const std::vector<uint64_t>& hashes) {
   std::string out(hashes.size() * sizeof(uint64_t), '\0');
@@ -32,15 +37,16 @@ std::string hashes_to_bytes(const std::vector<uint64_t>& hashes) {
   return out;
 }
 
-std::vector<uint64_t> hashes_from_bytes(const std::string& bytes, const std::string& source) {
+std::vector<uint64_t> hashes_from_bytes(const std::string& bytes, const SectionCheck& check) {
   if (bytes.size() % sizeof(uint64_t) != 0)
-    throw Error(ErrorKind::ModelFile, source + ": malformed real-row fingerprints");
+    check.fail(std::to_string(bytes.size()) + " bytes are not a whole number of 8-byte fingerprints");
   std::vector<uint64_t> out(bytes.size() / sizeof(uint64_t), 0);
   for (size_t i = 0; i < out.size(); ++i)
     for (size_t b = 0; b < sizeof(uint64_t); ++b)
       out[i] |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i * 8 + b])) << (8 * b);
-  if (!std::is_sorted(out.begin(), out.end()))
-    throw Error(ErrorKind::ModelFile, source + ": malformed real-row fingerprints (not sorted)");
+  // Written sorted and without repeats: binary search relies on it.
+  for (size_t i = 1; i < out.size(); ++i)
+    if (out[i] <= out[i - 1]) check.fail("fingerprints are not strictly increasing (at entry " + std::to_string(i) + ")");
   return out;
 }
 
@@ -68,29 +74,37 @@ json schema_to_json(const Schema& schema) {
           {"delimiter", std::string(1, schema.delimiter)}};
 }
 
-ColumnRole role_from_string(const std::string& text, const std::string& source) {
+ColumnRole role_from_string(const std::string& text, const SectionCheck& check) {
   for (auto role : {ColumnRole::Integer, ColumnRole::Float, ColumnRole::Categorical,
                     ColumnRole::Datetime, ColumnRole::Id, ColumnRole::Constant,
                     ColumnRole::Dropped})
     if (text == to_string(role)) return role;
-  throw Error(ErrorKind::ModelFile, source + ": unknown column role '" + text + "'");
+  check.fail("unknown column role '" + text + "'");
 }
 
-Schema schema_from_json(const json& j, const std::string& source) {
+Schema schema_from_json(const json& j, const SectionCheck& check) {
   Schema schema;
-  for (const auto& c : j.at("columns")) {
+  const json& columns = check.array(j, "columns");
+  if (columns.empty()) check.fail("'columns' is empty");
+  std::set<std::string> names;
+  for (const auto& c : columns) {
     ColumnSchema column;
-    column.name = c.at("name").get<std::string>();
-    column.role = role_from_string(c.at("role").get<std::string>(), source);
-    column.reason = c.at("reason").get<std::string>();
-    column.datetime_format = c.at("datetime_format").get<std::string>();
-    column.forced = c.at("forced").get<bool>();
+    column.name = check.string(c, "name");
+    if (!names.insert(column.name).second) check.fail("column '" + column.name + "' appears twice");
+    column.role = role_from_string(check.string(c, "role"), check);
+    column.reason = check.string(c, "reason");
+    column.datetime_format = check.string(c, "datetime_format");
+    column.forced = check.boolean(c, "forced");
     schema.columns.push_back(std::move(column));
   }
-  const auto decimal = j.at("decimal").get<std::string>();
-  const auto delimiter = j.at("delimiter").get<std::string>();
-  if (decimal.size() != 1 || delimiter.size() != 1)
-    throw Error(ErrorKind::ModelFile, source + ": malformed schema (decimal/delimiter)");
+  const auto decimal = check.string(j, "decimal");
+  const auto delimiter = check.string(j, "delimiter");
+  // The output CSV is written with these: anything else would garble every row. A delimiter
+  // equal to the decimal mark is legal (such numbers are quoted, as in the seed's marketing table).
+  if (decimal != "." && decimal != ",") check.fail("'decimal' is '" + decimal + "', expected . or ,");
+  if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" ||
+      delimiter == "\r")
+    check.fail("'delimiter' is not a usable CSV delimiter");
   schema.decimal = decimal[0];
   schema.delimiter = delimiter[0];
   return schema;
@@ -103,12 +117,22 @@ json report_to_json(const FitReport& report) {
           {"seconds", report.seconds}};
 }
 
-FitReport report_from_json(const json& j) {
+FitReport report_from_json(const json& j, const SectionCheck& check) {
   FitReport report;
-  report.settings = j.at("settings").get<std::map<std::string, std::string>>();
-  report.critic_loss = j.at("critic_loss").get<std::vector<double>>();
-  report.generator_loss = j.at("generator_loss").get<std::vector<double>>();
-  report.seconds = j.at("seconds").get<double>();
+  for (const auto& [key, value] : check.object(j, "settings").items()) {
+    if (!value.is_string()) check.fail("setting '" + key + "' is not a string");
+    report.settings[key] = value.get<std::string>();
+  }
+  // Losses may legitimately be NaN when training diverged; JSON stores those as null.
+  for (const char* key : {"critic_loss", "generator_loss"}) {
+    auto& losses = std::string(key) == "critic_loss" ? report.critic_loss : report.generator_loss;
+    for (const auto& v : check.array(j, key)) {
+      if (!v.is_number() && !v.is_null()) check.fail(std::string("'") + key + "' holds something that is not a number");
+      losses.push_back(v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  report.seconds = check.finite(j, "seconds");
+  if (report.seconds < 0) check.fail("'seconds' is negative");
   return report;
 }
 
@@ -118,14 +142,31 @@ PipelineOptions pipeline_options_for(const SynthesisOptions& options) {
   PipelineOptions out = options.pipeline;
   if (out.n_quantiles == 0 && out.quantile_share == 0.0 && options.model == "wgan")
     out.quantile_share = 0.7;
+  // ctgan and tvae fit a Gaussian mixture to each numeric column's own scale.
+  if (options.model == "ctgan" || options.model == "tvae") out.standardize_numeric = true;
+  // So do the copula's parametric marginals: a family fitted to quantile-transformed (uniform)
+  // values would say nothing about the column.
+  if (options.model == "copula" && options.fit.marginals == Marginals::Parametric) out.standardize_numeric = true;
+  // Missing values that reach the pipeline (kept by preparation, or in a table passed to
+  // fit_table) are modelled through indicators rather than refused.
+  out.model_missing = true;
   return out;
 }
 
+bool keeps_missing(const SynthesisOptions& options) {
+  if (options.missing == MissingValues::Auto) return options.model != "wgan" && options.model != "gan";
+  return options.missing == MissingValues::Model;
+}
+
 std::string describe_choice(const ModelChoice& choice) {
-  std::string out = "chose " + choice.model + " by quality on held-out rows (" + std::to_string(choice.splits) +
-                    " split" + (choice.splits == 1 ? "" : "s") + "):";
+  std::string out = "chose " + choice.model + " by fidelity to held-out rows and detectability (" +
+                    std::to_string(choice.splits) + " split" + (choice.splits == 1 ? "" : "s") + "):";
   for (const auto& c : choice.candidates) {
-    out += " " + c.model + " " + (c.note.empty() || c.eligible ? fmt::format("{:.3f}", c.quality) : "-");
+    out += " " + c.model + " " +
+           (c.note.empty() || c.eligible
+                ? fmt::format("{:.3f} (quality {:.3f}, pairs {:.3f}, detection AUC {:.2f}, copies {:.0f} %)", c.score,
+                              c.quality, c.pairs, c.detection_auc, 100.0 * c.copy_share)
+                : "-");
     if (!c.eligible) out += " (left out: " + c.note + ")";
     out += ";";
   }
@@ -171,14 +212,35 @@ Shard parse_shard(const std::string& text) {
   return shard;
 }
 
+MissingValues parse_missing_values(const std::string& text) {
+  if (text == "auto") return MissingValues::Auto;
+  if (text == "model") return MissingValues::Model;
+  if (text == "fill") return MissingValues::Fill;
+  throw usage_error("--missing expects model, fill or auto, got '" + text + "'");
+}
+
 PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& options) {
-  RawTable raw = read_csv(path, options.csv);
+  CsvReadOptions csv = options.csv;
+  if (options.max_memory > 0 && !csv.size_check) {
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    const uint64_t file_bytes = ec ? 0 : size;
+    // Checked while reading: a table too large stops after its first rows, not at the OOM killer.
+    csv.size_check = [&options, &path, file_bytes](int64_t rows, int64_t cols, bool estimated) {
+      uint64_t need = fit_bytes(options.model, rows, cols, file_bytes);
+      if (options.will_sample) need += sample_block_bytes(kSampleBlockRows, cols);
+      check_memory(need, options.max_memory, path, rows, cols, estimated);
+    };
+  }
+  RawTable raw = read_csv(path, csv);
   PreparedInput out;
   out.input_rows = raw.rows();
   out.schema = infer_schema(raw, options.overrides);
   Table typed = to_table(raw, out.schema);
   raw = RawTable{};  // the text is no longer needed; free it before cleaning
-  out.prepared = clean(std::move(typed), out.schema, options.clean, path);
+  CleanOptions clean_options = options.clean;
+  clean_options.keep_missing = clean_options.keep_missing || keeps_missing(options);
+  out.prepared = clean(std::move(typed), out.schema, clean_options, path);
   return out;
 }
 
@@ -254,25 +316,67 @@ void FittedModel::save(const std::string& path) const {
 FittedModel FittedModel::load(const std::string& path) {
   const ArchiveReader in = ArchiveReader::read_file(path);
   FittedModel model;
+  const SectionCheck meta_check{path, "meta"};
+  meta_check.guard([&] {
+    const json meta = meta_check.parse_object(in.get("meta"));
+    model.model_name_ = meta_check.string(meta, "model");
+    model.training_rows_ = meta_check.integer(meta, "training_rows", 2, std::numeric_limits<int64_t>::max());
+    model.fit_seed_ = meta_check.unsigned_integer(meta, "fit_seed");
+  });
+  const SectionCheck schema_check{path, "schema"};
+  schema_check.guard([&] { model.schema_ = schema_from_json(schema_check.parse_object(in.get("schema")), schema_check); });
+  const SectionCheck log_check{path, "preparation_log"};
+  log_check.guard([&] {
+    const json log = log_check.parse(in.get("preparation_log"));
+    if (!log.is_array()) log_check.fail("not a list");
+    for (const auto& line : log) {
+      if (!line.is_string()) log_check.fail("holds something that is not a string");
+      model.log_.actions.push_back(line.get<std::string>());
+    }
+  });
+  const SectionCheck report_check{path, "fit_report"};
+  report_check.guard([&] { model.report_ = report_from_json(report_check.parse_object(in.get("fit_report")), report_check); });
+  const SectionCheck pipeline_check{path, "pipeline"};
+  pipeline_check.guard([&] { model.pipeline_.load(in.get("pipeline")); });
+  if (model.pipeline_.width() < 1) pipeline_check.fail("it has no columns");
+  model.real_row_hashes_ = hashes_from_bytes(in.get("real_rows"), SectionCheck{path, "real_rows"});
   try {
-    const json meta = json::parse(in.get("meta"));
-    model.model_name_ = meta.at("model").get<std::string>();
-    model.training_rows_ = meta.at("training_rows").get<int64_t>();
-    model.fit_seed_ = meta.at("fit_seed").get<uint64_t>();
-    model.schema_ = schema_from_json(json::parse(in.get("schema")), path);
-    model.log_.actions = json::parse(in.get("preparation_log")).get<std::vector<std::string>>();
-    model.report_ = report_from_json(json::parse(in.get("fit_report")));
-  } catch (const json::exception& e) {
-    throw Error(ErrorKind::ModelFile, path + ": malformed model metadata: " + e.what());
+    model.synthesizer_ = ModelRegistry::instance().create(model.model_name_);
+  } catch (const Error& e) {
+    // A name no build knows is damage; a plugin model without the plugin is not.
+    if (std::string(e.what()).rfind("unknown model", 0) == 0) meta_check.fail("'model': " + std::string(e.what()));
+    throw;
   }
-  model.pipeline_.load(in.get("pipeline"));
-  model.real_row_hashes_ = hashes_from_bytes(in.get("real_rows"), path);
-  model.synthesizer_ = ModelRegistry::instance().create(model.model_name_);
-  model.synthesizer_->load(in, "model/");
+  // Synthesizers name their own sections in their messages; this names the usual one for the rest.
+  const SectionCheck model_check{path, "model/" + model.model_name_};
+  model_check.guard([&] { model.synthesizer_->load(in, "model/"); });
+  model.check_consistent(path);
   return model;
 }
 
+// Sections that are each valid can still disagree (a pipeline from one model, weights from
+// another); one drawn row shows it cheaply, before any output is opened.
+void FittedModel::check_consistent(const std::string& path) const {
+  const SectionCheck check{path, "model/" + model_name_};
+  Matrix row;
+  check.guard([&] { row = synthesizer_->sample(0, 1, fit_seed_); });
+  if (row.cols != pipeline_.width())
+    check.fail("the model draws " + std::to_string(row.cols) + " values per row, but the pipeline expects " +
+               std::to_string(pipeline_.width()));
+  if (row.rows != 1) check.fail("the model drew " + std::to_string(row.rows) + " rows when asked for 1");
+  for (int64_t c = 0; c < row.cols; ++c)
+    if (!std::isfinite(row(0, c))) check.fail("a drawn row holds a value that is not finite");
+  const SectionCheck pipeline_check{path, "pipeline"};
+  pipeline_check.guard([&] {
+    Rng rng(fit_seed_);
+    const Table decoded = pipeline_.inverse(row, rng);
+    if (decoded.rows() != 1) pipeline_check.fail("a drawn row does not decode to one row");
+  });
+}
+
 bool FittedModel::is_real_row(const Table& table, int64_t row) const {
+  // Redrawing an empty row would lower the real rate of empty rows (see row_is_empty).
+  if (row_is_empty(table, row)) return false;
   return std::binary_search(real_row_hashes_.begin(), real_row_hashes_.end(), row_hash(table, row));
 }
 
@@ -286,25 +390,30 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
   std::vector<int64_t> copies;
   for (int64_t r = 0; r < decoded.rows(); ++r)
     if (is_real_row(decoded, r)) copies.push_back(r);
-  // Decided on the whole block, so every shard that computes it decides alike.
-  if (static_cast<int64_t>(copies.size()) * kDiscreteBlockShare > decoded.rows()) {
-    for (int64_t r : copies) status[static_cast<size_t>(r)] = kRowCopyKept;
-    return decoded;
-  }
-  for (int64_t r : copies) {
-    bool replaced = false;
-    for (int attempt = 1; attempt <= kMaxRedraws && !replaced; ++attempt) {
-      // Row r's redraw depends only on (seed, r, attempt).
-      const uint64_t redraw_seed = derive_seed(seed, kRedrawStream, static_cast<uint64_t>(attempt));
-      const Matrix again = synthesizer_->sample(block_start + r, 1, redraw_seed);
-      Rng redraw_rng(derive_seed(redraw_seed, kInverseStream, static_cast<uint64_t>(block_start + r)));
-      const Table row = pipeline_.inverse(again, redraw_rng);
-      if (is_real_row(row, 0)) continue;
-      copy_row(row, 0, decoded, r);
-      replaced = true;
+  // Each pass draws the whole block again from its own stream (one batched call, cheap for every
+  // model) and takes row r from it where that row is new: the result depends only on
+  // (seed, block, pass), so every shard that computes this block decides alike. Passes that
+  // replace nothing, several in a row, mean the table is too discrete for more passes to help.
+  int passes_without_progress = 0;
+  for (int pass = 1; pass <= kMaxRedraws && !copies.empty(); ++pass) {
+    const uint64_t redraw_seed = derive_seed(seed, kRedrawStream, static_cast<uint64_t>(pass));
+    const Matrix again = synthesizer_->sample(block_start, kSampleBlockRows, redraw_seed);
+    Rng redraw_rng(derive_seed(redraw_seed, kInverseStream, static_cast<uint64_t>(block)));
+    const Table redrawn = pipeline_.inverse(again, redraw_rng);
+    std::vector<int64_t> still_copies;
+    for (int64_t r : copies) {
+      if (is_real_row(redrawn, r)) {
+        still_copies.push_back(r);
+        continue;
+      }
+      copy_row(redrawn, r, decoded, r);
+      status[static_cast<size_t>(r)] = kRowRedrawn;
     }
-    status[static_cast<size_t>(r)] = replaced ? kRowRedrawn : kRowCopyKept;
+    passes_without_progress = still_copies.size() < copies.size() ? 0 : passes_without_progress + 1;
+    copies = std::move(still_copies);
+    if (passes_without_progress == kFruitlessPasses) break;
   }
+  for (int64_t r : copies) status[static_cast<size_t>(r)] = kRowCopyKept;
   return decoded;
 }
 
@@ -350,6 +459,10 @@ SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows,
   const CsvWriteOptions format = output_format();
   const int64_t first = shard.first(rows);
   const int64_t last = shard.last(rows);
+  // Only one block of rows is held at a time (the text is flushed every MiB).
+  const auto columns = std::max<int64_t>(pipeline_.width(), static_cast<int64_t>(pipeline_.prototype().columns.size()));
+  check_memory(sample_block_bytes(kSampleBlockRows, columns) + (2u << 20), max_memory_,
+               path + " (one block of sampled rows)", kSampleBlockRows, columns, false);
   AtomicFile file(path);
   std::string text;
   Table header = sample(0, 0, seed);

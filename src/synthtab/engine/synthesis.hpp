@@ -15,13 +15,25 @@
 
 namespace synthtab {
 
+// What preparation does with missing values. Model: keep them; the pipeline adds a
+// missing-value indicator per column with gaps, which the model learns with the other columns,
+// so the output has missing values at the real rate and pattern. Fill: the seed's rules (fill
+// numeric gaps, drop incomplete rows, drop columns over 35 % missing). Auto: Model, except for
+// the seed's own models (wgan, gan), which keep the seed's preparation.
+enum class MissingValues { Auto, Model, Fill };
+// Parses "auto", "model" or "fill"; throws Error(Usage) otherwise.
+MissingValues parse_missing_values(const std::string& text);
+
 struct SynthesisOptions {
   std::string model = "auto";  // or a registered name: wgan, gan, copula, cart
+  MissingValues missing = MissingValues::Auto;
   FitOptions fit;                 // seed, epochs, learning rates, threads, progress
   CsvReadOptions csv;
   SchemaOverrides overrides;
   CleanOptions clean;
   PipelineOptions pipeline;       // unset quantile settings = the chosen model's seed default
+  uint64_t max_memory = 0;        // bytes a run may use (--max-memory); 0 = no limit
+  bool will_sample = false;       // rows are sampled after the fit (generate): one block more
 };
 
 // Which part of a run's rows to produce: shard `index` (1-based) of `count`.
@@ -81,6 +93,8 @@ class FittedModel {
   SampleStats write_sample_csv(const std::string& path, int64_t rows, uint64_t seed,
                                const Shard& shard = {}, Progress* progress = nullptr) const;
   void set_allow_copies(bool allow) { allow_copies_ = allow; }
+  // write_sample_csv() refuses (Error(Resource)) when one block of rows needs more; 0 = no limit.
+  void set_memory_limit(uint64_t bytes) { max_memory_ = bytes; }
 
   const std::string& model_name() const { return model_name_; }
   const Schema& schema() const { return schema_; }
@@ -103,7 +117,11 @@ class FittedModel {
   std::vector<uint64_t> real_row_hashes_;  // sorted fingerprints of the training rows
   bool allow_copies_ = false;
 
+  uint64_t max_memory_ = 0;
+
   bool is_real_row(const Table& table, int64_t row) const;
+  // Throws Error(ModelFile) naming `path` when the loaded sections do not fit together.
+  void check_consistent(const std::string& path) const;
   // One global block of rows, decoded; status[r] says whether row r was new, redrawn or a kept copy.
   Table decode_block(int64_t block, uint64_t seed, std::vector<char>& status) const;
 };

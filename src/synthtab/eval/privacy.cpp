@@ -129,7 +129,9 @@ int64_t count_exact_copies(const Table& real, const Table& synthetic) {
   real_rows.reserve(static_cast<size_t>(real.rows()));
   for (int64_t r = 0; r < real.rows(); ++r) real_rows.insert(row_key(real, r));
   int64_t copies = 0;
-  for (int64_t r = 0; r < synthetic.rows(); ++r) copies += real_rows.count(row_key(synthetic, r)) ? 1 : 0;
+  for (int64_t r = 0; r < synthetic.rows(); ++r) {
+    if (!row_is_empty(synthetic, r) && real_rows.count(row_key(synthetic, r))) ++copies;
+  }
   return copies;
 }
 

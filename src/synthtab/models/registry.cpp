@@ -20,6 +20,8 @@ const std::vector<std::pair<std::string, std::string>>& torch_model_names() {
   static const std::vector<std::pair<std::string, std::string>> names = {
       {"wgan", "the seed's unconditional Wasserstein GAN (nbsynthetic), trained as a WGAN should be"},
       {"gan", "the seed's vanilla GAN variant (sigmoid discriminator, binary cross-entropy)"},
+      {"ctgan", "CTGAN (Xu et al. 2019): conditional GAN with mode-specific normalisation, for larger tables"},
+      {"tvae", "TVAE (Xu et al. 2019): tabular variational autoencoder with mode-specific normalisation"},
   };
   return names;
 }
@@ -37,7 +39,7 @@ std::filesystem::path core_library_dir() {
 ModelRegistry& ModelRegistry::instance() {
   static ModelRegistry registry = [] {
     ModelRegistry built_in;
-    built_in.add({"copula", "Gaussian copula: empirical marginals joined by the correlation of normal scores; fast, no network",
+    built_in.add({"copula", "Gaussian copula: empirical (or --marginals parametric) marginals joined by the correlation of normal scores; models missing values; fast, no network",
                   false, [] { return std::make_unique<GaussianCopula>(); }});
     built_in.add({"cart", "sequential CART trees in the style of R's synthpop: each column drawn from the real values in its leaf",
                   false, [] { return std::make_unique<CartSynthesizer>(); }});

@@ -8,11 +8,23 @@
 #include <vector>
 
 #include "synthtab/core/archive.hpp"
+#include "synthtab/core/error.hpp"
 #include "synthtab/core/matrix.hpp"
 #include "synthtab/core/progress.hpp"
 #include "synthtab/transform/column_transformer.hpp"
 
 namespace synthtab {
+
+// How the copula models each continuous column's distribution.
+enum class Marginals {
+  Empirical,   // the training values, linearly interpolated (default)
+  Parametric,  // per column the best of normal, lognormal, gamma, beta, uniform by AIC
+};
+inline Marginals parse_marginals(const std::string& text) {
+  if (text == "empirical") return Marginals::Empirical;
+  if (text == "parametric") return Marginals::Parametric;
+  throw Error(ErrorKind::Usage, "--marginals expects empirical or parametric, got '" + text + "'");
+}
 
 struct FitOptions {
   uint64_t seed = 42;
@@ -24,6 +36,7 @@ struct FitOptions {
   std::optional<double> dropout;
   std::optional<int> critic_steps;          // critic updates per generator update
   Progress* progress = nullptr;             // may be null
+  Marginals marginals = Marginals::Empirical;  // copula only
 };
 
 // What a fit reports back (shown to the user, stored in the model file).

@@ -301,10 +301,12 @@ Prepared clean(Table table, const Schema& schema, const CleanOptions& options,
     const Column& column = table.columns[c];
     const int64_t missing = column.missing_count();
     const double share = rows > 0 ? static_cast<double>(missing) / static_cast<double>(rows) : 0.0;
-    if (share > options.max_missing_share) {
+    if (options.keep_missing ? rows > 0 && missing == rows : share > options.max_missing_share) {
       const std::string reason =
-          fmt::format("{:.0f} % of its values are missing ({} of {}; more than {:.0f} %)",
-                      share * 100, missing, rows, options.max_missing_share * 100);
+          options.keep_missing
+              ? fmt::format("all {} of its values are missing", rows)
+              : fmt::format("{:.0f} % of its values are missing ({} of {}; more than {:.0f} %)",
+                            share * 100, missing, rows, options.max_missing_share * 100);
       log.add("Dropped column " + quoted(column.name) + ": " + reason + ".");
       unusable.push_back(quoted(column.name) + ": " + reason);
       table.columns.erase(table.columns.begin() + static_cast<std::ptrdiff_t>(c));
@@ -319,10 +321,20 @@ Prepared clean(Table table, const Schema& schema, const CleanOptions& options,
                 source + ": no usable column is left after preparation (" + reasons + ")");
   }
 
-  if (options.fill_numeric)
+  if (options.keep_missing) {
+    for (const auto& column : table.columns) {
+      const int64_t gaps = column.missing_count();
+      if (gaps > 0)
+        log.add(fmt::format("Kept {} missing value{} of {} ({:.1f} %) as missing: the model learns where they "
+                            "occur, with the other columns' values and gaps.",
+                            gaps, gaps == 1 ? "" : "s", quoted(column.name),
+                            100.0 * static_cast<double>(gaps) / static_cast<double>(rows)));
+    }
+  }
+  if (options.fill_numeric && !options.keep_missing)
     for (auto& column : table.columns)
       if (column.missing_count() > 0 && is_continuous(column)) fill_numeric_gaps(column, log);
-  if (options.drop_incomplete_rows) {
+  if (options.drop_incomplete_rows && !options.keep_missing) {
     const int64_t before = table.rows();
     drop_incomplete_rows(table, source, log);
     if (table.rows() < before) log_new_constants(table, schema, log);

@@ -18,6 +18,10 @@ struct CleanOptions {
   bool fill_numeric = true;         // fill numeric gaps with mean or median (lower KL divergence)
   bool drop_incomplete_rows = true; // then drop rows that still have a missing value
   bool expand_datetimes = false;    // datetime -> ISO year, ISO week, ISO weekday (the seed's rule)
+  // Keep missing values for the model to learn (it generates them at the real rate and
+  // pattern): no fill, no dropped rows, and only columns with no value at all are dropped.
+  // Overrides the three rules above about missing values.
+  bool keep_missing = false;
 };
 
 struct Prepared {

@@ -33,6 +33,53 @@ std::string row_key(const Table& table, int64_t row) {
   return key;
 }
 
-uint64_t row_hash(const Table& table, int64_t row) { return fnv1a64(row_key(table, row)); }
+namespace {
+
+// FNV-1a fed byte by byte: the same value as fnv1a64(row_key(...)) without building the key,
+// which for wide tables (20,000 columns, a block of 4,096 rows) was a quarter of sampling time.
+struct Fnv {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  void add(char c) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  void add(const char* bytes, size_t size) {
+    for (size_t i = 0; i < size; ++i) add(bytes[i]);
+  }
+};
+
+}  // namespace
+
+uint64_t row_hash(const Table& table, int64_t row) {
+  Fnv fnv;
+  for (const auto& column : table.columns) {
+    if (column.is_categorical()) {
+      const int32_t code = column.codes[static_cast<size_t>(row)];
+      if (code == kMissingCode) {
+        fnv.add('\x01');
+      } else {
+        fnv.add('\x02');
+        const std::string& label = column.categories[static_cast<size_t>(code)];
+        fnv.add(label.data(), label.size());
+      }
+    } else {
+      double v = column.values[static_cast<size_t>(row)];
+      if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();
+      if (v == 0.0) v = 0.0;
+      char bytes[sizeof(double)];
+      std::memcpy(bytes, &v, sizeof v);
+      fnv.add('\x03');
+      fnv.add(bytes, sizeof bytes);
+    }
+    fnv.add('\x1f');
+  }
+  return fnv.hash;
+}
+
+bool row_is_empty(const Table& table, int64_t row) {
+  for (const auto& column : table.columns)
+    if (!column.is_missing(row)) return false;
+  return true;
+}
 
 }  // namespace synthtab

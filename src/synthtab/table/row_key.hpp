@@ -10,5 +10,7 @@ namespace synthtab {
 
 std::string row_key(const Table& table, int64_t row);
 uint64_t row_hash(const Table& table, int64_t row);  // fnv1a64 of row_key
+// Every cell missing: such a row tells nothing about anyone, so it never counts as a copy.
+bool row_is_empty(const Table& table, int64_t row);
 
 }  // namespace synthtab

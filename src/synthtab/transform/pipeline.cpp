@@ -7,6 +7,7 @@
 #include "synthtab/transform/constant_transformer.hpp"
 #include "synthtab/transform/prototype_json.hpp"
 #include "synthtab/transform/quantile_transformer.hpp"
+#include "synthtab/transform/standard_transformer.hpp"
 
 namespace synthtab {
 
@@ -35,12 +36,35 @@ int distinct_values_up_to_two(const Column& column) {
   return count;
 }
 
-const char* transformer_for(const Column& column) {
+const char* transformer_for(const Column& column, const PipelineOptions& options) {
   const int distinct = distinct_values_up_to_two(column);
   if (distinct == 0)
     throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
   if (distinct == 1) return "constant";
-  return column.is_categorical() ? "categorical" : "quantile";
+  if (column.is_categorical()) return "categorical";
+  return options.standardize_numeric ? "standard" : "quantile";
+}
+
+constexpr uint64_t kFillStream = 0x66696c6c;  // "fill"
+
+// A copy of `column` whose missing cells hold observed values drawn at random (seeded by the
+// column's position, so the same table always gives the same matrix).
+Column fill_missing(const Column& column, size_t index) {
+  Column filled = column;
+  std::vector<int64_t> observed;
+  for (int64_t r = 0; r < column.size(); ++r)
+    if (!column.is_missing(r)) observed.push_back(r);
+  if (observed.empty()) return filled;
+  Rng rng(derive_seed(kFillStream, static_cast<uint64_t>(index)));
+  for (int64_t r = 0; r < column.size(); ++r) {
+    if (!column.is_missing(r)) continue;
+    const auto donor = static_cast<size_t>(observed[rng.below(observed.size())]);
+    if (column.is_categorical())
+      filled.codes[static_cast<size_t>(r)] = column.codes[donor];
+    else
+      filled.values[static_cast<size_t>(r)] = column.values[donor];
+  }
+  return filled;
 }
 
 }  // namespace
@@ -51,23 +75,28 @@ std::unique_ptr<ColumnTransformer> make_transformer(const std::string& name,
     return std::make_unique<QuantileTransformer>(options.n_quantiles, options.quantile_share);
   if (name == "categorical") return std::make_unique<CategoricalTransformer>();
   if (name == "constant") return std::make_unique<ConstantTransformer>();
-  throw usage_error("unknown transformer '" + name + "'; known: quantile, categorical, constant");
+  if (name == "standard") return std::make_unique<StandardTransformer>();
+  throw usage_error("unknown transformer '" + name +
+                    "'; known: quantile, categorical, constant, standard");
 }
 
 void Pipeline::fit(const Table& table, const PipelineOptions& options) {
   Table prototype;
   std::vector<std::unique_ptr<ColumnTransformer>> transformers;
+  std::vector<char> indicator;
   std::set<std::string> names;
   for (const Column& column : table.columns) {
     if (!names.insert(column.name).second)
       throw Error(ErrorKind::Input, "the table has two columns named '" + column.name + "'");
-    auto transformer = make_transformer(transformer_for(column), options);
+    auto transformer = make_transformer(transformer_for(column, options), options);
     transformer->fit(column);
     transformers.push_back(std::move(transformer));
     prototype.columns.push_back(column.empty_like());
+    indicator.push_back(options.model_missing && column.missing_count() > 0 ? 1 : 0);
   }
   prototype_ = std::move(prototype);
   transformers_ = std::move(transformers);
+  indicator_ = std::move(indicator);
 }
 
 Matrix Pipeline::transform(const Table& table) const {
@@ -79,8 +108,16 @@ Matrix Pipeline::transform(const Table& table) const {
     if (index < 0)
       throw Error(ErrorKind::Input,
                   "the table has no column '" + name + "', which the model was fitted on");
-    transformers_[i]->transform(table.columns[static_cast<size_t>(index)], out, offset);
+    const Column& column = table.columns[static_cast<size_t>(index)];
+    if (!indicator_[i]) {
+      transformers_[i]->transform(column, out, offset);
+      offset += transformers_[i]->width();
+      continue;
+    }
+    transformers_[i]->transform(fill_missing(column, i), out, offset);
     offset += transformers_[i]->width();
+    for (int64_t r = 0; r < out.rows; ++r) out(r, offset) = column.is_missing(r) ? 1.0f : -1.0f;
+    ++offset;
   }
   return out;
 }
@@ -92,25 +129,39 @@ Table Pipeline::inverse(const Matrix& model_rows, Rng& rng) const {
                                           std::to_string(width()));
   Table table;
   int64_t offset = 0;
-  for (const auto& transformer : transformers_) {
-    table.columns.push_back(transformer->inverse(model_rows, offset, rng));
-    offset += transformer->width();
+  for (size_t i = 0; i < transformers_.size(); ++i) {
+    table.columns.push_back(transformers_[i]->inverse(model_rows, offset, rng));
+    offset += transformers_[i]->width();
+    if (!indicator_[i]) continue;
+    Column& column = table.columns.back();
+    for (int64_t r = 0; r < model_rows.rows; ++r) {
+      if (!(model_rows(r, offset) > 0.0f)) continue;  // NaN counts as present
+      if (column.is_categorical())
+        column.codes[static_cast<size_t>(r)] = kMissingCode;
+      else
+        column.values[static_cast<size_t>(r)] = kMissingValue;
+    }
+    ++offset;
   }
   return table;
 }
 
 int64_t Pipeline::width() const {
   int64_t total = 0;
-  for (const auto& transformer : transformers_) total += transformer->width();
+  for (size_t i = 0; i < transformers_.size(); ++i) total += transformers_[i]->width() + indicator_[i];
   return total;
 }
 
 std::vector<ModelColumn> Pipeline::layout() const {
   std::vector<ModelColumn> columns;
-  for (const auto& transformer : transformers_)
-    for (int j = 0; j < transformer->width(); ++j) columns.push_back(transformer->describe(j));
+  for (size_t i = 0; i < transformers_.size(); ++i) {
+    for (int j = 0; j < transformers_[i]->width(); ++j) columns.push_back(transformers_[i]->describe(j));
+    if (indicator_[i]) columns.push_back({ModelColumnKind::Categorical, 2, prototype_.columns[i].name, true});
+  }
   return columns;
 }
+
+bool Pipeline::has_missing_indicator(size_t column) const { return column < indicator_.size() && indicator_[column]; }
 
 std::string Pipeline::save() const {
   nlohmann::json columns = nlohmann::json::array();
@@ -118,6 +169,7 @@ std::string Pipeline::save() const {
     columns.push_back({{"name", prototype_.columns[i].name},
                        {"transformer", transformers_[i]->name()},
                        {"state", nlohmann::json::parse(transformers_[i]->save())}});
+    if (indicator_[i]) columns.back()["missing_indicator"] = true;
   }
   const nlohmann::json state = {{"format", kFormat}, {"version", kVersion}, {"columns", columns}};
   return state.dump();
@@ -140,6 +192,7 @@ void Pipeline::load(const std::string& text) {
 
   Table prototype;
   std::vector<std::unique_ptr<ColumnTransformer>> transformers;
+  std::vector<char> indicator;
   std::set<std::string> names;
   for (const auto& entry : *columns) {
     if (!entry.is_object()) throw state_error("of the pipeline", "has a column that is no object");
@@ -162,11 +215,17 @@ void Pipeline::load(const std::string& text) {
     if (column.name != name->get<std::string>())
       throw state_error(what, "holds the state of column '" + column.name + "'");
     if (!names.insert(column.name).second) throw state_error(what, "appears twice");
+    // Absent in files written before missing values were modelled: no indicator.
+    const auto flag = entry.find("missing_indicator");
+    if (flag != entry.end() && !flag->is_boolean())
+      throw state_error(what, "has a 'missing_indicator' that is not true or false");
+    indicator.push_back(flag != entry.end() && flag->get<bool>() ? 1 : 0);
     prototype.columns.push_back(std::move(column));
     transformers.push_back(std::move(transformer));
   }
   prototype_ = std::move(prototype);
   transformers_ = std::move(transformers);
+  indicator_ = std::move(indicator);
 }
 
 }  // namespace synthtab

@@ -14,6 +14,14 @@ struct PipelineOptions {
   // uses 70 % of the rows. 0 = min(100, rows).
   int n_quantiles = 0;
   double quantile_share = 0.0;  // > 0: n_quantiles = max(2, int(rows * share))
+  // Numeric columns only standardised ("standard" transformer, which passes missing values on
+  // as NaN): for models that learn each column's shape themselves (ctgan, tvae).
+  bool standardize_numeric = false;
+  // Columns with missing values get a missing-value indicator model column right after their
+  // own; for the value column, missing cells are filled with observed values drawn at random
+  // (so its distribution is unchanged), and the inverse empties the cells the indicator marks.
+  // Off: a column with missing values is refused, as the transformers do.
+  bool model_missing = false;
 };
 
 class Pipeline {
@@ -25,6 +33,7 @@ class Pipeline {
   int64_t width() const;
   std::vector<ModelColumn> layout() const;
   const Table& prototype() const { return prototype_; }  // fitted columns, no rows
+  bool has_missing_indicator(size_t column) const;       // column: index in prototype()
 
   std::string save() const;             // JSON text
   void load(const std::string& state);  // throws Error(ModelFile) on malformed state
@@ -32,6 +41,7 @@ class Pipeline {
  private:
   Table prototype_;
   std::vector<std::unique_ptr<ColumnTransformer>> transformers_;
+  std::vector<char> indicator_;  // per table column: followed by a missing-value indicator
 };
 
 // Creates an unfitted transformer by name ("quantile", "categorical", ...), or throws.
