@@ -2,9 +2,12 @@
 // Deterministic random numbers. Rng is a small sequential generator (xoshiro256**);
 // derive_seed() gives counter-based sub-seeds so that, e.g., synthetic row r always gets
 // the same random draws whichever shard or block computes it.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numeric>
+#include <vector>
 
 namespace synthtab {
 
@@ -83,5 +86,20 @@ class Rng {
   double spare_ = 0.0;
   bool has_spare_ = false;
 };
+
+// A uniform random subset of {0, ..., n-1} of size min(n, limit), in increasing order
+// (a partial Fisher-Yates shuffle: the first `limit` positions become the subset).
+inline std::vector<int64_t> sorted_sample_indices(int64_t n, int64_t limit, Rng& rng) {
+  std::vector<int64_t> all(static_cast<size_t>(std::max<int64_t>(n, 0)));
+  std::iota(all.begin(), all.end(), 0);
+  if (n <= limit) return all;
+  for (int64_t i = 0; i < limit; ++i) {
+    const auto j = i + static_cast<int64_t>(rng.below(static_cast<uint64_t>(n - i)));
+    std::swap(all[static_cast<size_t>(i)], all[static_cast<size_t>(j)]);
+  }
+  all.resize(static_cast<size_t>(limit));
+  std::sort(all.begin(), all.end());
+  return all;
+}
 
 }  // namespace synthtab

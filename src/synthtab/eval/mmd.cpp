@@ -24,20 +24,6 @@ RowMatrix take_rows(const RowMatrix& m, const std::vector<int64_t>& rows) {
   return out;
 }
 
-// Up to `limit` distinct row indices of [0, n), sorted (a partial Fisher–Yates shuffle).
-std::vector<int64_t> subsample(int64_t n, int64_t limit, Rng& rng) {
-  std::vector<int64_t> all(static_cast<size_t>(n));
-  std::iota(all.begin(), all.end(), 0);
-  if (n <= limit) return all;
-  for (int64_t i = 0; i < limit; ++i) {
-    const auto j = i + static_cast<int64_t>(rng.below(static_cast<uint64_t>(n - i)));
-    std::swap(all[static_cast<size_t>(i)], all[static_cast<size_t>(j)]);
-  }
-  all.resize(static_cast<size_t>(limit));
-  std::sort(all.begin(), all.end());
-  return all;
-}
-
 double median_pairwise_distance(const RowMatrix& pooled) {
   const Eigen::MatrixXd d2 = squared_distances(pooled, pooled);
   std::vector<double> upper;
@@ -95,9 +81,9 @@ MmdResult mmd(const Table& real, const Table& synthetic, const MmdOptions& optio
   const int64_t half = std::max<int64_t>(1, options.max_bandwidth_rows / 2);
   RowMatrix pooled(0, space.real.cols());
   {
-    const RowMatrix a = take_rows(space.real, subsample(space.real.rows(), half, bandwidth_rng));
+    const RowMatrix a = take_rows(space.real, sorted_sample_indices(space.real.rows(), half, bandwidth_rng));
     const RowMatrix b =
-        take_rows(space.synthetic, subsample(space.synthetic.rows(), half, bandwidth_rng));
+        take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), half, bandwidth_rng));
     pooled.resize(a.rows() + b.rows(), a.cols());
     pooled << a, b;
   }
@@ -107,8 +93,8 @@ MmdResult mmd(const Table& real, const Table& synthetic, const MmdOptions& optio
   // The estimate costs (rows)^2 kernel evaluations: past max_rows per table it is computed on a
   // seeded random subsample (still unbiased), and the result says so.
   Rng statistic_rng(derive_seed(options.seed, kStatisticStream));
-  const RowMatrix x_all = take_rows(space.real, subsample(space.real.rows(), options.max_rows, statistic_rng));
-  const RowMatrix y_all = take_rows(space.synthetic, subsample(space.synthetic.rows(), options.max_rows, statistic_rng));
+  const RowMatrix x_all = take_rows(space.real, sorted_sample_indices(space.real.rows(), options.max_rows, statistic_rng));
+  const RowMatrix y_all = take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), options.max_rows, statistic_rng));
   result.statistic_rows_real = x_all.rows();
   result.statistic_rows_synthetic = y_all.rows();
   const double m = static_cast<double>(x_all.rows());
@@ -124,8 +110,8 @@ MmdResult mmd(const Table& real, const Table& synthetic, const MmdOptions& optio
   // Permutation test on the pooled kernel matrix (subsampled when large): relabel rows at
   // random and see how often the statistic is at least the observed one.
   Rng rng(derive_seed(options.seed, kPermutationStream));
-  const RowMatrix x = take_rows(space.real, subsample(space.real.rows(), options.max_permutation_rows, rng));
-  const RowMatrix y = take_rows(space.synthetic, subsample(space.synthetic.rows(), options.max_permutation_rows, rng));
+  const RowMatrix x = take_rows(space.real, sorted_sample_indices(space.real.rows(), options.max_permutation_rows, rng));
+  const RowMatrix y = take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), options.max_permutation_rows, rng));
   const int64_t mx = x.rows(), ny = y.rows(), total = mx + ny;
   RowMatrix z(total, x.cols());
   z << x, y;

@@ -95,18 +95,8 @@ Histogram histogram(std::span<const double> values, std::vector<double> edges) {
 }
 
 std::vector<int64_t> thin_indexes(int64_t n, int64_t limit, uint64_t seed) {
-  std::vector<int64_t> all(static_cast<size_t>(std::max<int64_t>(n, 0)));
-  std::iota(all.begin(), all.end(), 0);
-  if (n <= limit) return all;
-  // Partial Fisher-Yates: the first `limit` positions become a uniform random subset.
   Rng rng(seed);
-  for (int64_t i = 0; i < limit; ++i) {
-    const auto j = i + static_cast<int64_t>(rng.below(static_cast<uint64_t>(n - i)));
-    std::swap(all[static_cast<size_t>(i)], all[static_cast<size_t>(j)]);
-  }
-  all.resize(static_cast<size_t>(limit));
-  std::sort(all.begin(), all.end());
-  return all;
+  return sorted_sample_indices(n, limit, rng);
 }
 
 }  // namespace synthtab::report

@@ -9,47 +9,13 @@
 #include "synthtab/transform/column_checks.hpp"
 #include "synthtab/transform/numpy_compat.hpp"
 #include "synthtab/transform/prototype_json.hpp"
+#include "synthtab/transform/value_rounding.hpp"
 
 namespace synthtab {
 
 namespace {
 
 constexpr int kDefaultQuantiles = 100;  // the seed's min(100, rows)
-
-// The coarsest unit that every value is a whole multiple of, among the candidates (coarsest
-// first), or 0: inverse values are rounded to it so that they look like the training values.
-double common_unit(const std::vector<double>& values, std::initializer_list<double> units) {
-  for (double unit : units) {
-    const bool all_multiples = std::all_of(values.begin(), values.end(),
-                                           [unit](double v) { return std::fmod(v, unit) == 0.0; });
-    if (all_multiples) return unit;
-  }
-  return 0.0;
-}
-
-// Float columns: the fewest decimal places (at most 10) that write every training value
-// exactly, or -1. Values typed with 2 decimals (money) then come back with 2 decimals.
-int decimal_places(const Column& column, const std::vector<double>& values) {
-  if (column.type != ColumnType::Float) return -1;
-  double scale = 1.0;
-  for (int places = 0; places <= 10; ++places, scale *= 10.0) {
-    const bool exact = std::all_of(values.begin(), values.end(), [scale](double v) {
-      const double scaled = v * scale;
-      const double tolerance = std::max(1e-6, 8 * std::abs(std::nextafter(scaled, INFINITY) - scaled));
-      return std::abs(scaled - std::nearbyint(scaled)) <= tolerance;
-    });
-    if (exact) return places;
-  }
-  return -1;
-}
-
-double rounding_unit(const Column& column, const std::vector<double>& values) {
-  switch (column.type) {
-    case ColumnType::Integer: return common_unit(values, {1.0});
-    case ColumnType::Datetime: return common_unit(values, {86400.0, 3600.0, 60.0, 1.0});
-    default: return 0.0;
-  }
-}
 
 }  // namespace
 
@@ -154,8 +120,7 @@ Column QuantileTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*rng
   column.values.resize(static_cast<size_t>(in.rows));
   const double low = quantiles_.front();
   const double high = quantiles_.back();
-  // Once per column, not per cell (pow was 12 % of sampling a 20,000-column table).
-  const double decimal_scale = decimals_ >= 0 ? std::pow(10.0, decimals_) : 1.0;
+  const ValueRounding round_like_input(resolution_, decimals_, low, high);
   for (int64_t row = 0; row < in.rows; ++row) {
     const double model_value = in(row, offset);
     if (std::isnan(model_value)) {  // a model that produced NaN: report it as missing
@@ -163,14 +128,7 @@ Column QuantileTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*rng
       continue;
     }
     const double uniform = std::clamp((model_value - offset_) / scale_, 0.0, 1.0);
-    double value = std::clamp(numpy_interp(uniform, references_, quantiles_), low, high);
-    // The ends are multiples of the unit, so rounding stays inside [low, high].
-    if (resolution_ > 0.0) value = std::nearbyint(value / resolution_) * resolution_;
-    if (decimals_ >= 0) {
-      // Dividing by the power of ten (not multiplying by its inverse) gives the double
-      // nearest to the decimal number, so it prints with at most decimals_ places.
-      value = std::clamp(std::nearbyint(value * decimal_scale) / decimal_scale, low, high);
-    }
+    const double value = round_like_input(numpy_interp(uniform, references_, quantiles_));
     column.values[static_cast<size_t>(row)] = value;
   }
   return column;

@@ -7,35 +7,9 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/transform/column_checks.hpp"
 #include "synthtab/transform/prototype_json.hpp"
+#include "synthtab/transform/value_rounding.hpp"
 
 namespace synthtab {
-
-namespace {
-
-// The coarsest unit that every value is a whole multiple of, or 0 (as the quantile transformer).
-double common_unit(const std::vector<double>& values, std::initializer_list<double> units) {
-  for (double unit : units)
-    if (std::all_of(values.begin(), values.end(), [unit](double v) { return std::fmod(v, unit) == 0.0; }))
-      return unit;
-  return 0.0;
-}
-
-// Float columns: the fewest decimal places (at most 10) that write every value exactly, or -1.
-int decimal_places(const Column& column, const std::vector<double>& values) {
-  if (column.type != ColumnType::Float) return -1;
-  double scale = 1.0;
-  for (int places = 0; places <= 10; ++places, scale *= 10.0) {
-    const bool exact = std::all_of(values.begin(), values.end(), [scale](double v) {
-      const double scaled = v * scale;
-      const double tolerance = std::max(1e-6, 8 * std::abs(std::nextafter(scaled, INFINITY) - scaled));
-      return std::abs(scaled - std::nearbyint(scaled)) <= tolerance;
-    });
-    if (exact) return places;
-  }
-  return -1;
-}
-
-}  // namespace
 
 void StandardTransformer::fit(const Column& column) {
   if (column.is_categorical())
@@ -63,9 +37,7 @@ void StandardTransformer::fit(const Column& column) {
   scale_ = sd > 0.0 && std::isfinite(sd) ? sd : 1.0;
   low_ = *std::min_element(present.begin(), present.end());
   high_ = *std::max_element(present.begin(), present.end());
-  resolution_ = column.type == ColumnType::Integer    ? common_unit(present, {1.0})
-                : column.type == ColumnType::Datetime ? common_unit(present, {86400.0, 3600.0, 60.0, 1.0})
-                                                      : 0.0;
+  resolution_ = rounding_unit(column, present);
   decimals_ = decimal_places(column, present);
   fitted_ = true;
 }
@@ -89,19 +61,11 @@ Column StandardTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*rng
   require_columns(in, offset, width());
   Column column = prototype_.empty_like();
   column.values.resize(static_cast<size_t>(in.rows));
+  const ValueRounding round_like_input(resolution_, decimals_, low_, high_);
   for (int64_t row = 0; row < in.rows; ++row) {
     const double model_value = in(row, offset);
-    if (std::isnan(model_value)) {
-      column.values[static_cast<size_t>(row)] = kMissingValue;
-      continue;
-    }
-    double value = std::clamp(model_value * scale_ + mean_, low_, high_);
-    if (resolution_ > 0.0) value = std::nearbyint(value / resolution_) * resolution_;
-    if (decimals_ >= 0) {
-      const double scale = std::pow(10.0, decimals_);
-      value = std::clamp(std::nearbyint(value * scale) / scale, low_, high_);
-    }
-    column.values[static_cast<size_t>(row)] = value;
+    column.values[static_cast<size_t>(row)] =
+        std::isnan(model_value) ? kMissingValue : round_like_input(model_value * scale_ + mean_);
   }
   return column;
 }

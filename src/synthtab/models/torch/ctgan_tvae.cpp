@@ -25,10 +25,14 @@
 #include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/registry.hpp"
+#include "synthtab/models/torch/tensor_io.hpp"
 #include "synthtab/transform/mode_specific.hpp"
 
 namespace synthtab {
 namespace {
+
+using torch_io::tensors_from_bytes;
+using torch_io::tensors_to_bytes;
 
 static_assert(std::endian::native == std::endian::little,
               "the weights section stores raw little-endian floats");
@@ -132,75 +136,6 @@ struct TvaeDecoderImpl : torch::nn::Module {
 TORCH_MODULE(TvaeDecoder);
 
 // ---- weights section ----------------------------------------------------------------------
-
-// A module's float tensors (parameters, then BatchNorm running statistics) in a fixed order.
-std::vector<std::pair<std::string, torch::Tensor>> module_tensors(const torch::nn::Module& m) {
-  std::vector<std::pair<std::string, torch::Tensor>> out;
-  for (const auto& item : m.named_parameters(true)) out.emplace_back(item.key(), item.value());
-  for (const auto& item : m.named_buffers(true))
-    if (item.value().scalar_type() == torch::kFloat) out.emplace_back(item.key(), item.value());
-  return out;
-}
-
-template <typename T>
-void put_raw(std::string& out, T value) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, &value, sizeof(T));
-  out.append(bytes, sizeof(T));
-}
-
-// u32 format, u32 count, then per tensor: u32 name size, name, u32 rank, i64 dims, floats.
-std::string tensors_to_bytes(const torch::nn::Module& m) {
-  std::string bytes;
-  const auto tensors = module_tensors(m);
-  put_raw<uint32_t>(bytes, kWeightsFormat);
-  put_raw<uint32_t>(bytes, static_cast<uint32_t>(tensors.size()));
-  for (const auto& [key, tensor] : tensors) {
-    put_raw<uint32_t>(bytes, static_cast<uint32_t>(key.size()));
-    bytes += key;
-    put_raw<uint32_t>(bytes, static_cast<uint32_t>(tensor.dim()));
-    for (int64_t d : tensor.sizes()) put_raw<int64_t>(bytes, d);
-    const torch::Tensor flat = tensor.detach().contiguous();
-    bytes.append(reinterpret_cast<const char*>(flat.data_ptr<float>()),
-                 static_cast<size_t>(flat.numel()) * sizeof(float));
-  }
-  return bytes;
-}
-
-// Fills `m`'s tensors from `bytes`, refusing anything that does not match exactly.
-void tensors_from_bytes(const std::string& bytes, torch::nn::Module& m, const SectionCheck& check) {
-  size_t pos = 0;
-  auto take = [&](size_t n) {
-    if (n > bytes.size() - pos) check.fail("ends early");
-    const char* p = bytes.data() + pos;
-    pos += n;
-    return p;
-  };
-  auto get = [&]<typename T>(T) {
-    T value;
-    std::memcpy(&value, take(sizeof(T)), sizeof(T));
-    return value;
-  };
-  if (get(uint32_t{}) != kWeightsFormat) check.fail("unknown weights format");
-  const auto tensors = module_tensors(m);
-  if (get(uint32_t{}) != tensors.size()) check.fail("wrong number of tensors");
-  torch::NoGradGuard no_grad;
-  for (const auto& [key, tensor] : tensors) {
-    const uint32_t name_size = get(uint32_t{});
-    if (std::string(take(name_size), name_size) != key) check.fail("expected tensor '" + key + "'");
-    if (get(uint32_t{}) != static_cast<uint32_t>(tensor.dim()))
-      check.fail("tensor '" + key + "' has the wrong rank");
-    for (int64_t d : tensor.sizes())
-      if (get(int64_t{}) != d) check.fail("tensor '" + key + "' does not match the column layout");
-    const size_t n = static_cast<size_t>(tensor.numel());
-    const char* raw = take(n * sizeof(float));
-    float* dst = tensor.data_ptr<float>();
-    std::memcpy(dst, raw, n * sizeof(float));
-    for (size_t i = 0; i < n; ++i)
-      if (!std::isfinite(dst[i])) check.fail("tensor '" + key + "' holds a value that is not finite");
-  }
-  if (pos != bytes.size()) check.fail("has trailing bytes");
-}
 
 // ---- span bookkeeping ---------------------------------------------------------------------
 
@@ -769,8 +704,8 @@ void CtganTvae::save(ArchiveWriter& out, const std::string& prefix) const {
                          {"generator_loss", report_.generator_loss},
                          {"seconds", report_.seconds}};
   out.put(prefix + "meta", meta.dump());
-  out.put(prefix + "weights", kind_ == Kind::Ctgan ? tensors_to_bytes(*generator_)
-                                                   : tensors_to_bytes(*decoder_));
+  out.put(prefix + "weights", kind_ == Kind::Ctgan ? tensors_to_bytes(*generator_, kWeightsFormat)
+                                                   : tensors_to_bytes(*decoder_, kWeightsFormat));
 }
 
 void CtganTvae::load(const ArchiveReader& in, const std::string& prefix) {
@@ -815,11 +750,11 @@ void CtganTvae::load(const ArchiveReader& in, const std::string& prefix) {
   weights_check.guard([&] {
     if (kind_ == Kind::Ctgan) {
       generator = CtganGenerator(kEmbedding + conditions.width, normalizer.output_width());
-      tensors_from_bytes(in.get(prefix + "weights"), *generator, weights_check);
+      tensors_from_bytes(in.get(prefix + "weights"), *generator, kWeightsFormat, weights_check);
       generator->eval();
     } else {
       decoder = TvaeDecoder(normalizer.output_width());
-      tensors_from_bytes(in.get(prefix + "weights"), *decoder, weights_check);
+      tensors_from_bytes(in.get(prefix + "weights"), *decoder, kWeightsFormat, weights_check);
       decoder->eval();
     }
   });

@@ -26,6 +26,7 @@
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/models/torch/ctgan_tvae.hpp"
+#include "synthtab/models/torch/tensor_io.hpp"
 
 namespace synthtab {
 namespace {
@@ -142,52 +143,6 @@ std::string loss_text(double value) {
   std::snprintf(buffer, sizeof(buffer), "%.4g", value);
   return buffer;
 }
-
-// The generator's float tensors (parameters, then BatchNorm running statistics), in a fixed
-// order. The integer num_batches_tracked buffers are left out: with a fixed momentum PyTorch
-// never reads them.
-std::vector<std::pair<std::string, torch::Tensor>> generator_tensors(const Generator& g) {
-  std::vector<std::pair<std::string, torch::Tensor>> out;
-  for (const auto& item : g->named_parameters(true)) out.emplace_back(item.key(), item.value());
-  for (const auto& item : g->named_buffers(true))
-    if (item.value().scalar_type() == torch::kFloat) out.emplace_back(item.key(), item.value());
-  return out;
-}
-
-template <typename T>
-void put_raw(std::string& out, T value) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, &value, sizeof(T));
-  out.append(bytes, sizeof(T));
-}
-
-// Reads the generator section, refusing to run past its end.
-class SectionReader {
- public:
-  SectionReader(const std::string& bytes, std::string where)
-      : bytes_(bytes), where_(std::move(where)) {}
-  template <typename T>
-  T get() {
-    T value;
-    std::memcpy(&value, take(sizeof(T)), sizeof(T));
-    return value;
-  }
-  const char* take(size_t n) {
-    if (n > bytes_.size() - pos_) fail("ends early");
-    const char* p = bytes_.data() + pos_;
-    pos_ += n;
-    return p;
-  }
-  bool done() const { return pos_ == bytes_.size(); }
-  [[noreturn]] void fail(const std::string& what) const {
-    throw Error(ErrorKind::ModelFile, where_ + ": " + what);
-  }
-
- private:
-  const std::string& bytes_;
-  std::string where_;
-  size_t pos_ = 0;
-};
 
 class SeedGan final : public Synthesizer, public SeedGanInspector {
  public:
@@ -478,21 +433,7 @@ void SeedGan::save(ArchiveWriter& out, const std::string& prefix) const {
   meta["seconds"] = report_.seconds;
   out.put(prefix + "meta", meta.dump());
 
-  // u32 format, u32 count, then per tensor: u32 name size, name, u32 rank, i64 dims, floats.
-  std::string bytes;
-  const auto tensors = generator_tensors(generator_);
-  put_raw<uint32_t>(bytes, kGeneratorFormat);
-  put_raw<uint32_t>(bytes, static_cast<uint32_t>(tensors.size()));
-  for (const auto& [key, tensor] : tensors) {
-    put_raw<uint32_t>(bytes, static_cast<uint32_t>(key.size()));
-    bytes += key;
-    put_raw<uint32_t>(bytes, static_cast<uint32_t>(tensor.dim()));
-    for (int64_t d : tensor.sizes()) put_raw<int64_t>(bytes, d);
-    const torch::Tensor flat = tensor.detach().contiguous();
-    bytes.append(reinterpret_cast<const char*>(flat.data_ptr<float>()),
-                 static_cast<size_t>(flat.numel()) * sizeof(float));
-  }
-  out.put(prefix + "generator", std::move(bytes));
+  out.put(prefix + "generator", torch_io::tensors_to_bytes(*generator_, kGeneratorFormat));
 }
 
 void SeedGan::load(const ArchiveReader& in, const std::string& prefix) {
@@ -523,30 +464,9 @@ void SeedGan::load(const ArchiveReader& in, const std::string& prefix) {
                std::to_string(latent) + ")");
 
   Generator generator(latent, features);
-  SectionReader reader(in.get(prefix + "generator"),
-                       in.source() + ": model file section '" + prefix + "generator' is invalid");
-  if (reader.get<uint32_t>() != kGeneratorFormat) reader.fail("unknown generator format");
-  const auto tensors = generator_tensors(generator);
-  if (reader.get<uint32_t>() != tensors.size()) reader.fail("wrong number of tensors");
-  torch::NoGradGuard no_grad;
-  for (const auto& [key, tensor] : tensors) {
-    const uint32_t name_size = reader.get<uint32_t>();
-    if (std::string(reader.take(name_size), name_size) != key)
-      reader.fail("expected tensor '" + key + "'");
-    const uint32_t rank = reader.get<uint32_t>();
-    if (rank != static_cast<uint32_t>(tensor.dim()))
-      reader.fail("tensor '" + key + "' has the wrong rank");
-    for (int64_t d : tensor.sizes())
-      if (reader.get<int64_t>() != d)
-        reader.fail("tensor '" + key + "' does not match " + std::to_string(features) +
-                    " features / latent " + std::to_string(latent));
-    const size_t bytes = static_cast<size_t>(tensor.numel()) * sizeof(float);
-    std::memcpy(tensor.data_ptr<float>(), reader.take(bytes), bytes);
-    // A weight that is not finite makes every drawn row NaN.
-    if (!torch::isfinite(tensor).all().item<bool>())
-      reader.fail("tensor '" + key + "' holds a value that is not finite");
-  }
-  if (!reader.done()) reader.fail("has trailing bytes");
+  // A weight that is not finite would make every drawn row NaN: refused there too.
+  torch_io::tensors_from_bytes(in.get(prefix + "generator"), *generator, kGeneratorFormat,
+                               SectionCheck{in.source(), prefix + "generator"});
 
   generator->eval();
   features_ = features;

@@ -1,0 +1,30 @@
+#pragma once
+// How decoded numbers are made to look like the training values: integers stay whole, dates
+// keep their unit, floats keep the input's decimal places, and nothing leaves the real range.
+#include <vector>
+
+#include "synthtab/table/column.hpp"
+
+namespace synthtab {
+
+// The coarsest unit every training value is a whole multiple of (1 for integers; a day, hour,
+// minute or second for datetimes), or 0 for none.
+double rounding_unit(const Column& column, const std::vector<double>& values);
+
+// Float columns: the fewest decimal places (at most 10) that write every training value
+// exactly, or -1. Values typed with 2 decimals (money) then come back with 2 decimals.
+int decimal_places(const Column& column, const std::vector<double>& values);
+
+// Applies the unit and the decimal places, clamped to [low, high]. Built once per column so
+// the power of ten is not recomputed per cell.
+class ValueRounding {
+ public:
+  ValueRounding(double unit, int decimals, double low, double high);
+  double operator()(double value) const;
+
+ private:
+  double unit_, decimal_scale_, low_, high_;
+  bool has_decimals_;
+};
+
+}  // namespace synthtab
