@@ -111,6 +111,38 @@ TEST(Synthesis, ShardsConcatenateToTheWholeRun) {
   }
 }
 
+TEST(Synthesis, WideTablesSampleInSmallerBlocksAndShardsStillAgree) {
+  EXPECT_EQ(sample_block_rows(10), 4096);
+  EXPECT_EQ(sample_block_rows(1024), 4096);
+  EXPECT_EQ(sample_block_rows(1025), 2048);
+  EXPECT_EQ(sample_block_rows(20000), 128);
+  EXPECT_EQ(sample_block_rows(1000000), 64);
+  // 1,100 numeric columns: blocks of 2,048 rows; the shard boundary (row 1,050) cuts a block.
+  const auto dir = scratch_dir("wide");
+  std::string text;
+  for (int c = 0; c < 1100; ++c) text.append(c ? ",c" : "c").append(std::to_string(c));
+  text += '\n';
+  Rng rng(5);
+  for (int r = 0; r < 6; ++r)
+    for (int c = 0; c < 1100; ++c)
+      text += std::to_string(rng.below(1000)) + "." + std::to_string(rng.below(10)) + (c < 1099 ? "," : "\n");
+  testing::write_text(dir / "wide.csv", text);
+  SynthesisOptions options = quick_options();
+  options.model = "copula";
+  const FittedModel model = FittedModel::fit_csv((dir / "wide.csv").string(), options);
+  const int64_t rows = 2100;
+  model.write_sample_csv((dir / "all.csv").string(), rows, 3);
+  std::string joined;
+  for (int64_t i = 1; i <= 2; ++i) {
+    const auto path = dir / ("part" + std::to_string(i) + ".csv");
+    model.write_sample_csv(path.string(), rows, 3, Shard{i, 2});
+    std::string part = read_text(path);
+    if (i > 1) part = part.substr(part.find('\n') + 1);
+    joined += part;
+  }
+  EXPECT_EQ(joined, read_text(dir / "all.csv"));
+}
+
 TEST(Synthesis, ShardParsing) {
   EXPECT_EQ(parse_shard("3/8").index, 3);
   EXPECT_EQ(parse_shard("3/8").count, 8);

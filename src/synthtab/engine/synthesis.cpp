@@ -1,6 +1,7 @@
 #include "synthtab/engine/synthesis.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -228,7 +229,7 @@ PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& optio
     // Checked while reading: a table too large stops after its first rows, not at the OOM killer.
     csv.size_check = [&options, &path, file_bytes](int64_t rows, int64_t cols, bool estimated) {
       uint64_t need = fit_bytes(options.model, rows, cols, file_bytes);
-      if (options.will_sample) need += sample_block_bytes(kSampleBlockRows, cols);
+      if (options.will_sample) need += sample_block_bytes(sample_block_rows(cols), cols);
       check_memory(need, options.max_memory, path, rows, cols, estimated);
     };
   }
@@ -380,9 +381,18 @@ bool FittedModel::is_real_row(const Table& table, int64_t row) const {
   return std::binary_search(real_row_hashes_.begin(), real_row_hashes_.end(), row_hash(table, row));
 }
 
+int64_t sample_block_rows(int64_t model_columns) {
+  constexpr int64_t kBlockCells = int64_t{1} << 22;
+  if (model_columns * kSampleBlockRows <= kBlockCells) return kSampleBlockRows;
+  return std::max<int64_t>(64, static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>(kBlockCells / model_columns))));
+}
+
+int64_t FittedModel::block_rows() const { return sample_block_rows(pipeline_.width()); }
+
 Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>& status) const {
-  const int64_t block_start = block * kSampleBlockRows;
-  const Matrix rows = synthesizer_->sample(block_start, kSampleBlockRows, seed);
+  const int64_t block_size = block_rows();
+  const int64_t block_start = block * block_size;
+  const Matrix rows = synthesizer_->sample(block_start, block_size, seed);
   Rng rng(derive_seed(seed, kInverseStream, static_cast<uint64_t>(block)));
   Table decoded = pipeline_.inverse(rows, rng);
   status.assign(static_cast<size_t>(decoded.rows()), kRowNew);
@@ -397,7 +407,7 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
   int passes_without_progress = 0;
   for (int pass = 1; pass <= kMaxRedraws && !copies.empty(); ++pass) {
     const uint64_t redraw_seed = derive_seed(seed, kRedrawStream, static_cast<uint64_t>(pass));
-    const Matrix again = synthesizer_->sample(block_start, kSampleBlockRows, redraw_seed);
+    const Matrix again = synthesizer_->sample(block_start, block_size, redraw_seed);
     Rng redraw_rng(derive_seed(redraw_seed, kInverseStream, static_cast<uint64_t>(block)));
     const Table redrawn = pipeline_.inverse(again, redraw_rng);
     std::vector<int64_t> still_copies;
@@ -425,14 +435,15 @@ Table FittedModel::sample(int64_t first, int64_t count, uint64_t seed, SampleSta
     return out;
   }
   // Whole global blocks, sliced: the same rows whatever range is asked for.
-  const int64_t first_block = first / kSampleBlockRows;
-  const int64_t last_block = (first + count - 1) / kSampleBlockRows;
+  const int64_t block_size = block_rows();
+  const int64_t first_block = first / block_size;
+  const int64_t last_block = (first + count - 1) / block_size;
   std::vector<char> status;
   for (int64_t block = first_block; block <= last_block; ++block) {
     const Table decoded = decode_block(block, seed, status);
-    const int64_t block_start = block * kSampleBlockRows;
+    const int64_t block_start = block * block_size;
     const int64_t from = std::max(first, block_start) - block_start;
-    const int64_t to = std::min(first + count, block_start + kSampleBlockRows) - block_start;
+    const int64_t to = std::min(first + count, block_start + block_size) - block_start;
     out.append(decoded.slice(from, to - from));
     if (stats == nullptr) continue;
     for (int64_t r = from; r < to; ++r) {
@@ -461,8 +472,9 @@ SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows,
   const int64_t last = shard.last(rows);
   // Only one block of rows is held at a time (the text is flushed every MiB).
   const auto columns = std::max<int64_t>(pipeline_.width(), static_cast<int64_t>(pipeline_.prototype().columns.size()));
-  check_memory(sample_block_bytes(kSampleBlockRows, columns) + (2u << 20), max_memory_,
-               path + " (one block of sampled rows)", kSampleBlockRows, columns, false);
+  const int64_t block_size = block_rows();
+  check_memory(sample_block_bytes(block_size, columns) + (2u << 20), max_memory_,
+               path + " (one block of sampled rows)", block_size, columns, false);
   AtomicFile file(path);
   std::string text;
   Table header = sample(0, 0, seed);
@@ -470,7 +482,7 @@ SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows,
   report.begin("sampling", last - first);
   for (int64_t begin = first; begin < last;) {
     // Stop at block boundaries so each call computes whole blocks once.
-    const int64_t end = std::min(last, (begin / kSampleBlockRows + 1) * kSampleBlockRows);
+    const int64_t end = std::min(last, (begin / block_size + 1) * block_size);
     const Table part = sample(begin, end - begin, seed, &stats);
     const size_t before = text.size();
     append_csv_rows(part, 0, part.rows(), format, text);

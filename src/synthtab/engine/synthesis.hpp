@@ -124,6 +124,7 @@ class FittedModel {
   void check_consistent(const std::string& path) const;
   // One global block of rows, decoded; status[r] says whether row r was new, redrawn or a kept copy.
   Table decode_block(int64_t block, uint64_t seed, std::vector<char>& status) const;
+  int64_t block_rows() const;
 };
 
 // The sampling stream of a run seeded with `seed`: `generate --seed S` writes the same rows as
@@ -131,7 +132,10 @@ class FittedModel {
 constexpr uint64_t sampling_seed(uint64_t seed) { return derive_seed(seed, 0x73616d706c65); }
 
 // Rows per block when sampling: blocks are aligned to global row indices so that shards and
-// whole runs compute exactly the same rows.
+// whole runs compute exactly the same rows. 4096 rows, fewer (a power of two, at least 64) for
+// tables wider than 1,024 model columns, so a block stays near 4M cells: a 20,000-column table
+// asked for 100 rows then decodes 128 rows, not 4096.
+int64_t sample_block_rows(int64_t model_columns);
 inline constexpr int64_t kSampleBlockRows = 4096;
 
 }  // namespace synthtab
