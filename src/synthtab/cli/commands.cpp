@@ -229,6 +229,7 @@ void Commands::add_report(CLI::App& app) {
       ->check(whole_number(2, 30000));
   report_command_->add_option("--threads", threads_, "threads (default: all cores)")->check(whole_number(0, 1024));
   add_input_options(*report_command_);
+  report_command_->add_option("--max-memory", max_memory_, kMaxMemoryHelp);
   report_command_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
 
@@ -297,18 +298,23 @@ void Commands::run_curve() {
   if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
 }
 
+// The real and synthetic tables of `evaluate` and `report`, refused early when they would not
+// fit in --max-memory.
+eval::EvaluationInput Commands::read_evaluation_pair(const std::string& command) {
+  SynthesisOptions read_options = synthesis_options();
+  if (read_options.max_memory > 0)
+    read_options.csv.size_check = [&](int64_t rows, int64_t cols, bool estimated) {
+      check_memory(evaluate_bytes(rows, cols), read_options.max_memory, command + " " + input_ + " " + synthetic_,
+                   rows, cols, estimated);
+    };
+  return eval::read_evaluation_pair(input_, synthetic_, read_options.csv, read_options.overrides);
+}
+
 void Commands::run_evaluate() {
   check_not_input(json_, "--json", input_, "real table");
   check_not_input(json_, "--json", synthetic_, "synthetic table");
   if (!json_.empty()) check_writable(json_);
-  SynthesisOptions read_options = synthesis_options();
-  if (read_options.max_memory > 0)
-    read_options.csv.size_check = [&](int64_t rows, int64_t cols, bool estimated) {
-      check_memory(evaluate_bytes(rows, cols), read_options.max_memory, "evaluate " + input_ + " " + synthetic_,
-                   rows, cols, estimated);
-    };
-  const eval::EvaluationInput input =
-      eval::read_evaluation_pair(input_, synthetic_, read_options.csv, read_options.overrides);
+  const eval::EvaluationInput input = read_evaluation_pair("evaluate");
   eval::EvaluateOptions options;
   options.target = target_;
   if (task_ == "regression") options.task = Task::Regression;
@@ -339,8 +345,7 @@ void Commands::run_report() {
   check_not_input(output_, "-o", input_, "real table");
   check_not_input(output_, "-o", synthetic_, "synthetic table");
   check_writable(output_);
-  const SynthesisOptions read_options = synthesis_options();
-  eval::EvaluationInput input = eval::read_evaluation_pair(input_, synthetic_, read_options.csv, read_options.overrides);
+  eval::EvaluationInput input = read_evaluation_pair("report");
   report::ReportOptions options;
   options.target = target_;
   if (task_ == "regression") options.task = Task::Regression;

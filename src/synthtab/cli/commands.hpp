@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "synthtab/engine/synthesis.hpp"
+#include "synthtab/eval/evaluation_input.hpp"
 
 namespace synthtab::cli {
 
@@ -32,6 +33,7 @@ class Commands {
   void run_sample();
   void run_models();
   void run_evaluate();
+  eval::EvaluationInput read_evaluation_pair(const std::string& command);
   void run_report();
   void write_generate_report(const PreparedInput& input, const FittedModel& model, double fit_seconds,
                              double sample_seconds) const;
