@@ -6,6 +6,9 @@ Run with Debian's python3 (python3-numpy, python3-scipy):  /usr/bin/python3 gen_
 Each case holds values (rounded to 10 significant digits, so the JSON text is exact) and:
   - grid = np.linspace(lo, hi, points) and kde = scipy.stats.gaussian_kde(values)(grid) (Scott's
     rule), with bandwidth = sqrt(kde.covariance) (= sample sd * n^(-1/5));
+  - kde_wide = the same estimate with twice that bandwidth, given as a number (bw_method = the
+    factor that makes sqrt(covariance) equal it): the report draws both tables' curves with the
+    real table's bandwidth;
   - hist_counts / hist_density = np.histogram(values, bins=edges[, density=True]) for given edges
     (uniform and non-uniform, including values on the edges and outside them);
   - equal_edges = np.histogram(values, bins, range=(lo, hi))[1].
@@ -34,6 +37,7 @@ def case(name, values, points=50, edges=None, bins=12):
         "grid": grid.tolist(),
         "kde": kde(grid).tolist(),
         "bandwidth": float(np.sqrt(kde.covariance[0, 0])),
+        "kde_wide": gaussian_kde(values, bw_method=2.0 * kde.factor)(grid).tolist(),
         "bins": bins,
         "equal_edges": np.histogram(values, bins, range=(lo, hi))[1].tolist(),
     }

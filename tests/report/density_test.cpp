@@ -31,6 +31,7 @@ TEST(ReportDensity, MatchesScipyAndNumpy) {
     ASSERT_TRUE(bandwidth.has_value()) << name;
     EXPECT_NEAR(*bandwidth, c["bandwidth"].get<double>(), 1e-12 * c["bandwidth"].get<double>()) << name;
     expect_near_all(gaussian_kde(values, grid), doubles(c["kde"]), 1e-10, name + " kde");
+    expect_near_all(gaussian_kde(values, grid, 2.0 * *bandwidth), doubles(c["kde_wide"]), 1e-10, name + " kde, given bandwidth");
     expect_near_all(equal_edges(c["lo"], c["hi"], c["bins"]), doubles(c["equal_edges"]), 1e-15, name + " equal edges");
     const Histogram h = histogram(values, doubles(c["edges"]));
     EXPECT_EQ(h.counts, c["hist_counts"].get<std::vector<int64_t>>()) << name;

@@ -45,8 +45,13 @@ std::optional<double> scott_bandwidth(std::span<const double> values) {
 std::vector<double> gaussian_kde(std::span<const double> values, std::span<const double> grid) {
   const auto bandwidth = scott_bandwidth(values);
   if (!bandwidth) return {};
+  return gaussian_kde(values, grid, *bandwidth);
+}
+
+std::vector<double> gaussian_kde(std::span<const double> values, std::span<const double> grid, double bandwidth) {
   const std::vector<double> x = present(values);
-  const double h = *bandwidth;
+  if (x.empty() || !(bandwidth > 0.0)) return {};
+  const double h = bandwidth;
   const double norm = 1.0 / (static_cast<double>(x.size()) * h * std::sqrt(2.0 * std::numbers::pi));
   std::vector<double> out(grid.size(), 0.0);
   for (size_t g = 0; g < grid.size(); ++g) {

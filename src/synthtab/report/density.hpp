@@ -16,6 +16,11 @@ std::vector<double> linspace(double lo, double hi, int points);
 // n^(-1/5) (Scott's rule). NaN values are left out first. Empty when fewer than 2 values remain
 // or they are all equal (the kernel would be degenerate; SciPy raises there).
 std::vector<double> gaussian_kde(std::span<const double> values, std::span<const double> grid);
+// The same with a given bandwidth (> 0): the report draws the real and the synthetic curve with
+// the real table's bandwidth, so they differ by their data, not by how much each is smoothed
+// (2,000 synthetic rows would otherwise get a far narrower kernel than 19 real ones). Empty
+// when no value is present.
+std::vector<double> gaussian_kde(std::span<const double> values, std::span<const double> grid, double bandwidth);
 // The bandwidth gaussian_kde uses, or nullopt in the cases where it returns empty.
 std::optional<double> scott_bandwidth(std::span<const double> values);
 

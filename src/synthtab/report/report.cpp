@@ -336,14 +336,16 @@ void numeric_column(Page& page, const eval::ColumnTests& t, const Column& real, 
   std::string numbers_html;
   json layout = {{"xaxis", axis(short_name(t.column, 60))}, {"yaxis", axis("how common")}};
   if (dates) layout["xaxis"]["type"] = "date";
-  const bool kde = !a.empty() && !b.empty() && lo < hi && scott_bandwidth(a) && scott_bandwidth(b);
+  // One kernel for both curves, the real table's (see gaussian_kde).
+  const std::optional<double> bandwidth = scott_bandwidth(a);
+  const bool kde = !a.empty() && !b.empty() && lo < hi && bandwidth.has_value();
   auto scaled = [&](std::vector<double> xs) {
     for (auto& x : xs) x *= scale;
     return xs;
   };
   if (kde) {
     const std::vector<double> grid = linspace(lo, hi, kGridPoints);
-    const std::vector<double> ra = gaussian_kde(a, grid), sa = gaussian_kde(b, grid);
+    const std::vector<double> ra = gaussian_kde(a, grid, *bandwidth), sa = gaussian_kde(b, grid, *bandwidth);
     const json x = nums(scaled(grid));
     data.push_back({{"type", "scatter"}, {"mode", "lines"}, {"name", "real"}, {"x", x}, {"y", nums(ra)},
                     {"line", {{"color", kRealColour}, {"width", 2.5}}}, {"fill", "tozeroy"},
