@@ -299,13 +299,14 @@ TEST(Synthesis, AutoFitsTheCandidatesAndKeepsTheMostFaithful) {
   options.model = "auto";
   const auto input = prepare_csv(data_path("ROI.csv"), options);
   const ModelChoice choice = choose_model(input.prepared.table, options.fit);
-  ASSERT_EQ(choice.candidates.size(), 2u);  // 19 rows: no GAN among the candidates
+  ASSERT_EQ(choice.candidates.size(), 3u);  // copula, cart, cart without smoothing; no GAN
   EXPECT_EQ(choice.splits, 5);
   const CandidateScore* best = nullptr;
   for (const auto& c : choice.candidates)
     if (c.eligible && (best == nullptr || c.score > best->score)) best = &c;
   ASSERT_NE(best, nullptr);
   EXPECT_EQ(choice.model, best->model);
+  EXPECT_EQ(choice.smoothing, best->smoothing);
   for (const auto& c : choice.candidates) {  // the score is fidelity less detectability and copies
     EXPECT_GT(c.detection_auc, 0.0);
     EXPECT_LE(c.score, c.quality);
@@ -314,7 +315,10 @@ TEST(Synthesis, AutoFitsTheCandidatesAndKeepsTheMostFaithful) {
   EXPECT_EQ(choose_model(input.prepared.table, options.fit).model, choice.model);  // deterministic
   const FittedModel model = FittedModel::fit_prepared(input, options);
   EXPECT_EQ(model.model_name(), choice.model);
-  EXPECT_NE(model.fit_report().settings.at("auto").find("chose " + choice.model), std::string::npos);
+  EXPECT_NE(model.fit_report().settings.at("auto").find("chose " + choice.label() + " by"), std::string::npos);
+  if (choice.model == "cart") {
+    EXPECT_EQ(model.fit_report().settings.at("smoothing").starts_with("none"), choice.smoothing == Smoothing::None);
+  }
 }
 
 TEST(Synthesis, UnknownModelIsAUsageError) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "synthtab/core/error.hpp"
@@ -59,6 +60,31 @@ TEST(Cart, DeterministicShardableAndRefitsIdenticallyOnLoad) {
   loaded.load(ArchiveReader::parse(writer.serialize(), "m.synthtab"), "model/");
   EXPECT_EQ(loaded.sample(0, 500, 4).data, whole.data);
   EXPECT_NE(model.sample(0, 500, 5).data, whole.data);
+}
+
+TEST(Cart, WithoutSmoothingDrawsRealValuesAndKeepsTheSettingOnLoad) {
+  const Matrix real = draw(300, 6);
+  FitOptions options;
+  options.smoothing = Smoothing::None;
+  CartSynthesizer model;
+  model.fit(real, kLayout, options);
+  const Matrix s = model.sample(0, 400, 7);
+  for (int c = 1; c < 3; ++c) {
+    std::vector<float> values;
+    for (int64_t r = 0; r < real.rows; ++r) values.push_back(real(r, c));
+    std::sort(values.begin(), values.end());
+    for (int64_t r = 0; r < s.rows; ++r)
+      ASSERT_TRUE(std::binary_search(values.begin(), values.end(), s(r, c))) << "column " << c << " row " << r;
+  }
+  // The smoothed model's continuous values are (almost surely) not training values.
+  CartSynthesizer smoothed;
+  smoothed.fit(real, kLayout, {});
+  EXPECT_NE(smoothed.sample(0, 400, 7).data, s.data);
+  ArchiveWriter writer;
+  model.save(writer, "model/");
+  CartSynthesizer loaded;
+  loaded.load(ArchiveReader::parse(writer.serialize(), "m.synthtab"), "model/");
+  EXPECT_EQ(loaded.sample(0, 400, 7).data, s.data);
 }
 
 TEST(Cart, RegisteredAndRefusesBadState) {

@@ -123,6 +123,10 @@ void Commands::add_fit_options(CLI::App& command) {
                      "copula marginals: empirical (interpolated) or parametric (per column the best of "
                      "normal, lognormal, gamma, beta, uniform by AIC)")
       ->capture_default_str();
+  command.add_option("--smoothing", smoothing_,
+                     "cart: density (a Gaussian kernel around the drawn value) or none (the real value "
+                     "itself, synthpop's default; auto tries both)")
+      ->capture_default_str();
   command.add_flag("--expand-dates", expand_dates_,
                    "the seed's rule: a date column becomes ISO year, week and weekday columns");
   command.add_flag("--quiet,-q", quiet_, "print nothing but errors");
@@ -256,6 +260,7 @@ SynthesisOptions Commands::synthesis_options() {
   options.clean.expand_datetimes = expand_dates_;
   options.missing = parse_missing_values(missing_);
   options.fit.marginals = parse_marginals(marginals_);
+  options.fit.smoothing = parse_smoothing(smoothing_);
   options.max_memory = memory_limit(max_memory_);
   return options;
 }

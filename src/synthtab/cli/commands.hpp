@@ -55,6 +55,7 @@ class Commands {
   std::string model_ = "auto";
   std::string missing_ = "auto";     // --missing model|fill|auto
   std::string marginals_ = "empirical";  // --marginals (copula)
+  std::string smoothing_ = "density";
   int64_t rows_ = 2000;
   uint64_t seed_ = 42;
   uint64_t sample_seed_ = 0;

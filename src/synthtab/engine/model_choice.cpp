@@ -89,11 +89,12 @@ double median(std::vector<double> v) {
 ModelChoice choose_model(const Table& prepared, const FitOptions& options) {
   const int64_t rows = prepared.rows();
   ModelChoice choice;
-  const std::vector<std::string> names = {"copula", "cart"};
   choice.splits = rows < 100 ? 5 : rows < 1000 ? 3 : 1;
-  for (const auto& name : names) {
+  for (const auto& [name, smoothing] : {std::pair{"copula", Smoothing::Density}, std::pair{"cart", Smoothing::Density},
+                                        std::pair{"cart", Smoothing::None}}) {
     CandidateScore candidate;
     candidate.model = name;
+    candidate.smoothing = smoothing;
     choice.candidates.push_back(candidate);
   }
   const int64_t training = std::max<int64_t>(2, static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare));
@@ -115,6 +116,7 @@ ModelChoice choose_model(const Table& prepared, const FitOptions& options) {
         fit.model = candidate.model;
         fit.fit = options;
         fit.fit.progress = nullptr;
+        fit.fit.smoothing = candidate.smoothing;
         fit.fit.seed = derive_seed(options.seed, kChoiceStream, 100 + static_cast<uint64_t>(split));
         FittedModel model = FittedModel::fit_table(train, fit);
         model.set_allow_copies(true);  // judge the model itself, not the copy filter
@@ -151,6 +153,7 @@ ModelChoice choose_model(const Table& prepared, const FitOptions& options) {
   }
   if (best == nullptr) throw Error(ErrorKind::Input, "auto could not fit any candidate model; choose --model");
   choice.model = best->model;
+  choice.smoothing = best->smoothing;
   return choice;
 }
 

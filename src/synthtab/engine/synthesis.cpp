@@ -160,15 +160,14 @@ bool keeps_missing(const SynthesisOptions& options) {
 }
 
 std::string describe_choice(const ModelChoice& choice) {
-  std::string out = "chose " + choice.model + " by fidelity to held-out rows and detectability (" +
-                    std::to_string(choice.splits) + " split" + (choice.splits == 1 ? "" : "s") + "):";
+  std::string out = fmt::format("chose {} by fidelity to held-out rows and detectability ({} split{}):",
+                                choice.label(), choice.splits, choice.splits == 1 ? "" : "s");
   for (const auto& c : choice.candidates) {
-    out += " " + c.model + " " +
-           (c.note.empty() || c.eligible
-                ? fmt::format("{:.3f} (quality {:.3f}, pairs {:.3f}, detection AUC {:.2f}, copies {:.0f} %)", c.score,
-                              c.quality, c.pairs, c.detection_auc, 100.0 * c.copy_share)
-                : "-");
-    if (!c.eligible) out += " (left out: " + c.note + ")";
+    out += c.note.empty() || c.eligible
+               ? fmt::format(" {} {:.3f} (quality {:.3f}, pairs {:.3f}, detection AUC {:.2f}, copies {:.0f} %)",
+                             c.label(), c.score, c.quality, c.pairs, c.detection_auc, 100.0 * c.copy_share)
+               : fmt::format(" {} -", c.label());
+    if (!c.eligible) out += fmt::format(" (left out: {})", c.note);
     out += ";";
   }
   out.pop_back();
@@ -269,6 +268,7 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
     const ModelChoice choice = choose_model(prepared, options.fit);
     SynthesisOptions chosen = options;
     chosen.model = choice.model;
+    chosen.fit.smoothing = choice.smoothing;
     FittedModel model = fit_table(prepared, chosen);
     model.report_.settings["auto"] = describe_choice(choice);
     return model;

@@ -74,6 +74,7 @@ FitReport CartSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn
   data_ = data;
   seed_ = options.seed;
   min_leaf_ = kSynthpopMinLeaf;
+  smoothing_ = options.smoothing;
   categorical_.assign(static_cast<size_t>(data.cols), 0);
   for (size_t c = 0; c < layout.size() && c < categorical_.size(); ++c)
     categorical_[c] = layout[c].kind == ModelColumnKind::Categorical ? 1 : 0;
@@ -81,7 +82,8 @@ FitReport CartSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn
   grow_trees();
   FitReport report;
   report.settings = {{"model", "cart"}, {"min_leaf", std::to_string(min_leaf_)},
-                     {"smoothing", "Gaussian kernel, bw.nrd0 of the leaf's values"},
+                     {"smoothing", smoothing_ == Smoothing::Density ? "Gaussian kernel, bw.nrd0 of the leaf's values"
+                                                                    : "none (the donor's value)"},
                      {"seed", std::to_string(seed_)}};
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
@@ -101,7 +103,7 @@ Matrix CartSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) 
       const int64_t donor = donors.empty() ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(data_.rows)))
                                            : donors[rng.below(donors.size())];
       double value = data_(donor, j);
-      if (!categorical_[static_cast<size_t>(j)]) {
+      if (!categorical_[static_cast<size_t>(j)] && smoothing_ == Smoothing::Density) {
         // synthpop's "density" smoothing: a Gaussian kernel around the donor's value, with the
         // bandwidth of the values in the same leaf (or column).
         leaf_values.clear();
@@ -121,7 +123,8 @@ Matrix CartSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) 
 
 void CartSynthesizer::save(ArchiveWriter& out, const std::string& prefix) const {
   nlohmann::json state = {{"rows", data_.rows}, {"cols", data_.cols}, {"data", data_.data},
-                          {"categorical", categorical_}, {"min_leaf", min_leaf_}, {"seed", seed_}};
+                          {"categorical", categorical_}, {"min_leaf", min_leaf_}, {"seed", seed_},
+                          {"smoothing", smoothing_name(smoothing_)}};
   out.put(prefix + "cart", state.dump());
 }
 
@@ -140,6 +143,11 @@ void CartSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
       categorical_.push_back(static_cast<char>(flag));
     min_leaf_ = static_cast<int>(check.integer(state, "min_leaf", 1, rows));
     seed_ = check.unsigned_integer(state, "seed");
+    // Files written before the option existed were smoothed.
+    const std::string smoothing = state.contains("smoothing") ? check.string(state, "smoothing") : "density";
+    if (smoothing != "density" && smoothing != "none")
+      check.fail("'smoothing' is '" + smoothing + "', expected density or none");
+    smoothing_ = smoothing == "none" ? Smoothing::None : Smoothing::Density;
   });
   grow_trees();  // deterministic: the same trees as at fit time
 }

@@ -2,7 +2,7 @@
 // Sequential tree synthesis in the style of R's synthpop ("cart"): the first model column is
 // drawn from its training values; each later column j is drawn from the training rows that
 // share the synthetic row's leaf in a CART tree predicting column j from columns 0..j-1, with
-// kernel smoothing of continuous values. Trees keep the real rows of each leaf, so the model
+// kernel smoothing of continuous values (or none, synthpop's default). Trees keep the real rows of each leaf, so the model
 // file holds the training matrix (as synthpop's fitted object does) and refits on load.
 #include "synthtab/models/random_forest.hpp"
 #include "synthtab/models/synthesizer.hpp"
@@ -25,6 +25,7 @@ class CartSynthesizer final : public Synthesizer {
   std::vector<double> bandwidth_;       // per column: smoothing kernel width (0 = none)
   int min_leaf_ = 5;
   uint64_t seed_ = 0;
+  Smoothing smoothing_ = Smoothing::Density;
 };
 
 }  // namespace synthtab

@@ -26,6 +26,18 @@ inline Marginals parse_marginals(const std::string& text) {
   throw Error(ErrorKind::Usage, "--marginals expects empirical or parametric, got '" + text + "'");
 }
 
+// How cart draws a continuous value from its leaf.
+enum class Smoothing {
+  Density,  // the donor's value plus a Gaussian kernel (synthpop's smoothing = "density")
+  None,     // the donor's value itself (synthpop's default): closer to the real rows
+};
+inline Smoothing parse_smoothing(const std::string& text) {
+  if (text == "density") return Smoothing::Density;
+  if (text == "none") return Smoothing::None;
+  throw Error(ErrorKind::Usage, "--smoothing expects density or none, got '" + text + "'");
+}
+inline const char* smoothing_name(Smoothing smoothing) { return smoothing == Smoothing::None ? "none" : "density"; }
+
 struct FitOptions {
   uint64_t seed = 42;
   int threads = 0;                          // 0 = all cores
@@ -37,6 +49,7 @@ struct FitOptions {
   std::optional<int> critic_steps;          // critic updates per generator update
   Progress* progress = nullptr;             // may be null
   Marginals marginals = Marginals::Empirical;  // copula only
+  Smoothing smoothing = Smoothing::Density;    // cart only
 };
 
 // What a fit reports back (shown to the user, stored in the model file).
