@@ -190,7 +190,8 @@ def averages(results, models, tables):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--synthtab", default=os.path.join(ROOT, "build", "bin", "synthtab"))
-    parser.add_argument("--models", default="", help="comma-separated; default: every model `synthtab models` lists, plus bootstrap and marginals")
+    parser.add_argument("--models", default="", help="comma-separated; default: every model `synthtab models` lists, plus bootstrap and marginals; "
+                        "MODEL:FLAGS adds fit flags, e.g. cart:--smoothing=none")
     parser.add_argument("--tables", default="", help="comma-separated table names (default: all)")
     parser.add_argument("--manifest", default=os.path.join(HERE, "datasets.json"))
     parser.add_argument("--out", default=os.path.join(ROOT, "out", "bench-quality"))
@@ -238,9 +239,10 @@ def main():
                     write_csv(stem + ".csv", header, reference_rows(model, header, rows, n_synthetic, args.seed))
                     entry["fit_seconds"] = time.monotonic() - start
                 else:
-                    fit = [args.synthtab, "fit", real, "-o", stem + ".synthtab", "--model", model,
-                           "--seed", str(args.seed), "--threads", str(args.threads)] + flags
-                    if args.epochs > 0 and model in ("wgan", "gan", "ctgan", "tvae"):
+                    base, _, extra = model.partition(":")  # e.g. "cart:--smoothing=none": extra fit flags
+                    fit = [args.synthtab, "fit", real, "-o", stem + ".synthtab", "--model", base,
+                           "--seed", str(args.seed), "--threads", str(args.threads)] + flags + extra.split()
+                    if args.epochs > 0 and base in ("wgan", "gan", "ctgan", "tvae"):
                         fit += ["--epochs", str(args.epochs)]
                     entry["fit_seconds"], entry["peak_mb"] = run(fit, log, stem + ".fit.txt")
                     run([args.synthtab, "sample", stem + ".synthtab", "-n", str(n_synthetic), "-o", stem + ".csv",
