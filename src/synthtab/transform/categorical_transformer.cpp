@@ -113,10 +113,8 @@ std::string CategoricalTransformer::save() const {
 
 void CategoricalTransformer::load(const std::string& text) {
   const nlohmann::json state = parse_state(text, "of a categorical transformer");
-  const auto column = state.find("column");
-  if (column == state.end()) throw state_error("of a categorical transformer", "has no column");
-  Column prototype = prototype_from_json(*column);
-  const std::string what = "of column '" + prototype.name + "'";
+  Column prototype = state_prototype(state, "of a categorical transformer");
+  const std::string what = column_what(prototype);
   if (!prototype.is_categorical()) throw state_error(what, "is not categorical");
 
   const auto codes = state.find("codes");

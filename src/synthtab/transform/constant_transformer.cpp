@@ -78,10 +78,8 @@ std::string ConstantTransformer::save() const {
 
 void ConstantTransformer::load(const std::string& text) {
   const nlohmann::json state = parse_state(text, "of a constant transformer");
-  const auto column = state.find("column");
-  if (column == state.end()) throw state_error("of a constant transformer", "has no column");
-  Column prototype = prototype_from_json(*column);
-  const std::string what = "of column '" + prototype.name + "'";
+  Column prototype = state_prototype(state, "of a constant transformer");
+  const std::string what = column_what(prototype);
   double value = 0.0;
   int32_t code = 0;
   if (prototype.is_categorical()) {

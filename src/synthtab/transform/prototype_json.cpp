@@ -1,5 +1,6 @@
 #include "synthtab/transform/prototype_json.hpp"
 
+#include <cmath>
 #include <set>
 
 namespace synthtab {
@@ -70,6 +71,21 @@ nlohmann::json parse_state(const std::string& text, const std::string& what) {
 
 Error state_error(const std::string& what, const std::string& problem) {
   return Error(ErrorKind::ModelFile, "the transformer state " + what + " " + problem);
+}
+
+Column state_prototype(const nlohmann::json& state, const std::string& kind) {
+  const auto column = state.find("column");
+  if (column == state.end()) throw state_error(kind, "has no column");
+  return prototype_from_json(*column);
+}
+
+std::string column_what(const Column& prototype) { return "of column '" + prototype.name + "'"; }
+
+double state_number(const nlohmann::json& state, const char* key, const std::string& what) {
+  const auto it = state.find(key);
+  if (it == state.end() || !it->is_number() || !std::isfinite(it->get<double>()))
+    throw state_error(what, std::string("has no finite '") + key + "'");
+  return it->get<double>();
 }
 
 }  // namespace synthtab

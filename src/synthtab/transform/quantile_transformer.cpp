@@ -152,18 +152,11 @@ std::string QuantileTransformer::save() const {
 
 void QuantileTransformer::load(const std::string& text) {
   const nlohmann::json state = parse_state(text, "of a quantile transformer");
-  const auto column = state.find("column");
-  if (column == state.end()) throw state_error("of a quantile transformer", "has no column");
-  Column prototype = prototype_from_json(*column);
-  const std::string what = "of column '" + prototype.name + "'";
+  Column prototype = state_prototype(state, "of a quantile transformer");
+  const std::string what = column_what(prototype);
   if (prototype.is_categorical()) throw state_error(what, "is categorical, not numeric");
 
-  const auto number = [&](const char* key) {
-    const auto it = state.find(key);
-    if (it == state.end() || !it->is_number() || !std::isfinite(it->get<double>()))
-      throw state_error(what, std::string("has no finite '") + key + "'");
-    return it->get<double>();
-  };
+  const auto number = [&](const char* key) { return state_number(state, key, what); };
   const double scale = number("scale");
   const double offset = number("offset");
   const double resolution = number("resolution");
