@@ -9,10 +9,10 @@ packages=(
   libeigen3-dev libboost-math-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs chromium
+  nodejs chromium fonts-dejavu-core
 )
 # npm installs the report's pinned Plotly.js (web/package-lock.json); chromium renders the report in
-# its test. Some machines' nodejs (e.g. NodeSource's) bundles npm and conflicts with Debian's npm.
+# its test (with a font, so its screenshot has readable text). Some machines' nodejs (e.g. NodeSource's) bundles npm and conflicts with Debian's npm.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 # `--oracles`: also the packages that regenerate the tests' reference data (tests/data/gen_*.py);
