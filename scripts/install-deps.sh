@@ -22,9 +22,10 @@ if [[ "${1:-}" == "--oracles" ]]; then
 fi
 
 # `--bench`: the Python CTGAN reference that bench/ctgan_speed.sh times `ctgan` against, and the
-# public tables bench/quality/run.py reads (python3-sklearn's and python3-statsmodels' datasets).
+# public tables bench/quality/run.py reads (python3-sklearn's and python3-statsmodels' datasets,
+# and R's: r-base-core's `datasets` and r-cran-mass's `MASS`, written as CSV by Rscript).
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-numpy python3-sklearn python3-pandas python3-statsmodels)
+  packages+=(python3-torch python3-numpy python3-sklearn python3-pandas python3-statsmodels r-base-core r-cran-mass)
 fi
 
 # `--fuzz`: clang and its libFuzzer runtime, for scripts/fuzz.sh.

@@ -3,11 +3,13 @@
 with `synthtab evaluate` against the real table, and print one table.
 
     /usr/bin/python3 bench/quality/run.py --synthtab build/bin/synthtab [--models auto,copula]
-        [--tables iris,wine] [--rows-factor 1] [--epochs E] [--out DIR] [--markdown FILE]
+        [--half tuning|report|all] [--tables iris,wine] [--epochs E] [--out DIR] [--markdown FILE]
+    /usr/bin/python3 bench/quality/run.py --list [--half tuning]   # load the tables, run nothing
 
 Tables come from bench/quality/datasets.json (files shipped by python3-sklearn and
-python3-statsmodels, plus the seed's two tables). Each is rewritten as a plain CSV under
-DIR/data. For each model: `synthtab fit` (wall time and peak memory of that child, from
+python3-statsmodels, R data sets of r-base-core and r-cran-mass written as CSV by
+bench/quality/r_table.R, plus the seed's two tables), split once into a tuning half and a report
+half (bench/quality/split.py). Each is rewritten as a plain CSV under DIR/data. For each model: `synthtab fit` (wall time and peak memory of that child, from
 os.wait4's rusage), `synthtab sample` (as many rows as the real table), then
 `synthtab evaluate --json`. Two reference rows come from the same runner: 'bootstrap' (real rows
 resampled with replacement: the fidelity ceiling and the privacy floor) and 'marginals' (each
@@ -19,11 +21,13 @@ import argparse
 import csv
 import gzip
 import json
+import math
 import os
 import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,9 +55,24 @@ def read_rows(path, delimiter=None):
     return header, [r for r in rows[1:] if r]
 
 
+def read_r(spec):
+    """An R data set through `Rscript bench/quality/r_table.R` (r-base-core, r-cran-mass)."""
+    package, _, name = spec["r"].partition("::")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, name + ".csv")
+        cmd = ["Rscript", os.path.join(HERE, "r_table.R"), package, name, path] + (["expand"] if spec.get("expand") else [])
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, text=True)
+        except FileNotFoundError:
+            raise FileNotFoundError("Rscript: not found (run scripts/install-deps.sh --bench)") from None
+        except subprocess.CalledProcessError as e:
+            raise RuntimeError(f"{' '.join(cmd)}: {e.stderr.strip()} (run scripts/install-deps.sh --bench)") from None
+        return read_rows(path, ",")
+
+
 def load_table(spec):
     """Returns (header, rows) of the table as text cells; missing values are empty cells."""
-    paths = [resolve(p) for p in spec["paths"]]
+    paths = [resolve(p) for p in spec.get("paths", [])]
     fmt = spec["format"]
     if fmt == "sklearn":  # first line: n_samples, n_features, class names; then data rows
         with open(paths[0], newline="") as f:
@@ -68,6 +87,8 @@ def load_table(spec):
             target = [line.split()[0] for line in f if line.strip()]
         header = spec["columns"]
         rows = [x + [y] for x, y in zip(features, target)]
+    elif fmt == "r":  # an R package's data set ("MASS::housing"), written as CSV by r_table.R
+        header, rows = read_r(spec)
     elif fmt == "csv_co2":  # weekly dates yyyymmdd: year and week of year, as numbers
         header, raw = read_rows(paths[0])
         rows = []
@@ -76,8 +97,8 @@ def load_table(spec):
             rows.append([str(day.tm_year), str(int(time.strftime("%W", day))), value])
         header = ["year", "week", "co2"]
     else:
-        header, rows = read_rows(paths[0])
-    if "columns" in spec and fmt == "csv":
+        header, rows = read_rows(paths[0], spec.get("delimiter"))
+    if "columns" in spec and fmt in ("csv", "r"):
         index = [header.index(c) for c in spec["columns"]]
         header = [header[i] for i in index]
         rows = [[r[i] for i in index] for r in rows]
@@ -91,6 +112,40 @@ def load_table(spec):
     if "max_rows" in spec and len(rows) > spec["max_rows"]:
         rows = random.Random(0).sample(rows, spec["max_rows"])  # deterministic subsample
     return header, rows
+
+
+def is_number(cell):
+    try:
+        return math.isfinite(float(cell))
+    except ValueError:
+        return False
+
+
+def column_kinds(spec, header, rows):
+    """Each column's kind for the suite's split: 'id' (no name, or distinct text in every row:
+    synthtab drops it), 'discrete' (listed as categorical, text, or integers with few distinct
+    values: at most 30 and at most half the rows) or 'continuous'."""
+    kinds = []
+    limit = max(2, min(30, len(rows) // 2))
+    for c, name in enumerate(header):
+        values = [r[c] for r in rows if r[c] != ""]
+        numeric = all(is_number(v) for v in values)
+        if not name or (not numeric and len(set(values)) == len(rows)):
+            kinds.append("id")
+        elif name in spec.get("categorical", []) or not numeric:
+            kinds.append("discrete")
+        elif all(float(v).is_integer() for v in values) and len(set(float(v) for v in values)) <= limit:
+            kinds.append("discrete")
+        else:
+            kinds.append("continuous")
+    return kinds
+
+
+def table_kind(spec, header, rows):
+    """'discrete' (mostly categorical or integer-count columns: more than half of them) or
+    'continuous'; ID columns are not counted."""
+    kinds = [k for k in column_kinds(spec, header, rows) if k != "id"]
+    return "discrete" if 2 * kinds.count("discrete") > len(kinds) else "continuous"
 
 
 def write_csv(path, header, rows):
@@ -193,6 +248,9 @@ def main():
     parser.add_argument("--models", default="", help="comma-separated; default: every model `synthtab models` lists, plus bootstrap and marginals; "
                         "MODEL:FLAGS adds fit flags, e.g. cart:--smoothing=none")
     parser.add_argument("--tables", default="", help="comma-separated table names (default: all)")
+    parser.add_argument("--half", choices=("tuning", "report", "all"), default="all",
+                        help="only the tables of this half of the suite (datasets.json's 'half', drawn by split.py)")
+    parser.add_argument("--list", action="store_true", help="load every table and print its rows, columns and kind; run nothing")
     parser.add_argument("--manifest", default=os.path.join(HERE, "datasets.json"))
     parser.add_argument("--out", default=os.path.join(ROOT, "out", "bench-quality"))
     parser.add_argument("--markdown", default="", help="also write the tables here")
@@ -210,7 +268,20 @@ def main():
     manifest = json.load(open(args.manifest))["tables"]
     if args.tables:
         wanted = args.tables.split(",")
+        unknown = set(wanted) - {t["name"] for t in manifest}
+        if unknown:
+            parser.error("unknown table(s): " + ", ".join(sorted(unknown)))
         manifest = [t for t in manifest if t["name"] in wanted]
+    if args.half != "all":
+        manifest = [t for t in manifest if t.get("half") == args.half]
+    if args.list:  # load every table, print its size and kind, run nothing
+        print(f"{'table':16s} {'rows':>6s} {'cols':>4s} {'missing':>7s} {'kind':11s} half")
+        for spec in manifest:
+            header, rows = load_table(spec)
+            missing = sum(c == "" for r in rows for c in r)
+            print(f"{spec['name']:16s} {len(rows):6d} {len(header):4d} {missing:7d} "
+                  f"{table_kind(spec, header, rows):11s} {spec.get('half', '-')}", flush=True)
+        return
     if args.models == "-":
         models = []
     elif args.models:
