@@ -174,6 +174,8 @@ def type_flags(spec):
     flags = []
     for name in spec.get("categorical", []):
         flags += ["--categorical", name]
+    for name in spec.get("numeric", []):  # e.g. a count that synthtab's ID rule would drop (all unique)
+        flags += ["--numeric", name]
     return flags
 
 
@@ -190,55 +192,150 @@ def summarise(result):
     ml = result.get("ml_efficacy") or {}
     metric = "r2" if ml.get("task") == "regression" else "macro_f1"
     priv = result["privacy"]
-    return {
+    out = {
         "quality": q["overall"],
+        "shapes": q.get("column_shapes"),
         "pairs": q["column_pair_trends"],
-        "auc": result["detection"]["auc"],
+        "auc": result["detection"]["auc"] if result.get("detection") else None,
         "tstr": (ml.get("tstr") or {}).get(metric),
         "trtr": (ml.get("trtr") or {}).get(metric),
         "metric": metric,
         "copies": priv["exact_copies"],
         "dcr": priv["dcr"]["ratio"],
     }
+    # the worst-kept column pair of SDMetrics' pair trends (None on a one-column table)
+    pairs = [p for p in q.get("pairs") or [] if p.get("score") is not None]
+    if pairs:
+        worst = min(pairs, key=lambda p: p["score"])
+        out["min_pair"], out["min_pair_columns"] = worst["score"], list(worst["columns"])
+    # evaluate's `relationships` (the largest change of a pairwise correlation or association), when it has them
+    rel = result.get("relationships") or {}
+    if rel.get("worst"):
+        w = rel["worst"]
+        out["rel_change"] = w.get("change")
+        out["rel_columns"] = list(w.get("columns") or [w.get("column_a"), w.get("column_b")])
+        out["rel_real"], out["rel_synthetic"] = w.get("real"), w.get("synthetic")
+        out["rel_measure"] = w.get("measure")
+    if "strongest_max_change" in rel:
+        out["rel_strongest_max_change"] = rel["strongest_max_change"]
+    return out
+
+
+def normalise(cell):
+    """A cell as compared for copies: the text written, numbers by value (1, 1.0 and 1e0 are equal)."""
+    cell = cell.strip()
+    try:
+        value = float(cell)
+    except ValueError:
+        return cell
+    return repr(value) if math.isfinite(value) else cell
+
+
+def row_keys(header, rows, columns):
+    index = [header.index(c) for c in columns]
+    keys = []
+    for r in rows:
+        key = tuple(normalise(r[i]) if i < len(r) else "" for i in index)
+        keys.append(None if all(c == "" for c in key) else key)  # an all-empty row is nobody's record
+    return keys
+
+
+def copy_shares(real_header, real_rows, synth_path, only=None):
+    """(share of synthetic rows identical to some real row, share of real rows identical to at least
+    one OTHER real row), on the columns both files have (and, given `only`, that evaluate compared:
+    not the columns it left out as IDs); rows whose every cell is empty are not counted as copies
+    (as in `synthtab evaluate`). The second share is the leave-one-out rate at which an unseen row
+    drawn like the real ones would equal a training row."""
+    synth_header, synth_rows = read_rows(synth_path, ",")
+    columns = [c for c in real_header if c in synth_header and (only is None or c in only)]
+    real = row_keys(real_header, real_rows, columns)
+    synth = row_keys(synth_header, synth_rows, columns)
+    counts = {}
+    for k in real:
+        if k is not None:
+            counts[k] = counts.get(k, 0) + 1
+    synth_share = sum(1 for k in synth if k is not None and k in counts) / len(synth) if synth else None
+    loo_share = sum(1 for k in real if k is not None and counts[k] > 1) / len(real) if real else None
+    return synth_share, loo_share
 
 
 def fmt(value, digits=3):
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def pct(value):
+    return "-" if value is None else f"{100 * value:.1f} %"
+
+
+def pair_name(columns):
+    return " × ".join(str(c) for c in columns or [])
+
+
 def markdown(results, models, tables):
-    lines = ["| table | model | quality | pairs | detection AUC | TSTR | TRTR | copies | DCR ratio | fit s | peak MB |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| table | model | quality | shapes | pairs | min pair (columns) | worst relationship change (columns) | "
+             "detection AUC | TSTR | TRTR | copies | identical to a real row | real LOO duplicates | DCR ratio | fit s | peak MB |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for t in tables:
         for m in models:
             r = results.get((t, m))
             if r is None:
                 continue
             if "error" in r:
-                lines.append(f"| {t} | {m} | failed: {r['error'][:60]} | | | | | | | | |")
+                lines.append(f"| {t} | {m} | failed: {r['error'][:60]} |" + " |" * 14)
                 continue
-            lines.append(f"| {t} | {m} | {fmt(r['quality'])} | {fmt(r['pairs'])} | {fmt(r['auc'])} | "
-                         f"{fmt(r['tstr'])} | {fmt(r['trtr'])} | {r['copies']} | {fmt(r['dcr'], 2)} | "
+            min_pair = (f"{fmt(r['min_pair'])} ({pair_name(r.get('min_pair_columns'))})"
+                        if r.get("min_pair") is not None else "-")
+            rel = (f"{r['rel_change']:+.3f} ({pair_name(r.get('rel_columns'))}: {fmt(r.get('rel_real'), 2)} → "
+                   f"{fmt(r.get('rel_synthetic'), 2)})" if r.get("rel_change") is not None else "-")
+            lines.append(f"| {t} | {m} | {fmt(r['quality'])} | {fmt(r.get('shapes'))} | {fmt(r['pairs'])} | {min_pair} | {rel} | "
+                         f"{fmt(r['auc'])} | {fmt(r['tstr'])} | {fmt(r['trtr'])} | {r['copies']} | "
+                         f"{pct(r.get('identical_share'))} | {pct(r.get('real_loo_share'))} | {fmt(r['dcr'], 2)} | "
                          f"{fmt(r.get('fit_seconds'), 2)} | {fmt(r.get('peak_mb'), 0)} |")
     return "\n".join(lines)
 
 
+def mean_and_worst(rs, tables_of, value, lowest_is_worst=True, digits=3, signed=False, percent=False):
+    """'mean (worst: table value)' over the rows that have the value."""
+    pairs = [(tables_of[id(r)], value(r)) for r in rs if value(r) is not None]
+    if not pairs:
+        return "-"
+    show = (lambda v: f"{100 * v:.1f} %") if percent else (lambda v: f"{v:+.{digits}f}" if signed else f"{v:.{digits}f}")
+    mean = statistics.mean(v for _, v in pairs)
+    name, worst = (min if lowest_is_worst else max)(pairs, key=lambda p: p[1])
+    return f"{show(mean)} (worst: {name} {show(worst)})"
+
+
 def averages(results, models, tables):
-    lines = ["| model | tables | quality | pairs | detection AUC | TSTR − TRTR | within 0.05 | copies (tables with any) | DCR ratio | fit s (total) | peak MB (max) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["Each cell: the mean over the tables, and in brackets the worst table and its value.", "",
+             "| model | tables | quality | shapes | pairs | min pair | worst relationship change (size) | detection AUC | "
+             "TSTR − TRTR | within 0.05 | copies (tables with any) | identical to a real row | DCR ratio | fit s (total) | peak MB (max) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for m in models:
-        rs = [results[(t, m)] for t in tables if (t, m) in results and "error" not in results[(t, m)]]
-        if not rs:
+        named = [(t, results[(t, m)]) for t in tables if (t, m) in results and "error" not in results[(t, m)]]
+        if not named:
             continue
-        gaps = [r["tstr"] - r["trtr"] for r in rs if r["tstr"] is not None and r["trtr"] is not None]
-        mean = lambda k: statistics.mean(r[k] for r in rs if r[k] is not None)
+        rs = [r for _, r in named]
+        tables_of = {id(r): t for t, r in named}
+        gap = lambda r: r["tstr"] - r["trtr"] if r.get("tstr") is not None and r.get("trtr") is not None else None
+        gaps = [gap(r) for r in rs if gap(r) is not None]
         fit = [r["fit_seconds"] for r in rs if r.get("fit_seconds") is not None]
         mem = [r["peak_mb"] for r in rs if r.get("peak_mb") is not None]
-        lines.append(f"| {m} | {len(rs)} | {mean('quality'):.3f} | {mean('pairs'):.3f} | {mean('auc'):.3f} | "
-                     f"{statistics.mean(gaps):+.3f} | {sum(g >= -0.05 for g in gaps)}/{len(gaps)} | "
-                     f"{sum(r['copies'] for r in rs)} ({sum(r['copies'] > 0 for r in rs)}) | "
-                     f"{statistics.median(r['dcr'] for r in rs if r['dcr'] is not None):.2f} (median) | "
-                     f"{fmt(sum(fit) if fit else None, 1)} | {fmt(max(mem) if mem else None, 0)} |")
+        dcr = [r["dcr"] for r in rs if r.get("dcr") is not None]
+        failed = sum(1 for t in tables if "error" in results.get((t, m), {}))
+        lines.append(
+            f"| {m} | {len(rs)}{f' ({failed} failed)' if failed else ''} | "
+            f"{mean_and_worst(rs, tables_of, lambda r: r.get('quality'))} | "
+            f"{mean_and_worst(rs, tables_of, lambda r: r.get('shapes'))} | "
+            f"{mean_and_worst(rs, tables_of, lambda r: r.get('pairs'))} | "
+            f"{mean_and_worst(rs, tables_of, lambda r: r.get('min_pair'))} | "
+            f"{mean_and_worst(rs, tables_of, lambda r: abs(r['rel_change']) if r.get('rel_change') is not None else None, lowest_is_worst=False)} | "
+            f"{mean_and_worst(rs, tables_of, lambda r: r.get('auc'), lowest_is_worst=False)} | "
+            f"{mean_and_worst(rs, tables_of, gap, signed=True)} | "
+            f"{sum(g >= -0.05 for g in gaps)}/{len(gaps)} | "
+            f"{sum(r['copies'] for r in rs)} ({sum(r['copies'] > 0 for r in rs)}) | "
+            f"{mean_and_worst(rs, tables_of, lambda r: r.get('identical_share'), lowest_is_worst=False, percent=True)} | "
+            f"{fmt(statistics.median(dcr) if dcr else None, 2)} (median) | "
+            f"{fmt(sum(fit) if fit else None, 1)} | {fmt(max(mem) if mem else None, 0)} |")
     return "\n".join(lines)
 
 
@@ -322,7 +419,10 @@ def main():
                             "--task", spec["task"], "--json", stem + ".json", "--permutations", "0",
                             "--seed", str(args.seed), "--threads", str(args.threads), "--quiet"] + flags
                 run(evaluate, log)
-                entry.update(summarise(json.load(open(stem + ".json"))))
+                evaluation = json.load(open(stem + ".json"))
+                entry.update(summarise(evaluation))
+                entry["identical_share"], entry["real_loo_share"] = copy_shares(header, rows, stem + ".csv",
+                                                                                evaluation.get("columns"))
                 if model == "auto":  # which model it chose, and the candidates' scores
                     chose = [line.strip() for line in open(stem + ".fit.txt") if "chose" in line]
                     entry["choice"] = chose[0] if chose else ""
@@ -331,8 +431,10 @@ def main():
             results[(name, model)] = entry
             r = entry
             print(f"{name:14s} {model:10s} " + ("failed: " + r["error"] if "error" in r else
-                  f"quality {fmt(r['quality'])} pairs {fmt(r['pairs'])} auc {fmt(r['auc'])} "
-                  f"tstr {fmt(r['tstr'])} trtr {fmt(r['trtr'])} copies {r['copies']} dcr {fmt(r['dcr'], 2)} "
+                  f"quality {fmt(r['quality'])} shapes {fmt(r.get('shapes'))} pairs {fmt(r['pairs'])} "
+                  f"min pair {fmt(r.get('min_pair'))} auc {fmt(r['auc'])} "
+                  f"tstr {fmt(r['tstr'])} trtr {fmt(r['trtr'])} copies {r['copies']} identical {pct(r.get('identical_share'))} "
+                  f"(real LOO {pct(r.get('real_loo_share'))}) dcr {fmt(r['dcr'], 2)} "
                   f"fit {fmt(r.get('fit_seconds'), 2)}s {fmt(r.get('peak_mb'), 0)}MB"), flush=True)
     tables = [t["name"] for t in manifest]
     for reused in args.reuse:
