@@ -23,9 +23,10 @@ fi
 
 # `--bench`: the Python CTGAN reference that bench/ctgan_speed.sh times `ctgan` against, and the
 # public tables bench/quality/run.py reads (python3-sklearn's and python3-statsmodels' datasets,
-# and R's: r-base-core's `datasets` and r-cran-mass's `MASS`, written as CSV by Rscript).
+# and R's: r-base-core's `datasets` and r-cran-mass's `MASS`, written as CSV by Rscript); `time`
+# (GNU time) measures each synthtab child's peak memory there.
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-numpy python3-sklearn python3-pandas python3-statsmodels r-base-core r-cran-mass)
+  packages+=(python3-torch python3-numpy python3-sklearn python3-pandas python3-statsmodels r-base-core r-cran-mass time)
 fi
 
 # `--fuzz`: clang and its libFuzzer runtime, for scripts/fuzz.sh.
