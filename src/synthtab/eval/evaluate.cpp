@@ -252,6 +252,30 @@ MlEfficacy ml_efficacy(const Table& real, const Table& synthetic, const Evaluate
 
 nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
+nlohmann::json relationship_json(const PairRelationship& p) {
+  return {{"columns", {p.column_a, p.column_b}}, {"measure", p.measure}, {"real", number(p.real)},
+          {"synthetic", number(p.synthetic)}, {"change", number(p.change)}};
+}
+
+nlohmann::json relationships_json(const RelationshipReport& r) {
+  nlohmann::json pairs = nlohmann::json::array();
+  for (const auto& p : r.pairs) pairs.push_back(relationship_json(p));
+  return {{"pairs", pairs}, {"max_change", number(r.max_change)}, {"strongest_max_change", number(r.strongest_max_change)},
+          {"strongest", strongest_count(r.pairs)}, {"worst", r.worst ? relationship_json(*r.worst) : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json holdout_json(const std::optional<HoldoutReport>& h) {
+  if (!h) return nullptr;
+  return {{"training_rows", h->training_rows}, {"holdout_rows", h->holdout_rows},
+          {"synthetic_match_share", number(h->synthetic_match_share)},
+          {"holdout_match_share", number(h->holdout_match_share)}, {"compared_rows", h->compared_rows},
+          {"closer_to_training_share", number(h->closer_to_training_share)}, {"ideal_closer_to_training_share", 0.5},
+          {"overfitting_protection", number(h->overfitting_protection)},
+          {"method", "nearest row in the standardised feature space among the training and holdout rows, the larger "
+                     "subsampled (seeded) to the size of the smaller; a tie is not closer to training (SDMetrics' "
+                     "DCROverfittingProtection)"}};
+}
+
 nlohmann::json test_json(const std::optional<TestResult>& t) {
   if (!t) return nullptr;
   nlohmann::json j = {{"statistic", number(t->statistic)}, {"pvalue", number(t->pvalue)}, {"method", t->method}};
@@ -334,7 +358,7 @@ TreeFeatures tree_features(const Table& real, const Table& synthetic, const std:
   return out;
 }
 
-Evaluation evaluate(const Table& real, const Table& synthetic_in, const EvaluateOptions& options) {
+Evaluation evaluate(const Table& real, const Table& synthetic_in, const EvaluateOptions& options, const Table* holdout) {
   if (real.rows() < 2) throw Error(ErrorKind::Input, "the real table needs at least 2 rows to compare with");
   if (synthetic_in.rows() < 2) throw Error(ErrorKind::Input, "the synthetic table needs at least 2 rows to compare with");
   if (!options.target.empty()) real.column(options.target);  // Usage error listing the columns
@@ -360,6 +384,7 @@ Evaluation evaluate(const Table& real, const Table& synthetic_in, const Evaluate
     out.mmd_seed = mmd(real, synthetic, mmd_options);
   }
   out.quality = quality(real, synthetic);
+  out.relationships = relationships(real, synthetic);
   const TreeFeatures features = tree_features(real, synthetic, "");
   out.detection = detect(features.real, features.synthetic, options);
   if (!options.target.empty())
@@ -367,6 +392,7 @@ Evaluation evaluate(const Table& real, const Table& synthetic_in, const Evaluate
   else
     out.notes.push_back("ML efficacy left out: no --target column was given");
   out.privacy = privacy(real, synthetic, {options.seed, options.threads});
+  if (holdout) out.privacy.holdout = holdout_comparison(real, *holdout, synthetic, {options.seed, options.threads});
   if (options.geometry || options.topology) add_manifold_checks(real, synthetic, options, out);
   return out;
 }
@@ -414,7 +440,14 @@ nlohmann::json to_json(const Evaluation& e) {
                             {"real_nn_median", number(p.real_nn_median)}, {"ratio", number(p.dcr_ratio)}}},
                    {"baseline_protection", {{"score", number(p.baseline_protection)},
                                             {"synthetic_median", number(p.baseline_synthetic_median)},
-                                            {"random_median", number(p.baseline_random_median)}}}}},
+                                            {"random_median", number(p.baseline_random_median)}}},
+                   {"identical_matches",
+                    {{"synthetic_share", number(p.exact_copy_share)},
+                     {"expected_share_estimate", number(p.real_duplicate_share)},
+                     {"estimate_method", "real rows equal to another real row (leave-one-out): an estimate of the share "
+                                         "of unseen real rows equal to a training row"}}},
+                   {"holdout", holdout_json(p.holdout)}}},
+      {"relationships", relationships_json(e.relationships)},
       {"notes", e.notes},
   };
   if (e.detection)
@@ -449,6 +482,13 @@ std::string format_text(const Evaluation& e) {
                                 e.columns.size());
   out += fmt::format("  Quality score (SDMetrics definitions)  {:.3f}   (column shapes {:.3f}, column pair trends {:.3f})\n",
                      e.quality.overall, e.quality.column_shapes, e.quality.column_pair_trends);
+  if (e.relationships.worst) {
+    const PairRelationship& w = *e.relationships.worst;
+    out += fmt::format("  Worst-kept strong relationship         {} - {} ({}): {:.2f} real vs {:.2f} synthetic "
+                       "(change {:.2f}; largest over all {} pairs {:.2f})\n",
+                       w.column_a, w.column_b, w.measure, w.real, w.synthetic, w.change, e.relationships.pairs.size(),
+                       e.relationships.max_change);
+  }
   if (e.detection)
     out += fmt::format("  Detection AUC                          {:.3f}   (0.5 = a classifier cannot tell them apart; {})\n",
                        e.detection->auc, e.detection->classifier);
@@ -471,6 +511,18 @@ std::string format_text(const Evaluation& e) {
                      "(real rows to each other {:.3g}, ratio {:.2f}); baseline protection {:.3f}\n",
                      p.exact_copies, 100 * p.exact_copy_share, p.dcr_median, p.real_nn_median, p.dcr_ratio,
                      p.baseline_protection);
+  if (p.holdout) {
+    const HoldoutReport& h = *p.holdout;
+    out += fmt::format("  Holdout ({} training, {} holdout rows): equal to a training row: synthetic {:.1f} %, holdout {:.1f} %; "
+                       "synthetic rows closer to training than to holdout rows {:.1f} % (50 % ideal; {} rows of each "
+                       "compared)\n",
+                       h.training_rows, h.holdout_rows, 100 * h.synthetic_match_share, 100 * h.holdout_match_share,
+                       100 * h.closer_to_training_share, h.compared_rows);
+  } else {
+    out += fmt::format("  Identical matches: synthetic rows equal to a real row {:.1f} %; real rows equal to another real "
+                       "row {:.1f} % (an estimate of the unseen real rows' share; --holdout measures it)\n",
+                       100 * p.exact_copy_share, 100 * p.real_duplicate_share);
+  }
   if (e.geometry.size() == 3) {
     out += fmt::format("\n  Geometry ({} space)        {:>12} {:>12} {:>12}\n", e.geometry_space, "real", "synthetic", "random");
     auto line = [&](const char* label, auto field) {

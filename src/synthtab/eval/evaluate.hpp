@@ -10,6 +10,7 @@
 #include "synthtab/eval/mmd.hpp"
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
+#include "synthtab/eval/relationships.hpp"
 #include "synthtab/eval/topology.hpp"
 #include "synthtab/models/random_forest.hpp"
 #include "synthtab/eval/two_sample_tests.hpp"
@@ -76,6 +77,7 @@ struct Evaluation {
   MmdResult mmd;
   std::optional<MmdResult> mmd_seed;
   QualityReport quality;
+  RelationshipReport relationships;
   std::optional<Detection> detection;
   std::optional<MlEfficacy> ml_efficacy;
   PrivacyReport privacy;
@@ -87,8 +89,11 @@ struct Evaluation {
 };
 
 // `real` and `synthetic` must have the same columns (any order). Throws Error(Usage) for an
-// unknown target, Error(Input) for tables that cannot be compared.
-Evaluation evaluate(const Table& real, const Table& synthetic, const EvaluateOptions& options = {});
+// unknown target, Error(Input) for tables that cannot be compared. `holdout`, when given, holds
+// real rows the generator never saw (`real` being the rows it learned from), with the same
+// columns: privacy.holdout then compares the synthetic rows' closeness with theirs.
+Evaluation evaluate(const Table& real, const Table& synthetic, const EvaluateOptions& options = {},
+                    const Table* holdout = nullptr);
 
 // The whole evaluation as JSON (layout in docs/evaluation.md). NaN becomes null.
 nlohmann::json to_json(const Evaluation& evaluation);

@@ -14,16 +14,46 @@ std::string quoted(const std::string& text) {
   return out;
 }
 
+// The schema that reads the file at `path` (read into `raw`) with the real file's column types,
+// by name; every `used` column must be there.
+Schema schema_like_real(const RawTable& raw, const std::string& path, const std::string& real_path,
+                        const Schema& real_schema, const std::vector<std::string>& used, const CsvReadOptions& csv) {
+  Schema schema;
+  schema.delimiter = raw.delimiter;
+  schema.decimal = csv.decimal != 0 ? csv.decimal : infer_schema(raw).decimal;
+  for (const auto& name : raw.names) {
+    const auto it = std::find_if(real_schema.columns.begin(), real_schema.columns.end(),
+                                 [&](const ColumnSchema& c) { return c.name == name; });
+    if (it == real_schema.columns.end())
+      throw Error(ErrorKind::Input, path + ": column " + quoted(name) + " is not a column of " + real_path);
+    ColumnSchema spec = *it;
+    if (std::find(used.begin(), used.end(), name) == used.end()) spec.role = ColumnRole::Dropped;
+    schema.columns.push_back(spec);
+  }
+  for (const auto& name : used)
+    if (std::find(raw.names.begin(), raw.names.end(), name) == raw.names.end())
+      throw Error(ErrorKind::Input, path + ": has no column " + quoted(name) + ", which " + real_path + " has");
+  return schema;
+}
+
 }  // namespace
 
 EvaluationInput read_evaluation_pair(const std::string& real_path, const std::string& synthetic_path,
                                      const CsvReadOptions& csv, const SchemaOverrides& overrides) {
+  return read_evaluation_files(real_path, synthetic_path, "", csv, overrides);
+}
+
+EvaluationInput read_evaluation_files(const std::string& real_path, const std::string& synthetic_path,
+                                      const std::string& holdout_path, const CsvReadOptions& csv,
+                                      const SchemaOverrides& overrides) {
   const RawTable raw_real = read_csv(real_path, csv);
   const Schema real_schema = infer_schema(raw_real, overrides);
   const RawTable raw_synthetic = read_csv(synthetic_path, csv);
+  std::optional<RawTable> raw_holdout;
+  if (!holdout_path.empty()) raw_holdout = read_csv(holdout_path, csv);
   EvaluationInput out;
 
-  std::vector<std::string> used;  // real columns both tables must have
+  std::vector<std::string> used;  // real columns the other tables must have
   for (const auto& column : real_schema.columns) {
     if (column.role == ColumnRole::Id) {
       out.notes.push_back("Column " + quoted(column.name) + " left out: " + column.reason + ".");
@@ -34,24 +64,14 @@ EvaluationInput read_evaluation_pair(const std::string& real_path, const std::st
       used.push_back(column.name);
     }
   }
-  // The synthetic file is read with the real file's types, column by column, by name.
-  Schema synthetic_schema;
-  synthetic_schema.delimiter = raw_synthetic.delimiter;
-  synthetic_schema.decimal = csv.decimal != 0 ? csv.decimal : infer_schema(raw_synthetic).decimal;
-  for (const auto& name : raw_synthetic.names) {
-    const auto it = std::find_if(real_schema.columns.begin(), real_schema.columns.end(),
-                                 [&](const ColumnSchema& c) { return c.name == name; });
-    if (it == real_schema.columns.end())
-      throw Error(ErrorKind::Input, synthetic_path + ": column " + quoted(name) + " is not a column of " + real_path);
-    ColumnSchema spec = *it;
-    if (std::find(used.begin(), used.end(), name) == used.end()) spec.role = ColumnRole::Dropped;
-    synthetic_schema.columns.push_back(spec);
-  }
-  for (const auto& name : used)
-    if (std::find(raw_synthetic.names.begin(), raw_synthetic.names.end(), name) == raw_synthetic.names.end())
-      throw Error(ErrorKind::Input, synthetic_path + ": has no column " + quoted(name) + ", which " + real_path + " has");
+  // The synthetic (and holdout) file is read with the real file's types, column by column, by name.
+  // Every file's columns are checked before any cell is read, then the cells file by file.
+  const Schema synthetic_schema = schema_like_real(raw_synthetic, synthetic_path, real_path, real_schema, used, csv);
+  std::optional<Schema> holdout_schema;
+  if (raw_holdout) holdout_schema = schema_like_real(*raw_holdout, holdout_path, real_path, real_schema, used, csv);
   out.real = to_table(raw_real, real_schema);
   out.synthetic = to_table(raw_synthetic, synthetic_schema);
+  if (raw_holdout) out.holdout = to_table(*raw_holdout, *holdout_schema);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // Reads a real and a synthetic CSV into two tables typed alike: the real file's inferred types
 // (and the user's overrides) decide how both are read, so "Year" is categorical in both even if
 // the synthetic file alone would look different.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ namespace synthtab::eval {
 struct EvaluationInput {
   Table real;
   Table synthetic;
+  std::optional<Table> holdout;    // real rows the generator never saw (evaluate/report --holdout)
   std::vector<std::string> notes;  // columns left out, and why
 };
 
@@ -22,5 +24,10 @@ struct EvaluationInput {
 // read as its column's type (file, line, column).
 EvaluationInput read_evaluation_pair(const std::string& real_path, const std::string& synthetic_path,
                                      const CsvReadOptions& csv = {}, const SchemaOverrides& overrides = {});
+// The same, plus a holdout file (empty path = none) read exactly as the synthetic one is: the
+// same errors, naming the holdout file.
+EvaluationInput read_evaluation_files(const std::string& real_path, const std::string& synthetic_path,
+                                      const std::string& holdout_path, const CsvReadOptions& csv = {},
+                                      const SchemaOverrides& overrides = {});
 
 }  // namespace synthtab::eval

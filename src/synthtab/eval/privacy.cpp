@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "synthtab/core/error.hpp"
@@ -17,6 +18,7 @@ namespace {
 
 constexpr int64_t kBlock = 512;
 constexpr uint64_t kRandomRowsStream = 0x7072697661637921;
+constexpr uint64_t kHoldoutStream = 0x686f6c646f7574;  // "holdout"
 
 double quantile_of(std::vector<double> values, double q) {
   if (values.empty()) return std::nan("");
@@ -122,7 +124,110 @@ std::vector<double> gower_nearest(const GowerSpace& space, const RowMatrix& quer
   return out;
 }
 
+// `a` then `b` (the same columns, in the same order) as one table; categorical codes of `b`
+// are mapped by label, since the two tables come from separate files.
+Table stack_by_label(const Table& a, const Table& b) {
+  Table out = a;
+  for (size_t c = 0; c < out.columns.size(); ++c) {
+    Column& column = out.columns[c];
+    const Column& other = b.columns[c];
+    if (!column.is_categorical()) {
+      column.values.insert(column.values.end(), other.values.begin(), other.values.end());
+      continue;
+    }
+    std::map<std::string, int32_t> index;
+    for (size_t k = 0; k < column.categories.size(); ++k) index.emplace(column.categories[k], static_cast<int32_t>(k));
+    std::vector<int32_t> mapped(other.categories.size());
+    for (size_t k = 0; k < other.categories.size(); ++k) {
+      const auto [it, added] = index.emplace(other.categories[k], static_cast<int32_t>(column.categories.size()));
+      if (added) column.categories.push_back(other.categories[k]);
+      mapped[k] = it->second;
+    }
+    for (int32_t code : other.codes) column.codes.push_back(code == kMissingCode ? kMissingCode : mapped[static_cast<size_t>(code)]);
+  }
+  return out;
+}
+
+RowMatrix take_rows(const RowMatrix& m, const std::vector<int64_t>& rows) {
+  RowMatrix out(static_cast<int64_t>(rows.size()), m.cols());
+  for (size_t i = 0; i < rows.size(); ++i) out.row(static_cast<int64_t>(i)) = m.row(rows[i]);
+  return out;
+}
+
+// Nearest squared distances summed coordinate by coordinate rather than by one GEMM
+// (|a|^2 + |b|^2 - 2 a.b): identical rows then give exactly 0 and equal rows exactly equal
+// distances, so "closer to training than to holdout" has no rounding ties on discrete tables.
+std::vector<double> exact_nearest(const RowMatrix& query, const RowMatrix& reference, int threads) {
+  const int64_t n = query.rows();
+  std::vector<double> out(static_cast<size_t>(n), std::numeric_limits<double>::infinity());
+  parallel_for((n + kBlock - 1) / kBlock, threads, [&](int64_t block) {
+    const int64_t begin = block * kBlock, end = std::min(n, begin + kBlock);
+    for (int64_t i = begin; i < end; ++i)
+      out[static_cast<size_t>(i)] =
+          reference.rows() == 0 ? std::numeric_limits<double>::infinity()
+                                : (reference.rowwise() - query.row(i)).rowwise().squaredNorm().minCoeff();
+  });
+  return out;
+}
+
 }  // namespace
+
+double duplicate_row_share(const Table& real) {
+  if (real.rows() == 0) return std::nan("");
+  std::unordered_map<std::string, int64_t> counts;
+  counts.reserve(static_cast<size_t>(real.rows()));
+  std::vector<std::string> keys(static_cast<size_t>(real.rows()));
+  for (int64_t r = 0; r < real.rows(); ++r) {
+    if (row_is_empty(real, r)) continue;  // never a copy, as in count_exact_copies
+    keys[static_cast<size_t>(r)] = row_key(real, r);
+    ++counts[keys[static_cast<size_t>(r)]];
+  }
+  int64_t repeated = 0;
+  for (int64_t r = 0; r < real.rows(); ++r) {
+    const auto& key = keys[static_cast<size_t>(r)];
+    if (!key.empty() && counts[key] >= 2) ++repeated;
+  }
+  return static_cast<double>(repeated) / static_cast<double>(real.rows());
+}
+
+HoldoutReport holdout_comparison(const Table& training, const Table& holdout_in, const Table& synthetic_in,
+                                 const PrivacyOptions& options) {
+  if (training.rows() < 2 || holdout_in.rows() < 1 || synthetic_in.rows() < 1)
+    throw Error(ErrorKind::Input, "the holdout comparison needs at least 2 training rows, 1 holdout row and 1 synthetic row");
+  const Table holdout = [&] {
+    try {
+      return align_columns(training, holdout_in);
+    } catch (const Error& e) {
+      // align_columns speaks of "the synthetic table"; here it is the holdout.
+      throw Error(ErrorKind::Input, std::string("the holdout table does not match the training table: ") + e.what());
+    }
+  }();
+  const Table synthetic = align_columns(training, synthetic_in);
+  HoldoutReport out;
+  out.training_rows = training.rows();
+  out.holdout_rows = holdout.rows();
+  out.synthetic_match_share =
+      static_cast<double>(count_exact_copies(training, synthetic)) / static_cast<double>(synthetic.rows());
+  out.holdout_match_share = static_cast<double>(count_exact_copies(training, holdout)) / static_cast<double>(holdout.rows());
+
+  // One encoding for the three tables (scaled by the training rows, as DCR), so that a label
+  // seen only in the holdout still has its own one-hot position.
+  const FeatureSpace space = encode_pair(training, stack_by_label(synthetic, holdout));
+  const int64_t ns = synthetic.rows();
+  const RowMatrix synthetic_rows = space.synthetic.topRows(ns);
+  const RowMatrix holdout_rows = space.synthetic.bottomRows(holdout.rows());
+  out.compared_rows = std::min(training.rows(), holdout.rows());
+  Rng rng(derive_seed(options.seed, kHoldoutStream));
+  const RowMatrix training_sample = take_rows(space.real, sorted_sample_indices(training.rows(), out.compared_rows, rng));
+  const RowMatrix holdout_sample = take_rows(holdout_rows, sorted_sample_indices(holdout.rows(), out.compared_rows, rng));
+  const std::vector<double> to_training = exact_nearest(synthetic_rows, training_sample, options.threads);
+  const std::vector<double> to_holdout = exact_nearest(synthetic_rows, holdout_sample, options.threads);
+  int64_t closer = 0;
+  for (int64_t i = 0; i < ns; ++i) closer += to_training[static_cast<size_t>(i)] < to_holdout[static_cast<size_t>(i)] ? 1 : 0;
+  out.closer_to_training_share = static_cast<double>(closer) / static_cast<double>(ns);
+  out.overfitting_protection = std::min(1.0, 2.0 * (1.0 - out.closer_to_training_share));
+  return out;
+}
 
 int64_t count_exact_copies(const Table& real, const Table& synthetic) {
   std::unordered_set<std::string> real_rows;
@@ -165,6 +270,7 @@ PrivacyReport privacy(const Table& real, const Table& synthetic, const PrivacyOp
   PrivacyReport report;
   report.exact_copies = count_exact_copies(real, synthetic);
   report.exact_copy_share = static_cast<double>(report.exact_copies) / static_cast<double>(synthetic.rows());
+  report.real_duplicate_share = duplicate_row_share(real);
   const FeatureSpace space = encode_pair(real, synthetic);
   report.dcr = nearest_distances(space.synthetic, space.real, false, options.threads);
   report.real_nn = nearest_distances(space.real, space.real, true, options.threads);
