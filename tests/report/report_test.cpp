@@ -1,8 +1,12 @@
 // The HTML report from the library: structure, partial inputs, determinism, verdicts.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
 
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
@@ -230,7 +234,112 @@ TEST(Report, EmbedsThePinnedPlotlyBundleByteForByte) {
   EXPECT_NE(file.find("plotly.js (cartesian - minified) v" + pinned.get<std::string>()), std::string::npos);
 }
 
+// Six numeric columns; in the synthetic rows y is shuffled, so every column keeps its shape and
+// most pairs their (weak) correlation, but the one strong relationship, x-y, is gone.
+std::pair<std::string, std::string> broken_relationship_tables() {
+  constexpr int kRows = 200;
+  uint64_t state = 12;
+  const auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) / 9007199254740992.0;
+  };
+  std::vector<std::vector<double>> cols(6, std::vector<double>(kRows));
+  for (int r = 0; r < kRows; ++r) {
+    cols[0][r] = std::round(1000 * next()) / 8.0;
+    cols[1][r] = std::round(2 * cols[0][r] + 100 * next()) / 4.0;
+    for (int c = 2; c < 6; ++c) cols[c][r] = std::round(1000 * next()) / 8.0;
+  }
+  std::string real = "x,y,a,b,c,d\n", synthetic = real;
+  for (int r = 0; r < kRows; ++r) {
+    const int shuffled = (r * 37 + 11) % kRows;  // 37 and 200 are coprime: a permutation
+    for (int c = 0; c < 6; ++c) {
+      real += fmt::format("{}{}", c ? "," : "", cols[c][r]);
+      synthetic += fmt::format("{}{}", c ? "," : "", cols[c][c == 1 ? shuffled : r]);
+    }
+    real += "\n";
+    synthetic += "\n";
+  }
+  return {real, synthetic};
+}
+
+TEST(Report, BadlyKeptStrongRelationshipCapsTheQualityVerdict) {
+  const auto [real, synthetic] = broken_relationship_tables();
+  ReportOptions options;
+  options.geometry = options.topology = false;
+  const ReportInput input = csv_report("report-broken-relationship", real, synthetic, options);
+  const auto& e = input.evaluation;
+  ASSERT_TRUE(e.relationships.worst);
+  EXPECT_EQ(e.relationships.worst->column_a, "x");
+  EXPECT_EQ(e.relationships.worst->column_b, "y");
+  EXPECT_GT(e.relationships.worst->real, 0.9);
+  EXPECT_GT(e.relationships.strongest_max_change, 0.2);
+  // The average alone would say "Excellent": the cap is what changes the headline.
+  ASSERT_GE(e.quality.overall, 0.9);
+  EXPECT_EQ(quality_verdict(e.quality.overall).level, Level::Good);
+  const std::string html = render_html(input);
+  expect_valid_page(html);
+  EXPECT_EQ(html.find("Excellent"), std::string::npos);
+  EXPECT_NE(html.find("Fair: columns match on average, but a strong relationship between columns is badly kept"),
+            std::string::npos);
+  EXPECT_NE(html.find("<code>x</code> &ndash; <code>y</code> (Pearson r): the worst kept of the"), std::string::npos);
+  EXPECT_NE(html.find("A strong relationship between columns is badly kept."), std::string::npos);
+  EXPECT_NE(html.find("<h3>Strongest relationships</h3>"), std::string::npos);
+  // The table lists x-y first (the strongest real pair).
+  const size_t table_at = html.find("<h3>Strongest relationships</h3>");
+  EXPECT_LT(html.find("<td>x</td><td>y</td>", table_at), html.find("<td>a</td>", table_at));
+
+  // The same tables with the relationship kept: no cap, the card is good.
+  const ReportInput kept = csv_report("report-kept-relationship", real, real, options);
+  EXPECT_NE(render_html(kept).find("Excellent"), std::string::npos);
+  EXPECT_EQ(relationship_verdict(kept.evaluation.relationships.strongest_max_change).level, Level::Good);
+}
+
+TEST(Report, HoldoutGetsACardAndASection) {
+  const auto [real, synthetic] = broken_relationship_tables();
+  const auto dir = scratch_dir("report-holdout");
+  // Training: the first 100 real rows; holdout: the other 100; synthetic: training rows copied.
+  std::string training, holdout, header = real.substr(0, real.find('\n') + 1);
+  std::stringstream lines(real.substr(header.size()));
+  int r = 0;
+  for (std::string line; std::getline(lines, line); ++r) (r < 100 ? training : holdout) += line + "\n";
+  write_text(dir / "training.csv", header + training);
+  write_text(dir / "holdout.csv", header + holdout);
+  write_text(dir / "synthetic.csv", header + training);
+  auto input = eval::read_evaluation_files((dir / "training.csv").string(), (dir / "synthetic.csv").string(),
+                                           (dir / "holdout.csv").string());
+  ASSERT_TRUE(input.holdout);
+  ReportOptions options;
+  options.geometry = options.topology = false;
+  const ReportInput in = prepare_report(std::move(input.real), std::move(input.synthetic), options, std::nullopt,
+                                        input.notes, std::move(input.holdout));
+  ASSERT_TRUE(in.evaluation.privacy.holdout);
+  EXPECT_EQ(in.evaluation.privacy.holdout->closer_to_training_share, 1.0);
+  const std::string html = render_html(in);
+  expect_valid_page(html);
+  EXPECT_NE(html.find("Closer to training than holdout"), std::string::npos);
+  EXPECT_NE(html.find("<h3>Against a holdout</h3>"), std::string::npos);
+  EXPECT_NE(html.find("memorised"), std::string::npos);
+  // Without a holdout the estimate is shown instead.
+  const std::string plain = render_html(csv_report("report-no-holdout", real, synthetic, options));
+  EXPECT_EQ(plain.find("Against a holdout"), std::string::npos);
+  EXPECT_NE(plain.find("an estimate of how often real rows the generator never saw"), std::string::npos);
+}
+
 TEST(ReportVerdicts, Thresholds) {
+  EXPECT_EQ(quality_verdict(0.95, 0.2).level, Level::Good);
+  EXPECT_EQ(quality_verdict(0.95, 0.21).level, Level::Fair);
+  EXPECT_NE(quality_verdict(0.95, 0.21).text.find("changed by 0.21"), std::string::npos);
+  EXPECT_EQ(quality_verdict(0.5, 0.9).level, Level::Poor);
+  EXPECT_EQ(relationship_verdict(0.1).level, Level::Good);
+  EXPECT_EQ(relationship_verdict(0.15).level, Level::Fair);
+  EXPECT_EQ(relationship_verdict(0.2).level, Level::Fair);
+  EXPECT_EQ(relationship_verdict(0.29).level, Level::Poor);
+  EXPECT_EQ(relationship_verdict(0.0, false).level, Level::None);
+  EXPECT_EQ(holdout_verdict(0.02, 0.02, 0.5).level, Level::Good);
+  EXPECT_EQ(holdout_verdict(0.05, 0.02, 0.5).level, Level::Fair);
+  EXPECT_EQ(holdout_verdict(0.02, 0.02, 0.6).level, Level::Fair);
+  EXPECT_EQ(holdout_verdict(0.10, 0.02, 0.5).level, Level::Poor);
+  EXPECT_EQ(holdout_verdict(0.0, 0.0, 0.9).level, Level::Poor);
   EXPECT_EQ(quality_verdict(0.95).level, Level::Good);
   EXPECT_EQ(quality_verdict(0.85).level, Level::Good);
   EXPECT_EQ(quality_verdict(0.7).level, Level::Fair);

@@ -183,6 +183,34 @@ std::string card(const std::string& title, const std::string& value, const Verdi
       level_class(verdict.level), title, value, esc(verdict.text), detail);
 }
 
+// "Strongest relationships": the worst kept of the strongest real pairs, named.
+std::string relationship_card(const eval::Evaluation& e) {
+  const auto& rel = e.relationships;
+  if (!rel.worst)
+    return card("Strongest relationships", "&ndash;", relationship_verdict(0.0, false),
+                "Pearson r of numeric pairs, Cram&eacute;r&rsquo;s V of pairs with a category");
+  const auto& w = *rel.worst;
+  const size_t strongest = eval::strongest_count(rel.pairs);
+  return card("Strongest relationships",
+              fmt::format("{} <span class=\"vs\">real vs</span> {} <span class=\"vs\">synthetic</span>", show(w.real),
+                          show(w.synthetic)),
+              relationship_verdict(rel.strongest_max_change),
+              fmt::format("<code>{}</code> &ndash; <code>{}</code> ({}): the worst kept of the {} strongest real "
+                          "pair{}; the largest change over all {} pairs is {}",
+                          esc(w.column_a), esc(w.column_b), w.measure == "Pearson" ? "Pearson r" : "Cram&eacute;r&rsquo;s V",
+                          strongest, strongest == 1 ? "" : "s", rel.pairs.size(), show(rel.max_change)));
+}
+
+std::string holdout_card(const eval::HoldoutReport& h) {
+  return card("Closer to training than holdout",
+              fmt::format("{} % <span class=\"vs\">(50 % ideal)</span>", show(100.0 * h.closer_to_training_share)),
+              holdout_verdict(h.synthetic_match_share, h.holdout_match_share, h.closer_to_training_share),
+              fmt::format("equal to a training row: synthetic rows {} %, holdout rows {} %; nearest-row comparison "
+                          "on {} training and {} holdout rows",
+                          show(100.0 * h.synthetic_match_share), show(100.0 * h.holdout_match_share),
+                          show_int(h.compared_rows), show_int(h.compared_rows)));
+}
+
 void headline(Page& page, const ReportInput& in) {
   const eval::Evaluation& e = in.evaluation;
   page.html += "<section id=\"headline\"><h2>At a glance</h2>\n";
@@ -192,11 +220,14 @@ void headline(Page& page, const ReportInput& in) {
       "to each other (DCR ratio near 1).");
   page.html += "<div class=\"cards\">\n";
   const auto& q = e.quality;
-  page.html += card("Quality score", show(q.overall), quality_verdict(q.overall),
+  const auto& rel = e.relationships;
+  const Verdict quality = quality_verdict(q.overall, rel.strongest_max_change);
+  page.html += card("Quality score", show(q.overall), quality,
                     std::isnan(q.column_pair_trends)
                         ? fmt::format("column shapes {} (one column: no pairs)", show(q.column_shapes))
                         : fmt::format("column shapes {} &middot; column pairs {}", show(q.column_shapes),
                                       show(q.column_pair_trends)));
+  page.html += relationship_card(e);
   if (e.detection)
     page.html += card("Detection AUC", show(e.detection->auc), detection_verdict(e.detection->auc),
                       "0.5 = a classifier cannot tell synthetic from real rows; 1 = it always can");
@@ -219,14 +250,25 @@ void headline(Page& page, const ReportInput& in) {
   page.html += card("Exact copies", fmt::format("{} <span class=\"vs\">({} %)</span>", show_int(p.exact_copies),
                                                 show(100.0 * p.exact_copy_share)),
                     copies_verdict(p.exact_copies, p.exact_copy_share),
-                    fmt::format("synthetic rows equal cell for cell to a real row, of {}", show_int(e.synthetic_rows)));
+                    p.holdout ? fmt::format("synthetic rows equal cell for cell to a real row, of {}",
+                                            show_int(e.synthetic_rows))
+                              : fmt::format("synthetic rows equal cell for cell to a real row, of {}; real rows equal "
+                                            "to another real row: {} % (an estimate of how often unseen real rows "
+                                            "would equal one; give <code>--holdout</code> to measure it)",
+                                            show_int(e.synthetic_rows), show(100.0 * p.real_duplicate_share)));
+  if (p.holdout) page.html += holdout_card(*p.holdout);
   page.html += card("DCR ratio", show(p.dcr_ratio), dcr_verdict(p.dcr_ratio),
                     fmt::format("median distance to the closest real row {} vs real rows to each other {}",
                                 show(p.dcr_median), show(p.real_nn_median)));
   page.html += "</div>\n";
   // The same figures as a table, for readers without the cards (and for printing).
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"quality score", show(q.overall), esc(quality_verdict(q.overall).text)});
+  rows.push_back({"quality score", show(q.overall), esc(quality.text)});
+  if (rel.worst)
+    rows.push_back({"strongest relationships: largest change", show(rel.strongest_max_change),
+                    esc(rel.worst->column_a) + " &ndash; " + esc(rel.worst->column_b) + ": " + show(rel.worst->real) +
+                        " real vs " + show(rel.worst->synthetic) + " synthetic. " +
+                        esc(relationship_verdict(rel.strongest_max_change).text)});
   if (e.detection) rows.push_back({"detection AUC", show(e.detection->auc), esc(detection_verdict(e.detection->auc).text)});
   rows.push_back({"MMD&sup2; (unbiased)", show(e.mmd.mmd2),
                   e.mmd.pvalue >= 0 ? "permutation p = " + show_p(e.mmd.pvalue) + " (" +
@@ -242,6 +284,11 @@ void headline(Page& page, const ReportInput& in) {
   }
   rows.push_back({"exact copies", show_int(p.exact_copies), esc(copies_verdict(p.exact_copies, p.exact_copy_share).text)});
   rows.push_back({"DCR ratio", show(p.dcr_ratio), esc(dcr_verdict(p.dcr_ratio).text)});
+  if (p.holdout)
+    rows.push_back({"synthetic rows closer to training than to holdout", show(100.0 * p.holdout->closer_to_training_share) + " %",
+                    "50 % is ideal: " + esc(holdout_verdict(p.holdout->synthetic_match_share, p.holdout->holdout_match_share,
+                                                           p.holdout->closer_to_training_share)
+                                                .text)});
   rows.push_back({"DCR baseline protection", show(p.baseline_protection),
                   "1 = synthetic rows are at least as far from real rows as random rows are"});
   page.html += numbers("The headline figures as a table", table({"figure", "value", "reading"}, rows));
@@ -675,11 +722,49 @@ void scatter_section(Page& page, const ReportInput& in, const Correlations& corr
                        table({"table", "rows", "points drawn", "mean of " + esc(short_name(x)), "mean of " + esc(short_name(y)), "Pearson r"}, rows));
 }
 
+// Every pair's relationship, real vs synthetic, strongest real first; the strongest pairs (those
+// the headline looks at) are marked.
+void relationships_table(Page& page, const eval::RelationshipReport& rel) {
+  constexpr size_t kShown = 15;  // the rest, up to kTableRows, under "all pairs"
+  page.html += "<h3>Strongest relationships</h3>\n";
+  if (rel.pairs.empty()) {
+    page.html += left_out("Relationships left out: no pair of columns has a value that can be measured on both tables "
+                          "(a constant column, or fewer than 3 rows complete in both columns).");
+    return;
+  }
+  page.html += fmt::format(
+      "<p class=\"small\">Pearson r for two numeric columns, Cram&eacute;r&rsquo;s V for a pair with a category (numeric "
+      "columns in 5 quantile bins of the real column). The headline looks at the strongest real pairs (|real| &ge; 0.5, "
+      "or the 3 strongest): the largest change among them is {}; over all pairs {}.</p>\n",
+      show(rel.strongest_max_change), show(rel.max_change));
+  const size_t strongest = eval::strongest_count(rel.pairs);
+  const auto rows_of = [&](size_t limit) {
+    std::vector<std::vector<std::string>> rows;
+    for (size_t k = 0; k < rel.pairs.size() && k < limit; ++k) {
+      const auto& p = rel.pairs[k];
+      const Verdict v = relationship_verdict(p.change);
+      rows.push_back({esc(p.column_a), esc(p.column_b), p.measure == "Pearson" ? "Pearson r" : "Cram&eacute;r&rsquo;s V",
+                      show(p.real), show(p.synthetic), show(p.change),
+                      k < strongest ? "<span class=\"tag\">strongest</span> " + level_class(v.level) : level_class(v.level)});
+    }
+    return rows;
+  };
+  const std::vector<std::string> header = {"column", "column", "measure", "real", "synthetic", "change", "kept"};
+  page.html += table(header, rows_of(kShown), "compact");
+  if (rel.pairs.size() > kShown)
+    page.html += numbers(fmt::format("All {} pairs{}", rel.pairs.size(),
+                                     rel.pairs.size() > static_cast<size_t>(kTableRows)
+                                         ? fmt::format(" (the {} strongest shown)", kTableRows)
+                                         : std::string()),
+                         table(header, rows_of(static_cast<size_t>(kTableRows)), "compact"));
+}
+
 void pairs_section(Page& page, const ReportInput& in) {
   page.html += "<section id=\"pairs\"><h2>Pairs of columns</h2>\n";
   page.html += good_looks_like(
       "The synthetic correlation map looks like the real one, so the difference map is pale (near 0) everywhere, and "
       "the synthetic points cover the same region as the real ones, with the same trend.");
+  relationships_table(page, in.evaluation.relationships);
   const Correlations corr = correlations(in.evaluation);
   if (corr.names.size() < 2) {
     page.html += left_out(fmt::format(
@@ -950,6 +1035,34 @@ void geometry_section(Page& page, const ReportInput& in) {
 
 // --- 7. privacy ---------------------------------------------------------------------------------
 
+// Copies judged against unseen real rows, with a holdout; without one, the estimate.
+void holdout_figures(Page& page, const eval::Evaluation& e) {
+  const auto& p = e.privacy;
+  if (!p.holdout) {
+    page.html += fmt::format(
+        "<p class=\"small\">Without a holdout: {} % of the synthetic rows equal a real row, and {} % of the real rows "
+        "equal another real row &mdash; an estimate of how often real rows the generator never saw would equal a "
+        "training row. Give <code>--holdout H.csv</code> (real rows left out of training) to measure it.</p>\n",
+        show(100.0 * p.exact_copy_share), show(100.0 * p.real_duplicate_share));
+    return;
+  }
+  const auto& h = *p.holdout;
+  page.html += "<h3>Against a holdout</h3>\n";
+  page.html += good_looks_like(
+      "Synthetic rows equal a training row no more often than holdout rows (real rows the generator never saw) do, "
+      "and half of them are nearer a training row than a holdout row.");
+  std::vector<std::vector<std::string>> figs = {
+      {"training rows / holdout rows", show_int(h.training_rows) + " / " + show_int(h.holdout_rows)},
+      {"synthetic rows equal to a training row", show(100.0 * h.synthetic_match_share) + " %"},
+      {"holdout rows equal to a training row", show(100.0 * h.holdout_match_share) + " %"},
+      {"synthetic rows closer to training than to holdout",
+       fmt::format("{} % (50 % ideal; the larger of training and holdout subsampled to {} rows; a tie counts as not "
+                   "closer)",
+                   show(100.0 * h.closer_to_training_share), show_int(h.compared_rows))},
+      {"DCR overfitting protection (SDMetrics)", show(h.overfitting_protection) + " (1 = no closer than unseen rows)"}};
+  page.html += table({"figure", "value"}, figs, "compact");
+}
+
 void privacy_section(Page& page, const ReportInput& in) {
   const auto& p = in.evaluation.privacy;
   page.html += "<section id=\"privacy\"><h2>Privacy</h2>\n";
@@ -992,6 +1105,7 @@ void privacy_section(Page& page, const ReportInput& in) {
                                               show(p.baseline_protection), show(p.baseline_synthetic_median),
                                               show(p.baseline_random_median))}};
   page.html += table({"figure", "value"}, figs, "compact");
+  holdout_figures(page, in.evaluation);
   std::vector<std::vector<std::string>> rows;
   for (size_t k = 0; k < centres.size(); ++k)
     rows.push_back({show(edges[k]) + " &ndash; " + show(edges[k + 1]), show_int(hs.counts[k]), show_int(hr.counts[k])});
@@ -1107,7 +1221,7 @@ void check_chart_options(const Table& real, const ChartOptions& charts) {
 }
 
 ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& options, std::optional<RunInfo> run,
-                           std::vector<std::string> notes) {
+                           std::vector<std::string> notes, std::optional<Table> holdout) {
   check_chart_options(real, options.charts);
   ReportInput in;
   in.options = options;
@@ -1121,14 +1235,15 @@ ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& opt
   eo.seed = options.seed;
   eo.threads = options.threads;
   eo.permutations = options.permutations;
+  const Table* holdout_rows = holdout ? &*holdout : nullptr;
   try {
-    in.evaluation = eval::evaluate(in.real, in.synthetic, eo);
+    in.evaluation = eval::evaluate(in.real, in.synthetic, eo, holdout_rows);
   } catch (const Error& e) {
     // A target the rows cannot support (too few values, say) leaves out ML efficacy, not the report.
     if (e.kind() != ErrorKind::Input || eo.target.empty()) throw;
     in.notes.push_back(std::string("ML efficacy left out: ") + e.what());
     eo.target.clear();
-    in.evaluation = eval::evaluate(in.real, in.synthetic, eo);
+    in.evaluation = eval::evaluate(in.real, in.synthetic, eo, holdout_rows);
   }
   const bool efficacy_failed = eo.target != options.target;  // the reason is already noted
   for (const auto& n : in.evaluation.notes) {

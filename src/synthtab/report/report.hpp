@@ -63,10 +63,11 @@ void check_chart_options(const Table& real, const ChartOptions& charts);
 
 // Runs the evaluation the report needs (geometry and topology included where the table allows,
 // ML efficacy when a target is given) and collects what was left out. `notes` are added first
-// (e.g. ID columns left out when reading the files).
+// (e.g. ID columns left out when reading the files). `holdout`: real rows the generator never
+// saw (`real` = the rows it learned from), for the holdout copy checks.
 ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& options,
                            std::optional<RunInfo> run = std::nullopt,
-                           std::vector<std::string> notes = {});
+                           std::vector<std::string> notes = {}, std::optional<Table> holdout = std::nullopt);
 
 // The whole page. Same input, same bytes.
 std::string render_html(const ReportInput& input);

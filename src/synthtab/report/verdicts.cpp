@@ -6,12 +6,36 @@
 
 namespace synthtab::report {
 
-Verdict quality_verdict(double q) {
+Verdict quality_verdict(double q, double strongest_max_change) {
   if (std::isnan(q)) return {Level::None, "Not defined for this table."};
+  if (q >= 0.8 && strongest_max_change > kRelationshipFairChange)
+    return {Level::Fair, fmt::format("Fair: columns match on average, but a strong relationship between columns is "
+                                     "badly kept (changed by {:.2f}; see Strongest relationships).",
+                                     strongest_max_change)};
   if (q >= 0.9) return {Level::Good, "Excellent: columns and their relationships match the real data closely."};
   if (q >= 0.8) return {Level::Good, "Good: columns and their relationships mostly match the real data."};
   if (q >= 0.6) return {Level::Fair, "Fair: the broad shape is right, but some columns or relationships are off."};
   return {Level::Poor, "Poor: the synthetic columns or their relationships differ clearly from the real ones."};
+}
+
+Verdict relationship_verdict(double change, bool any_pair) {
+  if (!any_pair || std::isnan(change))
+    return {Level::None, "Not defined: no pair of columns has a relationship that can be measured."};
+  if (change <= kRelationshipGoodChange) return {Level::Good, "The strongest relationships between columns are kept."};
+  if (change <= kRelationshipFairChange)
+    return {Level::Fair, "The strongest relationships are kept roughly: one is somewhat weaker or stronger."};
+  return {Level::Poor, "A strong relationship between columns is badly kept."};
+}
+
+Verdict holdout_verdict(double synthetic_match, double holdout_match, double closer) {
+  if (std::isnan(synthetic_match) || std::isnan(holdout_match) || std::isnan(closer))
+    return {Level::None, "Not defined for this table."};
+  const double excess = synthetic_match - holdout_match;
+  if (excess > 0.05 || closer > 0.65)
+    return {Level::Poor, "Synthetic rows sit clearly closer to the training rows than unseen real rows do: memorised."};
+  if (excess > 0.01 || closer > 0.55)
+    return {Level::Fair, "Synthetic rows sit a little closer to the training rows than unseen real rows do."};
+  return {Level::Good, "Synthetic rows are no closer to the training rows than unseen real rows are."};
 }
 
 Verdict detection_verdict(double auc) {
