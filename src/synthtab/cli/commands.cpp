@@ -42,6 +42,10 @@ constexpr const char* kMaxMemoryHelp =
     "memory the run may use, e.g. 4G or 500M (default: 80% of the available memory); larger tables "
     "are refused early";
 
+constexpr const char* kHoldoutHelp =
+    "real rows the generator never saw (CSV, the real table's columns; REAL = the rows it learned from): compare "
+    "how often and how closely synthetic rows match training rows with how unseen real rows do";
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -146,7 +150,11 @@ void Commands::add_generate(CLI::App& app) {
   generate_->add_option("input", input_, "the real table (CSV)")->required();
   generate_->add_option("-n,--rows", rows_, "synthetic rows to write")->check(whole_number(0))->capture_default_str();
   generate_->add_option("-o,--output", output_, "the synthetic table (CSV)")->required();
-  generate_->add_flag("--allow-copies", allow_copies_, "keep synthetic rows that equal a real row");
+  generate_->add_option("--copies", copies_,
+                      "synthetic rows equal to a training row: holdout (as often as unseen real rows equal one; "
+                      "copies of unique rows redrawn), never (all redrawn), allow (kept)")
+      ->capture_default_str();
+  generate_->add_flag("--allow-copies", allow_copies_, "the same as --copies allow");
   generate_->add_option("--report", report_, "also write an HTML report comparing the synthetic rows with the real ones");
   generate_->add_option("--target", target_, "(with --report) column to predict for the report's ML efficacy check");
   generate_->add_option("--x", chart_x_, "(with --report) column on the x axis of the report's scatter plot");
@@ -175,7 +183,11 @@ void Commands::add_sample(CLI::App& app) {
                       "write only shard i of K (1-based), e.g. 3/8: the same rows that shard "
                       "would hold in a single run")
       ->capture_default_str();
-  sample_->add_flag("--allow-copies", allow_copies_, "keep synthetic rows that equal a real row");
+  sample_->add_option("--copies", copies_,
+                      "synthetic rows equal to a training row: holdout (as often as unseen real rows equal one; "
+                      "copies of unique rows redrawn), never (all redrawn), allow (kept)")
+      ->capture_default_str();
+  sample_->add_flag("--allow-copies", allow_copies_, "the same as --copies allow");
   sample_->add_option("--max-memory", max_memory_, kMaxMemoryHelp);
   sample_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
@@ -188,6 +200,7 @@ void Commands::add_evaluate(CLI::App& app) {
   evaluate_->add_option("--task", task_, "regression or classification (default: from the target's type)")
       ->check(CLI::IsMember({"regression", "classification"}));
   evaluate_->add_option("--json", json_, "write every figure as JSON (layout: docs/evaluation.md)");
+  evaluate_->add_option("--holdout", holdout_, kHoldoutHelp);
   evaluate_->add_option("--seed", seed_, "random seed (subsamples, permutations, forests)")
       ->check(unsigned_number())
       ->capture_default_str();
@@ -216,6 +229,7 @@ void Commands::add_report(CLI::App& app) {
   report_command_->add_option("synthetic", synthetic_, "the synthetic table (CSV)")->required();
   report_command_->add_option("-o,--output", output_, "the report to write (HTML)")->required();
   report_command_->add_option("--target", target_, "column to predict for the ML efficacy section");
+  report_command_->add_option("--holdout", holdout_, kHoldoutHelp);
   report_command_->add_option("--task", task_, "regression or classification (default: from the target's type)")
       ->check(CLI::IsMember({"regression", "classification"}));
   report_command_->add_option("--x", chart_x_, "column on the x axis of the scatter plot (default: the two most correlated numeric columns)");
@@ -312,12 +326,13 @@ eval::EvaluationInput Commands::read_evaluation_pair(const std::string& command)
       check_memory(evaluate_bytes(rows, cols), read_options.max_memory, command + " " + input_ + " " + synthetic_,
                    rows, cols, estimated);
     };
-  return eval::read_evaluation_pair(input_, synthetic_, read_options.csv, read_options.overrides);
+  return eval::read_evaluation_files(input_, synthetic_, holdout_, read_options.csv, read_options.overrides);
 }
 
 void Commands::run_evaluate() {
   check_not_input(json_, "--json", input_, "real table");
   check_not_input(json_, "--json", synthetic_, "synthetic table");
+  if (!holdout_.empty()) check_not_input(json_, "--json", holdout_, "holdout table");
   if (!json_.empty()) check_writable(json_);
   const eval::EvaluationInput input = read_evaluation_pair("evaluate");
   eval::EvaluateOptions options;
@@ -332,7 +347,8 @@ void Commands::run_evaluate() {
   options.topology = topology_;
   options.raw = raw_;
   options.topology_points = topology_points_;
-  eval::Evaluation evaluation = eval::evaluate(input.real, input.synthetic, options);
+  eval::Evaluation evaluation =
+      eval::evaluate(input.real, input.synthetic, options, input.holdout ? &*input.holdout : nullptr);
   evaluation.notes.insert(evaluation.notes.begin(), input.notes.begin(), input.notes.end());
   if (!json_.empty()) write_file_atomically(json_, eval::to_json(evaluation).dump(2) + "\n");
   if (quiet_) return;
@@ -349,6 +365,7 @@ std::string file_name(const std::string& path) { return std::filesystem::path(pa
 void Commands::run_report() {
   check_not_input(output_, "-o", input_, "real table");
   check_not_input(output_, "-o", synthetic_, "synthetic table");
+  if (!holdout_.empty()) check_not_input(output_, "-o", holdout_, "holdout table");
   check_writable(output_);
   eval::EvaluationInput input = read_evaluation_pair("report");
   report::ReportOptions options;
@@ -365,7 +382,7 @@ void Commands::run_report() {
   options.real_name = file_name(input_);
   options.synthetic_name = file_name(synthetic_);
   const report::ReportInput report_input = report::prepare_report(std::move(input.real), std::move(input.synthetic), options,
-                                                                  std::nullopt, std::move(input.notes));
+                                                                  std::nullopt, std::move(input.notes), std::move(input.holdout));
   report::write_report(output_, report_input);
   if (!quiet_) std::printf("Wrote the report to %s.\n", output_.c_str());
 }
@@ -407,6 +424,7 @@ void Commands::write_generate_report(const PreparedInput& input, const FittedMod
 
 void Commands::run_generate() {
   if (rows_ < 0) throw usage_error(fmt::format("-n expects a number of rows >= 0, got {}", rows_));
+  const CopyPolicy copies = copy_policy();  // a bad value fails before the fit
   const auto start = std::chrono::steady_clock::now();
   ProgressBar progress(quiet_);
   SynthesisOptions options = synthesis_options();
@@ -433,7 +451,7 @@ void Commands::run_generate() {
   const double fit_seconds = seconds_since(start);
   const auto sample_start = std::chrono::steady_clock::now();
   const uint64_t sample_seed = sampling_seed(seed_);
-  model.set_allow_copies(allow_copies_);
+  model.set_copy_policy(copies);
   model.set_memory_limit(options.max_memory);
   const SampleStats stats = model.write_sample_csv(output_, rows_, sample_seed, {}, &progress);
   const double sample_seconds = seconds_since(sample_start);
@@ -466,13 +484,14 @@ void Commands::run_fit() {
 void Commands::run_sample() {
   if (rows_ < 0) throw usage_error(fmt::format("-n expects a number of rows >= 0, got {}", rows_));
   const Shard shard = parse_shard(shard_);
+  const CopyPolicy copies = copy_policy();
   ProgressBar progress(quiet_);
   const auto start = std::chrono::steady_clock::now();
   check_not_input(output_, "-o", model_file_, "model file");
   check_writable(output_);
   const uint64_t max_memory = memory_limit(max_memory_);
   FittedModel model = FittedModel::load(model_file_);
-  model.set_allow_copies(allow_copies_);
+  model.set_copy_policy(copies);
   model.set_memory_limit(max_memory);
   const uint64_t seed = sampling_seed(sample_seed_set_ ? sample_seed_ : model.fit_seed());
   const SampleStats stats = model.write_sample_csv(output_, rows_, seed, shard, &progress);
@@ -486,12 +505,22 @@ void Commands::run_sample() {
               seconds, seconds > 0 ? static_cast<double>(written) / seconds : 0.0);
 }
 
+CopyPolicy Commands::copy_policy() const {
+  const CopyPolicy policy = parse_copy_policy(copies_);
+  if (allow_copies_ && policy == CopyPolicy::Never) throw usage_error("--allow-copies contradicts --copies never");
+  return allow_copies_ ? CopyPolicy::Allow : policy;
+}
+
 void Commands::report_copies(const SampleStats& stats) const {
+  if (stats.allowed > 0)
+    std::printf("Kept %lld rows equal to a training row that occurs more than once: unseen real rows equal a "
+                "training row as often (--copies holdout).\n",
+                static_cast<long long>(stats.allowed));
   if (stats.redrawn > 0)
     std::printf("Drew %lld rows again because they copied a real row.\n", static_cast<long long>(stats.redrawn));
   if (stats.unavoidable > 0)
     std::printf("Kept %lld rows equal to real rows: the table is so discrete (few combinations of values) that "
-                "copies cannot be avoided. Use --allow-copies to keep copies without this note.\n",
+                "copies cannot be avoided. Use --copies allow to keep copies without this note.\n",
                 static_cast<long long>(stats.unavoidable));
 }
 

@@ -69,7 +69,9 @@ class Commands {
   int critic_steps_ = 0;
   int threads_ = 0;
   bool quiet_ = false;
-  bool allow_copies_ = false;
+  bool allow_copies_ = false;  // the older spelling of --copies allow
+  std::string copies_ = "holdout";
+  CopyPolicy copy_policy() const;
   std::string delimiter_;
   std::string decimal_;
   bool expand_dates_ = false;
@@ -82,6 +84,7 @@ class Commands {
   std::string target_;
   std::string task_;
   std::string json_;
+  std::string holdout_;  // evaluate/report --holdout: real rows the generator never saw
   int permutations_ = 200;
   bool mmd_seed_compatible_ = false;
   bool geometry_ = false;

@@ -14,6 +14,7 @@
 #include "synthtab/eval/ml_metrics.hpp"
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
+#include "synthtab/eval/relationships.hpp"
 #include "synthtab/models/random_forest.hpp"
 
 namespace synthtab {
@@ -26,8 +27,15 @@ constexpr double kPrivacyFloor = 0.5;
 // Trees of the detection forest: fewer than `evaluate`'s 100, to keep the choice fast.
 constexpr int kDetectionTrees = 50;
 constexpr int64_t kMaxDetectionRows = 2000;  // per side
-// Copies up to this share of the synthetic rows are what a discrete table gives anyway.
-constexpr double kCopyAllowance = 0.05;
+// Copies beyond the held-out rows' own match share, up to this, are sampling noise.
+constexpr double kCopyTolerance = 0.01;
+// How much a change of the strongest real relationship costs (a correlation change of 0.3
+// costs 0.15, about what separates a good quality score from a poor one).
+constexpr double kRelationshipWeight = 0.5;
+// Under this many rows a held-out part has too few rows to say anything: the prior decides.
+constexpr int64_t kMinRowsToCompare = 8;
+// Another candidate replaces the prior only when it wins by this many standard errors.
+constexpr double kWinMargin = 2.0;
 
 Table take_rows(const Table& table, const std::vector<int64_t>& rows) {
   Table out;
@@ -84,12 +92,65 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
+double mean(const std::vector<double>& v) {
+  return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
+
+double standard_deviation(const std::vector<double>& v) {
+  if (v.size() < 2) return 0.0;
+  const double m = mean(v);
+  double ss = 0.0;
+  for (double x : v) ss += (x - m) * (x - m);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1));
+}
+
+// One split's scores of one candidate, averaged into it.
+void score_split(CandidateScore& candidate, const Table& train, const Table& held_out, const Table& shuffled,
+                 double unseen_distance, double holdout_copy_share, int splits, int split, const FitOptions& options) {
+  SynthesisOptions fit;
+  fit.model = candidate.model;
+  fit.fit = options;
+  fit.fit.progress = nullptr;
+  fit.fit.smoothing = candidate.smoothing;
+  fit.fit.seed = derive_seed(options.seed, kChoiceStream, 100 + static_cast<uint64_t>(split));
+  FittedModel model = FittedModel::fit_table(train, fit);
+  model.set_copy_policy(CopyPolicy::Allow);  // judge the model itself, not the copy filter
+  const int64_t rows = shuffled.rows();
+  const Table synthetic = model.sample(0, std::max<int64_t>(500, 2 * rows), fit.fit.seed);
+  const eval::QualityReport quality = eval::quality(held_out, synthetic);
+  const double pairs = std::isnan(quality.column_pair_trends) ? quality.column_shapes : quality.column_pair_trends;
+  // Correlations of 6 held-out rows are noise; those of all the real rows are the ones the
+  // user will check (an aggregate, so matching it is not memorising rows).
+  const double relationship_change = eval::relationships(shuffled, synthetic).strongest_max_change;
+  // Detection against all the real rows of the split (held-out and training rows alike), as
+  // `evaluate` judges the final model: less noisy than the held-out part alone, and the privacy
+  // floor keeps memorising models out.
+  const double auc = detection_auc(shuffled, synthetic, derive_seed(fit.fit.seed, kChoiceStream), options.threads);
+  const double copy_share =
+      static_cast<double>(eval::count_exact_copies(train, synthetic)) / static_cast<double>(synthetic.rows());
+  const eval::FeatureSpace space = eval::encode_pair(train, synthetic);
+  const double synthetic_distance = median(eval::nearest_distances(space.synthetic, space.real, false, options.threads));
+  // Where unseen real rows sit at distance 0 (a discrete table), so may synthetic ones.
+  const double ratio = unseen_distance > 0 ? synthetic_distance / unseen_distance : 1.0;
+  const double score = quality.overall - std::max(0.0, auc - 0.5) -
+                       std::max(0.0, copy_share - holdout_copy_share - kCopyTolerance) -
+                       kRelationshipWeight * relationship_change;
+  const double w = 1.0 / splits;
+  candidate.quality += w * quality.overall;
+  candidate.pairs += w * pairs;
+  candidate.relationship_change += w * relationship_change;
+  candidate.detection_auc += w * auc;
+  candidate.copy_share += w * copy_share;
+  candidate.holdout_copy_share += w * holdout_copy_share;
+  candidate.privacy_ratio += w * ratio;
+  candidate.split_scores.push_back(score);
+}
+
 }  // namespace
 
 ModelChoice choose_model(const Table& prepared, const FitOptions& options) {
   const int64_t rows = prepared.rows();
   ModelChoice choice;
-  choice.splits = rows < 100 ? 5 : rows < 1000 ? 3 : 1;
   for (const auto& [name, smoothing] : {std::pair{"copula", Smoothing::Density}, std::pair{"cart", Smoothing::Density},
                                         std::pair{"cart", Smoothing::None}}) {
     CandidateScore candidate;
@@ -97,8 +158,19 @@ ModelChoice choose_model(const Table& prepared, const FitOptions& options) {
     candidate.smoothing = smoothing;
     choice.candidates.push_back(candidate);
   }
-  const int64_t training = std::max<int64_t>(2, static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare));
-  if (rows - training < 2) throw Error(ErrorKind::Input, "auto needs at least 4 rows to compare models; choose --model");
+  constexpr size_t kPrior = 0;  // copula
+  if (rows < kMinRowsToCompare) {
+    // Nothing to score: fit the prior, then the others if it fails.
+    choice.splits = 0;
+    for (size_t i = 0; i < choice.candidates.size(); ++i) choice.ranking.push_back(i);
+    choice.model = choice.candidates[kPrior].model;
+    choice.reason = fmt::format("with {} rows a held-out part would hold {} rows, too few to compare models; chose copula, "
+                                "which keeps the correlations by construction",
+                                rows, rows - std::max<int64_t>(2, static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare)));
+    return choice;
+  }
+  choice.splits = rows < 100 ? 10 : rows < 1000 ? 3 : 1;
+  const int64_t training = static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare);
   for (int split = 0; split < choice.splits; ++split) {
     Rng rng(derive_seed(options.seed, kChoiceStream, static_cast<uint64_t>(split)));
     std::vector<int64_t> order(static_cast<size_t>(rows));
@@ -109,51 +181,83 @@ ModelChoice choose_model(const Table& prepared, const FitOptions& options) {
     const Table shuffled = take_rows(prepared, order);
     const eval::FeatureSpace unseen = eval::encode_pair(train, held_out);
     const double unseen_distance = median(eval::nearest_distances(unseen.synthetic, unseen.real, false, options.threads));
+    const double holdout_copy_share =
+        static_cast<double>(eval::count_exact_copies(train, held_out)) / static_cast<double>(held_out.rows());
     for (auto& candidate : choice.candidates) {
-      if (!candidate.eligible && !candidate.note.empty()) continue;
+      if (!candidate.fitted) continue;
       try {
-        SynthesisOptions fit;
-        fit.model = candidate.model;
-        fit.fit = options;
-        fit.fit.progress = nullptr;
-        fit.fit.smoothing = candidate.smoothing;
-        fit.fit.seed = derive_seed(options.seed, kChoiceStream, 100 + static_cast<uint64_t>(split));
-        FittedModel model = FittedModel::fit_table(train, fit);
-        model.set_allow_copies(true);  // judge the model itself, not the copy filter
-        const Table synthetic = model.sample(0, std::max<int64_t>(500, 2 * rows), fit.fit.seed);
-        const eval::QualityReport quality = eval::quality(held_out, synthetic);
-        candidate.quality += quality.overall / choice.splits;
-        candidate.pairs += (std::isnan(quality.column_pair_trends) ? quality.column_shapes : quality.column_pair_trends) / choice.splits;
-        // Detection against all the real rows of the split (shuffled: held-out and training rows
-        // alike), as `evaluate` judges the final model; it has more rows than the held-out part
-        // alone, so it is less noisy, and the privacy floor below keeps memorising models out.
-        candidate.detection_auc +=
-            detection_auc(shuffled, synthetic, derive_seed(fit.fit.seed, kChoiceStream), options.threads) / choice.splits;
-        candidate.copy_share += static_cast<double>(eval::count_exact_copies(train, synthetic)) /
-                                static_cast<double>(synthetic.rows()) / choice.splits;
-        const eval::FeatureSpace space = eval::encode_pair(train, synthetic);
-        const double synthetic_distance = median(eval::nearest_distances(space.synthetic, space.real, false, options.threads));
-        const double ratio = unseen_distance > 0 ? synthetic_distance / unseen_distance : 1.0;
-        candidate.privacy_ratio += ratio / choice.splits;
-      } catch (const Error& e) {
+        score_split(candidate, train, held_out, shuffled, unseen_distance, holdout_copy_share, choice.splits, split, options);
+      } catch (const std::exception& e) {
+        // One candidate's failure is reported; the others go on.
+        candidate.fitted = false;
         candidate.eligible = false;
-        candidate.note = e.what();
+        candidate.note = fmt::format("failed on {} training rows: {}", train.rows(), e.what());
       }
     }
   }
-  const CandidateScore* best = nullptr;
   for (auto& candidate : choice.candidates) {
-    if (candidate.eligible && candidate.privacy_ratio < kPrivacyFloor) {
+    if (!candidate.fitted) continue;
+    candidate.score = mean(candidate.split_scores);
+    candidate.score_spread = standard_deviation(candidate.split_scores);
+    if (candidate.privacy_ratio < kPrivacyFloor) {
       candidate.eligible = false;
       candidate.note = fmt::format("its rows sit {:.2f}x as close to the training rows as unseen real rows do", candidate.privacy_ratio);
     }
-    candidate.score = candidate.quality - std::max(0.0, candidate.detection_auc - 0.5) -
-                      std::max(0.0, candidate.copy_share - kCopyAllowance);
-    if (candidate.eligible && (best == nullptr || candidate.score > best->score)) best = &candidate;
   }
-  if (best == nullptr) throw Error(ErrorKind::Input, "auto could not fit any candidate model; choose --model");
-  choice.model = best->model;
-  choice.smoothing = best->smoothing;
+  std::vector<size_t> eligible, fitted;
+  for (size_t i = 0; i < choice.candidates.size(); ++i) {
+    if (choice.candidates[i].eligible) eligible.push_back(i);
+    if (choice.candidates[i].fitted) fitted.push_back(i);
+  }
+  auto by_score = [&](size_t a, size_t b) { return choice.candidates[a].score > choice.candidates[b].score; };
+  std::stable_sort(eligible.begin(), eligible.end(), by_score);
+  size_t winner = 0;
+  if (!eligible.empty()) {
+    const bool prior_eligible = choice.candidates[kPrior].eligible;
+    const size_t best = eligible.front();
+    winner = best;
+    if (prior_eligible && best != kPrior) {
+      const CandidateScore& b = choice.candidates[best];
+      const CandidateScore& p = choice.candidates[kPrior];
+      std::vector<double> differences;
+      for (size_t s = 0; s < b.split_scores.size(); ++s) differences.push_back(b.split_scores[s] - p.split_scores[s]);
+      const double gain = mean(differences);
+      const double error = standard_deviation(differences) / std::sqrt(static_cast<double>(differences.size()));
+      if (differences.size() > 1 && gain <= kWinMargin * error) {
+        winner = kPrior;
+        choice.reason = fmt::format("{} scored {:.3f} more than copula, within the noise of {} splits (2 standard errors: "
+                                    "{:.3f}); kept copula, which keeps the correlations by construction",
+                                    b.label(), gain, choice.splits, kWinMargin * error);
+      } else {
+        choice.reason = differences.size() > 1
+                            ? fmt::format("{} scored {:.3f} more than copula, beyond the noise of {} splits (2 standard "
+                                          "errors: {:.3f})", b.label(), gain, choice.splits, kWinMargin * error)
+                            : fmt::format("{} scored {:.3f} more than copula on one split of {} held-out rows",
+                                          b.label(), gain, rows - training);
+      }
+    } else {
+      choice.reason = best == kPrior ? "copula scored best" : "copula was left out; the best of the others";
+    }
+    choice.ranking.push_back(winner);
+    for (size_t i : eligible)
+      if (i != winner) choice.ranking.push_back(i);
+  } else if (!fitted.empty()) {
+    // All below the privacy floor: the one that keeps its distance best, rather than nothing.
+    std::stable_sort(fitted.begin(), fitted.end(), [&](size_t a, size_t b) {
+      return choice.candidates[a].privacy_ratio > choice.candidates[b].privacy_ratio;
+    });
+    winner = fitted.front();
+    choice.ranking = fitted;
+    choice.reason = "every candidate sits closer to its training rows than unseen real rows do; chose the one that "
+                    "keeps the most distance (the copy rule still redraws copies of unique rows)";
+  } else {
+    // Every candidate failed on the splits (too few training rows for it, say): try each on all rows.
+    for (size_t i = 0; i < choice.candidates.size(); ++i) choice.ranking.push_back(i);
+    winner = kPrior;
+    choice.reason = "every candidate failed on the splits; fitting them on all rows in turn";
+  }
+  choice.model = choice.candidates[winner].model;
+  choice.smoothing = choice.candidates[winner].smoothing;
   return choice;
 }
 

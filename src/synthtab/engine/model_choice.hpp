@@ -1,6 +1,7 @@
 #pragma once
 // The `auto` model: fits the candidate models on part of the real rows, scores each on the
-// rows it did not see (fidelity first, with a privacy floor), and names the winner.
+// rows it did not see (fidelity and the strongest relationships first, with a privacy floor),
+// and names the winner, with how sure the choice is.
 #include <string>
 #include <vector>
 
@@ -12,14 +13,21 @@ namespace synthtab {
 struct CandidateScore {
   std::string model;
   Smoothing smoothing = Smoothing::Density;  // cart's; the other models ignore it
-  double quality = 0.0;       // mean SDMetrics quality score against held-out real rows
-  double pairs = 0.0;         // its column-pair part (the shapes part when there is one column)
-  double detection_auc = 0.0; // mean AUC of a forest telling the real rows from synthetic ones
-  double copy_share = 0.0;    // mean share of synthetic rows equal to a training row
-  double privacy_ratio = 0.0; // median DCR(synthetic -> training) / median DCR(held-out -> training)
-  // What auto maximises: quality - max(0, detection_auc - 0.5) - max(0, copy_share - 0.05).
-  double score = 0.0;
-  bool eligible = true;       // false below the privacy floor, or when the model failed
+  // Means over the splits:
+  double quality = 0.0;        // SDMetrics quality score against held-out real rows
+  double pairs = 0.0;          // its column-pair part (the shapes part when there is one column)
+  double relationship_change = 0.0;  // largest change of the strongest real pairs' correlation/association
+  double detection_auc = 0.0;  // AUC of a forest telling the real rows from synthetic ones
+  double copy_share = 0.0;     // share of synthetic rows equal to a training row
+  double holdout_copy_share = 0.0;  // share of held-out real rows equal to a training row
+  double privacy_ratio = 0.0;  // median DCR(synthetic -> training) / median DCR(held-out -> training)
+  // What auto maximises, per split: quality - max(0, detection_auc - 0.5)
+  //   - max(0, copy_share - holdout_copy_share - 0.01) - 0.5 x relationship_change.
+  double score = 0.0;              // mean over the splits
+  double score_spread = 0.0;       // standard deviation over the splits
+  std::vector<double> split_scores;
+  bool fitted = true;    // false when the model failed to fit or sample (note says why)
+  bool eligible = true;  // false when it failed, or sits below the privacy floor
   std::string note;
   // "copula", "cart", or "cart (no smoothing)".
   std::string label() const { return smoothing == Smoothing::None ? model + " (no smoothing)" : model; }
@@ -29,16 +37,23 @@ struct ModelChoice {
   std::string model;
   Smoothing smoothing = Smoothing::Density;
   std::vector<CandidateScore> candidates;
+  // The candidates to fit on all rows, best first: the next is tried when one fails.
+  std::vector<size_t> ranking;
+  std::string reason;  // one sentence: why the winner, and how sure
   std::string label() const { return smoothing == Smoothing::None ? model + " (no smoothing)" : model; }
   int splits = 0;
 };
 
-// Candidates: copula, cart, and cart without smoothing (synthpop's default: values drawn as
-// they are in the leaf, closer to the real rows; the privacy floor below keeps it honest). The seed's wgan lost on every table of bench/quality and takes
-// seconds to train, so it is not one). Splits: 70 % training rows; 5 repeats under 100 rows, 3
-// under 1,000, else 1. Each candidate is scored by fidelity to the held-out rows (quality score)
-// and detectability among all the real rows (a forest's AUC), with a penalty for rows that copy training rows; a
-// candidate whose rows sit much closer to its training rows than unseen real rows do is left out.
+// Candidates: copula, cart, and cart without smoothing (synthpop's default). Splits: 70 %
+// training rows; 10 repeats under 100 rows, 3 under 1,000, else 1. Each candidate is scored by
+// fidelity to the held-out rows, by how well the strongest relationships of the real table
+// survive, and by detectability among all the real rows, with a penalty for copying training
+// rows more often than held-out rows equal them; a candidate whose rows sit much closer to its
+// training rows than unseen real rows do is left out. The copula keeps correlations by
+// construction, so it is the prior: another candidate replaces it only when it wins by more than
+// twice the standard error of the paired per-split difference. Under 8 rows no split says
+// anything, and the prior decides. A candidate that fails is reported and skipped; this throws
+// only when every candidate fails.
 ModelChoice choose_model(const Table& prepared, const FitOptions& options);
 
 }  // namespace synthtab

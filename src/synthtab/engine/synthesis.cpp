@@ -27,9 +27,10 @@ using json = nlohmann::json;
 
 constexpr uint64_t kInverseStream = 0x696e7665727365;  // "inverse"
 constexpr uint64_t kRedrawStream = 0x726564726177;     // "redraw"
+constexpr uint64_t kSubstituteStream = 0x7375627374;   // "subst"
 constexpr int kMaxRedraws = 20;
 constexpr int kFruitlessPasses = 3;  // redraw passes in a row that replace no copy: give up
-constexpr char kRowNew = 0, kRowRedrawn = 1, kRowCopyKept = 2;
+constexpr char kRowNew = 0, kRowRedrawn = 1, kRowCopyKept = 2, kRowCopyAllowed = 3;
 
 std::string hashes_to_bytes(const std::vector<uint64_t>& hashes) {
   std::string out(hashes.size() * sizeof(uint64_t), '\0');
@@ -159,19 +160,27 @@ bool keeps_missing(const SynthesisOptions& options) {
   return options.missing == MissingValues::Model;
 }
 
-std::string describe_choice(const ModelChoice& choice) {
-  std::string out = fmt::format("chose {} by fidelity to held-out rows and detectability ({} split{}):",
-                                choice.label(), choice.splits, choice.splits == 1 ? "" : "s");
-  for (const auto& c : choice.candidates) {
-    out += c.note.empty() || c.eligible
-               ? fmt::format(" {} {:.3f} (quality {:.3f}, pairs {:.3f}, detection AUC {:.2f}, copies {:.0f} %)",
-                             c.label(), c.score, c.quality, c.pairs, c.detection_auc, 100.0 * c.copy_share)
-               : fmt::format(" {} -", c.label());
-    if (!c.eligible) out += fmt::format(" (left out: {})", c.note);
-    out += ";";
+std::string describe_choice(const ModelChoice& choice, const std::string& fitted_label, const std::string& failures) {
+  std::string out = choice.splits == 0 ? fmt::format("chose {}: {}", fitted_label, choice.reason)
+                                       : fmt::format("chose {} ({} split{}; score = held-out quality, less detectability, "
+                                                     "excess copies and half the change of the strongest relationship): {}.",
+                                                     fitted_label, choice.splits, choice.splits == 1 ? "" : "s", choice.reason);
+  if (choice.splits > 0) {
+    out += " Scores (mean ± spread over the splits):";
+    for (const auto& c : choice.candidates) {
+      out += c.fitted ? fmt::format(" {} {} (quality {:.3f}, pairs {:.3f}, strongest relationship off by {:.2f}, detection AUC "
+                                    "{:.2f}, copies {:.0f} % vs held-out {:.0f} %)",
+                                    c.label(), c.split_scores.size() > 1 ? fmt::format("{:.3f} ± {:.3f}", c.score, c.score_spread)
+                                                                         : fmt::format("{:.3f}", c.score),
+                                    c.quality, c.pairs, c.relationship_change, c.detection_auc, 100.0 * c.copy_share,
+                                    100.0 * c.holdout_copy_share)
+                      : fmt::format(" {} -", c.label());
+      if (!c.eligible) out += fmt::format(" (left out: {})", c.note);
+      out += ";";
+    }
+    out.pop_back();
   }
-  out.pop_back();
-  return out;
+  return out + failures;
 }
 
 // Fails early, before hours of work, when the output cannot fit on its disk.
@@ -210,6 +219,17 @@ Shard parse_shard(const std::string& text) {
     throw usage_error("--shard expects i/K with 1 <= i <= K (e.g. --shard 2/8), got '" + text +
                       "'");
   return shard;
+}
+
+CopyPolicy parse_copy_policy(const std::string& text) {
+  if (text == "holdout") return CopyPolicy::Holdout;
+  if (text == "never") return CopyPolicy::Never;
+  if (text == "allow") return CopyPolicy::Allow;
+  throw usage_error("--copies expects holdout, never or allow, got '" + text + "'");
+}
+
+const char* copy_policy_name(CopyPolicy policy) {
+  return policy == CopyPolicy::Holdout ? "holdout" : policy == CopyPolicy::Never ? "never" : "allow";
 }
 
 MissingValues parse_missing_values(const std::string& text) {
@@ -266,12 +286,22 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
                                       std::to_string(prepared.rows()));
   if (options.model == "auto") {
     const ModelChoice choice = choose_model(prepared, options.fit);
-    SynthesisOptions chosen = options;
-    chosen.model = choice.model;
-    chosen.fit.smoothing = choice.smoothing;
-    FittedModel model = fit_table(prepared, chosen);
-    model.report_.settings["auto"] = describe_choice(choice);
-    return model;
+    // The winner first; should it fail on all the rows, the next in rank, and so on.
+    std::string failures;
+    for (size_t index : choice.ranking) {
+      const CandidateScore& candidate = choice.candidates[index];
+      SynthesisOptions chosen = options;
+      chosen.model = candidate.model;
+      chosen.fit.smoothing = candidate.smoothing;
+      try {
+        FittedModel model = fit_table(prepared, chosen);
+        model.report_.settings["auto"] = describe_choice(choice, candidate.label(), failures);
+        return model;
+      } catch (const Error& e) {
+        failures += fmt::format(" {} failed on all {} rows: {}.", candidate.label(), prepared.rows(), e.what());
+      }
+    }
+    throw Error(ErrorKind::Input, "auto could not fit any candidate model:" + failures);
   }
   FittedModel model;
   model.model_name_ = options.model;
@@ -286,10 +316,7 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
                                      : column.type == ColumnType::Datetime  ? ColumnRole::Datetime
                                                                             : ColumnRole::Float,
                                      "", column.datetime_format, false});
-  for (int64_t r = 0; r < prepared.rows(); ++r) model.real_row_hashes_.push_back(row_hash(prepared, r));
-  std::sort(model.real_row_hashes_.begin(), model.real_row_hashes_.end());
-  model.real_row_hashes_.erase(std::unique(model.real_row_hashes_.begin(), model.real_row_hashes_.end()),
-                               model.real_row_hashes_.end());
+  model.remember_training_rows(prepared);
   const Matrix data = model.pipeline_.transform(prepared);
   const auto start = std::chrono::steady_clock::now();
   model.report_ = model.synthesizer_->fit(data, model.pipeline_.layout(), options.fit);
@@ -310,6 +337,8 @@ void FittedModel::save(const std::string& path) const {
   out.put("pipeline", pipeline_.save());
   out.put("fit_report", report_to_json(report_).dump());
   out.put("real_rows", hashes_to_bytes(real_row_hashes_));
+  out.put("repeated_rows", hashes_to_bytes(repeated_row_hashes_));
+  out.put("copy_allowance", json(copy_allowance_).dump());
   synthesizer_->save(out, "model/");
   out.write_file(path);
 }
@@ -341,6 +370,24 @@ FittedModel FittedModel::load(const std::string& path) {
   pipeline_check.guard([&] { model.pipeline_.load(in.get("pipeline")); });
   if (model.pipeline_.width() < 1) pipeline_check.fail("it has no columns");
   model.real_row_hashes_ = hashes_from_bytes(in.get("real_rows"), SectionCheck{path, "real_rows"});
+  // Files written before the holdout rule have neither section: every copy is then redrawn.
+  if (in.has("repeated_rows")) {
+    const SectionCheck repeated_check{path, "repeated_rows"};
+    model.repeated_row_hashes_ = hashes_from_bytes(in.get("repeated_rows"), repeated_check);
+    for (uint64_t hash : model.repeated_row_hashes_)
+      if (!std::binary_search(model.real_row_hashes_.begin(), model.real_row_hashes_.end(), hash))
+        repeated_check.fail("a repeated row's fingerprint is not among the training rows'");
+    const SectionCheck allowance_check{path, "copy_allowance"};
+    allowance_check.guard([&] {
+      const json allowance = allowance_check.parse(in.get("copy_allowance"));
+      if (!allowance.is_number() || !std::isfinite(allowance.get<double>()) || allowance.get<double>() < 0 ||
+          allowance.get<double>() > 1)
+        allowance_check.fail("expected a share between 0 and 1");
+      model.copy_allowance_ = allowance.get<double>();
+    });
+    if (model.repeated_row_hashes_.empty() && model.copy_allowance_ > 0)
+      allowance_check.fail("a share of copies is allowed, but no training row is repeated");
+  }
   try {
     model.synthesizer_ = ModelRegistry::instance().create(model.model_name_);
   } catch (const Error& e) {
@@ -375,10 +422,37 @@ void FittedModel::check_consistent(const std::string& path) const {
   });
 }
 
-bool FittedModel::is_real_row(const Table& table, int64_t row) const {
+void FittedModel::remember_training_rows(const Table& prepared) {
+  std::vector<uint64_t> hashes;
+  std::vector<char> empty(static_cast<size_t>(prepared.rows()), 0);
+  for (int64_t r = 0; r < prepared.rows(); ++r) {
+    hashes.push_back(row_hash(prepared, r));
+    empty[static_cast<size_t>(r)] = row_is_empty(prepared, r);
+  }
+  std::vector<uint64_t> sorted = hashes;
+  std::sort(sorted.begin(), sorted.end());
+  real_row_hashes_ = sorted;
+  real_row_hashes_.erase(std::unique(real_row_hashes_.begin(), real_row_hashes_.end()), real_row_hashes_.end());
+  repeated_row_hashes_.clear();
+  for (size_t i = 1; i < sorted.size(); ++i)
+    if (sorted[i] == sorted[i - 1] && (repeated_row_hashes_.empty() || repeated_row_hashes_.back() != sorted[i]))
+      repeated_row_hashes_.push_back(sorted[i]);
+  // Leave-one-out: a row whose twin stays in the training data would equal a training row if it
+  // were held out. Empty rows are never copies (row_is_empty), so they do not count.
+  int64_t matching = 0;
+  for (int64_t r = 0; r < prepared.rows(); ++r)
+    matching += !empty[static_cast<size_t>(r)] &&
+                std::binary_search(repeated_row_hashes_.begin(), repeated_row_hashes_.end(), hashes[static_cast<size_t>(r)]);
+  copy_allowance_ = prepared.rows() > 0 ? static_cast<double>(matching) / static_cast<double>(prepared.rows()) : 0.0;
+}
+
+FittedModel::RowMatch FittedModel::match_real_row(const Table& table, int64_t row) const {
   // Redrawing an empty row would lower the real rate of empty rows (see row_is_empty).
-  if (row_is_empty(table, row)) return false;
-  return std::binary_search(real_row_hashes_.begin(), real_row_hashes_.end(), row_hash(table, row));
+  if (row_is_empty(table, row)) return RowMatch::None;
+  const uint64_t hash = row_hash(table, row);
+  if (!std::binary_search(real_row_hashes_.begin(), real_row_hashes_.end(), hash)) return RowMatch::None;
+  return std::binary_search(repeated_row_hashes_.begin(), repeated_row_hashes_.end(), hash) ? RowMatch::Repeated
+                                                                                           : RowMatch::Unique;
 }
 
 int64_t sample_block_rows(int64_t model_columns) {
@@ -396,10 +470,24 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
   Rng rng(derive_seed(seed, kInverseStream, static_cast<uint64_t>(block)));
   Table decoded = pipeline_.inverse(rows, rng);
   status.assign(static_cast<size_t>(decoded.rows()), kRowNew);
-  if (allow_copies_ || real_row_hashes_.empty()) return decoded;
+  if (copy_policy_ == CopyPolicy::Allow || real_row_hashes_.empty()) return decoded;
+  // Under the holdout rule a copy of a repeated training row is kept while the kept ones stay
+  // within the allowance of every prefix of the block (kept + 1 <= allowance x (row + 1)), so a
+  // run that starts at a block's first row never holds a larger share; the decision depends
+  // only on the block's own rows, so shards decide alike.
+  const double allowance = copy_policy_ == CopyPolicy::Holdout ? copy_allowance_ : 0.0;
+  int64_t kept = 0;
+  auto keep_allowed = [&](RowMatch match, int64_t r) {
+    if (match != RowMatch::Repeated || static_cast<double>(kept + 1) > allowance * static_cast<double>(r + 1)) return false;
+    ++kept;
+    status[static_cast<size_t>(r)] = kRowCopyAllowed;
+    return true;
+  };
   std::vector<int64_t> copies;
-  for (int64_t r = 0; r < decoded.rows(); ++r)
-    if (is_real_row(decoded, r)) copies.push_back(r);
+  for (int64_t r = 0; r < decoded.rows(); ++r) {
+    const RowMatch match = match_real_row(decoded, r);
+    if (match != RowMatch::None && !keep_allowed(match, r)) copies.push_back(r);
+  }
   // Each pass draws the whole block again from its own stream (one batched call, cheap for every
   // model) and takes row r from it where that row is new: the result depends only on
   // (seed, block, pass), so every shard that computes this block decides alike. Passes that
@@ -412,18 +500,35 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
     const Table redrawn = pipeline_.inverse(again, redraw_rng);
     std::vector<int64_t> still_copies;
     for (int64_t r : copies) {
-      if (is_real_row(redrawn, r)) {
+      const RowMatch match = match_real_row(redrawn, r);
+      if (match != RowMatch::None && !keep_allowed(match, r)) {
         still_copies.push_back(r);
         continue;
       }
       copy_row(redrawn, r, decoded, r);
-      status[static_cast<size_t>(r)] = kRowRedrawn;
+      if (match == RowMatch::None) status[static_cast<size_t>(r)] = kRowRedrawn;
     }
     passes_without_progress = still_copies.size() < copies.size() ? 0 : passes_without_progress + 1;
     copies = std::move(still_copies);
     if (passes_without_progress == kFruitlessPasses) break;
   }
-  for (int64_t r : copies) status[static_cast<size_t>(r)] = kRowCopyKept;
+  // What the passes could not replace takes the place of a random accepted row of the same
+  // block (rejection sampling's answer, without more passes); only a block with no accepted row
+  // at all (every combination of values is a real row) keeps its copies.
+  std::vector<int64_t> accepted;  // rows equal to no training row (copies are listed in `copies`, ascending)
+  for (int64_t r = 0; r < decoded.rows(); ++r)
+    if ((status[static_cast<size_t>(r)] == kRowNew && !std::binary_search(copies.begin(), copies.end(), r)) ||
+        status[static_cast<size_t>(r)] == kRowRedrawn)
+      accepted.push_back(r);
+  Rng substitute_rng(derive_seed(seed, kSubstituteStream, static_cast<uint64_t>(block)));
+  for (int64_t r : copies) {
+    if (accepted.empty()) {
+      status[static_cast<size_t>(r)] = kRowCopyKept;
+      continue;
+    }
+    copy_row(decoded, accepted[substitute_rng.below(accepted.size())], decoded, r);
+    status[static_cast<size_t>(r)] = kRowRedrawn;
+  }
   return decoded;
 }
 
@@ -449,6 +554,7 @@ Table FittedModel::sample(int64_t first, int64_t count, uint64_t seed, SampleSta
     for (int64_t r = from; r < to; ++r) {
       stats->redrawn += status[static_cast<size_t>(r)] == kRowRedrawn;
       stats->unavoidable += status[static_cast<size_t>(r)] == kRowCopyKept;
+      stats->allowed += status[static_cast<size_t>(r)] == kRowCopyAllowed;
     }
   }
   return out;

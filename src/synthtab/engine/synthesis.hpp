@@ -55,13 +55,29 @@ struct PreparedInput {
 };
 PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& options);
 
+// What sampling does with a synthetic row equal to a training row.
+//   Holdout (default): such rows may be as frequent as unseen real rows equal to a training row
+//     are (the real table's leave-one-out duplicate share: a row that occurs twice in the real
+//     data would equal a training row if one of its occurrences were held out), and no more; a
+//     row equal to a training row that is unique in the training data is always drawn again
+//     (synthpop's rm.replicated.uniques). On a discrete table an equal row is then the
+//     distribution, not a leak (SDMetrics' DCROverfittingProtection, Platzer & Reutterer 2021).
+//   Never: every such row is drawn again (too discrete tables keep what cannot be avoided).
+//   Allow: rows are kept as drawn.
+enum class CopyPolicy { Holdout, Never, Allow };
+// Parses "holdout", "never" or "allow"; throws Error(Usage) otherwise.
+CopyPolicy parse_copy_policy(const std::string& text);
+const char* copy_policy_name(CopyPolicy policy);
+
 // What sampling had to do to keep real rows out of the output.
 struct SampleStats {
-  int64_t redrawn = 0;      // rows that copied a real row and were drawn again
+  int64_t redrawn = 0;      // rows that copied a training row and were drawn again
   int64_t unavoidable = 0;  // copies kept: the table is too discrete to avoid them
+  int64_t allowed = 0;      // copies of repeated training rows kept under the holdout rule
   void add(const SampleStats& other) {
     redrawn += other.redrawn;
     unavoidable += other.unavoidable;
+    allowed += other.allowed;
   }
 };
 
@@ -85,14 +101,17 @@ class FittedModel {
 
   // Rows [first, first + count) of the synthetic stream of `seed`, in the input's column
   // order, names, types and categories. Any split into calls gives the same rows.
-  // Unless copies are allowed, a row equal to a real row (after the output's rounding) is drawn
-  // again from its own stream; in a block where more than a quarter of the rows are copies the
-  // table is too discrete for that, and the copies are kept and counted as unavoidable.
+  // A row equal to a training row (after the output's rounding) is kept or drawn again from its
+  // own stream as the copy policy says (see CopyPolicy); where redraws keep landing on real rows
+  // the table is too discrete for that, and the copies are kept and counted as unavoidable.
   Table sample(int64_t first, int64_t count, uint64_t seed, SampleStats* stats = nullptr) const;
   // Writes shard `shard` of a `rows`-row sample as CSV (atomically), block by block.
   SampleStats write_sample_csv(const std::string& path, int64_t rows, uint64_t seed,
                                const Shard& shard = {}, Progress* progress = nullptr) const;
-  void set_allow_copies(bool allow) { allow_copies_ = allow; }
+  void set_copy_policy(CopyPolicy policy) { copy_policy_ = policy; }
+  CopyPolicy copy_policy() const { return copy_policy_; }
+  // The share of synthetic rows that may equal a (repeated) training row under CopyPolicy::Holdout.
+  double copy_allowance() const { return copy_allowance_; }
   // write_sample_csv() refuses (Error(Resource)) when one block of rows needs more; 0 = no limit.
   void set_memory_limit(uint64_t bytes) { max_memory_ = bytes; }
 
@@ -114,12 +133,17 @@ class FittedModel {
   FitReport report_;
   int64_t training_rows_ = 0;
   uint64_t fit_seed_ = 0;
-  std::vector<uint64_t> real_row_hashes_;  // sorted fingerprints of the training rows
-  bool allow_copies_ = false;
+  std::vector<uint64_t> real_row_hashes_;      // sorted fingerprints of the training rows
+  std::vector<uint64_t> repeated_row_hashes_;  // sorted fingerprints of rows seen twice or more
+  double copy_allowance_ = 0.0;                // leave-one-out duplicate share of the training rows
+  CopyPolicy copy_policy_ = CopyPolicy::Holdout;
 
   uint64_t max_memory_ = 0;
 
-  bool is_real_row(const Table& table, int64_t row) const;
+  enum class RowMatch { None, Unique, Repeated };
+  RowMatch match_real_row(const Table& table, int64_t row) const;
+  // Fingerprints of the training rows and the share of copies the holdout rule allows.
+  void remember_training_rows(const Table& prepared);
   // Throws Error(ModelFile) naming `path` when the loaded sections do not fit together.
   void check_consistent(const std::string& path) const;
   // One global block of rows, decoded; status[r] says whether row r was new, redrawn or a kept copy.

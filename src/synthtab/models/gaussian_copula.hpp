@@ -49,6 +49,8 @@ class GaussianCopula final : public Synthesizer {
   bool low_rank() const { return !factor_.empty(); }
 
  private:
+  // Replaces a discrete column's scores by each value's interval mean (see the .cpp).
+  void interval_mean_scores(const Matrix& data, Eigen::MatrixXd& scores) const;
   void order_categories(const Matrix& data, const std::vector<ModelColumn>& layout, uint64_t seed,
                         Eigen::MatrixXd& scores);
 
