@@ -2,10 +2,12 @@
 """Writes tests/data/relationships_oracle.json, the independent reference for
 src/synthtab/eval/relationships.cpp, computed with pandas / SciPy / NumPy:
   numeric/datetime pairs: scipy.stats.pearsonr on the rows complete in both columns;
-  pairs with a categorical: scipy.stats.contingency.association(pd.crosstab(...),
-      method='cramer', correction=False), a numeric column binned with
-      np.digitize(values, np.unique(np.quantile(real_values, [.2, .4, .6, .8]))) (edges from the
-      REAL column's non-missing values, used for both tables);
+  a numeric and a categorical column: the correlation ratio eta from pandas' groupby sums,
+      adjusted: sqrt(max(0, 1 - (1 - eta^2)(n - 1)/(n - k))), k = the categories present;
+  two categorical columns: Cramér's V with Bergsma's bias correction, from
+      scipy.stats.chi2_contingency(pd.crosstab(...), correction=False):
+      phi2 = max(0, chi2/n - (r-1)(c-1)/(n-1)), r~ = r - (r-1)^2/(n-1), c~ likewise,
+      V = sqrt(phi2 / min(r~ - 1, c~ - 1));
   a pair is skipped when fewer than 3 rows are complete or a column is constant on those rows,
   in either table.
 Then, from those values alone: pairs sorted by |real| descending (ties: column order),
@@ -17,7 +19,7 @@ import json
 import numpy as np
 import pandas as pd
 from scipy.stats import pearsonr
-from scipy.stats.contingency import association
+from scipy.stats import chi2_contingency
 
 rng = np.random.default_rng(12)
 CATEGORICAL = {"c", "k", "lone"}
@@ -43,26 +45,33 @@ def make(n, noise, missing, flip):
     return df
 
 
-def bins(real_col, col):
-    edges = np.unique(np.quantile(real_col.dropna().to_numpy(dtype=float), [0.2, 0.4, 0.6, 0.8]))
-    out = pd.Series(np.digitize(col.to_numpy(dtype=float), edges), index=col.index).astype(float)
-    return out.where(col.notna())
-
-
 def measure(real, df, a, b):
     if a not in CATEGORICAL and b not in CATEGORICAL:
         sub = df[[a, b]].dropna()
         if len(sub) < 3 or sub[a].nunique() < 2 or sub[b].nunique() < 2:
             return None
         return float(pearsonr(sub[a].astype(float), sub[b].astype(float))[0])
-    cols = [df[n] if n in CATEGORICAL else bins(real[n], df[n]) for n in (a, b)]
-    sub = pd.DataFrame({"a": cols[0], "b": cols[1]}).dropna()
-    if len(sub) < 3:
+    sub = df[[a, b]].dropna()
+    n = len(sub)
+    if a in CATEGORICAL and b in CATEGORICAL:
+        table = pd.crosstab(sub[a], sub[b])
+        if n < 3 or min(table.shape) < 2:
+            return None
+        chi2 = chi2_contingency(table.to_numpy(), correction=False)[0]
+        r, c = table.shape
+        phi2 = max(0.0, chi2 / n - (r - 1) * (c - 1) / (n - 1))
+        den = min(r - (r - 1) ** 2 / (n - 1), c - (c - 1) ** 2 / (n - 1)) - 1
+        return None if den <= 0 else min(1.0, float(np.sqrt(phi2 / den)))
+    cat, num = (a, b) if a in CATEGORICAL else (b, a)
+    values = sub[num].astype(float)
+    k = sub[cat].nunique()
+    if n < 3 or k < 2 or n <= k or values.nunique() < 2:
         return None
-    table = pd.crosstab(sub["a"], sub["b"])
-    if min(table.shape) < 2:
-        return None
-    return float(association(table.to_numpy(), method="cramer", correction=False))
+    groups = values.groupby(sub[cat])
+    between = float((groups.count() * (groups.mean() - values.mean()) ** 2).sum())
+    total = float(((values - values.mean()) ** 2).sum())
+    eta2 = between / total
+    return float(np.sqrt(max(0.0, 1 - (1 - eta2) * (n - 1) / (n - k))))
 
 
 def expected(real, synth):
@@ -75,7 +84,8 @@ def expected(real, synth):
             if vr is None or vs is None:
                 continue
             both_numeric = a not in CATEGORICAL and b not in CATEGORICAL
-            pairs.append({"a": a, "b": b, "measure": "Pearson" if both_numeric else "Cramér's V",
+            pairs.append({"a": a, "b": b, "measure": "Pearson" if both_numeric else
+                          "Cramér's V" if a in CATEGORICAL and b in CATEGORICAL else "correlation ratio",
                           "real": vr, "synthetic": vs, "change": abs(vr - vs)})
     pairs.sort(key=lambda p: -abs(p["real"]))  # stable: ties keep column order
     strong = sum(1 for p in pairs if abs(p["real"]) >= 0.5)

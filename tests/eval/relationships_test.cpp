@@ -1,4 +1,4 @@
-// Pairwise relationships (Pearson r, Cramér's V) against the pandas/SciPy reference of
+// Pairwise relationships (Pearson r, correlation ratio, bias-corrected Cramér's V) against the pandas/SciPy reference of
 // tests/data/gen_relationships_oracle.py, and the strongest/worst selection.
 #include <gtest/gtest.h>
 
@@ -55,7 +55,7 @@ json oracle() {
   return json::parse(in);
 }
 
-TEST(Relationships, EqualSciPyPearsonAndCramersV) {
+TEST(Relationships, EqualSciPyPearsonEtaAndCorrectedCramersV) {
   const json data = oracle();
   ASSERT_EQ(data.at("cases").size(), 3u);
   for (const auto& c : data.at("cases")) {

@@ -10,7 +10,6 @@
 namespace synthtab::eval {
 namespace {
 
-constexpr int kQuantileBins = 5;
 constexpr size_t kMinCompleteRows = 3;
 // Contingency tables larger than this are counted by sorting cell keys instead of in a dense
 // array (two columns of 2,000 labels each would need 4M cells per pair).
@@ -25,32 +24,11 @@ struct Prepared {
   std::vector<double> centred;                  // numeric: values - mean of the present ones, 0 if missing
   std::vector<double> present;                  // numeric: 1 present, 0 missing
   double norm = 0.0;                            // complete: the centred values' Euclidean norm
-  std::vector<int32_t> codes;  // category, or quantile bin for numeric columns; -1 = missing
-  int32_t levels = 0;          // codes are in [0, levels)
+  std::vector<int32_t> codes;  // categorical: the category, or kMissingCode
+  int32_t levels = 0;          // categorical: codes are in [0, levels)
 };
 
-double quantile_sorted(const std::vector<double>& sorted, double q) {
-  // Linear interpolation between order statistics (NumPy's default).
-  const double position = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(position));
-  const auto hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (position - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
-// Inner bin edges of the real column: its 20/40/60/80 % quantiles, repeats merged.
-std::vector<double> quantile_edges(const Column& real) {
-  std::vector<double> sorted;
-  for (double v : real.values)
-    if (!std::isnan(v)) sorted.push_back(v);
-  if (sorted.empty()) return {};
-  std::sort(sorted.begin(), sorted.end());
-  std::vector<double> edges;
-  for (int k = 1; k < kQuantileBins; ++k) edges.push_back(quantile_sorted(sorted, static_cast<double>(k) / kQuantileBins));
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  return edges;
-}
-
-Prepared prepare(const Column& column, const std::vector<double>& edges) {
+Prepared prepare(const Column& column) {
   Prepared p;
   p.categorical = column.is_categorical();
   const auto n = static_cast<size_t>(column.size());
@@ -60,20 +38,14 @@ Prepared prepare(const Column& column, const std::vector<double>& edges) {
     return p;
   }
   p.values = &column.values;
-  // Bin i holds edges[i-1] <= v < edges[i] (NumPy's digitize), so values outside the real
-  // range fall into the outer bins.
-  p.codes.resize(n);
-  p.levels = static_cast<int32_t>(edges.size()) + 1;
   double sum = 0.0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
   size_t count = 0;
   for (size_t r = 0; r < n; ++r) {
     const double v = column.values[r];
     if (std::isnan(v)) {
-      p.codes[r] = kMissingCode;
       p.complete = false;
       continue;
     }
-    p.codes[r] = static_cast<int32_t>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
     sum += v;
     lo = std::min(lo, v);
     hi = std::max(hi, v);
@@ -88,7 +60,7 @@ Prepared prepare(const Column& column, const std::vector<double>& edges) {
   p.present.assign(n, 0.0);
   double ss = 0.0;
   for (size_t r = 0; r < n; ++r) {
-    if (p.codes[r] == kMissingCode) continue;
+    if (std::isnan(column.values[r])) continue;
     p.centred[r] = column.values[r] - mean;
     ss += p.centred[r] * p.centred[r];
     p.present[r] = 1.0;
@@ -139,8 +111,11 @@ struct Workspace {
   std::vector<int64_t> keys;
 };
 
-// Cramér's V without bias correction: sqrt(chi2 / (n (min(r, c) - 1))) over the observed
-// levels, with chi2 / n = sum O^2 / (R C) - 1.
+// Cramér's V with Bergsma's (2013) bias correction over the observed levels: with chi2 / n =
+// sum O^2 / (R C) - 1, phi2 = max(0, chi2 / n - (r - 1)(c - 1) / (n - 1)), r~ = r - (r - 1)^2 /
+// (n - 1) and likewise c~, V = sqrt(phi2 / min(r~ - 1, c~ - 1)). Uncorrected, V of two
+// independent columns on 19 rows is about 0.3, so a tiny real table's "strongest" pairs would
+// be noise, and 2,000 synthetic rows would look as if they lost them.
 double cramers_v_pair(const Prepared& a, const Prepared& b, Workspace& w) {
   const size_t n = a.codes.size();
   const int64_t ka = a.levels, kb = b.levels;
@@ -174,8 +149,8 @@ double cramers_v_pair(const Prepared& a, const Prepared& b, Workspace& w) {
   const auto observed = [](const std::vector<double>& totals) {
     return static_cast<int64_t>(std::count_if(totals.begin(), totals.end(), [](double t) { return t > 0; }));
   };
-  const int64_t levels = std::min(observed(w.row_totals), observed(w.column_totals));
-  if (levels < 2) {  // a constant column among the complete rows
+  const int64_t rows_observed = observed(w.row_totals), columns_observed = observed(w.column_totals);
+  if (std::min(rows_observed, columns_observed) < 2) {  // a constant column among the complete rows
     clear_cells();
     return kUndefined;
   }
@@ -212,8 +187,46 @@ double cramers_v_pair(const Prepared& a, const Prepared& b, Workspace& w) {
       s = e;
     }
   }
-  const double phi2 = std::max(0.0, sum - 1.0);  // rounding can leave -1e-16 for independence
-  return std::min(1.0, std::sqrt(phi2 / static_cast<double>(levels - 1)));
+  const auto n1 = static_cast<double>(count) - 1.0;
+  const auto kr = static_cast<double>(rows_observed), kc = static_cast<double>(columns_observed);
+  const double phi2 = std::max(0.0, sum - 1.0 - (kr - 1.0) * (kc - 1.0) / n1);
+  const double denominator = std::min(kr - (kr - 1.0) * (kr - 1.0) / n1, kc - (kc - 1.0) * (kc - 1.0) / n1) - 1.0;
+  if (!(denominator > 0.0)) return kUndefined;
+  return std::min(1.0, std::sqrt(phi2 / denominator));
+}
+
+// The correlation ratio eta of a numeric column on a categorical one (for two categories, the
+// point-biserial |r|), from its adjusted eta^2 = 1 - (1 - eta^2)(n - 1)/(n - k), the between-group
+// share of variance less what k groups explain by chance. The numeric column is used as it is:
+// binning it first would lose its spread within a category.
+double correlation_ratio_pair(const Prepared& category, const Prepared& number, Workspace& w) {
+  if (number.constant) return kUndefined;
+  const size_t n = category.codes.size();
+  w.row_totals.assign(static_cast<size_t>(category.levels), 0.0);     // rows per category
+  w.column_totals.assign(static_cast<size_t>(category.levels), 0.0);  // sum of the values per category
+  double count = 0.0, sum = 0.0, squares = 0.0;
+  for (size_t r = 0; r < n; ++r) {
+    const int32_t code = category.codes[r];
+    if (code < 0 || number.present[r] == 0.0) continue;
+    const double v = number.centred[r];
+    w.row_totals[static_cast<size_t>(code)] += 1.0;
+    w.column_totals[static_cast<size_t>(code)] += v;
+    count += 1.0;
+    sum += v;
+    squares += v * v;
+  }
+  double groups = 0.0, between = 0.0;
+  for (size_t g = 0; g < w.row_totals.size(); ++g) {
+    if (w.row_totals[g] == 0.0) continue;
+    groups += 1.0;
+    between += w.column_totals[g] * w.column_totals[g] / w.row_totals[g];
+  }
+  if (count < static_cast<double>(kMinCompleteRows) || groups < 2.0 || count <= groups) return kUndefined;
+  const double total = squares - sum * sum / count;
+  if (!(total > 1e-12 * squares)) return kUndefined;  // constant on these rows
+  const double eta2 = std::clamp((between - sum * sum / count) / total, 0.0, 1.0);
+  const double adjusted = 1.0 - (1.0 - eta2) * (count - 1.0) / (count - groups);
+  return std::sqrt(std::max(0.0, adjusted));
 }
 
 bool same_layout(const Table& real, const Table& synthetic) {
@@ -254,24 +267,26 @@ RelationshipReport relationships(const Table& real, const Table& synthetic_in) {
   const size_t cols = std::min(real.columns.size(), kMaxRelationshipColumns);
   std::vector<Prepared> r(cols), s(cols);
   for (size_t c = 0; c < cols; ++c) {
-    const Column& column = real.columns[c];
-    const std::vector<double> edges = column.is_categorical() ? std::vector<double>{} : quantile_edges(column);
-    r[c] = prepare(column, edges);
-    s[c] = prepare(synthetic.columns[c], edges);
+    r[c] = prepare(real.columns[c]);
+    s[c] = prepare(synthetic.columns[c]);
   }
   RelationshipReport report;
   Workspace workspace;
   for (size_t i = 0; i < cols; ++i) {
     for (size_t j = i + 1; j < cols; ++j) {
       const bool numeric = !r[i].categorical && !r[j].categorical;
+      const bool categorical = r[i].categorical && r[j].categorical;
       const auto value = [&](const Prepared& a, const Prepared& b) {
-        return numeric ? pearson_pair(a, b) : cramers_v_pair(a, b, workspace);
+        if (numeric) return pearson_pair(a, b);
+        if (categorical) return cramers_v_pair(a, b, workspace);
+        return a.categorical ? correlation_ratio_pair(a, b, workspace) : correlation_ratio_pair(b, a, workspace);
       };
       const double real_value = value(r[i], r[j]);
       if (std::isnan(real_value)) continue;
       const double synthetic_value = value(s[i], s[j]);
       if (std::isnan(synthetic_value)) continue;
-      report.pairs.push_back({real.columns[i].name, real.columns[j].name, numeric ? "Pearson" : "Cramér's V",
+      report.pairs.push_back({real.columns[i].name, real.columns[j].name,
+                              numeric ? "Pearson" : categorical ? "Cramér's V" : "correlation ratio",
                               real_value, synthetic_value, std::abs(real_value - synthetic_value)});
     }
   }
