@@ -183,12 +183,15 @@ std::string card(const std::string& title, const std::string& value, const Verdi
       level_class(verdict.level), title, value, esc(verdict.text), detail);
 }
 
+// The name of a pair's measure as eval::relationships gives it ("Pearson" is signed r).
+std::string measure_label(const std::string& measure) { return measure == "Pearson" ? "Pearson r" : esc(measure); }
+
 // "Strongest relationships": the worst kept of the strongest real pairs, named.
 std::string relationship_card(const eval::Evaluation& e) {
   const auto& rel = e.relationships;
   if (!rel.worst)
     return card("Strongest relationships", "&ndash;", relationship_verdict(0.0, false),
-                "Pearson r of numeric pairs, Cram&eacute;r&rsquo;s V of pairs with a category");
+                "Pearson r of numeric pairs, an association in [0, 1] of pairs with a category");
   const auto& w = *rel.worst;
   const size_t strongest = eval::strongest_count(rel.pairs);
   return card("Strongest relationships",
@@ -197,7 +200,7 @@ std::string relationship_card(const eval::Evaluation& e) {
               relationship_verdict(rel.strongest_max_change),
               fmt::format("<code>{}</code> &ndash; <code>{}</code> ({}): the worst kept of the {} strongest real "
                           "pair{}; the largest change over all {} pairs is {}",
-                          esc(w.column_a), esc(w.column_b), w.measure == "Pearson" ? "Pearson r" : "Cram&eacute;r&rsquo;s V",
+                          esc(w.column_a), esc(w.column_b), measure_label(w.measure),
                           strongest, strongest == 1 ? "" : "s", rel.pairs.size(), show(rel.max_change)));
 }
 
@@ -733,9 +736,9 @@ void relationships_table(Page& page, const eval::RelationshipReport& rel) {
     return;
   }
   page.html += fmt::format(
-      "<p class=\"small\">Pearson r for two numeric columns, Cram&eacute;r&rsquo;s V for a pair with a category (numeric "
-      "columns in 5 quantile bins of the real column). The headline looks at the strongest real pairs (|real| &ge; 0.5, "
-      "or the 3 strongest): the largest change among them is {}; over all pairs {}.</p>\n",
+      "<p class=\"small\">Pearson r for two numeric columns, an association between 0 and 1 for a pair with a "
+      "category (the measure column names it; docs/evaluation.md defines each). The headline looks at the strongest "
+      "real pairs (|real| &ge; 0.5, or the 3 strongest): the largest change among them is {}; over all pairs {}.</p>\n",
       show(rel.strongest_max_change), show(rel.max_change));
   const size_t strongest = eval::strongest_count(rel.pairs);
   const auto rows_of = [&](size_t limit) {
@@ -743,7 +746,7 @@ void relationships_table(Page& page, const eval::RelationshipReport& rel) {
     for (size_t k = 0; k < rel.pairs.size() && k < limit; ++k) {
       const auto& p = rel.pairs[k];
       const Verdict v = relationship_verdict(p.change);
-      rows.push_back({esc(p.column_a), esc(p.column_b), p.measure == "Pearson" ? "Pearson r" : "Cram&eacute;r&rsquo;s V",
+      rows.push_back({esc(p.column_a), esc(p.column_b), measure_label(p.measure),
                       show(p.real), show(p.synthetic), show(p.change),
                       k < strongest ? "<span class=\"tag\">strongest</span> " + level_class(v.level) : level_class(v.level)});
     }
