@@ -109,5 +109,11 @@ TEST(ModelTamper, CartFlipsAreRefusedCleanlyOrSampleFiniteRows) {
   EXPECT_GT(tally.refused, tally.loaded);
 }
 
+TEST(ModelTamper, BayesNetFlipsAreRefusedCleanlyOrSampleFiniteRows) {
+  const Tally tally = flip_bytes("bayesnet", 200, 3);
+  EXPECT_EQ(tally.refused + tally.loaded, 200);
+  EXPECT_GT(tally.refused, tally.loaded);
+}
+
 }  // namespace
 }  // namespace synthtab

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "synthtab/core/error.hpp"
+#include "synthtab/models/bayesnet.hpp"
 #include "synthtab/models/cart.hpp"
 #include "synthtab/models/gaussian_copula.hpp"
 
@@ -43,6 +44,8 @@ ModelRegistry& ModelRegistry::instance() {
                   false, [] { return std::make_unique<GaussianCopula>(); }});
     built_in.add({"cart", "sequential CART trees in the style of R's synthpop: each column drawn from the real values in its leaf",
                   false, [] { return std::make_unique<CartSynthesizer>(); }});
+    built_in.add({"bayesnet", "Bayesian network over discretised columns (greedy mutual-information structure, up to 2 parents): for small tables of categories and counts",
+                  false, [] { return std::make_unique<BayesNetSynthesizer>(); }});
     return built_in;
   }();
   return registry;

@@ -1,0 +1,616 @@
+#include "synthtab/models/bayesnet.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "synthtab/core/error.hpp"
+#include "synthtab/core/json_checks.hpp"
+#include "synthtab/core/rng.hpp"
+
+namespace synthtab {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr uint64_t kBayesNetStream = 0x6261796573;  // "bayes"
+constexpr int kStateVersion = 1;
+constexpr int64_t kMaxStates = int64_t{1} << 24;
+
+// The structure score of a child with `child_states` states and a parent set with `combinations`
+// state combinations: plug-in mutual information minus kPenaltyFactor * (child_states - 1) *
+// (combinations - 1) / rows. The plug-in MI of two independent variables is on average
+// (child_states - 1) * (combinations - 1) / (2 rows) (Miller-Madow), so factor 0.5 removes that
+// bias: a parent set is kept when it tells more than chance would. (Factor 1, the AIC, kept
+// fewer parents and lost pair fidelity on small tables: docs/models.md.)
+constexpr double kPenaltyFactor = 0.5;
+
+// Mutual information of labels a (in [0, na)) and b (in [0, nb)), n rows, in nats.
+double mutual_information_counts(const int32_t* a, int64_t na, const int32_t* b, int64_t nb, size_t n,
+                                 std::vector<int64_t>& buffer) {
+  if (n == 0) return 0.0;
+  std::vector<int64_t> count_a(static_cast<size_t>(na), 0), count_b(static_cast<size_t>(nb), 0);
+  for (size_t i = 0; i < n; ++i) {
+    ++count_a[static_cast<size_t>(a[i])];
+    ++count_b[static_cast<size_t>(b[i])];
+  }
+  const auto total = static_cast<double>(n);
+  double mi = 0.0;
+  auto add = [&](int64_t x, int64_t y, int64_t joint) {
+    const auto nxy = static_cast<double>(joint);
+    mi += nxy / total *
+          std::log(nxy * total / (static_cast<double>(count_a[static_cast<size_t>(x)]) *
+                                  static_cast<double>(count_b[static_cast<size_t>(y)])));
+  };
+  const int64_t cells = na * nb;
+  if (na > 0 && nb > 0 && cells / nb == na && cells <= 4 * static_cast<int64_t>(n) + 1024) {
+    buffer.assign(static_cast<size_t>(cells), 0);
+    for (size_t i = 0; i < n; ++i) ++buffer[static_cast<size_t>(a[i] * nb + b[i])];
+    for (int64_t x = 0; x < na; ++x)
+      for (int64_t y = 0; y < nb; ++y)
+        if (const int64_t joint = buffer[static_cast<size_t>(x * nb + y)]; joint > 0) add(x, y, joint);
+  } else {
+    buffer.resize(n);
+    for (size_t i = 0; i < n; ++i) buffer[i] = static_cast<int64_t>(a[i]) * nb + b[i];
+    std::sort(buffer.begin(), buffer.end());
+    for (size_t i = 0; i < n;) {
+      size_t j = i;
+      while (j < n && buffer[j] == buffer[i]) ++j;
+      add(buffer[i] / nb, buffer[i] % nb, static_cast<int64_t>(j - i));
+      i = j;
+    }
+  }
+  return std::max(0.0, mi);
+}
+
+std::string column_name(const std::vector<ModelColumn>& layout, size_t c) {
+  if (c < layout.size() && !layout[c].source.empty())
+    return layout[c].source + (layout[c].missing_indicator ? " (missing)" : "");
+  return "column " + std::to_string(c);
+}
+
+std::string format_double(double x) {
+  std::string text = std::to_string(x);
+  while (text.size() > 1 && text.back() == '0') text.pop_back();
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+double mutual_information(std::span<const int32_t> a, std::span<const int32_t> b) {
+  if (a.size() != b.size()) throw std::invalid_argument("mutual_information: label vectors of different lengths");
+  if (a.empty()) return 0.0;
+  int64_t na = 0, nb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] < 0 || b[i] < 0) throw std::invalid_argument("mutual_information: negative label");
+    na = std::max<int64_t>(na, a[i] + 1);
+    nb = std::max<int64_t>(nb, b[i] + 1);
+  }
+  std::vector<int64_t> buffer;
+  return mutual_information_counts(a.data(), na, b.data(), nb, a.size(), buffer);
+}
+
+int BayesNetRules::bins_for(int64_t rows) {
+  return static_cast<int>(std::max<int64_t>(2, std::min<int64_t>(kMaxBins, rows / 5)));
+}
+
+int BayesNetRules::max_parents(int64_t rows, int64_t cols) {
+  if (cols <= 1) return 0;
+  if (rows < kTwoParentsMinRows || cols > kTwoParentsMaxColumns) return 1;
+  return 2;
+}
+
+int32_t BayesNetSynthesizer::state_of(int64_t column, float value) const {
+  const Node& node = nodes_.at(static_cast<size_t>(column));
+  if (!node.binned) {
+    // The nearest state value (exact for training values).
+    const auto it = std::lower_bound(node.values.begin(), node.values.end(), value);
+    if (it == node.values.end()) return static_cast<int32_t>(node.values.size() - 1);
+    if (it == node.values.begin()) return 0;
+    const auto hi = static_cast<int32_t>(it - node.values.begin());
+    return (value - *(it - 1) <= *it - value) ? hi - 1 : hi;
+  }
+  // Bin b >= 1 starts at its smallest training value.
+  int32_t state = 0;
+  for (size_t b = 1; b < node.bins.size(); ++b)
+    if (node.bins[b].front() <= value) state = static_cast<int32_t>(b);
+  return state;
+}
+
+FitReport BayesNetSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                                   const FitOptions& options) {
+  const auto start_time = std::chrono::steady_clock::now();
+  if (data.rows < 1 || data.cols < 1) throw Error(ErrorKind::Input, "bayesnet needs at least 1 row and 1 column");
+  for (float v : data.data)
+    if (!std::isfinite(v)) throw Error(ErrorKind::Input, "bayesnet: the model matrix holds a value that is not finite");
+  const int64_t rows = data.rows;
+  const int64_t cols = data.cols;
+  const auto n_rows = static_cast<size_t>(rows);
+  const auto n_cols = static_cast<size_t>(cols);
+  cols_ = cols;
+  rows_ = rows;
+  seed_ = options.seed;
+  names_.clear();
+  for (size_t c = 0; c < n_cols; ++c) names_.push_back(column_name(layout, c));
+
+  // 1. Discretise every column.
+  nodes_.assign(n_cols, Node{});
+  std::vector<std::vector<int32_t>> states(n_cols, std::vector<int32_t>(n_rows));
+  for (size_t c = 0; c < n_cols; ++c) {
+    Node& node = nodes_[c];
+    std::vector<float> sorted(n_rows);
+    for (size_t r = 0; r < n_rows; ++r) sorted[r] = data(static_cast<int64_t>(r), static_cast<int64_t>(c));
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<float> distinct = sorted;
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    const bool categorical = c < layout.size() && layout[c].kind == ModelColumnKind::Categorical;
+    if (categorical || static_cast<int64_t>(distinct.size()) <= BayesNetRules::kMaxKeptValues) {
+      node.binned = false;
+      node.values = distinct;
+      for (size_t r = 0; r < n_rows; ++r)
+        states[c][r] = static_cast<int32_t>(
+            std::lower_bound(distinct.begin(), distinct.end(), data(static_cast<int64_t>(r), static_cast<int64_t>(c))) -
+            distinct.begin());
+      continue;
+    }
+    // Quantile bins on the training values; tied values stay in one bin, so every bin holds
+    // at least one training value and starts at its smallest one.
+    const int bins = BayesNetRules::bins_for(rows);
+    std::vector<float> cuts;
+    for (int b = 1; b < bins; ++b) {
+      const float cut = sorted[static_cast<size_t>(static_cast<int64_t>(b) * rows / bins)];
+      if (cut > sorted.front() && (cuts.empty() || cut > cuts.back())) cuts.push_back(cut);
+    }
+    node.binned = true;
+    node.bins.assign(cuts.size() + 1, {});
+    for (float v : sorted) {
+      const auto b = static_cast<size_t>(std::upper_bound(cuts.begin(), cuts.end(), v) - cuts.begin());
+      node.bins[b].push_back(v);
+    }
+    for (size_t r = 0; r < n_rows; ++r) {
+      const float v = data(static_cast<int64_t>(r), static_cast<int64_t>(c));
+      states[c][r] = static_cast<int32_t>(std::upper_bound(cuts.begin(), cuts.end(), v) - cuts.begin());
+    }
+  }
+  std::vector<int64_t> n_states(n_cols);
+  for (size_t c = 0; c < n_cols; ++c) n_states[c] = nodes_[c].states();
+
+  // 2. Structure, on at most kStructureRows rows (a seeded random subset).
+  std::vector<std::vector<int32_t>> sub;
+  if (rows > BayesNetRules::kStructureRows) {
+    Rng rng(derive_seed(seed_, kBayesNetStream, 1));
+    const auto picked = sorted_sample_indices(rows, BayesNetRules::kStructureRows, rng);
+    sub.assign(n_cols, std::vector<int32_t>(picked.size()));
+    for (size_t c = 0; c < n_cols; ++c)
+      for (size_t i = 0; i < picked.size(); ++i) sub[c][i] = states[c][static_cast<size_t>(picked[i])];
+  } else {
+    sub = states;
+  }
+  const size_t n = sub.empty() ? 0 : sub[0].size();
+  const auto n_double = static_cast<double>(n);
+  max_parents_ = BayesNetRules::max_parents(static_cast<int64_t>(n), cols);
+  const bool with_matrix = cols <= BayesNetRules::kTwoParentsMaxColumns;
+
+  std::vector<int64_t> buffer;
+  auto mi = [&](const std::vector<int32_t>& x, int64_t nx, const std::vector<int32_t>& y, int64_t ny) {
+    return mutual_information_counts(x.data(), nx, y.data(), ny, n, buffer);
+  };
+  auto penalty = [&](int64_t child_states, int64_t combinations) {
+    return kPenaltyFactor * static_cast<double>(child_states - 1) * static_cast<double>(combinations - 1) / n_double;
+  };
+  auto admissible = [&](int64_t child_states, int64_t combinations) {
+    return combinations <= static_cast<int64_t>(n) && combinations * child_states <= BayesNetRules::kMaxTableCells;
+  };
+
+  std::vector<double> pair;  // cols x cols pairwise MI (narrow tables)
+  if (with_matrix) {
+    pair.assign(n_cols * n_cols, 0.0);
+    for (size_t a = 0; a < n_cols; ++a)
+      for (size_t b = a + 1; b < n_cols; ++b)
+        pair[a * n_cols + b] = pair[b * n_cols + a] = mi(sub[a], n_states[a], sub[b], n_states[b]);
+  }
+  auto pair_mi = [&](size_t a, size_t b) {
+    return with_matrix ? pair[a * n_cols + b] : mi(sub[a], n_states[a], sub[b], n_states[b]);
+  };
+
+  // The first column: the highest total MI with the others (narrow tables), else column 0.
+  // Columns that keep their values come first when there are any: a binned column then gets
+  // parents, and its values are drawn from training rows that share the parents' states.
+  size_t first = 0;
+  if (with_matrix) {
+    bool any_kept = false;
+    for (size_t c = 0; c < n_cols; ++c) any_kept = any_kept || !nodes_[c].binned;
+    double best_total = -1.0;
+    for (size_t c = 0; c < n_cols; ++c) {
+      if (any_kept && nodes_[c].binned) continue;
+      double total = 0.0;
+      for (size_t u = 0; u < n_cols; ++u) total += pair[c * n_cols + u];
+      if (total > best_total) best_total = total, first = c;
+    }
+  } else {
+    for (size_t c = n_cols; c-- > 0;)
+      if (!nodes_[c].binned) first = c;
+  }
+  // Each column's pair candidates: its kPairCandidates partners of highest pairwise MI.
+  std::vector<std::vector<int32_t>> partners(n_cols);
+  if (max_parents_ >= 2) {
+    for (size_t c = 0; c < n_cols; ++c) {
+      std::vector<int32_t> others;
+      for (size_t u = 0; u < n_cols; ++u)
+        if (u != c) others.push_back(static_cast<int32_t>(u));
+      std::stable_sort(others.begin(), others.end(), [&](int32_t x, int32_t y) {
+        return pair[c * n_cols + static_cast<size_t>(x)] > pair[c * n_cols + static_cast<size_t>(y)];
+      });
+      if (others.size() > static_cast<size_t>(BayesNetRules::kPairCandidates))
+        others.resize(static_cast<size_t>(BayesNetRules::kPairCandidates));
+      partners[c] = std::move(others);
+    }
+  }
+
+  struct Choice {
+    double score = 0.0;  // no parent scores 0
+    std::vector<int32_t> parents;
+  };
+  std::vector<Choice> best(n_cols);
+  std::vector<char> placed(n_cols, 0);
+  order_.clear();
+  std::vector<int32_t> joint(n);
+  auto place = [&](size_t v) {
+    placed[v] = 1;
+    order_.push_back(static_cast<int32_t>(v));
+    nodes_[v].parents = best[v].parents;
+    if (max_parents_ < 1) return;
+    for (size_t c = 0; c < n_cols; ++c) {
+      if (placed[c]) continue;
+      Choice& choice = best[c];
+      if (admissible(n_states[c], n_states[v])) {
+        const double score = pair_mi(c, v) - penalty(n_states[c], n_states[v]);
+        if (score > choice.score) choice = {score, {static_cast<int32_t>(v)}};
+      }
+      if (max_parents_ < 2) continue;
+      const auto& mine = partners[c];
+      if (std::find(mine.begin(), mine.end(), static_cast<int32_t>(v)) == mine.end()) continue;
+      for (int32_t u32 : mine) {
+        const auto u = static_cast<size_t>(u32);
+        if (u == v || !placed[u]) continue;
+        const int64_t combinations = n_states[u] * n_states[v];
+        if (!admissible(n_states[c], combinations)) continue;
+        // Strongest parent first: it is the one the table falls back to.
+        const bool u_first = pair_mi(c, u) >= pair_mi(c, v);
+        const size_t p0 = u_first ? u : v, p1 = u_first ? v : u;
+        for (size_t i = 0; i < n; ++i) joint[i] = static_cast<int32_t>(sub[p0][i] * n_states[p1] + sub[p1][i]);
+        const double score = mi(sub[c], n_states[c], joint, combinations) - penalty(n_states[c], combinations);
+        if (score > choice.score) choice = {score, {static_cast<int32_t>(p0), static_cast<int32_t>(p1)}};
+      }
+    }
+  };
+  place(first);
+  while (order_.size() < n_cols) {
+    size_t next = n_cols;
+    for (size_t c = 0; c < n_cols; ++c)
+      if (!placed[c] && (next == n_cols || best[c].score > best[next].score)) next = c;
+    place(next);
+  }
+
+  // 3. Conditional tables on all rows, each smoothed towards the table with one parent fewer.
+  const double alpha = BayesNetRules::kPseudoCount;
+  const auto total = static_cast<double>(rows);
+  for (size_t c = 0; c < n_cols; ++c) {
+    Node& node = nodes_[c];
+    const auto s = static_cast<size_t>(n_states[c]);
+    const auto& x = states[c];
+    std::vector<double> marginal(s, 0.0);
+    for (int32_t v : x) marginal[static_cast<size_t>(v)] += 1.0;
+    for (auto& p : marginal) p = (p + alpha / static_cast<double>(s)) / (total + alpha);
+    if (node.parents.empty()) {
+      node.cpt = marginal;
+      continue;
+    }
+    // table[k][x] = (count(k, x) + alpha * fallback[k'][x]) / (count(k) + alpha)
+    auto conditional = [&](const std::vector<int32_t>& keys, size_t combinations, const std::vector<double>& fallback,
+                           auto fallback_row) {
+      std::vector<double> counts(combinations * s, 0.0), key_counts(combinations, 0.0);
+      for (size_t r = 0; r < n_rows; ++r) {
+        counts[static_cast<size_t>(keys[r]) * s + static_cast<size_t>(x[r])] += 1.0;
+        key_counts[static_cast<size_t>(keys[r])] += 1.0;
+      }
+      std::vector<double> table(combinations * s);
+      for (size_t k = 0; k < combinations; ++k) {
+        const double* f = fallback.data() + fallback_row(k) * s;
+        for (size_t v = 0; v < s; ++v)
+          table[k * s + v] = (counts[k * s + v] + alpha * f[v]) / (key_counts[k] + alpha);
+      }
+      return table;
+    };
+    const auto p0 = static_cast<size_t>(node.parents[0]);
+    const auto s0 = static_cast<size_t>(n_states[p0]);
+    std::vector<double> one = conditional(states[p0], s0, marginal, [](size_t) { return size_t{0}; });
+    if (node.parents.size() == 1) {
+      node.cpt = std::move(one);
+      continue;
+    }
+    const auto p1 = static_cast<size_t>(node.parents[1]);
+    const auto s1 = static_cast<size_t>(n_states[p1]);
+    std::vector<int32_t> keys(n_rows);
+    for (size_t r = 0; r < n_rows; ++r)
+      keys[r] = static_cast<int32_t>(static_cast<size_t>(states[p0][r]) * s1 + static_cast<size_t>(states[p1][r]));
+    node.cpt = conditional(keys, s0 * s1, one, [s1](size_t k) { return k / s1; });
+  }
+  // 4. Binned columns: each training value with its row's parent combination (donor keys).
+  for (size_t c = 0; c < n_cols; ++c) {
+    Node& node = nodes_[c];
+    if (!node.binned) continue;
+    std::vector<std::vector<std::pair<float, int32_t>>> pairs(node.bins.size());
+    for (size_t r = 0; r < n_rows; ++r) {
+      int64_t key = 0;
+      for (int32_t p : node.parents) key = key * n_states[static_cast<size_t>(p)] + states[static_cast<size_t>(p)][r];
+      pairs[static_cast<size_t>(states[c][r])].push_back({data(static_cast<int64_t>(r), static_cast<int64_t>(c)), static_cast<int32_t>(key)});
+    }
+    node.keys.assign(node.bins.size(), {});
+    for (size_t b = 0; b < pairs.size(); ++b) {
+      std::sort(pairs[b].begin(), pairs[b].end());
+      node.bins[b].clear();
+      for (const auto& [value, key] : pairs[b]) node.bins[b].push_back(value), node.keys[b].push_back(key);
+    }
+  }
+  build_cumulative();
+
+  FitReport report;
+  std::string state_text;
+  for (size_t c = 0; c < n_cols; ++c)
+    state_text += (c ? "; " : "") + names_[c] + ": " + std::to_string(n_states[c]) +
+                  (nodes_[c].binned ? " quantile bins" : n_states[c] == 1 ? " value" : " values");
+  std::string rule;
+  if (max_parents_ == 0)
+    rule = "0 (one column)";
+  else if (max_parents_ == 1)
+    rule = cols > BayesNetRules::kTwoParentsMaxColumns ? "1 (more than 100 columns: a Chow-Liu tree)"
+                                                       : "1 (fewer than 50 rows)";
+  else
+    rule = "2";
+  report.settings = {{"model", "bayesnet"},
+                     {"structure", structure()},
+                     {"states", state_text},
+                     {"max_parents", rule},
+                     {"structure_rows", std::to_string(n)},
+                     {"criterion", "mutual information - " + format_double(kPenaltyFactor) +
+                                       " x (states - 1) x (parent combinations - 1) / rows"},
+                     {"pseudo_count", format_double(alpha) + " per parent combination, spread as the table with one parent fewer"},
+                     {"seed", std::to_string(seed_)}};
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+  return report;
+}
+
+std::string BayesNetSynthesizer::structure() const {
+  std::string out;
+  for (int32_t c : order_) {
+    if (!out.empty()) out += "; ";
+    const Node& node = nodes_[static_cast<size_t>(c)];
+    out += names_[static_cast<size_t>(c)];
+    for (size_t i = 0; i < node.parents.size(); ++i)
+      out += (i == 0 ? " <- " : ", ") + names_[static_cast<size_t>(node.parents[i])];
+  }
+  return out;
+}
+
+void BayesNetSynthesizer::build_cumulative() {
+  cumulative_.assign(nodes_.size(), {});
+  for (size_t c = 0; c < nodes_.size(); ++c) {
+    const Node& node = nodes_[c];
+    const auto s = static_cast<size_t>(node.states());
+    auto& cum = cumulative_[c];
+    cum.resize(node.cpt.size());
+    for (size_t k = 0; k * s < node.cpt.size(); ++k) {
+      double sum = 0.0;
+      for (size_t v = 0; v < s; ++v) sum += node.cpt[k * s + v];
+      double running = 0.0;
+      for (size_t v = 0; v < s; ++v) {
+        running += node.cpt[k * s + v];
+        cum[k * s + v] = sum > 0 ? running / sum : static_cast<double>(v + 1) / static_cast<double>(s);
+      }
+    }
+  }
+  donors_.assign(nodes_.size(), {});
+  for (size_t c = 0; c < nodes_.size(); ++c) {
+    const Node& node = nodes_[c];
+    if (!node.binned) continue;
+    donors_[c].resize(node.bins.size());
+    for (size_t b = 0; b < node.bins.size(); ++b) {
+      auto& index = donors_[c][b];
+      index.resize(node.keys[b].size());
+      for (size_t i = 0; i < index.size(); ++i) index[i] = static_cast<int32_t>(i);
+      std::stable_sort(index.begin(), index.end(),
+                       [&](int32_t x, int32_t y) { return node.keys[b][static_cast<size_t>(x)] < node.keys[b][static_cast<size_t>(y)]; });
+    }
+  }
+}
+
+Matrix BayesNetSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) const {
+  Matrix out(count, cols_);
+  std::vector<int32_t> state(static_cast<size_t>(cols_), 0);
+  for (int64_t i = 0; i < count; ++i) {
+    Rng rng(derive_seed(seed, kBayesNetStream, static_cast<uint64_t>(first_row + i)));
+    for (int32_t c32 : order_) {
+      const auto c = static_cast<size_t>(c32);
+      const Node& node = nodes_[c];
+      const auto s = static_cast<size_t>(node.states());
+      size_t key = 0;
+      for (int32_t p : node.parents)
+        key = key * static_cast<size_t>(nodes_[static_cast<size_t>(p)].states()) + static_cast<size_t>(state[static_cast<size_t>(p)]);
+      const double* cum = cumulative_[c].data() + key * s;
+      const double* prob = node.cpt.data() + key * s;
+      const double u = rng.uniform();
+      auto v = static_cast<size_t>(std::upper_bound(cum, cum + s, u) - cum);
+      if (v >= s) v = s - 1;
+      while (v > 0 && !(prob[v] > 0.0)) --v;  // rounding past the end: the last likely state
+      state[c] = static_cast<int32_t>(v);
+      double value = 0.0;
+      if (!node.binned) {
+        value = node.values[v];
+      } else {
+        // A donor: a training value of the bin whose row had the same parent states; else the
+        // same state of the first parent; else any value of the bin.
+        const auto& keys = node.keys[v];
+        const auto& index = donors_[c][v];
+        auto by_key = [&](int32_t position, int64_t key) { return keys[static_cast<size_t>(position)] < key; };
+        auto key_below = [&](int64_t key, int32_t position) { return key < keys[static_cast<size_t>(position)]; };
+        auto lo = std::lower_bound(index.begin(), index.end(), static_cast<int64_t>(key), by_key);
+        auto hi = std::upper_bound(lo, index.end(), static_cast<int64_t>(key), key_below);
+        if (lo == hi && node.parents.size() == 2) {
+          const auto s1 = static_cast<int64_t>(nodes_[static_cast<size_t>(node.parents[1])].states());
+          const int64_t from = static_cast<int64_t>(key) / s1 * s1;
+          lo = std::lower_bound(index.begin(), index.end(), from, by_key);
+          hi = std::lower_bound(lo, index.end(), from + s1, by_key);
+        }
+        if (lo == hi) lo = index.begin(), hi = index.end();
+        const auto pick = static_cast<size_t>(*(lo + static_cast<int64_t>(rng.below(static_cast<uint64_t>(hi - lo)))));
+        // Jitter: uniform between the midpoints to the donor's neighbours in the bin's sorted
+        // training values (the bin's ends stay its smallest and largest training values), so
+        // that a drawn continuous value is rarely a training value itself.
+        const auto& bin = node.bins[v];
+        const double here = bin[pick];
+        const double below = pick > 0 ? 0.5 * (here + bin[pick - 1]) : here;
+        const double above = pick + 1 < bin.size() ? 0.5 * (here + bin[pick + 1]) : here;
+        value = below + rng.uniform() * (above - below);
+      }
+      out(i, static_cast<int64_t>(c)) = static_cast<float>(value);
+    }
+  }
+  return out;
+}
+
+void BayesNetSynthesizer::save(ArchiveWriter& out, const std::string& prefix) const {
+  json nodes = json::array();
+  for (const Node& node : nodes_) {
+    json j = {{"parents", node.parents}, {"cpt", node.cpt}};
+    if (node.binned)
+      j["bins"] = node.bins, j["keys"] = node.keys;
+    else
+      j["values"] = node.values;
+    nodes.push_back(std::move(j));
+  }
+  const json state = {{"version", kStateVersion}, {"rows", rows_},   {"columns", cols_},
+                      {"max_parents", max_parents_}, {"seed", seed_}, {"names", names_},
+                      {"order", order_},           {"nodes", nodes}};
+  out.put(prefix + "bayesnet", state.dump());
+}
+
+void BayesNetSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
+  const SectionCheck check{in.source(), prefix + "bayesnet"};
+  int64_t cols = 0, rows = 0;
+  int max_parents = 0;
+  uint64_t seed = 0;
+  std::vector<std::string> names;
+  std::vector<int32_t> order;
+  std::vector<Node> nodes;
+  check.guard([&] {
+    const json state = check.parse_object(in.get(prefix + "bayesnet"));
+    const int64_t version = check.integer(state, "version", 0, std::numeric_limits<int32_t>::max());
+    if (version != kStateVersion)
+      check.fail("has format version " + std::to_string(version) + ", this synthtab reads version " +
+                 std::to_string(kStateVersion));
+    rows = check.integer(state, "rows", 1, std::numeric_limits<int64_t>::max() / 2);
+    cols = check.integer(state, "columns", 1, 1'000'000);
+    max_parents = static_cast<int>(check.integer(state, "max_parents", 0, 2));
+    seed = check.unsigned_integer(state, "seed");
+    const auto n_cols = static_cast<size_t>(cols);
+    const json& names_json = check.array(state, "names");
+    if (names_json.size() != n_cols)
+      check.fail("'names' has " + std::to_string(names_json.size()) + " entries, expected " + std::to_string(cols));
+    for (size_t c = 0; c < n_cols; ++c) {
+      if (!names_json[c].is_string()) check.fail("'names' entry " + std::to_string(c) + " is not a string");
+      names.push_back(names_json[c].get<std::string>());
+    }
+    for (int64_t c : check.integer_array(state, "order", 0, cols - 1, cols)) order.push_back(static_cast<int32_t>(c));
+    std::vector<int64_t> position(n_cols, -1);
+    for (size_t i = 0; i < n_cols; ++i) {
+      auto& at = position[static_cast<size_t>(order[i])];
+      if (at >= 0) check.fail("'order' names column " + std::to_string(order[i]) + " twice");
+      at = static_cast<int64_t>(i);
+    }
+    const json& nodes_json = check.array(state, "nodes");
+    if (nodes_json.size() != n_cols)
+      check.fail("'nodes' has " + std::to_string(nodes_json.size()) + " entries, expected " + std::to_string(cols));
+    nodes.resize(n_cols);
+    // States first: a node's table size depends on its parents' state counts.
+    for (size_t c = 0; c < n_cols; ++c) {
+      const json& j = nodes_json[c];
+      const std::string what = "node " + std::to_string(c);
+      if (!j.is_object()) check.fail(what + " is not an object");
+      Node& node = nodes[c];
+      node.binned = j.contains("bins");
+      if (node.binned == j.contains("values")) check.fail(what + " needs exactly one of 'values' and 'bins'");
+      if (!node.binned) {
+        node.values = check.finite_array<float>(j, "values");
+        if (node.values.empty() || static_cast<int64_t>(node.values.size()) > kMaxStates)
+          check.fail(what + " has " + std::to_string(node.values.size()) + " values");
+        for (size_t v = 1; v < node.values.size(); ++v)
+          if (!(node.values[v] > node.values[v - 1])) check.fail(what + " has values that do not ascend");
+      } else {
+        const json& bins = check.array(j, "bins");
+        if (bins.empty() || static_cast<int64_t>(bins.size()) > kMaxStates) check.fail(what + " has no bins");
+        for (size_t b = 0; b < bins.size(); ++b) {
+          const std::string bin_what = what + " bin " + std::to_string(b);
+          auto values = check.finite_list<float>(bins[b], bin_what);
+          if (values.empty()) check.fail(bin_what + " is empty");
+          check.sorted(values, bin_what);
+          if (b > 0 && !(values.front() > node.bins.back().back()))
+            check.fail(bin_what + " does not start above the bin before it");
+          node.bins.push_back(std::move(values));
+        }
+      }
+    }
+    for (size_t c = 0; c < n_cols; ++c) {
+      const json& j = nodes_json[c];
+      const std::string what = "node " + std::to_string(c);
+      Node& node = nodes[c];
+      for (int64_t p : check.integer_array(j, "parents", 0, cols - 1)) node.parents.push_back(static_cast<int32_t>(p));
+      if (static_cast<int>(node.parents.size()) > max_parents)
+        check.fail(what + " has " + std::to_string(node.parents.size()) + " parents, more than 'max_parents'");
+      int64_t combinations = 1;
+      for (size_t i = 0; i < node.parents.size(); ++i) {
+        const auto p = static_cast<size_t>(node.parents[i]);
+        if (position[p] >= position[c]) check.fail(what + " has a parent that is not drawn before it");
+        if (i > 0 && node.parents[i] == node.parents[0]) check.fail(what + " names a parent twice");
+        combinations *= nodes[p].states();
+        if (combinations > BayesNetRules::kMaxTableCells) check.fail(what + " has too many parent combinations");
+      }
+      const int64_t s = node.states();
+      if (combinations * s > BayesNetRules::kMaxTableCells) check.fail(what + " has a table too large");
+      node.cpt = check.finite_array<double>(j, "cpt", combinations * s);
+      if (node.binned) {
+        const json& keys = check.array(j, "keys");
+        if (keys.size() != node.bins.size())
+          check.fail(what + " has " + std::to_string(keys.size()) + " key lists for " + std::to_string(node.bins.size()) + " bins");
+        for (size_t b = 0; b < keys.size(); ++b) {
+          if (!keys[b].is_array() || keys[b].size() != node.bins[b].size())
+            check.fail(what + " bin " + std::to_string(b) + " has no key per value");
+          std::vector<int32_t> list;
+          for (size_t i = 0; i < keys[b].size(); ++i)
+            list.push_back(static_cast<int32_t>(check.integer_value(
+                keys[b][i], what + " bin " + std::to_string(b) + " key " + std::to_string(i), 0, combinations - 1)));
+          node.keys.push_back(std::move(list));
+        }
+      } else if (j.contains("keys")) {
+        check.fail(what + " has 'keys' without 'bins'");
+      }
+      for (int64_t k = 0; k < combinations; ++k) {
+        const std::vector<double> row(node.cpt.begin() + k * s, node.cpt.begin() + (k + 1) * s);
+        check.probabilities(row, what + " table row " + std::to_string(k));
+      }
+    }
+  });
+  cols_ = cols;
+  rows_ = rows;
+  max_parents_ = max_parents;
+  seed_ = seed;
+  names_ = std::move(names);
+  order_ = std::move(order);
+  nodes_ = std::move(nodes);
+  build_cumulative();
+}
+
+}  // namespace synthtab
