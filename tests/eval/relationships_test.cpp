@@ -16,6 +16,7 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/eval/evaluate.hpp"
 #include "synthtab/eval/relationships.hpp"
+#include "transform/column_builders.hpp"
 
 namespace synthtab::eval {
 namespace {
@@ -138,11 +139,7 @@ TEST(Relationships, StrongestAreThoseAtLeastHalfOrTheThreeStrongest) {
 }
 
 Column numeric(const std::string& name, std::vector<double> values) {
-  Column c;
-  c.name = name;
-  c.type = ColumnType::Float;
-  c.values = std::move(values);
-  return c;
+  return testing::numeric_column(name, ColumnType::Float, std::move(values));
 }
 
 TEST(Relationships, SkipsTooFewCompleteRowsAndSortsByStrength) {
