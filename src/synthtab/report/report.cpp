@@ -209,9 +209,11 @@ std::string holdout_card(const eval::HoldoutReport& h) {
               fmt::format("{} % <span class=\"vs\">(50 % ideal)</span>", show(100.0 * h.closer_to_training_share)),
               holdout_verdict(h.synthetic_match_share, h.holdout_match_share, h.closer_to_training_share),
               fmt::format("equal to a training row: synthetic rows {} %, holdout rows {} %; nearest-row comparison "
-                          "on {} training and {} holdout rows",
+                          "on {} training and {} holdout rows{}",
                           show(100.0 * h.synthetic_match_share), show(100.0 * h.holdout_match_share),
-                          show_int(h.compared_rows), show_int(h.compared_rows)));
+                          show_int(h.compared_rows), show_int(h.compared_rows),
+                          // Each synthetic row then has only a few candidates on either side.
+                          h.compared_rows < 30 ? " (so few that the share is noisy)" : ""));
 }
 
 void headline(Page& page, const ReportInput& in) {
