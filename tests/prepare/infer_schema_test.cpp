@@ -156,23 +156,30 @@ TEST(InferSchemaRules, IdNeedsWholeUniqueAndMostlyDistinctValues) {
 }
 
 TEST(InferSchemaRules, FewDistinctWholeNumbersAreCategories) {
-  // 10 distinct in 20 rows: categorical; labels keep the text, in order of first appearance.
-  std::vector<std::string> ten;
-  for (int i = 0; i < 20; ++i) ten.push_back(std::to_string(10 - i % 10));
-  const RawTable raw = parse_csv(two_columns("r", ten), "t.csv");
+  auto cycle = [](int values, int rows) {
+    std::vector<std::string> out;
+    for (int i = 0; i < rows; ++i) out.push_back(std::to_string(values - i % values));
+    return out;
+  };
+  // 10 distinct in 100 rows (10 rows per value): categorical; labels keep the text, in order of
+  // first appearance.
+  const RawTable raw = parse_csv(two_columns("r", cycle(10, 100)), "t.csv");
   const Schema schema = infer_schema(raw);
   EXPECT_EQ(spec(schema, "r").role, ColumnRole::Categorical);
   const Table table_1 = to_table(raw, schema);
   const Column& r = table_1.column("r");
   EXPECT_EQ(r.categories.front(), "10");
   EXPECT_EQ(r.codes[10], 0);  // the 11th row is "10" again
-  // 10 distinct in 19 rows: more than half the rows, so integer.
-  ten.pop_back();
-  EXPECT_EQ(role(two_columns("r", ten), "r"), ColumnRole::Integer);
-  // 11 distinct in 30 rows: too many values for categories.
-  std::vector<std::string> eleven;
-  for (int i = 0; i < 30; ++i) eleven.push_back(std::to_string(i % 11));
-  EXPECT_EQ(role(two_columns("r", eleven), "r"), ColumnRole::Integer);
+  // 10 distinct in 99 rows: fewer than 10 rows per value, so a measurement (integer).
+  EXPECT_EQ(role(two_columns("r", cycle(10, 99)), "r"), ColumnRole::Integer);
+  // Up to 5 distinct are categories whenever they fill at most half the rows...
+  EXPECT_EQ(role(two_columns("r", cycle(5, 10)), "r"), ColumnRole::Categorical);
+  EXPECT_EQ(role(two_columns("r", cycle(5, 9)), "r"), ColumnRole::Integer);
+  // ...6 need 60 rows.
+  EXPECT_EQ(role(two_columns("r", cycle(6, 59)), "r"), ColumnRole::Integer);
+  EXPECT_EQ(role(two_columns("r", cycle(6, 60)), "r"), ColumnRole::Categorical);
+  // 11 distinct in 300 rows: too many values for categories.
+  EXPECT_EQ(role(two_columns("r", cycle(11, 300)), "r"), ColumnRole::Integer);
   // Few distinct real numbers stay numbers.
   std::vector<std::string> halves;
   for (int i = 0; i < 20; ++i) halves.push_back(i % 2 ? "0.5" : "1.5");

@@ -14,9 +14,14 @@
 namespace synthtab {
 namespace {
 
-// Integer columns with at most this many distinct values (and at most half as many distinct
-// values as rows) are categorical: years, weekdays, ratings, flags.
+// Integer columns with few distinct values are categorical: years, weekdays, ratings, flags.
+// At most 5 values (and at most half as many as rows) always; up to 10 only with at least 10
+// rows per value. On a 21-row table a temperature of 9 whole degrees is a measurement, not 9
+// categories: as categories its order and spacing were lost, and every pair with it became a
+// sparse contingency table.
 constexpr size_t kMaxCategoricalIntegers = 10;
+constexpr size_t kAlwaysCategoricalIntegers = 5;
+constexpr double kRowsPerIntegerCategory = 10.0;
 // The seed's ID rule: more than 95 % of rows distinct, every non-missing value unique, and for
 // numbers a skew of at most 0.2 (an evenly spread counter rather than a measurement).
 constexpr double kIdDistinctShare = 0.95;
@@ -207,8 +212,9 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
     out.reason = fmt::format("{} distinct text values in {} rows", scan.distinct, rows);
     return out;
   }
-  if (scan.whole && scan.distinct <= kMaxCategoricalIntegers &&
-      static_cast<double>(scan.distinct) <= static_cast<double>(rows) / 2.0) {
+  const auto distinct = static_cast<double>(scan.distinct);
+  if (scan.whole && scan.distinct <= kMaxCategoricalIntegers && distinct <= static_cast<double>(rows) / 2.0 &&
+      (scan.distinct <= kAlwaysCategoricalIntegers || distinct * kRowsPerIntegerCategory <= static_cast<double>(rows))) {
     out.role = ColumnRole::Categorical;
     out.reason = fmt::format("{} distinct whole numbers in {} rows, few enough to be categories",
                              scan.distinct, rows);
