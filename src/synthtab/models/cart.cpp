@@ -112,6 +112,11 @@ Matrix CartSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) 
         else
           for (int32_t r : donors) leaf_values.push_back(data_(r, j));
         value += silverman_bandwidth(leaf_values) * rng.normal();
+        // Reflected at the edges of model space, not clipped: clipping piled the kernel's
+        // overshoot onto the column's minimum and maximum (a step in its distribution that the
+        // KS test and a detection forest both see); reflection keeps a uniform column uniform.
+        if (value > 1.0) value = 2.0 - value;
+        if (value < -1.0) value = -2.0 - value;
         value = std::clamp(value, -1.0, 1.0);
       }
       row[static_cast<size_t>(j)] = value;
