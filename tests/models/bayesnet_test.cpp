@@ -185,7 +185,9 @@ TEST(BayesNet, UnseenParentCombinationFallsBackToTheSingleParentTable) {
           auto one = [&](int w) { return (n0[s0][w] + a * marginal(w)) / (k0[s0] + a); };
           const double expected = (n01[s0][s1][v] + a * one(v)) / (k01[s0][s1] + a);
           EXPECT_NEAR(node.cpt[static_cast<size_t>((s0 * 2 + s1) * 2 + v)], expected, 1e-14);
-          if (k01[s0][s1] == 0) EXPECT_NEAR(expected, one(v), 1e-15);  // the unseen combination
+          if (k01[s0][s1] == 0) {
+            EXPECT_NEAR(expected, one(v), 1e-15);  // the unseen combination
+          }
         }
   }
   EXPECT_EQ(with_two, 1) << model.structure();
