@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "support/point_clouds.hpp"
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/eval/evaluate.hpp"
@@ -39,10 +40,7 @@ Table table_from(const json& frame, bool reverse_labels = false) {
   return table;
 }
 
-json oracle() {
-  std::ifstream in(testing::data_path("holdout_oracle.json"));
-  return json::parse(in);
-}
+json oracle() { return testing::read_oracle("holdout_oracle.json"); }
 
 TEST(Holdout, MatchSharesAndCloserToTrainingEqualTheReference) {
   const json data = oracle();

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "support/point_clouds.hpp"
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/eval/evaluate.hpp"
@@ -51,10 +52,7 @@ Table table_from(const json& c, const std::string& side) {
   return table;
 }
 
-json oracle() {
-  std::ifstream in(testing::data_path("relationships_oracle.json"));
-  return json::parse(in);
-}
+json oracle() { return testing::read_oracle("relationships_oracle.json"); }
 
 TEST(Relationships, EqualSciPyPearsonEtaAndCorrectedCramersV) {
   const json data = oracle();
