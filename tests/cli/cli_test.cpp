@@ -254,6 +254,44 @@ TEST(Cli, InterruptedRunLeavesNoPartialOutput) {
   EXPECT_FALSE(has_temp_files(dir));
 }
 
+TEST(Cli, OtherTerminatingSignalsLeaveNoPartialOutput) {
+  // HUP, ALRM, USR1: the handler removes the temp file and dies of the signal (128 + number).
+  for (const auto& [name, code] : {std::pair{"HUP", 129}, std::pair{"ALRM", 142}, std::pair{"USR1", 138}}) {
+    const auto dir = scratch_dir(std::string("cli-sig-") + name);
+    const auto out = dir / "big.csv";
+    const auto r = run_with_prefix(std::string("timeout --preserve-status -s ") + name + " 1 ",
+                                   "generate " + data_path("ROI.csv") + " --model copula -q -n 50000000 -o " + out.string(), dir);
+    EXPECT_EQ(r.exit_code, code) << name << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out)) << name;
+    EXPECT_FALSE(has_temp_files(dir)) << name;
+  }
+}
+
+TEST(Cli, TheFileSizeLimitIsAnOutputErrorWithNothingLeft) {
+  const auto dir = scratch_dir("cli-xfsz");
+  const auto out = dir / "big.csv";
+  // ulimit -f counts 1 KiB blocks here: 64 KiB, far below 200,000 rows.
+  const auto r = run_with_prefix("ulimit -f 64; ", "generate " + data_path("ROI.csv") + " --model copula -q -n 200000 -o " + out.string(), dir);
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("file-size limit"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(has_temp_files(dir));
+}
+
+TEST(Cli, StandardOutputCarriesTheCsvAloneAndIsNeverReplaced) {
+  const auto dir = scratch_dir("cli-stdout");
+  for (const std::string target : {"-", "/dev/stdout"}) {
+    const auto r = run("generate " + data_path("ROI.csv") + " --model copula -n 5 -o " + target, dir);
+    ASSERT_EQ(r.exit_code, 0) << target << ": " << r.err;
+    EXPECT_EQ(count_lines(r.out), 6) << target << ":\n" << r.out;  // the header and 5 rows, no summary
+    EXPECT_EQ(r.out.rfind("Google ads,MRR (Monthly Recurring Revenue),Month,Year\n", 0), 0u) << r.out;
+    EXPECT_FALSE(has_temp_files(dir));
+  }
+  // Written in place: /dev/stdout is still the link it was (a renamed temp file would have
+  // replaced it, as root, with a regular file).
+  EXPECT_TRUE(std::filesystem::is_symlink("/dev/stdout"));
+}
+
 TEST(Cli, ModelsListsTheSeedModels) {
   const auto dir = scratch_dir("cli-models");
   const auto r = run("models", dir);

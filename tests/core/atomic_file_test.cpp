@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
@@ -57,6 +63,92 @@ TEST(AtomicFile, UnwritableTargetIsAnOutputError) {
     EXPECT_EQ(e.kind(), ErrorKind::Output);
     EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/out.csv"), std::string::npos);
   }
+}
+
+
+TEST(AtomicFile, TempNamesAreRandomAndExclusiveAndAPlantedLinkIsNotFollowed) {
+  const auto dir = testing::scratch_dir("atomic-temp-names");
+  const auto target = dir / "out.csv";
+  // The old predictable name, planted as a link to a victim file: it must not be written.
+  testing::write_text(dir / "victim.txt", "keep me");
+  std::filesystem::create_symlink(dir / "victim.txt", dir / ("out.csv.tmp-" + std::to_string(::getpid())));
+  {
+    AtomicFile a(target.string()), b(target.string());
+    a.write("a\n");
+    b.write("b\n");
+    EXPECT_EQ(files_in(dir), 4u);  // two distinct temp files beside the victim and the link
+    a.commit();
+    b.commit();
+  }
+  EXPECT_EQ(testing::read_text(target), "b\n");
+  EXPECT_EQ(testing::read_text(dir / "victim.txt"), "keep me");
+  EXPECT_EQ(files_in(dir), 3u);  // out.csv, the victim, the planted link
+}
+
+TEST(AtomicFile, AFifoIsWrittenInPlaceAndStaysAFifo) {
+  const auto dir = testing::scratch_dir("atomic-fifo");
+  const auto fifo = dir / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] {
+    std::ifstream in(fifo);
+    std::stringstream all;
+    all << in.rdbuf();
+    received = all.str();
+  });
+  EXPECT_TRUE(is_stream_target(fifo.string()));
+  {
+    AtomicFile file(fifo.string());
+    EXPECT_TRUE(file.in_place());
+    file.write("x,y\n1,2\n");
+    file.commit();
+  }
+  reader.join();
+  EXPECT_EQ(received, "x,y\n1,2\n");
+  struct stat info {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &info), 0);
+  EXPECT_TRUE(S_ISFIFO(info.st_mode));
+  EXPECT_EQ(files_in(dir), 1u);
+}
+
+TEST(AtomicFile, ADeviceIsWrittenInPlaceAndNeverReplaced) {
+  struct stat before {};
+  ASSERT_EQ(::stat("/dev/null", &before), 0);
+  {
+    AtomicFile file("/dev/null");
+    EXPECT_TRUE(file.in_place());
+    file.write("anything");
+    file.commit();
+  }
+  struct stat after {};
+  ASSERT_EQ(::stat("/dev/null", &after), 0);
+  EXPECT_TRUE(S_ISCHR(after.st_mode));
+  EXPECT_EQ(after.st_rdev, before.st_rdev);
+  EXPECT_NO_THROW(check_writable("/dev/null"));
+  EXPECT_NO_THROW(check_writable("-"));
+}
+
+TEST(AtomicFile, ALinkToARegularFileIsWrittenThroughAndKept) {
+  const auto dir = testing::scratch_dir("atomic-link");
+  testing::write_text(dir / "real.csv", "old");
+  std::filesystem::create_symlink("real.csv", dir / "link.csv");
+  write_file_atomically((dir / "link.csv").string(), "new");
+  EXPECT_TRUE(std::filesystem::is_symlink(dir / "link.csv"));
+  EXPECT_EQ(testing::read_text(dir / "real.csv"), "new");
+  EXPECT_EQ(files_in(dir), 2u);
+}
+
+TEST(AtomicFile, ATargetThatStopsBeingARegularFileIsNotReplaced) {
+  const auto dir = testing::scratch_dir("atomic-swap");
+  const auto target = dir / "out.csv";
+  AtomicFile file(target.string());
+  file.write("rows");
+  ASSERT_EQ(::mkfifo(target.c_str(), 0600), 0);  // put there while the rows were written
+  EXPECT_THROW(file.commit(), Error);
+  struct stat info {};
+  ASSERT_EQ(::lstat(target.c_str(), &info), 0);
+  EXPECT_TRUE(S_ISFIFO(info.st_mode));
+  EXPECT_EQ(files_in(dir), 1u);  // no temp file left
 }
 
 }  // namespace

@@ -425,6 +425,7 @@ void Commands::write_generate_report(const PreparedInput& input, const FittedMod
 void Commands::run_generate() {
   if (rows_ < 0) throw usage_error(fmt::format("-n expects a number of rows >= 0, got {}", rows_));
   const CopyPolicy copies = copy_policy();  // a bad value fails before the fit
+  quiet_ = quiet_ || is_standard_output(output_);  // standard output carries the CSV alone
   const auto start = std::chrono::steady_clock::now();
   ProgressBar progress(quiet_);
   SynthesisOptions options = synthesis_options();
@@ -485,6 +486,7 @@ void Commands::run_sample() {
   if (rows_ < 0) throw usage_error(fmt::format("-n expects a number of rows >= 0, got {}", rows_));
   const Shard shard = parse_shard(shard_);
   const CopyPolicy copies = copy_policy();
+  quiet_ = quiet_ || is_standard_output(output_);  // standard output carries the CSV alone
   ProgressBar progress(quiet_);
   const auto start = std::chrono::steady_clock::now();
   check_not_input(output_, "-o", model_file_, "model file");

@@ -1,4 +1,6 @@
 // synthtab command line: parses arguments, calls the library, maps errors to exit codes.
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -16,18 +18,27 @@
 
 namespace {
 
-extern "C" void on_interrupt(int signal_number) {
-  // Leave no partial output behind: remove open temp files, then die as interrupted.
+extern "C" void on_terminating_signal(int signal_number) {
+  // Leave no partial output behind: remove open temp files, then die of the same signal.
   synthtab::remove_pending_temp_files();
   std::signal(signal_number, SIG_DFL);
   std::raise(signal_number);
 }
 
+extern "C" void on_file_size_limit(int) {
+  // `ulimit -f` reached: an output error like a full disk (exit 5), with nothing left behind.
+  synthtab::remove_pending_temp_files();
+  static const char message[] = "synthtab: error: an output file reached the file-size limit (ulimit -f)\n";
+  [[maybe_unused]] const auto written = ::write(2, message, sizeof(message) - 1);
+  ::_exit(static_cast<int>(synthtab::ErrorKind::Output));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2})
+    std::signal(signal_number, on_terminating_signal);
+  std::signal(SIGXFSZ, on_file_size_limit);
   CLI::App app{"synthtab: learn a table, generate realistic synthetic rows, and check them"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "synthtab 0.1.0");

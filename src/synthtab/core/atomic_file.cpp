@@ -1,5 +1,7 @@
 #include "synthtab/core/atomic_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -46,11 +48,54 @@ Error output_error(const std::string& path, const std::string& what) {
 
 }  // namespace
 
+bool is_stream_target(const std::string& path) {
+  if (path == "-") return true;
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode);
+}
+
 AtomicFile::AtomicFile(std::string target_path) : target_(std::move(target_path)) {
-  temp_ = target_ + ".tmp-" + std::to_string(::getpid());
-  file_ = std::fopen(temp_.c_str(), "wb");
-  if (file_ == nullptr) throw output_error(target_, std::strerror(errno));
+  if (target_ == "-") {
+    in_place_ = true;
+    file_ = ::fdopen(::dup(STDOUT_FILENO), "wb");
+    if (file_ == nullptr) throw output_error("standard output", std::strerror(errno));
+    return;
+  }
+  if (is_stream_target(target_)) {
+    // Opened without O_CREAT or O_TRUNC: a FIFO, terminal or device is used as it is.
+    in_place_ = true;
+    const int fd = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 || (file_ = ::fdopen(fd, "wb")) == nullptr) {
+      const std::string reason = std::strerror(errno);
+      if (fd >= 0) ::close(fd);
+      throw output_error(target_, reason);
+    }
+    return;
+  }
+  // Through a symlink to a regular file: replace the file, keep the link.
+  final_ = target_;
+  std::error_code ec;
+  if (std::filesystem::is_symlink(target_, ec)) {
+    const auto resolved = std::filesystem::canonical(target_, ec);
+    if (!ec) final_ = resolved.string();
+  }
+  std::string name = final_ + ".tmp-XXXXXX";
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) throw output_error(target_, std::strerror(errno));
+  temp_ = name;
   register_pending(temp_);
+  // mkostemp creates 0600; give the output the permissions a plain create would (0666 & ~umask).
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
+  file_ = ::fdopen(fd, "wb");
+  if (file_ == nullptr) {
+    const std::string reason = std::strerror(errno);
+    ::close(fd);
+    ::unlink(temp_.c_str());
+    unregister_pending(temp_);
+    throw output_error(target_, reason);
+  }
 }
 
 AtomicFile::~AtomicFile() { abandon(); }
@@ -59,8 +104,10 @@ void AtomicFile::abandon() noexcept {
   if (file_ != nullptr) {
     std::fclose(file_);
     file_ = nullptr;
-    std::remove(temp_.c_str());
-    unregister_pending(temp_);
+    if (!in_place_) {
+      ::unlink(temp_.c_str());
+      unregister_pending(temp_);
+    }
   }
 }
 
@@ -76,6 +123,15 @@ void AtomicFile::write(std::string_view bytes) {
 
 void AtomicFile::commit() {
   if (file_ == nullptr) throw output_error(target_, "file already closed");
+  if (in_place_) {
+    // Streams and devices have nothing to sync or rename; a failed flush is still an error.
+    const bool flushed = std::fflush(file_) == 0;
+    const std::string reason = flushed ? "" : std::strerror(errno);
+    std::fclose(file_);
+    file_ = nullptr;
+    if (!flushed) throw output_error(target_, reason);
+    return;
+  }
   const bool flushed = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
   const std::string reason = flushed ? "" : std::strerror(errno);
   if (!flushed) {
@@ -84,9 +140,16 @@ void AtomicFile::commit() {
   }
   std::fclose(file_);
   file_ = nullptr;
-  if (std::rename(temp_.c_str(), target_.c_str()) != 0) {
+  // Only over a regular file or nothing: something else put there meanwhile is not replaced.
+  struct stat info {};
+  if (::lstat(final_.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    ::unlink(temp_.c_str());
+    unregister_pending(temp_);
+    throw output_error(target_, "it is no longer a regular file; not replaced");
+  }
+  if (std::rename(temp_.c_str(), final_.c_str()) != 0) {
     const std::string why = std::strerror(errno);
-    std::remove(temp_.c_str());
+    ::unlink(temp_.c_str());
     unregister_pending(temp_);
     throw output_error(target_, why);
   }
@@ -94,8 +157,14 @@ void AtomicFile::commit() {
 }
 
 void check_writable(const std::string& path) {
+  if (path == "-") return;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw output_error(path, "it is a directory");
+  if (is_stream_target(path)) {
+    // Written in place: the target itself must be writable, not its folder (/dev, say).
+    if (::access(path.c_str(), W_OK) != 0) throw output_error(path, std::strerror(errno));
+    return;
+  }
   auto parent = std::filesystem::path(path).parent_path();
   if (parent.empty()) parent = ".";
   if (!std::filesystem::is_directory(parent, ec))

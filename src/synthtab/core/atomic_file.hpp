@@ -1,7 +1,12 @@
 #pragma once
 // Writes a file so that readers see either the old file or the complete new one, never a
-// partial one: data goes to a temporary file beside the target, which is renamed on commit().
-// If the writer is destroyed without commit() (an error, an exception), the temp file is removed.
+// partial one: data goes to a temporary file beside the target, created with a random name and
+// O_CREAT|O_EXCL (mkostemp: a name planted in advance, or a symlink, is never followed), which is
+// renamed over the target on commit() — only over a regular file or nothing. If the writer is
+// destroyed without commit() (an error, an exception), the temp file is removed.
+// A target that is not a regular file (a FIFO, a device such as /dev/null or /dev/stdout, or a
+// symlink to one) is written in place, streaming, and never replaced; "-" is standard output.
+// A symlink to a regular file is written through: the file it names is replaced, the link kept.
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -19,13 +24,21 @@ class AtomicFile {
   // Flushes, syncs and renames onto the target. Throws Error(Output) on failure.
   void commit();
   const std::string& target() const { return target_; }
+  // True when the target is written in place (standard output, a FIFO, a device).
+  bool in_place() const { return in_place_; }
 
  private:
   void abandon() noexcept;
-  std::string target_;
+  std::string target_;    // as given (for messages)
+  std::string final_;     // the regular file the temp file is renamed onto
   std::string temp_;
   std::FILE* file_ = nullptr;
+  bool in_place_ = false;
 };
+
+// "-", or a path that is not a regular file but exists (FIFO, device, or a symlink to one):
+// written in place rather than through a temp file.
+bool is_stream_target(const std::string& path);
 
 // Throws Error(Output) now, before long work, when `path` could not be written later
 // (its directory is missing or not writable, or it names a directory).

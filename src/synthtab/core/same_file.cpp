@@ -15,6 +15,14 @@ bool same_file(const std::string& a, const std::string& b) {
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+bool is_standard_output(const std::string& output) {
+  if (output == "-") return true;
+  struct stat path_info {};
+  struct stat out_info {};
+  if (::stat(output.c_str(), &path_info) != 0 || ::fstat(1, &out_info) != 0) return false;
+  return path_info.st_dev == out_info.st_dev && path_info.st_ino == out_info.st_ino;
+}
+
 void check_not_input(const std::string& output, const char* option, const std::string& input,
                      const char* role) {
   if (!same_file(output, input)) return;

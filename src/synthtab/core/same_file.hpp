@@ -9,6 +9,10 @@ namespace synthtab {
 // True when both paths exist and are the same file (same device and inode).
 bool same_file(const std::string& a, const std::string& b);
 
+// True when `output` is standard output: "-", or a path naming the file or device that file
+// descriptor 1 is (/dev/stdout, /proc/self/fd/1, the terminal's own device).
+bool is_standard_output(const std::string& output);
+
 // Throws Error(Usage) when `output` (given with `option`, e.g. "-o") is the file `input`
 // (described as `role`, e.g. "input", "model file", "synthetic table").
 void check_not_input(const std::string& output, const char* option, const std::string& input,

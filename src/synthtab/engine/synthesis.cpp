@@ -185,6 +185,7 @@ std::string describe_choice(const ModelChoice& choice, const std::string& fitted
 
 // Fails early, before hours of work, when the output cannot fit on its disk.
 void check_disk_space(const std::string& path, double bytes_per_row, int64_t rows) {
+  if (is_stream_target(path)) return;  // a pipe or device: no disk to fill
   std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (parent.empty()) parent = ".";
