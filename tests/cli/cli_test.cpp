@@ -1,5 +1,6 @@
 // The command line as a user runs it: exit codes, messages, files written.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -280,12 +281,20 @@ TEST(Cli, TheFileSizeLimitIsAnOutputErrorWithNothingLeft) {
 
 TEST(Cli, StandardOutputCarriesTheCsvAloneAndIsNeverReplaced) {
   const auto dir = scratch_dir("cli-stdout");
+  ino_t redirected = 0;  // the file the shell sends standard output to (run() reuses it)
   for (const std::string target : {"-", "/dev/stdout"}) {
     const auto r = run("generate " + data_path("ROI.csv") + " --model copula -n 5 -o " + target, dir);
     ASSERT_EQ(r.exit_code, 0) << target << ": " << r.err;
     EXPECT_EQ(count_lines(r.out), 6) << target << ":\n" << r.out;  // the header and 5 rows, no summary
     EXPECT_EQ(r.out.rfind("Google ads,MRR (Monthly Recurring Revenue),Month,Year\n", 0), 0u) << r.out;
     EXPECT_FALSE(has_temp_files(dir));
+    struct stat info {};
+    ASSERT_EQ(::stat((dir / "stdout.txt").c_str(), &info), 0);
+    // Written through descriptor 1, not renamed over the file it names: the same file.
+    if (redirected != 0) {
+      EXPECT_EQ(info.st_ino, redirected) << target;
+    }
+    redirected = info.st_ino;
   }
   // Written in place: /dev/stdout is still the link it was (a renamed temp file would have
   // replaced it, as root, with a regular file).

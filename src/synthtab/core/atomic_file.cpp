@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/same_file.hpp"
 
 namespace synthtab {
 namespace {
@@ -55,7 +56,9 @@ bool is_stream_target(const std::string& path) {
 }
 
 AtomicFile::AtomicFile(std::string target_path) : target_(std::move(target_path)) {
-  if (target_ == "-") {
+  // Standard output, also by a name (/dev/stdout, or the very file the shell redirected it to):
+  // written in place through file descriptor 1, so the file the caller holds open gets the rows.
+  if (is_standard_output(target_)) {
     in_place_ = true;
     file_ = ::fdopen(::dup(STDOUT_FILENO), "wb");
     if (file_ == nullptr) throw output_error("standard output", std::strerror(errno));
