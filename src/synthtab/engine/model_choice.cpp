@@ -151,6 +151,29 @@ void score_split(CandidateScore& candidate, const Table& train, const Table& hel
 
 }  // namespace
 
+std::string ModelChoice::describe(const std::string& fitted_label, const std::string& failures) const {
+  std::string out = splits == 0 ? fmt::format("chose {}: {}", fitted_label, reason)
+                                       : fmt::format("chose {} ({} split{}; score = held-out quality, less detectability, "
+                                                     "excess copies and half the change of the strongest relationship): {}.",
+                                                     fitted_label, splits, splits == 1 ? "" : "s", reason);
+  if (splits > 0) {
+    out += " Scores (mean ± spread over the splits):";
+    for (const auto& c : candidates) {
+      out += c.fitted ? fmt::format(" {} {} (quality {:.3f}, pairs {:.3f}, strongest relationship off by {:.2f}, detection AUC "
+                                    "{:.2f}, copies {:.0f} % vs held-out {:.0f} %)",
+                                    c.label(), c.split_scores.size() > 1 ? fmt::format("{:.3f} ± {:.3f}", c.score, c.score_spread)
+                                                                         : fmt::format("{:.3f}", c.score),
+                                    c.quality, c.pairs, c.relationship_change, c.detection_auc, 100.0 * c.copy_share,
+                                    100.0 * c.holdout_copy_share)
+                      : fmt::format(" {} -", c.label());
+      if (!c.eligible) out += fmt::format(" (left out: {})", c.note);
+      out += ";";
+    }
+    out.pop_back();
+  }
+  return out + failures;
+}
+
 ModelChoice choose_model(const Table& prepared, const FitOptions& options) {
   const int64_t rows = prepared.rows();
   ModelChoice choice;

@@ -42,6 +42,10 @@ struct ModelChoice {
   std::string reason;  // one sentence: why the winner, and how sure
   std::string label() const { return smoothing == Smoothing::None ? model + " (no smoothing)" : model; }
   int splits = 0;
+  // The fit report's `auto` entry: which candidate was fitted (`fitted_label`, the winner unless
+  // it failed on all rows), why, and every candidate's mean +- spread and parts; `failures` is
+  // appended as it is.
+  std::string describe(const std::string& fitted_label, const std::string& failures) const;
 };
 
 // Candidates: copula, cart, and cart without smoothing (synthpop's default); bayesnet lost on

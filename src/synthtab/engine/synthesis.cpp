@@ -160,29 +160,6 @@ bool keeps_missing(const SynthesisOptions& options) {
   return options.missing == MissingValues::Model;
 }
 
-std::string describe_choice(const ModelChoice& choice, const std::string& fitted_label, const std::string& failures) {
-  std::string out = choice.splits == 0 ? fmt::format("chose {}: {}", fitted_label, choice.reason)
-                                       : fmt::format("chose {} ({} split{}; score = held-out quality, less detectability, "
-                                                     "excess copies and half the change of the strongest relationship): {}.",
-                                                     fitted_label, choice.splits, choice.splits == 1 ? "" : "s", choice.reason);
-  if (choice.splits > 0) {
-    out += " Scores (mean ± spread over the splits):";
-    for (const auto& c : choice.candidates) {
-      out += c.fitted ? fmt::format(" {} {} (quality {:.3f}, pairs {:.3f}, strongest relationship off by {:.2f}, detection AUC "
-                                    "{:.2f}, copies {:.0f} % vs held-out {:.0f} %)",
-                                    c.label(), c.split_scores.size() > 1 ? fmt::format("{:.3f} ± {:.3f}", c.score, c.score_spread)
-                                                                         : fmt::format("{:.3f}", c.score),
-                                    c.quality, c.pairs, c.relationship_change, c.detection_auc, 100.0 * c.copy_share,
-                                    100.0 * c.holdout_copy_share)
-                      : fmt::format(" {} -", c.label());
-      if (!c.eligible) out += fmt::format(" (left out: {})", c.note);
-      out += ";";
-    }
-    out.pop_back();
-  }
-  return out + failures;
-}
-
 // Fails early, before hours of work, when the output cannot fit on its disk.
 void check_disk_space(const std::string& path, double bytes_per_row, int64_t rows) {
   if (is_stream_target(path)) return;  // a pipe or device: no disk to fill
@@ -296,7 +273,7 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
       chosen.fit.smoothing = candidate.smoothing;
       try {
         FittedModel model = fit_table(prepared, chosen);
-        model.report_.settings["auto"] = describe_choice(choice, candidate.label(), failures);
+        model.report_.settings["auto"] = choice.describe(candidate.label(), failures);
         return model;
       } catch (const Error& e) {
         failures += fmt::format(" {} failed on all {} rows: {}.", candidate.label(), prepared.rows(), e.what());
