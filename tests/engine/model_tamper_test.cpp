@@ -115,5 +115,11 @@ TEST(ModelTamper, BayesNetFlipsAreRefusedCleanlyOrSampleFiniteRows) {
   EXPECT_GT(tally.refused, tally.loaded);
 }
 
+TEST(ModelTamper, MrfFlipsAreRefusedCleanlyOrSampleFiniteRows) {
+  const Tally tally = flip_bytes("mrf", 200, 4);
+  EXPECT_EQ(tally.refused + tally.loaded, 200);
+  EXPECT_GT(tally.refused, 0);
+}
+
 }  // namespace
 }  // namespace synthtab

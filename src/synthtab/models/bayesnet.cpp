@@ -9,6 +9,7 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/rng.hpp"
+#include "synthtab/models/discretisation.hpp"
 
 namespace synthtab {
 namespace {
@@ -105,19 +106,7 @@ int BayesNetRules::max_parents(int64_t rows, int64_t cols) {
 
 int32_t BayesNetSynthesizer::state_of(int64_t column, float value) const {
   const Node& node = nodes_.at(static_cast<size_t>(column));
-  if (!node.binned) {
-    // The nearest state value (exact for training values).
-    const auto it = std::lower_bound(node.values.begin(), node.values.end(), value);
-    if (it == node.values.end()) return static_cast<int32_t>(node.values.size() - 1);
-    if (it == node.values.begin()) return 0;
-    const auto hi = static_cast<int32_t>(it - node.values.begin());
-    return (value - *(it - 1) <= *it - value) ? hi - 1 : hi;
-  }
-  // Bin b >= 1 starts at its smallest training value.
-  int32_t state = 0;
-  for (size_t b = 1; b < node.bins.size(); ++b)
-    if (node.bins[b].front() <= value) state = static_cast<int32_t>(b);
-  return state;
+  return state_of_value(node.values, node.bins, node.binned, value);
 }
 
 FitReport BayesNetSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout,
@@ -138,42 +127,22 @@ FitReport BayesNetSynthesizer::fit(const Matrix& data, const std::vector<ModelCo
 
   // 1. Discretise every column.
   nodes_.assign(n_cols, Node{});
-  std::vector<std::vector<int32_t>> states(n_cols, std::vector<int32_t>(n_rows));
+  std::vector<std::vector<int32_t>> states(n_cols);
   for (size_t c = 0; c < n_cols; ++c) {
-    Node& node = nodes_[c];
-    std::vector<float> sorted(n_rows);
-    for (size_t r = 0; r < n_rows; ++r) sorted[r] = data(static_cast<int64_t>(r), static_cast<int64_t>(c));
-    std::sort(sorted.begin(), sorted.end());
-    std::vector<float> distinct = sorted;
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    std::vector<float> column(n_rows);
+    for (size_t r = 0; r < n_rows; ++r) column[r] = data(static_cast<int64_t>(r), static_cast<int64_t>(c));
     const bool categorical = c < layout.size() && layout[c].kind == ModelColumnKind::Categorical;
-    if (categorical || static_cast<int64_t>(distinct.size()) <= BayesNetRules::kMaxKeptValues) {
-      node.binned = false;
-      node.values = distinct;
-      for (size_t r = 0; r < n_rows; ++r)
-        states[c][r] = static_cast<int32_t>(
-            std::lower_bound(distinct.begin(), distinct.end(), data(static_cast<int64_t>(r), static_cast<int64_t>(c))) -
-            distinct.begin());
-      continue;
-    }
-    // Quantile bins on the training values; tied values stay in one bin, so every bin holds
-    // at least one training value and starts at its smallest one.
-    const int bins = BayesNetRules::bins_for(rows);
-    std::vector<float> cuts;
-    for (int b = 1; b < bins; ++b) {
-      const float cut = sorted[static_cast<size_t>(static_cast<int64_t>(b) * rows / bins)];
-      if (cut > sorted.front() && (cuts.empty() || cut > cuts.back())) cuts.push_back(cut);
-    }
-    node.binned = true;
-    node.bins.assign(cuts.size() + 1, {});
-    for (float v : sorted) {
-      const auto b = static_cast<size_t>(std::upper_bound(cuts.begin(), cuts.end(), v) - cuts.begin());
-      node.bins[b].push_back(v);
-    }
-    for (size_t r = 0; r < n_rows; ++r) {
-      const float v = data(static_cast<int64_t>(r), static_cast<int64_t>(c));
-      states[c][r] = static_cast<int32_t>(std::upper_bound(cuts.begin(), cuts.end(), v) - cuts.begin());
-    }
+    std::vector<float> distinct = column;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    DiscreteColumn discrete = discretise_column(
+        column, categorical || static_cast<int64_t>(distinct.size()) <= BayesNetRules::kMaxKeptValues,
+        BayesNetRules::bins_for(rows));
+    Node& node = nodes_[c];
+    node.binned = discrete.binned;
+    node.values = std::move(discrete.values);
+    node.bins = std::move(discrete.bins);
+    states[c] = std::move(discrete.states);
   }
   std::vector<int64_t> n_states(n_cols);
   for (size_t c = 0; c < n_cols; ++c) n_states[c] = nodes_[c].states();
@@ -467,14 +436,7 @@ Matrix BayesNetSynthesizer::sample(int64_t first_row, int64_t count, uint64_t se
         }
         if (lo == hi) lo = index.begin(), hi = index.end();
         const auto pick = static_cast<size_t>(*(lo + static_cast<int64_t>(rng.below(static_cast<uint64_t>(hi - lo)))));
-        // Jitter: uniform between the midpoints to the donor's neighbours in the bin's sorted
-        // training values (the bin's ends stay its smallest and largest training values), so
-        // that a drawn continuous value is rarely a training value itself.
-        const auto& bin = node.bins[v];
-        const double here = bin[pick];
-        const double below = pick > 0 ? 0.5 * (here + bin[pick - 1]) : here;
-        const double above = pick + 1 < bin.size() ? 0.5 * (here + bin[pick + 1]) : here;
-        value = below + rng.uniform() * (above - below);
+        value = jitter_within_bin(node.bins[v], pick, rng.uniform());
       }
       out(i, static_cast<int64_t>(c)) = static_cast<float>(value);
     }

@@ -10,6 +10,7 @@
 #include "synthtab/models/bayesnet.hpp"
 #include "synthtab/models/cart.hpp"
 #include "synthtab/models/gaussian_copula.hpp"
+#include "synthtab/models/mrf.hpp"
 
 namespace synthtab {
 namespace {
@@ -46,6 +47,8 @@ ModelRegistry& ModelRegistry::instance() {
                   false, [] { return std::make_unique<CartSynthesizer>(); }});
     built_in.add({"bayesnet", "Bayesian network over discretised columns (greedy mutual-information structure, up to 2 parents): for small tables of categories and counts",
                   false, [] { return std::make_unique<BayesNetSynthesizer>(); }});
+    built_in.add({"mrf", "pairwise Markov random field over discretised columns: keeps every one- and two-way table of small tables of categories and counts; narrow tables only",
+                  false, [] { return std::make_unique<MrfSynthesizer>(); }});
     return built_in;
   }();
   return registry;

@@ -1,0 +1,37 @@
+#pragma once
+// Model columns as discrete variables, shared by the models over discrete states (bayesnet,
+// mrf): a column with few distinct training values (or a categorical one) keeps every value as
+// a state; any other column gets quantile bins of its training values, and a drawn bin becomes
+// a training value of the bin, jittered so that it is rarely a training value itself.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace synthtab {
+
+struct DiscreteColumn {
+  bool binned = false;
+  std::vector<float> values;             // not binned: the state values, strictly ascending
+  std::vector<std::vector<float>> bins;  // binned: each bin's training values, ascending
+  std::vector<int32_t> states;           // the state of each training row
+  int64_t state_count() const {
+    return binned ? static_cast<int64_t>(bins.size()) : static_cast<int64_t>(values.size());
+  }
+};
+
+// Discretises one column's training values: every distinct value a state when `keep_values`,
+// else `bins` quantile bins (tied values stay in one bin, so every bin holds at least one
+// training value and starts at its smallest one; fewer bins when ties merge them).
+DiscreteColumn discretise_column(const std::vector<float>& column, bool keep_values, int bins);
+
+// The state of `value` in a fitted column: the nearest state value (exact for training values),
+// or the last bin that starts at or below it.
+int32_t state_of_value(const std::vector<float>& values, const std::vector<std::vector<float>>& bins,
+                       bool binned, float value);
+
+// A value drawn near bin[pick]: uniform between the midpoints to its neighbours in the bin's
+// sorted training values (the bin's ends stay its smallest and largest training values); `u` is
+// uniform in [0, 1).
+double jitter_within_bin(const std::vector<float>& bin, size_t pick, double u);
+
+}  // namespace synthtab
