@@ -230,6 +230,16 @@ void generate_tampered_models(const fs::path& dir, const fs::path& logs, const s
   write_text(dir / "model_copula_not_json.synthtab", edited(model, "model/copula", [](const std::string& text) {
                return text.substr(0, text.size() / 2);
              }));
+  // Nested 100,000 levels deep: refused before parsing (dump() recursed once per level).
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  write_text(dir / "model_pipeline_deep.synthtab", edited(model, "pipeline", replace("{\"format\": " + deep + "}")));
+  write_text(dir / "model_copula_deep_version.synthtab", edited(model, "model/copula", replace("{\"version\": " + deep + "}")));
+  write_text(dir / "model_meta_deep.synthtab", edited(model, "meta", replace("{\"model\": " + deep + "}")));
+  // A rank whose product with the column count wraps to 0.
+  write_text(dir / "model_copula_rank_overflow.synthtab", edited_json(model, "model/copula", [](json& j) {
+               j["factor"] = json::array();
+               j["rank"] = int64_t{4611686018427387904};
+             }));
 
   const auto cart_path = dir / "cart.synthtab";
   const auto fit = run_cli("fit " + data_path("ROI.csv") + " --model cart -q -o " + cart_path.string(), logs);

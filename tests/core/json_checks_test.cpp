@@ -83,3 +83,38 @@ TEST(JsonChecks, GuardTurnsRawLibraryErrorsIntoTheSectionMessage) {
 
 }  // namespace
 }  // namespace synthtab
+
+namespace synthtab {
+namespace {
+
+TEST(JsonChecks, NestingDepthIsBoundedBeforeParsing) {
+  const auto nested = [](int depth, char open, char close) { return std::string(depth, open) + std::string(depth, close); };
+  EXPECT_FALSE(json_nests_deeper_than(nested(64, '[', ']'), 64));
+  EXPECT_TRUE(json_nests_deeper_than(nested(65, '[', ']'), 64));
+  EXPECT_TRUE(json_nests_deeper_than("{\"a\": " + nested(65, '[', ']') + "}", 65));
+  EXPECT_FALSE(json_nests_deeper_than("{\"a\": " + nested(63, '[', ']') + "}", 64));
+  // Brackets inside strings, also after an escaped quote, do not count.
+  EXPECT_FALSE(json_nests_deeper_than("[\"" + std::string(100, '[') + "\"]", 2));
+  EXPECT_FALSE(json_nests_deeper_than("[\"\\\"" + std::string(100, '{') + "\"]", 2));
+  EXPECT_TRUE(json_nests_deeper_than("[\"\\\\\"" + std::string(100, '{') + "]", 2));  // \\ ends the escape
+  // 100,000 levels: refused, with no recursion anywhere.
+  bool too_deep = false;
+  EXPECT_TRUE(parse_untrusted_json(nested(100000, '[', ']'), &too_deep).is_discarded());
+  EXPECT_TRUE(too_deep);
+  EXPECT_EQ(error_of([] { check.parse("{\"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}"); },
+                     ErrorKind::ModelFile),
+            prefix + "nests deeper than 64 levels");
+  EXPECT_EQ(parse_untrusted_json("{\"a\": [1, {\"b\": 2}]}", &too_deep).at("a").at(1).at("b"), 2);
+  EXPECT_FALSE(too_deep);
+  EXPECT_TRUE(parse_untrusted_json("{\"a\": ").is_discarded());
+}
+
+TEST(JsonChecks, ValuesInMessagesAreCut) {
+  EXPECT_EQ(json_excerpt(json(12)), "12");
+  const std::string long_text = json_excerpt(json(std::string(1000, 'x')));
+  EXPECT_EQ(long_text.size(), 40u);
+  EXPECT_EQ(long_text.substr(37), "...");
+}
+
+}  // namespace
+}  // namespace synthtab

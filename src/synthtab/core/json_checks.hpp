@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -29,6 +30,48 @@
 #include "synthtab/core/error.hpp"
 
 namespace synthtab {
+
+// Model files are untrusted input: JSON that nests deeper than this is refused before it is
+// parsed (nlohmann's dump() recurses once per level: a section nested 100,000 levels deep
+// overflowed the stack). synthtab's own sections nest at most 4 levels.
+inline constexpr int kMaxJsonDepth = 64;
+
+// True when JSON text nests arrays and objects deeper than `limit` (brackets inside strings
+// do not count). A linear scan, so that a hostile section costs no more than its length.
+inline bool json_nests_deeper_than(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+// Parses untrusted JSON text; discarded when it is not valid JSON or nests deeper than
+// kMaxJsonDepth (then *too_deep is set, when given).
+inline nlohmann::json parse_untrusted_json(std::string_view text, bool* too_deep = nullptr) {
+  const bool deep = json_nests_deeper_than(text, kMaxJsonDepth);
+  if (too_deep != nullptr) *too_deep = deep;
+  if (deep) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+// A JSON value as it may appear in an error message: its text, cut to 40 characters.
+inline std::string json_excerpt(const nlohmann::json& value) {
+  std::string text = value.dump();
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return text;
+}
 
 struct SectionCheck {
   std::string file;     // the model file, as the user named it
@@ -43,7 +86,9 @@ struct SectionCheck {
 
   // Parses the section's text; a JSON syntax error keeps only its byte position as the reason.
   nlohmann::json parse(const std::string& text) const {
-    nlohmann::json out = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    bool too_deep = false;
+    nlohmann::json out = parse_untrusted_json(text, &too_deep);
+    if (too_deep) fail("nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     if (out.is_discarded()) fail("not valid JSON");
     return out;
   }
@@ -89,7 +134,7 @@ struct SectionCheck {
     if (!v.is_number_integer()) fail(what + " is not a whole number");
     const std::string range = ", expected " + std::to_string(lo) + ".." + std::to_string(hi);
     if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(hi))
-      fail(what + " is " + v.dump() + range);
+      fail(what + " is " + json_excerpt(v) + range);
     const auto x = v.get<int64_t>();
     if (x < lo || x > hi) fail(what + " is " + std::to_string(x) + range);
     return x;

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/rng.hpp"
 
 namespace synthtab {
@@ -653,12 +654,10 @@ void GaussianCopula::save(ArchiveWriter& out, const std::string& prefix) const {
 
 void GaussianCopula::load(const ArchiveReader& in, const std::string& prefix) {
   const std::string& source = in.source();
-  json state;
-  try {
-    state = json::parse(in.get(prefix + "copula"));
-  } catch (const json::exception&) {
-    bad_state(source, "is not valid JSON");
-  }
+  bool too_deep = false;
+  const json state = parse_untrusted_json(in.get(prefix + "copula"), &too_deep);
+  if (too_deep) bad_state(source, "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  if (state.is_discarded()) bad_state(source, "is not valid JSON");
   if (!state.is_object()) bad_state(source, "is not a JSON object");
   auto field = [&](const char* key) -> const json& {
     const auto it = state.find(key);
@@ -667,7 +666,7 @@ void GaussianCopula::load(const ArchiveReader& in, const std::string& prefix) {
   };
   const json& version = field("version");
   if (!version.is_number_integer() || version.get<int64_t>() != kStateVersion)
-    bad_state(source, "has format version " + version.dump() + ", this synthtab reads version " + std::to_string(kStateVersion));
+    bad_state(source, "has format version " + json_excerpt(version) + ", this synthtab reads version " + std::to_string(kStateVersion));
   const json& columns = field("columns");
   if (!columns.is_number_integer() || columns.get<int64_t>() < 0 || columns.get<int64_t>() > (int64_t{1} << 24))
     bad_state(source, "has no valid column count");
@@ -727,7 +726,9 @@ void GaussianCopula::load(const ArchiveReader& in, const std::string& prefix) {
   int64_t rank = 0;
   if (state.contains("factor")) {
     const json& rank_json = field("rank");
-    if (!rank_json.is_number_integer() || rank_json.get<int64_t>() < 1) bad_state(source, "has no valid rank");
+    // At most the column count, so that columns x rank cannot overflow.
+    if (!rank_json.is_number_integer() || rank_json.get<int64_t>() < 1 || rank_json.get<int64_t>() > std::max<int64_t>(cols, 1))
+      bad_state(source, "has no valid rank (1 to the column count)");
     rank = rank_json.get<int64_t>();
     factor = numbers(state["factor"], "factor");
     if (factor.size() != n * static_cast<size_t>(rank)) bad_state(source, "has a factor of the wrong size");

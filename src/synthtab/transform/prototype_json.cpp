@@ -3,6 +3,8 @@
 #include <cmath>
 #include <set>
 
+#include "synthtab/core/json_checks.hpp"
+
 namespace synthtab {
 
 namespace {
@@ -63,7 +65,9 @@ Column prototype_from_json(const nlohmann::json& state) {
 }
 
 nlohmann::json parse_state(const std::string& text, const std::string& what) {
-  nlohmann::json state = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  bool too_deep = false;
+  nlohmann::json state = parse_untrusted_json(text, &too_deep);
+  if (too_deep) throw state_error(what, "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   if (state.is_discarded()) throw state_error(what, "is not valid JSON");
   if (!state.is_object()) throw state_error(what, "is not a JSON object");
   return state;
