@@ -492,7 +492,7 @@ void Commands::run_sample() {
   check_not_input(output_, "-o", model_file_, "model file");
   check_writable(output_);
   const uint64_t max_memory = memory_limit(max_memory_);
-  FittedModel model = FittedModel::load(model_file_);
+  FittedModel model = FittedModel::load(model_file_, max_memory);
   model.set_copy_policy(copies);
   model.set_memory_limit(max_memory);
   const uint64_t seed = sampling_seed(sample_seed_set_ ? sample_seed_ : model.fit_seed());

@@ -1,11 +1,14 @@
 #include "synthtab/core/archive.hpp"
 
+#include <sys/stat.h>
+
 #include <cstring>
 #include <fstream>
-#include <sstream>
+#include <vector>
 
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/memory_limit.hpp"
 
 namespace synthtab {
 namespace {
@@ -80,9 +83,17 @@ void ArchiveWriter::write_file(const std::string& path) const {
   write_file_atomically(path, serialize());
 }
 
-ArchiveReader ArchiveReader::parse(std::string_view bytes, const std::string& source) {
+namespace {
+
+void check_magic(std::string_view bytes, const std::string& source) {
   if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
     throw Error(ErrorKind::ModelFile, source + ": not a synthtab model file (no SYNTHTAB header)");
+}
+
+}  // namespace
+
+ArchiveReader ArchiveReader::parse(std::string_view bytes, const std::string& source) {
+  check_magic(bytes, source);
   Cursor header(bytes.substr(kMagic.size()), source, kMagic.size());
   ArchiveReader reader;
   reader.source_ = source;
@@ -121,12 +132,37 @@ ArchiveReader ArchiveReader::parse(std::string_view bytes, const std::string& so
   return reader;
 }
 
-ArchiveReader ArchiveReader::read_file(const std::string& path) {
+ArchiveReader ArchiveReader::read_file(const std::string& path, uint64_t memory_limit) {
+  auto too_large = [&](uint64_t file_bytes, bool at_least) {
+    return Error(ErrorKind::Resource,
+                 path + ": loading this model file (" + format_bytes(static_cast<double>(file_bytes)) +
+                     (at_least ? " read so far) needs more than " : ") needs about ") +
+                     format_bytes(static_cast<double>(file_bytes * kLoadBytesPerFileByte)) + "; limit is " +
+                     format_bytes(static_cast<double>(memory_limit)) + " (--max-memory)");
+  };
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::ModelFile, path + ": cannot open model file: " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse(buffer.str(), path);
+  struct stat info {};
+  const bool regular = ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+    throw Error(ErrorKind::ModelFile, path + ": is a directory, not a synthtab model file");
+  if (memory_limit > 0 && regular && static_cast<uint64_t>(info.st_size) * kLoadBytesPerFileByte > memory_limit)
+    throw too_large(static_cast<uint64_t>(info.st_size), false);
+  // Read in chunks: a pipe or device (/dev/zero) has no size to check first.
+  std::string bytes;
+  if (regular) bytes.reserve(static_cast<size_t>(info.st_size));
+  std::vector<char> chunk(1 << 16);
+  bool magic_checked = false;
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    bytes.append(chunk.data(), static_cast<size_t>(in.gcount()));
+    if (!magic_checked && bytes.size() >= kMagic.size()) {
+      check_magic(bytes, path);  // /dev/zero stops here, not at the memory limit
+      magic_checked = true;
+    }
+    if (memory_limit > 0 && bytes.size() * kLoadBytesPerFileByte > memory_limit) throw too_large(bytes.size(), true);
+  }
+  if (in.bad()) throw Error(ErrorKind::ModelFile, path + ": cannot read model file: " + std::strerror(errno));
+  return parse(bytes, path);
 }
 
 const std::string& ArchiveReader::get(const std::string& name) const {

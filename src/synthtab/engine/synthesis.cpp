@@ -321,8 +321,8 @@ void FittedModel::save(const std::string& path) const {
   out.write_file(path);
 }
 
-FittedModel FittedModel::load(const std::string& path) {
-  const ArchiveReader in = ArchiveReader::read_file(path);
+FittedModel FittedModel::load(const std::string& path, uint64_t memory_limit) {
+  const ArchiveReader in = ArchiveReader::read_file(path, memory_limit);
   FittedModel model;
   const SectionCheck meta_check{path, "meta"};
   meta_check.guard([&] {

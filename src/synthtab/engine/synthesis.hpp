@@ -97,7 +97,9 @@ class FittedModel {
   static FittedModel fit_table(const Table& prepared, const SynthesisOptions& options);
 
   void save(const std::string& path) const;  // atomic
-  static FittedModel load(const std::string& path);
+  // `memory_limit` (bytes, 0 = none): a model file whose loading would need more is refused
+  // before it is read (model files are untrusted input).
+  static FittedModel load(const std::string& path, uint64_t memory_limit = 0);
 
   // Rows [first, first + count) of the synthetic stream of `seed`, in the input's column
   // order, names, types and categories. Any split into calls gives the same rows.
