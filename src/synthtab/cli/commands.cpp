@@ -321,6 +321,7 @@ void Commands::run_curve() {
 // fit in --max-memory.
 eval::EvaluationInput Commands::read_evaluation_pair(const std::string& command) {
   SynthesisOptions read_options = synthesis_options();
+  read_options.csv.memory_limit = read_options.max_memory;
   if (read_options.max_memory > 0)
     read_options.csv.size_check = [&](int64_t rows, int64_t cols, bool estimated) {
       check_memory(evaluate_bytes(rows, cols), read_options.max_memory, command + " " + input_ + " " + synthetic_,

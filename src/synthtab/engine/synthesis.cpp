@@ -219,6 +219,7 @@ MissingValues parse_missing_values(const std::string& text) {
 
 PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& options) {
   CsvReadOptions csv = options.csv;
+  if (csv.memory_limit == 0) csv.memory_limit = options.max_memory;
   if (options.max_memory > 0 && !csv.size_check) {
     std::error_code ec;
     const uint64_t size = std::filesystem::file_size(path, ec);

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/memory_limit.hpp"
 #include "synthtab/table/value_parse.hpp"
 
 namespace synthtab {
@@ -531,6 +532,11 @@ RawTable read_csv(const std::string& path, const CsvReadOptions& options) {
     }
     if (got == 0) break;
     used += static_cast<size_t>(got);
+    if (options.memory_limit > 0 && used > options.memory_limit / 2)
+      throw Error(ErrorKind::Resource, path + ": read " + format_bytes(static_cast<double>(used)) +
+                                           " from this pipe or device without reaching its end; the limit is " +
+                                           format_bytes(static_cast<double>(options.memory_limit)) +
+                                           " (--max-memory), half of it for the text");
   }
   text.resize(used);
   return parse_csv(text, path, options);
