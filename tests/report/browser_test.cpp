@@ -9,6 +9,7 @@
 #include <regex>
 #include <string>
 
+#include "report/hostile_names.hpp"
 #include "support/test_paths.hpp"
 
 namespace synthtab {
@@ -69,6 +70,7 @@ struct Rendered {
   int charts = -1, drawn = -1, errors = -1;
   std::string error_text;
   std::string console;  // Chromium's "CONSOLE" log lines
+  std::string dom;      // the page's DOM after its scripts ran
 };
 
 // Opens `html` in Chromium and reads what the page reported about its charts.
@@ -76,6 +78,7 @@ Rendered render(const fs::path& html, const fs::path& dir) {
   const RunResult r = shell(chromium_command(dir / "profile-dom") + "--dump-dom file://" + fs::absolute(html).string(), dir);
   EXPECT_EQ(r.exit_code, 0) << "chromium failed (run scripts/install-deps.sh to install it): " << r.err.substr(0, 2000);
   Rendered out;
+  out.dom = r.out;
   std::smatch m;
   static const std::regex status("<pre id=\"render-status\">charts=(\\d+) drawn=(\\d+) errors=(\\d+)</pre>");
   if (std::regex_search(r.out, m, status)) {
@@ -91,16 +94,17 @@ Rendered render(const fs::path& html, const fs::path& dir) {
   return out;
 }
 
-void expect_drawn(const fs::path& html, const fs::path& dir) {
+Rendered expect_drawn(const fs::path& html, const fs::path& dir) {
   const std::string source = read_text(html);
   const auto containers = static_cast<int>(count(source, "<div class=\"chart"));
-  ASSERT_GT(containers, 0);
-  const Rendered r = render(html, dir);
+  EXPECT_GT(containers, 0);
+  Rendered r = render(html, dir);
   EXPECT_EQ(r.charts, containers) << "the page's script ran and found every chart container";
   EXPECT_EQ(r.drawn, containers) << "every container holds a drawn plot (.main-svg)";
   EXPECT_EQ(r.errors, 0) << r.error_text;
   EXPECT_EQ(r.console.find("Uncaught"), std::string::npos) << r.console;
   EXPECT_EQ(r.console.find("rror"), std::string::npos) << r.console;
+  return r;
 }
 
 TEST(ReportBrowser, RoiReportRendersWithoutErrors) {
@@ -145,6 +149,33 @@ TEST(ReportBrowser, AllCategoricalReportRenders) {
   EXPECT_NE(text.find("ML efficacy left out: no --target column was given. Use --target COL."), std::string::npos);
   EXPECT_NE(text.find("Correlation maps left out"), std::string::npos);
   expect_drawn(html, dir);
+}
+
+TEST(ReportBrowser, HostileNamesDrawEveryChartAndMakeNoLinks) {
+  // "<!--<script" in the data block would swallow the renderer (no chart drawn); "<a href>" in a
+  // Plotly title, tick label or legend would become a live link in the chart's SVG.
+  const auto dir = scratch_dir("report-browser-hostile");
+  const auto [real, synthetic] = testing::hostile_tables();
+  write_text(dir / "real.csv", real);
+  write_text(dir / "synthetic.csv", synthetic);
+  const fs::path html = artefacts() / "hostile_names_report.html";
+  const RunResult r = cli("report " + (dir / "real.csv").string() + " " + (dir / "synthetic.csv").string() + " -o " +
+                              html.string() + " --color '" + testing::kHostileChannel + "' --no-topology --quiet", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Rendered page = expect_drawn(html, dir);
+  EXPECT_EQ(page.error_text, "");
+  // Serialised, a name that Plotly took as markup is an <a> element in the chart's SVG; shown as
+  // text it comes out as "&lt;a". The page's only links are its own navigation (#section).
+  std::string markup = page.dom;  // the DOM without the scripts' text (the bundle holds "<a")
+  for (size_t a = markup.find("<script"); a != std::string::npos; a = markup.find("<script", a))
+    markup.erase(a, markup.find("</script>", a) + 9 - a);
+  static const std::regex anchor("<a\\b[^>]*>");
+  int anchors = 0;
+  for (auto it = std::sregex_iterator(markup.begin(), markup.end(), anchor); it != std::sregex_iterator(); ++it, ++anchors)
+    EXPECT_EQ(it->str().rfind("<a href=\"#", 0), 0u) << "a name became markup: " << it->str();
+  EXPECT_EQ(anchors, 7) << "the navigation's links";
+  EXPECT_NE(markup.find(">channel &lt;a href=\"x\"&gt;y&lt;/a&gt;</text>"), std::string::npos)
+      << "the axis title shows the name as text";
 }
 
 TEST(ReportBrowser, GenerateWritesAReportWithTheRun) {

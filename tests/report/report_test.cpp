@@ -1,6 +1,8 @@
 // The HTML report from the library: structure, partial inputs, determinism, verdicts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -8,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "report/hostile_names.hpp"
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/eval/evaluation_input.hpp"
@@ -323,6 +326,113 @@ TEST(Report, HoldoutGetsACardAndASection) {
   const std::string plain = render_html(csv_report("report-no-holdout", real, synthetic, options));
   EXPECT_EQ(plain.find("Against a holdout"), std::string::npos);
   EXPECT_NE(plain.find("an estimate of how often real rows the generator never saw"), std::string::npos);
+}
+
+// The raw text of the page's data block, as the HTML tokenizer sees it.
+std::string data_block(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"report-data\">";
+  const size_t a = html.find(open);
+  EXPECT_NE(a, std::string::npos);
+  if (a == std::string::npos) return "";
+  const size_t b = html.find("</script>", a);
+  return html.substr(a + open.size(), b - a - open.size());
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+void collect_strings(const nlohmann::json& value, std::vector<std::string>& out) {
+  if (value.is_string()) out.push_back(value.get<std::string>());
+  if (value.is_structured())
+    for (const auto& item : value) collect_strings(item, out);
+}
+
+// Plotly's own escaping of a name: & < > as entities, which it shows as the characters.
+std::string plotly_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : std::string(1, c);
+  return out;
+}
+
+TEST(Report, HostileNamesAndLabelsAreEscapedForTheDataBlockAndPlotly) {
+  const auto [real, synthetic] = testing::hostile_tables();
+  ReportOptions options;
+  options.charts.color = testing::kHostileChannel;  // the labels become legend entries too
+  options.topology = false;
+  const ReportInput input = csv_report("report-hostile", real, synthetic, options);
+  const std::string html = render_html(input);
+  expect_valid_page(html);
+
+  // The data block: nothing the HTML tokenizer reacts to inside a <script> element.
+  const std::string block = data_block(html);
+  ASSERT_GT(block.size(), 100u);
+  EXPECT_EQ(lower(block).find("<!--"), std::string::npos);
+  EXPECT_EQ(lower(block).find("<script"), std::string::npos);
+  EXPECT_EQ(lower(block).find("</script"), std::string::npos);
+  EXPECT_EQ(block.find_first_of("<>&"), std::string::npos) << "< > & are JSON unicode escapes";
+  EXPECT_NE(block.find("\\u0026lt;"), std::string::npos) << "the & of Plotly's entities is escaped too";
+  // The block ends where the page put its end: the renderer follows it.
+  EXPECT_EQ(html.compare(html.find(block) + block.size(), 19, "</script>\n<script>("), 0);
+
+  // The page's own markup (outside the bundle and the data block) shows the names as text.
+  std::string own = own_part(html);
+  own.erase(own.find(block), block.size());
+  EXPECT_EQ(lower(own).find("<!--<script"), std::string::npos);
+  EXPECT_EQ(own.find("<a href=\"x\">"), std::string::npos);
+  EXPECT_NE(own.find("&lt;a href=&quot;x&quot;&gt;y&lt;/a&gt;"), std::string::npos);
+
+  // Every string handed to Plotly is free of markup; the names reach the charts as entities.
+  const auto figs = figures(html);
+  std::vector<std::string> strings;
+  collect_strings(figs, strings);
+  for (const auto& text : strings) {
+    EXPECT_EQ(text.find('<'), std::string::npos) << text;
+    EXPECT_EQ(text.find('>'), std::string::npos) << text;
+  }
+  bool spend_axis = false, link_tick = false, label_legend = false, revenue_axis = false;
+  for (const auto& figure : figs) {
+    const auto& layout = figure["layout"];
+    for (const char* key : {"xaxis", "yaxis", "xaxis2", "yaxis2"}) {
+      if (!layout.contains(key) || !layout[key].contains("title") || !layout[key]["title"].contains("text")) continue;
+      const std::string title = layout[key]["title"]["text"].get<std::string>();
+      spend_axis = spend_axis || title == plotly_escaped(testing::kHostileSpend);
+      revenue_axis = revenue_axis || title.find("revenue &lt;/script&gt;&lt;a href=\"x\"&gt;") == 0;
+    }
+    for (const auto& trace : figure["data"]) {
+      if (trace.contains("x") && trace["x"].is_array())
+        for (const auto& x : trace["x"]) link_tick = link_tick || x == plotly_escaped(testing::kHostileLabels[2]);
+      if (trace.contains("name")) label_legend = label_legend || trace["name"] == plotly_escaped(testing::kHostileLabels[1]);
+    }
+  }
+  EXPECT_TRUE(spend_axis) << "the density chart's axis title holds the escaped column name";
+  EXPECT_TRUE(revenue_axis) << "the scatter's axis title holds the escaped column name";
+  EXPECT_TRUE(link_tick) << "the label chart's bars hold the escaped label";
+  EXPECT_TRUE(label_legend) << "the scatter's legend holds the escaped label";
+}
+
+TEST(Report, JsonInScriptEscapesWhatTheHtmlTokenizerReactsTo) {
+  // The data block's own layer, whatever reaches it: names that Plotly's escaping did not touch.
+  const nlohmann::json value = {{"name", "<!--<SCRIPT a></script>&amp; \xE2\x80\xA8\xE2\x80\xA9 ok"},
+                                {"x", {"</script", "<!--", "a>b"}}};
+  const std::string text = json_in_script(value.dump());
+  EXPECT_EQ(text.find_first_of("<>&"), std::string::npos) << text;
+  EXPECT_EQ(text.find("\xE2\x80\xA8"), std::string::npos) << "U+2028 escaped";
+  EXPECT_EQ(text.find("\xE2\x80\xA9"), std::string::npos) << "U+2029 escaped";
+  EXPECT_NE(text.find("\\u003c!--\\u003cSCRIPT a\\u003e"), std::string::npos) << text;
+  EXPECT_NE(text.find("\\u2028\\u2029"), std::string::npos) << text;
+  EXPECT_EQ(nlohmann::json::parse(text), value) << "JSON.parse reads back the same value";
+  // Other UTF-8 (an ellipsis shares the lead byte E2 80) is left as it is.
+  EXPECT_EQ(json_in_script("\"\xE2\x80\xA6\""), "\"\xE2\x80\xA6\"");
+}
+
+TEST(Report, InlinedBundleHoldsNoScriptCommentOpener) {
+  // The bundle is inlined with only "</" escaped: a "<!--" or "<script" in a future Plotly would
+  // put the HTML tokenizer into an escaped state and swallow the page.
+  const std::string bundle = lower(std::string(plotly_js()));
+  EXPECT_EQ(bundle.find("<!--"), std::string::npos);
+  EXPECT_EQ(bundle.find("<script"), std::string::npos);
 }
 
 TEST(ReportVerdicts, Thresholds) {

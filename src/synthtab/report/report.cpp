@@ -109,6 +109,30 @@ std::string level_class(Level level) {
   return "none";
 }
 
+// Plotly renders a pseudo-HTML subset (<a href>, <b>, <br>, ...) in every text it draws: titles,
+// axis and tick labels, legends, hover text, annotations. No string of a figure is meant as
+// markup, so each one (column names and labels included) has & < > as entities, which Plotly
+// decodes for display: a name holding <a href=...> is shown, never made a live link.
+void plotly_escape(json& value) {
+  if (value.is_string()) {
+    const std::string& text = value.get_ref<const std::string&>();
+    if (text.find_first_of("&<>") == std::string::npos) return;
+    std::string out;
+    out.reserve(text.size() + 8);
+    for (char c : text) {
+      switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        default: out += c;
+      }
+    }
+    value = std::move(out);
+  } else if (value.is_structured()) {
+    for (auto& item : value) plotly_escape(item);
+  }
+}
+
 // The page being built: HTML text plus the figures its chart containers refer to.
 struct Page {
   std::string html;
@@ -117,6 +141,8 @@ struct Page {
   // A chart container; the figure is drawn by the page's script from `figures`.
   std::string chart(json data, json layout, int height = 340, const std::string& extra_class = "") {
     const size_t index = figures.size();
+    plotly_escape(data);
+    plotly_escape(layout);
     layout["height"] = height;
     if (!layout.contains("margin")) layout["margin"] = {{"l", 60}, {"r", 20}, {"t", 48}, {"b", 50}};
     layout["font"] = {{"family", "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"},
@@ -1328,10 +1354,36 @@ std::string render_html(const ReportInput& in) {
   out += "<script>";
   out += script_safe(std::string(plotly_js()));
   out += "</script>\n<script type=\"application/json\" id=\"report-data\">";
-  out += script_safe(json{{"figures", page.figures}}.dump());
+  out += json_in_script(json{{"figures", page.figures}}.dump());
   out += "</script>\n<script>";
   out += kRenderer;
   out += "</script>\n</body>\n</html>\n";
+  return out;
+}
+
+// The data block as JSON text that no HTML tokenizer state can cut short: "<!--" followed by
+// "<script" would put the tokenizer into the "script data double escaped" state and swallow the
+// rest of the page, and "</script" would end the element. Outside strings, JSON text (as dump()
+// writes it) has none of < > &, U+2028 or U+2029, so each becomes a JSON unicode escape
+// (backslash, u, four hex digits), which JSON.parse reads back as the same character.
+std::string json_in_script(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '<') {
+      out += "\\u003c";
+    } else if (c == '>') {
+      out += "\\u003e";
+    } else if (c == '&') {
+      out += "\\u0026";
+    } else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+      out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";  // line and paragraph separators (UTF-8)
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "synthtab/eval/evaluate.hpp"
@@ -71,6 +72,11 @@ ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& opt
 
 // The whole page. Same input, same bytes.
 std::string render_html(const ReportInput& input);
+
+// JSON text (as nlohmann's dump() writes it) made safe inside a <script> element: every < > &
+// U+2028 U+2029 becomes a JSON unicode escape, so nothing in it can end the element or change the
+// HTML tokenizer's state, and JSON.parse reads back the same value.
+std::string json_in_script(std::string_view json_text);
 
 // render_html, written atomically to `path`.
 void write_report(const std::string& path, const ReportInput& input);
