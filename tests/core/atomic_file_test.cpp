@@ -151,5 +151,80 @@ TEST(AtomicFile, ATargetThatStopsBeingARegularFileIsNotReplaced) {
   EXPECT_EQ(files_in(dir), 1u);  // no temp file left
 }
 
+// Several outputs that appear together or not at all (generate's rows and --report).
+TEST(StagedFile, BothTargetsAppearOnlyWhenCommittedTogether) {
+  const auto dir = testing::scratch_dir("staged-both");
+  const auto csv = dir / "out.csv", html = dir / "out.html";
+  testing::write_text(csv, "old rows");
+  {
+    StagedFile a(csv.string()), b(html.string());
+    EXPECT_FALSE(a.in_place());
+    EXPECT_NE(a.path(), csv.string());
+    EXPECT_EQ(std::filesystem::path(a.path()).parent_path(), dir) << "beside its target";
+    a.write_with([](const std::string& path) { write_file_atomically(path, "new rows"); });
+    b.write_with([](const std::string& path) { write_file_atomically(path, "<html>"); });
+    EXPECT_EQ(testing::read_text(csv), "old rows");
+    EXPECT_FALSE(std::filesystem::exists(html));
+    commit_together({&a, &b});
+  }
+  EXPECT_EQ(testing::read_text(csv), "new rows");
+  EXPECT_EQ(testing::read_text(html), "<html>");
+  EXPECT_EQ(files_in(dir), 2u);
+}
+
+TEST(StagedFile, AFailedSecondOutputLeavesTheFirstTargetAsItWas) {
+  const auto dir = testing::scratch_dir("staged-fail");
+  const auto csv = dir / "out.csv", html = dir / "out.html";
+  testing::write_text(csv, "old rows");
+  try {
+    StagedFile a(csv.string()), b(html.string());
+    a.write_with([](const std::string& path) { write_file_atomically(path, "new rows"); });
+    b.write_with([](const std::string& path) {
+      AtomicFile file(path);
+      file.write("<html>");
+      throw Error(ErrorKind::Output, path + ": cannot write: No space left on device");
+    });
+    commit_together({&a, &b});
+    ADD_FAILURE() << "the error propagates";
+  } catch (const Error& e) {
+    // The message names the target the user gave, not the temp file.
+    EXPECT_EQ(std::string(e.what()), html.string() + ": cannot write: No space left on device");
+    EXPECT_EQ(e.kind(), ErrorKind::Output);
+  }
+  EXPECT_EQ(testing::read_text(csv), "old rows");
+  EXPECT_FALSE(std::filesystem::exists(html));
+  EXPECT_EQ(files_in(dir), 1u) << "no temp file left";
+}
+
+TEST(StagedFile, ATargetThatStopsBeingARegularFileBlocksBothRenames) {
+  const auto dir = testing::scratch_dir("staged-swap");
+  const auto csv = dir / "out.csv", html = dir / "out.html";
+  testing::write_text(csv, "old rows");
+  {
+    StagedFile a(csv.string()), b(html.string());
+    a.write_with([](const std::string& path) { write_file_atomically(path, "new rows"); });
+    b.write_with([](const std::string& path) { write_file_atomically(path, "<html>"); });
+    ASSERT_EQ(::mkfifo(html.c_str(), 0600), 0);  // put there while the outputs were written
+    EXPECT_THROW(commit_together({&a, &b}), Error);
+  }
+  EXPECT_EQ(testing::read_text(csv), "old rows") << "checked before either rename";
+  struct stat info {};
+  ASSERT_EQ(::lstat(html.c_str(), &info), 0);
+  EXPECT_TRUE(S_ISFIFO(info.st_mode));
+  EXPECT_EQ(files_in(dir), 2u);
+}
+
+TEST(StagedFile, PendingTempFilesAreRemovedOnRequestAndStreamsAreWrittenInPlace) {
+  const auto dir = testing::scratch_dir("staged-signal");
+  StagedFile a((dir / "out.csv").string());
+  EXPECT_EQ(files_in(dir), 1u);  // the reserved temp file
+  remove_pending_temp_files();   // what the signal handlers do
+  EXPECT_EQ(files_in(dir), 0u);
+  StagedFile device("/dev/null");
+  EXPECT_TRUE(device.in_place());
+  EXPECT_EQ(device.path(), "/dev/null");
+  EXPECT_TRUE(StagedFile("-").in_place());
+}
+
 }  // namespace
 }  // namespace synthtab

@@ -47,6 +47,39 @@ Error output_error(const std::string& path, const std::string& what) {
   return Error(ErrorKind::Output, path + ": cannot write: " + what);
 }
 
+// The regular file a target names: the target, or through a symlink the file it points to
+// (replaced while the link is kept).
+std::string regular_target(const std::string& target) {
+  std::error_code ec;
+  if (std::filesystem::is_symlink(target, ec)) {
+    const auto resolved = std::filesystem::canonical(target, ec);
+    if (!ec) return resolved.string();
+  }
+  return target;
+}
+
+// Creates an exclusive temp file beside `final_path` (random name, O_EXCL: nothing planted in
+// advance is followed), registered for the signal handlers; returns its descriptor.
+int create_temp(const std::string& final_path, const std::string& target, std::string& temp) {
+  std::string name = final_path + ".tmp-XXXXXX";
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) throw output_error(target, std::strerror(errno));
+  temp = name;
+  register_pending(temp);
+  // mkostemp creates 0600; give the output the permissions a plain create would (0666 & ~umask).
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
+  return fd;
+}
+
+// Only a regular file or nothing is replaced: something else put there meanwhile is not.
+void check_replaceable(const std::string& final_path, const std::string& target) {
+  struct stat info {};
+  if (::lstat(final_path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+    throw output_error(target, "it is no longer a regular file; not replaced");
+}
+
 }  // namespace
 
 bool is_stream_target(const std::string& path) {
@@ -76,21 +109,8 @@ AtomicFile::AtomicFile(std::string target_path) : target_(std::move(target_path)
     return;
   }
   // Through a symlink to a regular file: replace the file, keep the link.
-  final_ = target_;
-  std::error_code ec;
-  if (std::filesystem::is_symlink(target_, ec)) {
-    const auto resolved = std::filesystem::canonical(target_, ec);
-    if (!ec) final_ = resolved.string();
-  }
-  std::string name = final_ + ".tmp-XXXXXX";
-  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd < 0) throw output_error(target_, std::strerror(errno));
-  temp_ = name;
-  register_pending(temp_);
-  // mkostemp creates 0600; give the output the permissions a plain create would (0666 & ~umask).
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
+  final_ = regular_target(target_);
+  const int fd = create_temp(final_, target_, temp_);
   file_ = ::fdopen(fd, "wb");
   if (file_ == nullptr) {
     const std::string reason = std::strerror(errno);
@@ -143,12 +163,12 @@ void AtomicFile::commit() {
   }
   std::fclose(file_);
   file_ = nullptr;
-  // Only over a regular file or nothing: something else put there meanwhile is not replaced.
-  struct stat info {};
-  if (::lstat(final_.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+  try {
+    check_replaceable(final_, target_);
+  } catch (const Error&) {
     ::unlink(temp_.c_str());
     unregister_pending(temp_);
-    throw output_error(target_, "it is no longer a regular file; not replaced");
+    throw;
   }
   if (std::rename(temp_.c_str(), final_.c_str()) != 0) {
     const std::string why = std::strerror(errno);
@@ -157,6 +177,52 @@ void AtomicFile::commit() {
     throw output_error(target_, why);
   }
   unregister_pending(temp_);
+}
+
+StagedFile::StagedFile(std::string target_path) : target_(std::move(target_path)) {
+  if (is_standard_output(target_) || is_stream_target(target_)) {
+    in_place_ = true;
+    return;
+  }
+  final_ = regular_target(target_);
+  const int fd = create_temp(final_, target_, temp_);
+  ::close(fd);  // the writer opens path() itself
+  pending_ = true;
+}
+
+StagedFile::~StagedFile() { discard(); }
+
+void StagedFile::discard() noexcept {
+  if (!pending_) return;
+  ::unlink(temp_.c_str());
+  unregister_pending(temp_);
+  pending_ = false;
+}
+
+void StagedFile::write_with(const std::function<void(const std::string&)>& write) {
+  if (in_place_) {
+    write(target_);
+    return;
+  }
+  try {
+    write(temp_);
+  } catch (const Error& e) {
+    std::string message = e.what();
+    for (size_t at = message.find(temp_); at != std::string::npos; at = message.find(temp_, at + target_.size()))
+      message.replace(at, temp_.size(), target_);
+    throw Error(e.kind(), message);
+  }
+}
+
+void commit_together(std::initializer_list<StagedFile*> files) {
+  for (const StagedFile* file : files)
+    if (file->pending_) check_replaceable(file->final_, file->target_);
+  for (StagedFile* file : files) {
+    if (!file->pending_) continue;
+    if (std::rename(file->temp_.c_str(), file->final_.c_str()) != 0) throw output_error(file->target_, std::strerror(errno));
+    unregister_pending(file->temp_);
+    file->pending_ = false;
+  }
 }
 
 void check_writable(const std::string& path) {
