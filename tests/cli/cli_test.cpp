@@ -301,6 +301,75 @@ TEST(Cli, StandardOutputCarriesTheCsvAloneAndIsNeverReplaced) {
   EXPECT_TRUE(std::filesystem::is_symlink("/dev/stdout"));
 }
 
+// generate --report: the rows and the report are both written or neither is.
+TEST(Cli, GenerateReportRefusesFewerThanTwoRowsBeforeAnyWork) {
+  const auto dir = scratch_dir("cli-report-rows");
+  const auto out = dir / "out.csv";
+  const auto html = dir / "R.html";
+  for (const std::string rows : {"1", "0"}) {
+    const auto r = run("generate " + data_path("ROI.csv") + " --model copula -n " + rows + " --report " + html.string() +
+                           " -o " + out.string(), dir);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--report needs at least 2 synthetic rows; -n is " + rows), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("Read "), std::string::npos) << "refused before reading the input: " << r.out;
+    EXPECT_FALSE(std::filesystem::exists(out)) << rows;
+    EXPECT_FALSE(std::filesystem::exists(html)) << rows;
+    EXPECT_FALSE(has_temp_files(dir)) << rows;
+  }
+}
+
+TEST(Cli, GenerateReportWritesBothOutputsAndNoTempFiles) {
+  const auto dir = scratch_dir("cli-report-both");
+  const auto out = dir / "out.csv";
+  const auto html = dir / "R.html";
+  testing::write_text(out, "previous\n");
+  const auto r = run("generate " + data_path("ROI.csv") + " --model copula -n 30 --report " + html.string() + " -o " +
+                         out.string(), dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count_lines(read_text(out)), 31);
+  EXPECT_EQ(read_text(html).rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(r.out.find("Wrote the report to " + html.string()), std::string::npos) << r.out;
+  EXPECT_FALSE(has_temp_files(dir));
+  // Permissions as a plain create gives them, not the temp files' 0600.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  for (const auto& file : {out, html}) {
+    struct stat info {};
+    ASSERT_EQ(::stat(file.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0666 & ~mask) << file;
+  }
+}
+
+TEST(Cli, AFailingReportLeavesThePreviousRowsByteIdentical) {
+  const auto dir = scratch_dir("cli-report-fails");
+  const auto out = dir / "out.csv";
+  const std::string previous = "Google ads,MRR (Monthly Recurring Revenue),Month,Year\n1,2,3,2020\n";
+  // A full disk at the report step (/dev/full: every write fails with ENOSPC).
+  testing::write_text(out, previous);
+  auto r = run("generate " + data_path("ROI.csv") + " --model copula -n 30 -q --report /dev/full -o " + out.string(), dir);
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("/dev/full: cannot write"), std::string::npos) << r.err;
+  EXPECT_EQ(read_text(out), previous);
+  EXPECT_FALSE(has_temp_files(dir));
+  // No previous file: none is created.
+  std::filesystem::remove(out);
+  r = run("generate " + data_path("ROI.csv") + " --model copula -n 30 -q --report /dev/full -o " + out.string(), dir);
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(has_temp_files(dir));
+  // The file-size limit reached by the report (1.5 MB of Plotly), not by the 30 rows: the signal
+  // handler removes both temp files.
+  testing::write_text(out, previous);
+  const auto html = dir / "R.html";
+  r = run_with_prefix("ulimit -f 256; ", "generate " + data_path("ROI.csv") + " --model copula -n 30 -q --report " +
+                                             html.string() + " -o " + out.string(), dir);
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("file-size limit"), std::string::npos) << r.err;
+  EXPECT_EQ(read_text(out), previous);
+  EXPECT_FALSE(std::filesystem::exists(html));
+  EXPECT_FALSE(has_temp_files(dir));
+}
+
 TEST(Cli, ModelsListsTheSeedModels) {
   const auto dir = scratch_dir("cli-models");
   const auto r = run("models", dir);

@@ -388,10 +388,10 @@ void Commands::run_report() {
   if (!quiet_) std::printf("Wrote the report to %s.\n", output_.c_str());
 }
 
-// The report of `generate --report`: the prepared real rows against the first synthetic rows
-// (all of them up to kReportRows), with what preparation and the model did.
+// The report of `generate --report`, written to `path`: the prepared real rows against the first
+// synthetic rows (all of them up to kReportRows), with what preparation and the model did.
 void Commands::write_generate_report(const PreparedInput& input, const FittedModel& model, double fit_seconds,
-                                     double sample_seconds) const {
+                                     double sample_seconds, const std::string& path) const {
   constexpr int64_t kReportRows = 20000;
   report::RunInfo run;
   run.input_path = input_;
@@ -419,12 +419,14 @@ void Commands::write_generate_report(const PreparedInput& input, const FittedMod
   Table synthetic = model.sample(0, rows, sampling_seed(seed_));
   const report::ReportInput report_input =
       report::prepare_report(input.prepared.table, std::move(synthetic), options, std::move(run), std::move(notes));
-  report::write_report(report_, report_input);
-  if (!quiet_) std::printf("Wrote the report to %s.\n", report_.c_str());
+  report::write_report(path, report_input);
 }
 
 void Commands::run_generate() {
   if (rows_ < 0) throw usage_error(fmt::format("-n expects a number of rows >= 0, got {}", rows_));
+  // The report compares two tables of at least 2 rows each: say so now, not after the fit.
+  if (!report_.empty() && rows_ < 2)
+    throw usage_error(fmt::format("--report needs at least 2 synthetic rows; -n is {}", rows_));
   const CopyPolicy copies = copy_policy();  // a bad value fails before the fit
   quiet_ = quiet_ || is_standard_output(output_);  // standard output carries the CSV alone
   const auto start = std::chrono::steady_clock::now();
@@ -455,9 +457,26 @@ void Commands::run_generate() {
   const uint64_t sample_seed = sampling_seed(seed_);
   model.set_copy_policy(copies);
   model.set_memory_limit(options.max_memory);
-  const SampleStats stats = model.write_sample_csv(output_, rows_, sample_seed, {}, &progress);
-  const double sample_seconds = seconds_since(sample_start);
-  if (!report_.empty()) write_generate_report(input, model, fit_seconds, sample_seconds);
+  SampleStats stats;
+  double sample_seconds = 0.0;
+  if (report_.empty()) {
+    stats = model.write_sample_csv(output_, rows_, sample_seed, {}, &progress);
+    sample_seconds = seconds_since(sample_start);
+  } else {
+    // Both outputs or neither: each goes to a temp file beside its target, and both are renamed
+    // only once both were written; a failing report leaves any previous -o file as it was.
+    StagedFile csv(output_);
+    StagedFile html(report_);
+    csv.write_with([&](const std::string& path) {
+      stats = model.write_sample_csv(path, rows_, sample_seed, {}, &progress);
+    });
+    sample_seconds = seconds_since(sample_start);
+    html.write_with([&](const std::string& path) {
+      write_generate_report(input, model, fit_seconds, sample_seconds, path);
+    });
+    commit_together({&csv, &html});
+    if (!quiet_) std::printf("Wrote the report to %s.\n", report_.c_str());
+  }
   if (quiet_) return;
   report_copies(stats);
   print_model(model);
