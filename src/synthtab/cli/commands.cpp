@@ -348,6 +348,7 @@ void Commands::run_evaluate() {
   options.topology = topology_;
   options.raw = raw_;
   options.topology_points = topology_points_;
+  options.memory_limit = memory_limit(max_memory_);
   eval::Evaluation evaluation =
       eval::evaluate(input.real, input.synthetic, options, input.holdout ? &*input.holdout : nullptr);
   evaluation.notes.insert(evaluation.notes.begin(), input.notes.begin(), input.notes.end());
@@ -380,6 +381,7 @@ void Commands::run_report() {
   options.geometry = !no_geometry_;
   options.topology = !no_topology_;
   if (topology_points_ > 0) options.topology_points = topology_points_;
+  options.memory_limit = memory_limit(max_memory_);
   options.real_name = file_name(input_);
   options.synthetic_name = file_name(synthetic_);
   const report::ReportInput report_input = report::prepare_report(std::move(input.real), std::move(input.synthetic), options,
@@ -410,6 +412,7 @@ void Commands::write_generate_report(const PreparedInput& input, const FittedMod
   options.charts = {chart_x_, chart_y_, chart_color_};
   options.seed = seed_;
   options.threads = threads_;
+  options.memory_limit = memory_limit(max_memory_);
   options.real_name = file_name(input_);
   options.synthetic_name = file_name(output_);
   const int64_t rows = std::min(rows_, kReportRows);

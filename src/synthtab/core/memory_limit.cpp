@@ -1,5 +1,6 @@
 #include "synthtab/core/memory_limit.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -78,6 +79,12 @@ uint64_t evaluate_bytes(int64_t rows, int64_t cols) {
   // Peak RSS of `evaluate` (README): the typed tables, feature matrices and forests grow with the
   // cells; distance-based checks work on bounded subsamples.
   const double bytes = 64.0 * 1024 * 1024 + kEvaluateBytesPerCell * static_cast<double>(rows) * static_cast<double>(cols);
+  return bytes >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(bytes);
+}
+
+uint64_t topology_bytes(int64_t points) {
+  const double pairs = 0.5 * static_cast<double>(points) * static_cast<double>(std::max<int64_t>(points - 1, 0));
+  const double bytes = 200.0 * pairs;
   return bytes >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(bytes);
 }
 

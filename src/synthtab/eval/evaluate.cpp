@@ -334,6 +334,7 @@ void add_manifold_checks(const Table& real, const Table& synthetic, const Evalua
     topology_options.sample_size = options.topology_points;
     topology_options.seed = options.seed;
     topology_options.threads = options.threads;
+    topology_options.memory_limit = options.memory_limit;
     out.topology = compare_topology(space.real, space.synthetic, topology_options);
   }
 }

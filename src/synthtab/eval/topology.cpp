@@ -1,3 +1,4 @@
+#include "synthtab/core/memory_limit.hpp"
 #include "synthtab/eval/topology.hpp"
 
 #include <algorithm>
@@ -536,6 +537,7 @@ TopologyComparison compare_topology(const RowMatrix& real, const RowMatrix& synt
     n = std::min(n, options.max_points);
   }
   n = std::max<int64_t>(n, 2);
+  check_memory(2 * topology_bytes(n), options.memory_limit, "topology", n, real.cols(), false);  // two clouds
   out.points = n;
   const auto describe = [&](const char* what, int64_t rows) {
     return rows > n ? fmt::format("{}: {} random rows of {}", what, n, rows)

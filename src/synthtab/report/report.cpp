@@ -1310,6 +1310,7 @@ ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& opt
           to.max_points = std::max<int64_t>(2, options.topology_points);
           to.seed = options.seed;
           to.threads = options.threads;
+          to.memory_limit = options.memory_limit;
           in.evaluation.topology = eval::compare_topology(space.real, space.synthetic, to);
         } catch (const Error& e) {
           in.notes.push_back(std::string("Topology left out: ") + e.what());

@@ -47,6 +47,7 @@ struct ReportOptions {
   bool geometry = true;
   bool topology = true;
   int64_t topology_points = 300;   // per cloud: persistence is O(n^2) memory and slow beyond
+  uint64_t memory_limit = 0;       // --max-memory: topology beyond it is left out, with a note
   std::string real_name = "real", synthetic_name = "synthetic";  // file names shown in the title
 };
 
