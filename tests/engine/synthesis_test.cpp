@@ -15,6 +15,7 @@
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
 #include "synthtab/table/csv_reader.hpp"
+#include "synthtab/table/row_key.hpp"
 
 namespace synthtab {
 namespace {
@@ -294,6 +295,49 @@ TEST(Synthesis, TooDiscreteTablesKeepTheirCopiesAndSaySo) {
   model.sample(0, 100, 1, &stats);
   EXPECT_EQ(stats.unavoidable, 100);  // every combination exists in the real rows
   EXPECT_EQ(stats.redrawn, 0);
+}
+
+TEST(Synthesis, AvoidingCopiesKeepsTheMissingRatesUnderEveryPolicy) {
+  // Issue 19's cases: two factors with 8 % and 11 % missing (all-empty rows 1 %), and one factor
+  // with 16.7 % missing. Redrawing copies moved rows into patterns with missing cells (where
+  // copies are rarer): 17-26 % missing, 11-19 % empty rows, or 294 of 300 rows empty.
+  const auto dir = testing::scratch_dir("copies_missing");
+  Rng rng(3);
+  std::string two = "x,y\n", one = "c\n";
+  for (int i = 0; i < 300; ++i) {
+    const auto x = static_cast<char>('p' + rng.below(4)), y = static_cast<char>('k' + rng.below(4));
+    two += fmt::format("{},{}\n", i % 12 == 0 ? "" : std::string(1, x), i % 9 == 4 ? "" : std::string(1, y));
+  }
+  for (int i = 0; i < 30; ++i) one += i % 6 == 0 ? std::string("\"\"\n") : fmt::format("{}\n", static_cast<char>('a' + i % 5));
+  testing::write_text(dir / "two.csv", two);
+  testing::write_text(dir / "one.csv", one);
+  for (const char* name : {"two.csv", "one.csv"})
+    for (const char* model_name : {"copula", "cart"}) {
+      SynthesisOptions options = quick_options();
+      options.model = model_name;
+      const auto input = prepare_csv((dir / name).string(), options);
+      FittedModel model = FittedModel::fit_prepared(input, options);
+      const Table& real = input.prepared.table;
+      auto missing_share = [](const Table& t, size_t c) {
+        int64_t n = 0;
+        for (int64_t r = 0; r < t.rows(); ++r) n += t.columns[c].is_missing(r);
+        return static_cast<double>(n) / static_cast<double>(t.rows());
+      };
+      auto empty_share = [](const Table& t) {
+        int64_t n = 0;
+        for (int64_t r = 0; r < t.rows(); ++r) n += row_is_empty(t, r);
+        return static_cast<double>(n) / static_cast<double>(t.rows());
+      };
+      ASSERT_GT(missing_share(real, 0), 0.05) << name;
+      for (CopyPolicy policy : {CopyPolicy::Holdout, CopyPolicy::Never, CopyPolicy::Allow}) {
+        SCOPED_TRACE(fmt::format("{} {} policy {}", name, model_name, static_cast<int>(policy)));
+        model.set_copy_policy(policy);
+        const Table rows = model.sample(0, 3000, 5);
+        for (size_t c = 0; c < real.columns.size(); ++c)
+          EXPECT_NEAR(missing_share(rows, c), missing_share(real, c), 0.03) << "column " << c;
+        EXPECT_LE(empty_share(rows), empty_share(real) + 0.02);
+      }
+    }
 }
 
 TEST(Synthesis, AutoFitsTheCandidatesAndKeepsTheMostFaithful) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 #include <filesystem>
 #include <chrono>
@@ -467,6 +468,12 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
     const RowMatch match = match_real_row(decoded, r);
     if (match != RowMatch::None && !keep_allowed(match, r)) copies.push_back(r);
   }
+  // A copy is replaced only by a row with the same missing cells: copies are rarer among rows
+  // with missing values, and replacing complete rows by any new row drifted the missing rates
+  // (a table with 8 % and 11 % missing came out with 17-26 %, and all-empty rows 11-19 %).
+  std::vector<uint64_t> pattern;
+  if (!copies.empty())
+    for (int64_t r = 0; r < decoded.rows(); ++r) pattern.push_back(missing_pattern(decoded, r));
   // Each pass draws the whole block again from its own stream (one batched call, cheap for every
   // model) and takes row r from it where that row is new: the result depends only on
   // (seed, block, pass), so every shard that computes this block decides alike. Passes that
@@ -479,6 +486,10 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
     const Table redrawn = pipeline_.inverse(again, redraw_rng);
     std::vector<int64_t> still_copies;
     for (int64_t r : copies) {
+      if (missing_pattern(redrawn, r) != pattern[static_cast<size_t>(r)]) {
+        still_copies.push_back(r);
+        continue;
+      }
       const RowMatch match = match_real_row(redrawn, r);
       if (match != RowMatch::None && !keep_allowed(match, r)) {
         still_copies.push_back(r);
@@ -492,20 +503,22 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
     if (passes_without_progress == kFruitlessPasses) break;
   }
   // What the passes could not replace takes the place of a random accepted row of the same
-  // block (rejection sampling's answer, without more passes); only a block with no accepted row
-  // at all (every combination of values is a real row) keeps its copies.
-  std::vector<int64_t> accepted;  // rows equal to no training row (copies are listed in `copies`, ascending)
-  for (int64_t r = 0; r < decoded.rows(); ++r)
+  // block with the same missing cells (rejection sampling's answer, without more passes); only
+  // where no such row was accepted (every combination of values of that pattern is a real row)
+  // is the copy kept.
+  std::map<uint64_t, std::vector<int64_t>> accepted;  // by pattern: rows equal to no training row
+  for (int64_t r = 0; r < decoded.rows() && !copies.empty(); ++r)
     if ((status[static_cast<size_t>(r)] == kRowNew && !std::binary_search(copies.begin(), copies.end(), r)) ||
         status[static_cast<size_t>(r)] == kRowRedrawn)
-      accepted.push_back(r);
+      accepted[pattern[static_cast<size_t>(r)]].push_back(r);
   Rng substitute_rng(derive_seed(seed, kSubstituteStream, static_cast<uint64_t>(block)));
   for (int64_t r : copies) {
-    if (accepted.empty()) {
+    const auto same = accepted.find(pattern[static_cast<size_t>(r)]);
+    if (same == accepted.end()) {
       status[static_cast<size_t>(r)] = kRowCopyKept;
       continue;
     }
-    copy_row(decoded, accepted[substitute_rng.below(accepted.size())], decoded, r);
+    copy_row(decoded, same->second[substitute_rng.below(same->second.size())], decoded, r);
     status[static_cast<size_t>(r)] = kRowRedrawn;
   }
   return decoded;

@@ -76,6 +76,18 @@ uint64_t row_hash(const Table& table, int64_t row) {
   return fnv.hash;
 }
 
+uint64_t missing_pattern(const Table& table, int64_t row) {
+  Fnv fnv;
+  bool any = false;
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    if (!table.columns[c].is_missing(row)) continue;
+    any = true;
+    const auto index = static_cast<uint64_t>(c);
+    fnv.add(reinterpret_cast<const char*>(&index), sizeof index);
+  }
+  return any ? fnv.hash | 1 : 0;  // never 0 when a cell is missing
+}
+
 bool row_is_empty(const Table& table, int64_t row) {
   for (const auto& column : table.columns)
     if (!column.is_missing(row)) return false;

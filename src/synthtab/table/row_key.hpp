@@ -12,5 +12,9 @@ std::string row_key(const Table& table, int64_t row);
 uint64_t row_hash(const Table& table, int64_t row);  // fnv1a64 of row_key
 // Every cell missing: such a row tells nothing about anyone, so it never counts as a copy.
 bool row_is_empty(const Table& table, int64_t row);
+// Which cells of the row are missing, as a fingerprint (0: none is). Redrawn copies keep their
+// row's pattern, so that avoiding copies does not move rows into other patterns of missing
+// values (where copies are rarer) and change the missing rates.
+uint64_t missing_pattern(const Table& table, int64_t row);
 
 }  // namespace synthtab
