@@ -210,6 +210,8 @@ void generate_tampered_models(const fs::path& dir, const fs::path& logs, const s
   write_text(dir / "model_meta_seed_text.synthtab", edited_json(model, "meta", [](json& j) { j["fit_seed"] = "42"; }));
   write_text(dir / "model_meta_unknown_model.synthtab", edited_json(model, "meta", [](json& j) { j["model"] = "nosuch"; }));
   write_text(dir / "model_schema_bad_delimiter.synthtab", edited_json(model, "schema", [](json& j) { j["delimiter"] = "\""; }));
+  write_text(dir / "model_schema_nul_delimiter.synthtab",
+             edited_json(model, "schema", [](json& j) { j["delimiter"] = std::string(1, '\0'); }));
   write_text(dir / "model_schema_bad_role.synthtab",
              edited_json(model, "schema", [](json& j) { j["columns"][0]["role"] = "banana"; }));
   write_text(dir / "model_log_numbers.synthtab", edited(model, "preparation_log", replace("[1, 2]")));

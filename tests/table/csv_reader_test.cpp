@@ -131,6 +131,15 @@ TEST(CsvReader, CrlfLineEnds) {
   EXPECT_EQ(t.row_lines, (std::vector<int64_t>{2, 4}));
 }
 
+TEST(CsvReader, CarriageReturnOnlyLineEnds) {
+  // Classic Mac OS line ends: the file has no line feed at all.
+  const RawTable t = parse_csv("a,b\r1,\"x\ry\"\r3,4\r", "data.csv");
+  EXPECT_EQ(t.names, (Cells{"a", "b"}));
+  EXPECT_EQ(cells_of(t.columns[0]), (Cells{"1", "3"}));
+  EXPECT_EQ(cells_of(t.columns[1]), (Cells{"x\ny", "4"}));  // inside quotes, a line break too
+  EXPECT_EQ(t.row_lines, (std::vector<int64_t>{2, 4}));
+}
+
 TEST(CsvReader, NoFinalNewline) {
   const RawTable t = parse_csv("a,b\n1,2", "data.csv");
   EXPECT_EQ(cells_of(t.columns[1]), (Cells{"2"}));

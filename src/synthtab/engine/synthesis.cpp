@@ -105,8 +105,7 @@ Schema schema_from_json(const json& j, const SectionCheck& check) {
   // The output CSV is written with these: anything else would garble every row. A delimiter
   // equal to the decimal mark is legal (such numbers are quoted, as in the seed's marketing table).
   if (decimal != "." && decimal != ",") check.fail("'decimal' is '" + decimal + "', expected . or ,");
-  if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" ||
-      delimiter == "\r")
+  if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r" || delimiter[0] == '\0')
     check.fail("'delimiter' is not a usable CSV delimiter");
   schema.decimal = decimal[0];
   schema.delimiter = delimiter[0];

@@ -406,6 +406,13 @@ void reserve_from_sample(RawTable& table, size_t bytes_done, size_t bytes_total)
 
 RawTable parse_csv(std::string_view text, const std::string& source,
                    const CsvReadOptions& options) {
+  // Classic Mac OS files end their lines with a carriage return alone: read them as line feeds
+  // (a file with no line feed at all would otherwise be one header line and no data rows).
+  if (text.find('\n') == std::string_view::npos && text.find('\r') != std::string_view::npos) {
+    std::string lines(text);
+    std::replace(lines.begin(), lines.end(), '\r', '\n');
+    return parse_csv(lines, source, options);
+  }
   for (char bad : {'"', '\n', '\r'}) {
     if (options.delimiter != 0 && options.delimiter == bad) {
       throw usage_error("the CSV delimiter cannot be a quote or a line break");
