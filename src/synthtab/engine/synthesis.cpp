@@ -171,8 +171,8 @@ void check_disk_space(const std::string& path, double bytes_per_row, int64_t row
   const double needed = bytes_per_row * static_cast<double>(rows);
   if (needed > static_cast<double>(space.available))
     throw Error(ErrorKind::Resource,
-                fmt::format("{}: {} rows need about {:.1f} GB, but only {:.1f} GB are free there", path, rows,
-                            needed / 1e9, static_cast<double>(space.available) / 1e9));
+                fmt::format("{}: {} rows need about {}, but only {} are free there", path, rows, format_bytes(needed),
+                            format_bytes(static_cast<double>(space.available))));
 }
 
 }  // namespace
