@@ -280,6 +280,18 @@ TEST(InferSchemaRules, OverridesWinOverEveryRule) {
   EXPECT_EQ(to_table(raw, other).column("Month").categories.front(), "2");
 }
 
+TEST(InferSchemaRules, OneImpossibleDateIsNamedNotSilent) {
+  // A column of dates with 2024-02-30 among them is text, and the log says which value broke it.
+  const Schema schema =
+      infer_schema(parse_csv("d,x\n2024-01-01,1\n2024-01-02,2\n2024-02-30,1\n2024-01-01,2\n2024-01-02,1\n", "t.csv"));
+  EXPECT_EQ(spec(schema, "d").role, ColumnRole::Categorical);
+  EXPECT_NE(spec(schema, "d").reason.find("not dates: \"2024-02-30\" is not a date in the format %Y-%m-%d"), std::string::npos)
+      << spec(schema, "d").reason;
+  // Text that never read as dates says nothing of dates.
+  const Schema words = infer_schema(parse_csv("w,x\nred,1\nblue,2\nred,1\nblue,2\n", "t.csv"));
+  EXPECT_EQ(spec(words, "w").reason.find("date"), std::string::npos) << spec(words, "w").reason;
+}
+
 TEST(InferSchemaRules, DatetimeOverride) {
   SchemaOverrides o;
   o.datetime = {"d"};

@@ -124,6 +124,7 @@ struct ColumnScan {
   size_t distinct = 0;           // distinct non-missing values (numbers, or trimmed texts)
   std::string_view first_value;  // the first non-missing cell, trimmed
   std::string datetime_format;   // when every cell reads as a date in one format
+  std::string not_a_date;        // when the cells read as dates up to one that does not: which
 };
 
 ColumnScan scan_column(const RawColumn& column, char decimal) {
@@ -160,8 +161,18 @@ ColumnScan scan_column(const RawColumn& column, char decimal) {
     labels.insert(cell);
   }
   scan.distinct = labels.size();
-  scan.datetime_format = scan_dates(column).format;
+  const DateScan dates = scan_dates(column);
+  scan.datetime_format = dates.format;
+  if (dates.format.empty() && !dates.format_above.empty())
+    scan.not_a_date = fmt::format("{} is not a date in the format {} of the values before it",
+                                  quoted(trim(column.cell(dates.failing_row))), dates.format_above);
   return scan;
+}
+
+// Said, not silent: one impossible date (2024-02-30) makes a column of dates text.
+std::string not_dates(const ColumnScan& scan) {
+  if (scan.not_a_date.empty()) return "";
+  return "; not dates: " + scan.not_a_date + " (name the column in --datetime to have such a value reported with its line)";
 }
 
 ColumnSchema infer_column(const std::string& name, const RawColumn& column, int64_t rows,
@@ -195,7 +206,7 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
     if (!(skew > kIdMaxSkew)) {  // NaN (fewer than 3 values) does not rule an ID out, as in pandas
       out.role = ColumnRole::Id;
       out.reason =
-          fmt::format("{} unique {} in {} rows, so it looks like an ID", scan.distinct, kind, rows);
+          fmt::format("{} unique {} in {} rows, so it looks like an ID", scan.distinct, kind, rows) + not_dates(scan);
       return out;
     }
     not_an_id = fmt::format(", all unique but skewed (skew {:.3g} > {}), so not an ID", skew,
@@ -209,7 +220,7 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
   }
   if (!scan.numeric) {
     out.role = ColumnRole::Categorical;
-    out.reason = fmt::format("{} distinct text values in {} rows", scan.distinct, rows);
+    out.reason = fmt::format("{} distinct text values in {} rows", scan.distinct, rows) + not_dates(scan);
     return out;
   }
   const auto distinct = static_cast<double>(scan.distinct);
