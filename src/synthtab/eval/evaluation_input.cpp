@@ -4,6 +4,7 @@
 
 #include "synthtab/core/error.hpp"
 #include "synthtab/prepare/infer_schema.hpp"
+#include "synthtab/table/magnitude.hpp"
 
 namespace synthtab::eval {
 namespace {
@@ -72,6 +73,10 @@ EvaluationInput read_evaluation_files(const std::string& real_path, const std::s
   out.real = to_table(raw_real, real_schema);
   out.synthetic = to_table(raw_synthetic, synthetic_schema);
   if (raw_holdout) out.holdout = to_table(*raw_holdout, *holdout_schema);
+  const std::string step = "the checks square values (variances, distances)";
+  check_squarable(out.real, raw_real, real_path, step);
+  check_squarable(out.synthetic, raw_synthetic, synthetic_path, step);
+  if (raw_holdout) check_squarable(*out.holdout, *raw_holdout, holdout_path, step);
   return out;
 }
 

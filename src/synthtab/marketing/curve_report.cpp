@@ -7,6 +7,7 @@
 
 #include "synthtab/core/error.hpp"
 #include "synthtab/prepare/infer_schema.hpp"
+#include "synthtab/table/magnitude.hpp"
 #include "synthtab/table/value_parse.hpp"
 
 namespace synthtab::marketing {
@@ -66,7 +67,9 @@ Table read_curve_csv(const std::string& path, const CurveOptions& options, const
     // An index or running number is a fine time order even though inference would drop it as an ID.
     if (it->role == ColumnRole::Id || it->role == ColumnRole::Dropped) it->role = ColumnRole::Float;
   }
-  return to_table(raw, schema);
+  Table table = to_table(raw, schema);
+  check_squarable(table, raw, path, "the curve fit squares residuals and spends");
+  return table;
 }
 
 CurveReport analyse_response(const Table& real, const Table* synthetic, const CurveOptions& options,
