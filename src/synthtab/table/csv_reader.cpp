@@ -1,11 +1,11 @@
 #include "synthtab/table/csv_reader.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <array>
 #include <cerrno>
 #include <cstdio>
@@ -511,41 +511,36 @@ RawTable read_csv(const std::string& path, const CsvReadOptions& options) {
   }
   if (S_ISDIR(info.st_mode)) throw input_error(path, 0, 0, "is a directory, not a CSV file");
 
-  // A regular file is mapped and parsed in place: no copy of what may be hundreds of MB.
-  if (S_ISREG(info.st_mode) && info.st_size > 0) {
-    const auto size = static_cast<size_t>(info.st_size);
-    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (mapped != MAP_FAILED) {
-      struct Unmapper {
-        void* address;
-        size_t size;
-        ~Unmapper() { ::munmap(address, size); }
-      } unmapper{mapped, size};
-      ::madvise(mapped, size, MADV_SEQUENTIAL);
-      return parse_csv(std::string_view(static_cast<const char*>(mapped), size), path, options);
-    }
-  }
-
-  // Otherwise one read to the end (pipes, special files, or when mapping is refused).
-  std::string text;
+  // One read to the end. (A regular file was once mapped instead: when another process truncated
+  // it during the parse, touching the lost pages raised SIGBUS and killed the run. Read, a file
+  // that shrinks is simply shorter; the copy costs what the mapped, populated pages cost.)
+  const bool regular = S_ISREG(info.st_mode);
+  // An uninitialised buffer: zero-filling hundreds of MB before reading over them cost a fifth
+  // of the read.
+  size_t capacity = info.st_size > 0 ? static_cast<size_t>(info.st_size) + 1 : size_t{1} << 16;
+  std::unique_ptr<char[]> buffer(new char[capacity]);
   size_t used = 0;
-  text.resize(info.st_size > 0 ? static_cast<size_t>(info.st_size) + 1 : 1 << 16);
   for (;;) {
-    if (used == text.size()) text.resize(text.size() * 2);
-    const ssize_t got = ::read(fd, text.data() + used, text.size() - used);
+    if (used == capacity) {
+      std::unique_ptr<char[]> bigger(new char[capacity * 2]);
+      std::memcpy(bigger.get(), buffer.get(), used);
+      buffer = std::move(bigger);
+      capacity *= 2;
+    }
+    const ssize_t got = ::read(fd, buffer.get() + used, capacity - used);
     if (got < 0) {
       if (errno == EINTR) continue;
       throw input_error(path, 0, 0, std::string("cannot read the file: ") + std::strerror(errno));
     }
     if (got == 0) break;
     used += static_cast<size_t>(got);
-    if (options.memory_limit > 0 && used > options.memory_limit / 2)
+    if (!regular && options.memory_limit > 0 && used > options.memory_limit / 2)
       throw Error(ErrorKind::Resource, path + ": read " + format_bytes(static_cast<double>(used)) +
                                            " from this pipe or device without reaching its end; the limit is " +
                                            format_bytes(static_cast<double>(options.memory_limit)) +
                                            " (--max-memory), half of it for the text");
   }
-  text.resize(used);
+  const std::string_view text(buffer.get(), used);
   return parse_csv(text, path, options);
 }
 
