@@ -252,6 +252,14 @@ void generate_tampered_models(const fs::path& dir, const fs::path& logs, const s
   write_text(dir / "cart_data_text.synthtab", edited_json(cart, "model/cart", [](json& j) { j["data"][0] = "x"; }));
   write_text(dir / "cart_flag_7.synthtab", edited_json(cart, "model/cart", [](json& j) { j["categorical"][0] = 7; }));
   write_text(dir / "cart_min_leaf_0.synthtab", edited_json(cart, "model/cart", [](json& j) { j["min_leaf"] = 0; }));
+  // 2 rows x 100,000 columns: a small file whose trees would take minutes to grow at load.
+  write_text(dir / "cart_wide.synthtab", edited_json(cart, "model/cart", [](json& j) {
+               j["rows"] = 2;
+               j["cols"] = 100000;
+               j["data"] = std::vector<float>(200000, 0.5f);
+               j["categorical"] = std::vector<int>(100000, 0);
+               j["min_leaf"] = 1;
+             }));
   write_text(dir / "cart_huge_rows.synthtab", edited_json(cart, "model/cart", [](json& j) { j["rows"] = 99999999999999LL; }));
 
   // The network's weights are raw floats: a changed byte loads unless it makes a weight non-finite.
@@ -288,6 +296,14 @@ void generate_files(const fs::path& dir, const fs::path& logs) {
   const std::string short_row = full_row.substr(0, full_row.size() - 2);  // 19,999 fields
   write_text(dir / "wide_ragged.csv", header + "\n" + full_row + "\n" + full_row + "\n" + short_row + "\n");
   write_text(dir / "wide_one_row.csv", header + "\n" + full_row + "\n");
+  // 40 rows x 8,000 float columns: 1.3e9 row-predictor visits for cart's trees.
+  std::string wide_cart;
+  for (int c = 0; c < 8000; ++c) wide_cart.append(c ? ",c" : "c").append(std::to_string(c));
+  for (int r = 0; r < 40; ++r) {
+    wide_cart += '\n';
+    for (int c = 0; c < 8000; ++c) wide_cart.append(c ? "," : "").append(std::to_string((r * 7 + c * 3) % 11)).append(".5");
+  }
+  write_text(dir / "wide_cart.csv", wide_cart + "\n");
   fs::create_directories(dir / "a_directory");
 
   // Damaged copies of a real model file.

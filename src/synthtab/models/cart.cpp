@@ -6,6 +6,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
+
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/rng.hpp"
@@ -41,6 +43,10 @@ double silverman_bandwidth(std::vector<double> values) {
 
 }  // namespace
 
+double cart_grow_work(int64_t rows, int64_t cols) {
+  return static_cast<double>(rows) * static_cast<double>(cols) * static_cast<double>(cols) / 2.0;
+}
+
 void CartSynthesizer::grow_trees() {
   trees_.clear();
   FeatureMatrix features(data_.rows, data_.cols);
@@ -71,6 +77,12 @@ void CartSynthesizer::grow_trees() {
 FitReport CartSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   if (data.rows < 2) throw Error(ErrorKind::Input, "cart needs at least 2 rows");
+  if (cart_grow_work(data.rows, data.cols) > kCartMaxGrowWork)
+    throw Error(ErrorKind::Input,
+                fmt::format("cart grows one tree per column on every column before it: {} rows x {} columns is {:.1e} "
+                            "row-predictor visits, more than {:.0e} (minutes of work, and again at every load); "
+                            "use copula or bayesnet for a table this wide",
+                            data.rows, data.cols, cart_grow_work(data.rows, data.cols), kCartMaxGrowWork));
   data_ = data;
   seed_ = options.seed;
   min_leaf_ = kSynthpopMinLeaf;
@@ -140,6 +152,9 @@ void CartSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
     const int64_t rows = check.integer(state, "rows", 2, std::numeric_limits<int32_t>::max());
     // Bounded so that rows * cols cannot overflow; the data list must then match it exactly.
     const int64_t cols = check.integer(state, "cols", 1, 1'000'000);
+    if (cart_grow_work(rows, cols) > kCartMaxGrowWork)
+      check.fail(fmt::format("declares {} rows x {} columns, more than cart grows trees for ({:.1e} row-predictor "
+                             "visits, over {:.0e})", rows, cols, cart_grow_work(rows, cols), kCartMaxGrowWork));
     data_.data = check.finite_array<float>(state, "data", rows * cols);
     data_.rows = rows;
     data_.cols = cols;
