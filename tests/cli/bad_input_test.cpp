@@ -273,6 +273,11 @@ void generate_tampered_models(const fs::path& dir, const fs::path& logs, const s
                bytes.replace(bytes.size() - 4, 4, std::string("\x00\x00\xC0\x7F", 4));  // the last float: NaN
                return bytes;
              }));
+  // A million features, consistently declared: the network would need 4.9 GB; the file holds KBs.
+  write_text(dir / "wgan_features_bomb.synthtab", edited_json(wgan, "model/meta", [](json& j) {
+               j["features"] = 1000000;
+               j["latent"] = 750000;
+             }));
   write_text(dir / "wgan_features_mismatch.synthtab", edited_json(wgan, "model/meta", [](json& j) { j["features"] = 7; }));
 }
 

@@ -31,6 +31,7 @@
 namespace synthtab {
 namespace {
 
+using torch_io::check_holds_weights;
 using torch_io::tensors_from_bytes;
 using torch_io::tensors_to_bytes;
 
@@ -748,6 +749,12 @@ void CtganTvae::load(const ArchiveReader& in, const std::string& prefix) {
   TvaeDecoder decoder{nullptr};
   const SectionCheck weights_check{in.source(), prefix + "weights"};
   weights_check.guard([&] {
+    const auto in_width = static_cast<double>(kEmbedding + conditions.width);
+    const auto out_width = static_cast<double>(normalizer.output_width());
+    // The largest layers alone: r1 (in x 256) and out ((in + 512) x data), or fc3 and sigma.
+    check_holds_weights(in.get(prefix + "weights"),
+                        kind_ == Kind::Ctgan ? 256.0 * in_width + (in_width + 512.0) * out_width : 129.0 * out_width,
+                        weights_check);
     if (kind_ == Kind::Ctgan) {
       generator = CtganGenerator(kEmbedding + conditions.width, normalizer.output_width());
       tensors_from_bytes(in.get(prefix + "weights"), *generator, kWeightsFormat, weights_check);

@@ -463,6 +463,10 @@ void SeedGan::load(const ArchiveReader& in, const std::string& prefix) {
     check.fail("inconsistent sizes (features " + std::to_string(features) + ", latent " +
                std::to_string(latent) + ")");
 
+  // fc1 (latent x 256) and fc4 (1024 x features) alone.
+  torch_io::check_holds_weights(in.get(prefix + "generator"),
+                                256.0 * static_cast<double>(latent) + 1024.0 * static_cast<double>(features),
+                                SectionCheck{in.source(), prefix + "generator"});
   Generator generator(latent, features);
   // A weight that is not finite would make every drawn row NaN: refused there too.
   torch_io::tensors_from_bytes(in.get(prefix + "generator"), *generator, kGeneratorFormat,

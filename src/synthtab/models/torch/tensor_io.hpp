@@ -49,6 +49,16 @@ inline std::string tensors_to_bytes(const torch::nn::Module& m, uint32_t format)
 }
 
 // Fills `m`'s tensors from `bytes`, refusing anything that does not match exactly.
+// A network is built from the sizes its model file declares, and the file must then hold every
+// weight: a section shorter than `min_weights` floats is refused before the network is built
+// (a 3.5 KB wgan file declaring a million features asked for 4.9 GB).
+inline void check_holds_weights(const std::string& bytes, double min_weights, const SectionCheck& check) {
+  if (static_cast<double>(bytes.size()) < 4.0 * min_weights)
+    check.fail("holds " + std::to_string(bytes.size()) + " bytes, fewer than the " +
+               std::to_string(static_cast<unsigned long long>(std::min(min_weights, 1e18))) +
+               " weights of the network its sizes declare (4 bytes each)");
+}
+
 inline void tensors_from_bytes(const std::string& bytes, torch::nn::Module& m, uint32_t format,
                                const SectionCheck& check) {
   size_t pos = 0;
