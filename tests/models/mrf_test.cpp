@@ -9,6 +9,8 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
+#include "support/model_contract.hpp"
+#include "support/section_tamper.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/registry.hpp"
@@ -206,25 +208,7 @@ TEST(Mrf, DeterministicShardableAndSavesAndLoads) {
     real(r, 2) = static_cast<float>(rng.below(4));
   const std::vector<ModelColumn> layout = {categorical(3, "g"), {ModelColumnKind::Continuous, 0, "x"},
                                            {ModelColumnKind::Continuous, 0, "count"}};
-  MrfSynthesizer model, again;
-  model.fit(real, layout, {});
-  again.fit(real, layout, {});
-  ArchiveWriter w1, w2;
-  model.save(w1, "model/");
-  again.save(w2, "model/");
-  EXPECT_EQ(w1.serialize(), w2.serialize());
-  const Matrix whole = model.sample(0, 100, 9);
-  const Matrix first = model.sample(0, 50, 9), second = model.sample(50, 50, 9);
-  std::vector<float> joined = first.data;
-  joined.insert(joined.end(), second.data.begin(), second.data.end());
-  EXPECT_EQ(joined, whole.data);
-  EXPECT_NE(model.sample(0, 100, 10).data, whole.data);
-  MrfSynthesizer loaded;
-  loaded.load(ArchiveReader::parse(w1.serialize(), "m.synthtab"), "model/");
-  EXPECT_EQ(loaded.sample(0, 100, 9).data, whole.data);
-  ArchiveWriter w3;
-  loaded.save(w3, "model/");
-  EXPECT_EQ(w3.serialize(), w1.serialize());
+  testing::expect_model_contract<MrfSynthesizer>(real, layout);
 }
 
 TEST(Mrf, TinyTables) {
@@ -255,26 +239,8 @@ TEST(Mrf, RegisteredAndRefusesBadState) {
   MrfSynthesizer fitted;
   fitted.fit(m, {categorical(2, "x"), categorical(2, "y"), {ModelColumnKind::Continuous, 0, "z"}}, {});
   ASSERT_TRUE(fitted.nodes()[2].binned);
-  ArchiveWriter writer;
-  fitted.save(writer, "model/");
-  const auto good = nlohmann::json::parse(ArchiveReader::parse(writer.serialize(), "m.synthtab").get("model/mrf"));
-  std::string message;
-  auto refused = [&](const std::function<void(nlohmann::json&)>& damage) {
-    nlohmann::json state = good;
-    damage(state);
-    ArchiveWriter bad;
-    bad.put("model/mrf", state.dump());
-    try {
-      MrfSynthesizer loaded;
-      loaded.load(ArchiveReader::parse(bad.serialize(), "m.synthtab"), "model/");
-    } catch (const Error& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::ModelFile);
-      EXPECT_EQ(std::string(e.what()).rfind("m.synthtab: model file section 'model/mrf' is invalid: ", 0), 0u) << e.what();
-      message = e.what();
-      return true;
-    }
-    return false;
-  };
+  testing::SectionTamper tamper(fitted, "mrf");
+  auto refused = [&](const std::function<void(nlohmann::json&)>& damage) { return tamper.refused(damage); };
   EXPECT_FALSE(refused([](nlohmann::json&) {}));
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["version"] = 2; }));
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["columns"] = 4; }));
@@ -304,7 +270,7 @@ TEST(Mrf, RegisteredAndRefusesBadState) {
     s["nodes"][0]["values"] = many;
     s["nodes"][1]["values"] = many;
   }));
-  EXPECT_NE(message.find("larger than"), std::string::npos) << message;
+  EXPECT_NE(tamper.last_message.find("larger than"), std::string::npos) << tamper.last_message;
   EXPECT_TRUE(refused([](nlohmann::json& s) { s.erase("seed"); }));
 }
 

@@ -66,12 +66,6 @@ double mutual_information_counts(const int32_t* a, int64_t na, const int32_t* b,
   return std::max(0.0, mi);
 }
 
-std::string column_name(const std::vector<ModelColumn>& layout, size_t c) {
-  if (c < layout.size() && !layout[c].source.empty())
-    return layout[c].source + (layout[c].missing_indicator ? " (missing)" : "");
-  return "column " + std::to_string(c);
-}
-
 std::string format_double(double x) {
   std::string text = std::to_string(x);
   while (text.size() > 1 && text.back() == '0') text.pop_back();
@@ -94,9 +88,7 @@ double mutual_information(std::span<const int32_t> a, std::span<const int32_t> b
   return mutual_information_counts(a.data(), na, b.data(), nb, a.size(), buffer);
 }
 
-int BayesNetRules::bins_for(int64_t rows) {
-  return static_cast<int>(std::max<int64_t>(2, std::min<int64_t>(kMaxBins, rows / 5)));
-}
+int BayesNetRules::bins_for(int64_t rows) { return quantile_bins_for(rows); }
 
 int BayesNetRules::max_parents(int64_t rows, int64_t cols) {
   if (cols <= 1) return 0;
@@ -112,9 +104,7 @@ int32_t BayesNetSynthesizer::state_of(int64_t column, float value) const {
 FitReport BayesNetSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout,
                                    const FitOptions& options) {
   const auto start_time = std::chrono::steady_clock::now();
-  if (data.rows < 1 || data.cols < 1) throw Error(ErrorKind::Input, "bayesnet needs at least 1 row and 1 column");
-  for (float v : data.data)
-    if (!std::isfinite(v)) throw Error(ErrorKind::Input, "bayesnet: the model matrix holds a value that is not finite");
+  check_discrete_input(data, "bayesnet");
   const int64_t rows = data.rows;
   const int64_t cols = data.cols;
   const auto n_rows = static_cast<size_t>(rows);
@@ -122,8 +112,7 @@ FitReport BayesNetSynthesizer::fit(const Matrix& data, const std::vector<ModelCo
   cols_ = cols;
   rows_ = rows;
   seed_ = options.seed;
-  names_.clear();
-  for (size_t c = 0; c < n_cols; ++c) names_.push_back(column_name(layout, c));
+  names_ = model_column_names(layout, n_cols);
 
   // 1. Discretise every column.
   nodes_.assign(n_cols, Node{});
@@ -503,27 +492,7 @@ void BayesNetSynthesizer::load(const ArchiveReader& in, const std::string& prefi
       const std::string what = "node " + std::to_string(c);
       if (!j.is_object()) check.fail(what + " is not an object");
       Node& node = nodes[c];
-      node.binned = j.contains("bins");
-      if (node.binned == j.contains("values")) check.fail(what + " needs exactly one of 'values' and 'bins'");
-      if (!node.binned) {
-        node.values = check.finite_array<float>(j, "values");
-        if (node.values.empty() || static_cast<int64_t>(node.values.size()) > kMaxStates)
-          check.fail(what + " has " + std::to_string(node.values.size()) + " values");
-        for (size_t v = 1; v < node.values.size(); ++v)
-          if (!(node.values[v] > node.values[v - 1])) check.fail(what + " has values that do not ascend");
-      } else {
-        const json& bins = check.array(j, "bins");
-        if (bins.empty() || static_cast<int64_t>(bins.size()) > kMaxStates) check.fail(what + " has no bins");
-        for (size_t b = 0; b < bins.size(); ++b) {
-          const std::string bin_what = what + " bin " + std::to_string(b);
-          auto values = check.finite_list<float>(bins[b], bin_what);
-          if (values.empty()) check.fail(bin_what + " is empty");
-          check.sorted(values, bin_what);
-          if (b > 0 && !(values.front() > node.bins.back().back()))
-            check.fail(bin_what + " does not start above the bin before it");
-          node.bins.push_back(std::move(values));
-        }
-      }
+      read_discrete_states(check, j, what, kMaxStates, node.binned, node.values, node.bins);
     }
     for (size_t c = 0; c < n_cols; ++c) {
       const json& j = nodes_json[c];

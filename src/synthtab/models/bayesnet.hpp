@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "synthtab/models/discretisation.hpp"
 #include "synthtab/models/synthesizer.hpp"
 
 namespace synthtab {
@@ -25,7 +26,7 @@ double mutual_information(std::span<const int32_t> a, std::span<const int32_t> b
 // The rules, public so that tests and docs can name them.
 struct BayesNetRules {
   static constexpr int kMaxKeptValues = 20;        // <= this many distinct values: one state each
-  static constexpr int kMaxBins = 10;              // quantile bins: min(10, rows / 5), at least 2
+  static constexpr int kMaxBins = kMaxQuantileBins;              // quantile bins: min(10, rows / 5), at least 2
   static constexpr int kTwoParentsMinRows = 50;    // fewer rows: at most 1 parent per column
   static constexpr int kTwoParentsMaxColumns = 100;  // more columns: 1 parent (a Chow-Liu tree)
   static constexpr int kPairCandidates = 8;        // parent pairs come from a column's 8 best partners

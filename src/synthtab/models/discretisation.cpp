@@ -1,8 +1,32 @@
 #include "synthtab/models/discretisation.hpp"
 
 #include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "synthtab/core/error.hpp"
+#include "synthtab/core/json_checks.hpp"
 
 namespace synthtab {
+
+int quantile_bins_for(int64_t rows) { return static_cast<int>(std::max<int64_t>(2, std::min<int64_t>(kMaxQuantileBins, rows / 5))); }
+
+void check_discrete_input(const Matrix& data, const char* model) {
+  if (data.rows < 1 || data.cols < 1) throw Error(ErrorKind::Input, std::string(model) + " needs at least 1 row and 1 column");
+  for (float v : data.data)
+    if (!std::isfinite(v))
+      throw Error(ErrorKind::Input, std::string(model) + ": the model matrix holds a value that is not finite");
+}
+
+std::vector<std::string> model_column_names(const std::vector<ModelColumn>& layout, size_t cols) {
+  std::vector<std::string> names;
+  for (size_t c = 0; c < cols; ++c)
+    names.push_back(c < layout.size() && !layout[c].source.empty()
+                        ? layout[c].source + (layout[c].missing_indicator ? " (missing)" : "")
+                        : "column " + std::to_string(c));
+  return names;
+}
 
 DiscreteColumn discretise_column(const std::vector<float>& column, bool keep_values, int bins) {
   DiscreteColumn out;
@@ -51,6 +75,35 @@ double jitter_within_bin(const std::vector<float>& bin, size_t pick, double u) {
   const double below = pick > 0 ? 0.5 * (here + bin[pick - 1]) : here;
   const double above = pick + 1 < bin.size() ? 0.5 * (here + bin[pick + 1]) : here;
   return below + u * (above - below);
+}
+
+}  // namespace synthtab
+
+namespace synthtab {
+
+void read_discrete_states(const SectionCheck& check, const nlohmann::json& j, const std::string& what,
+                          int64_t max_states, bool& binned, std::vector<float>& values,
+                          std::vector<std::vector<float>>& bins) {
+  binned = j.contains("bins");
+  if (binned == j.contains("values")) check.fail(what + " needs exactly one of 'values' and 'bins'");
+  if (!binned) {
+    values = check.finite_array<float>(j, "values");
+    if (values.empty() || static_cast<int64_t>(values.size()) > max_states)
+      check.fail(what + " has " + std::to_string(values.size()) + " values");
+    for (size_t v = 1; v < values.size(); ++v)
+      if (!(values[v] > values[v - 1])) check.fail(what + " has values that do not ascend");
+    return;
+  }
+  const nlohmann::json& list = check.array(j, "bins");
+  if (list.empty() || static_cast<int64_t>(list.size()) > max_states) check.fail(what + " has no bins");
+  for (size_t b = 0; b < list.size(); ++b) {
+    const std::string bin_what = what + " bin " + std::to_string(b);
+    auto bin = check.finite_list<float>(list[b], bin_what);
+    if (bin.empty()) check.fail(bin_what + " is empty");
+    check.sorted(bin, bin_what);
+    if (b > 0 && !(bin.front() > bins.back().back())) check.fail(bin_what + " does not start above the bin before it");
+    bins.push_back(std::move(bin));
+  }
 }
 
 }  // namespace synthtab

@@ -5,9 +5,28 @@
 // a training value of the bin, jittered so that it is rarely a training value itself.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include "synthtab/core/matrix.hpp"
+#include "synthtab/transform/column_transformer.hpp"
+
 namespace synthtab {
+
+struct SectionCheck;
+
+inline constexpr int kMaxQuantileBins = 10;
+// Quantile bins for a column of `rows` training values: min(10, rows / 5), at least 2.
+int quantile_bins_for(int64_t rows);
+
+// Throws Error(Input) naming `model` unless `data` has a row, a column, and finite values only.
+void check_discrete_input(const Matrix& data, const char* model);
+
+// Model columns' names for fit reports: their source columns ("x (missing)" for an indicator),
+// else "column 3".
+std::vector<std::string> model_column_names(const std::vector<ModelColumn>& layout, size_t cols);
 
 struct DiscreteColumn {
   bool binned = false;
@@ -33,5 +52,12 @@ int32_t state_of_value(const std::vector<float>& values, const std::vector<std::
 // sorted training values (the bin's ends stay its smallest and largest training values); `u` is
 // uniform in [0, 1).
 double jitter_within_bin(const std::vector<float>& bin, size_t pick, double u);
+
+// Reads one column's states from a model file's node object `j` ("node 3" in messages): exactly
+// one of 'values' (strictly ascending) and 'bins' (each sorted, non-empty, above the one before),
+// at most `max_states` of them.
+void read_discrete_states(const SectionCheck& check, const nlohmann::json& j, const std::string& what,
+                          int64_t max_states, bool& binned, std::vector<float>& values,
+                          std::vector<std::vector<float>>& bins);
 
 }  // namespace synthtab

@@ -20,12 +20,6 @@ using json = nlohmann::json;
 constexpr uint64_t kMrfStream = 0x6d7266;  // "mrf"
 constexpr int kStateVersion = 1;
 
-std::string column_name(const std::vector<ModelColumn>& layout, size_t c) {
-  if (c < layout.size() && !layout[c].source.empty())
-    return layout[c].source + (layout[c].missing_indicator ? " (missing)" : "");
-  return "column " + std::to_string(c);
-}
-
 // cells x (columns + column pairs) of a joint table with these state counts, or -1 when it
 // exceeds MrfRules::kMaxWork (checked before every product, so nothing overflows).
 int64_t joint_work(const std::vector<int64_t>& states) {
@@ -80,15 +74,11 @@ bool MrfRules::keeps_values(int64_t distinct, int64_t rows) {
   return distinct <= kMaxKeptValues && distinct * kRowsPerKeptValue <= rows;
 }
 
-int MrfRules::bins_for(int64_t rows) {
-  return static_cast<int>(std::max<int64_t>(2, std::min<int64_t>(kMaxBins, rows / 5)));
-}
+int MrfRules::bins_for(int64_t rows) { return quantile_bins_for(rows); }
 
 FitReport MrfSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
   const auto start_time = std::chrono::steady_clock::now();
-  if (data.rows < 1 || data.cols < 1) throw Error(ErrorKind::Input, "mrf needs at least 1 row and 1 column");
-  for (float v : data.data)
-    if (!std::isfinite(v)) throw Error(ErrorKind::Input, "mrf: the model matrix holds a value that is not finite");
+  check_discrete_input(data, "mrf");
   const int64_t rows = data.rows;
   const int64_t cols = data.cols;
   const auto n_rows = static_cast<size_t>(rows);
@@ -96,8 +86,7 @@ FitReport MrfSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>
   cols_ = cols;
   rows_ = rows;
   seed_ = options.seed;
-  names_.clear();
-  for (size_t c = 0; c < n_cols; ++c) names_.push_back(column_name(layout, c));
+  names_ = model_column_names(layout, n_cols);
 
   // 1. Discretise; binned columns lose bins until the joint table is small enough.
   std::vector<std::vector<float>> columns(n_cols, std::vector<float>(n_rows));
@@ -415,27 +404,7 @@ void MrfSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
       const std::string what = "node " + std::to_string(c);
       if (!j.is_object()) check.fail(what + " is not an object");
       Node& node = loaded.nodes_[c];
-      node.binned = j.contains("bins");
-      if (node.binned == j.contains("values")) check.fail(what + " needs exactly one of 'values' and 'bins'");
-      if (!node.binned) {
-        node.values = check.finite_array<float>(j, "values");
-        if (node.values.empty() || static_cast<int64_t>(node.values.size()) > MrfRules::kMaxWork)
-          check.fail(what + " has " + std::to_string(node.values.size()) + " values");
-        for (size_t v = 1; v < node.values.size(); ++v)
-          if (!(node.values[v] > node.values[v - 1])) check.fail(what + " has values that do not ascend");
-      } else {
-        const json& bins = check.array(j, "bins");
-        if (bins.empty() || static_cast<int64_t>(bins.size()) > MrfRules::kMaxWork) check.fail(what + " has no bins");
-        for (size_t b = 0; b < bins.size(); ++b) {
-          const std::string bin_what = what + " bin " + std::to_string(b);
-          auto values = check.finite_list<float>(bins[b], bin_what);
-          if (values.empty()) check.fail(bin_what + " is empty");
-          check.sorted(values, bin_what);
-          if (b > 0 && !(values.front() > node.bins.back().back()))
-            check.fail(bin_what + " does not start above the bin before it");
-          node.bins.push_back(std::move(values));
-        }
-      }
+      read_discrete_states(check, j, what, MrfRules::kMaxWork, node.binned, node.values, node.bins);
       n_states[c] = node.states();
     }
     if (joint_work(n_states) < 0) check.fail("declares a joint table larger than this synthtab fits");

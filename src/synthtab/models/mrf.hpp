@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "synthtab/models/discretisation.hpp"
 #include "synthtab/models/synthesizer.hpp"
 
 namespace synthtab {
@@ -26,7 +27,7 @@ struct MrfRules {
   static constexpr int kMaxKeptValues = 20;
   static constexpr int kRowsPerKeptValue = 3;
   static bool keeps_values(int64_t distinct, int64_t rows);
-  static constexpr int kMaxBins = 10;        // quantile bins: min(10, rows / 5), at least 2
+  static constexpr int kMaxBins = kMaxQuantileBins;        // quantile bins: min(10, rows / 5), at least 2
   // Largest joint table, counted as cells x (columns + column pairs): one sweep of the fit visits
   // every cell once per table it matches. Binned columns lose bins (down to 2) to fit under it.
   static constexpr int64_t kMaxWork = int64_t{1} << 22;
