@@ -216,6 +216,7 @@ void generate_tampered_models(const fs::path& dir, const fs::path& logs, const s
              edited_json(model, "schema", [](json& j) { j["columns"][0]["role"] = "banana"; }));
   write_text(dir / "model_log_numbers.synthtab", edited(model, "preparation_log", replace("[1, 2]")));
   write_text(dir / "model_report_seconds_text.synthtab", edited_json(model, "fit_report", [](json& j) { j["seconds"] = "soon"; }));
+  write_text(dir / "model_fingerprint_version_3.synthtab", edited(model, "fingerprint_version", replace("3")));
   write_text(dir / "model_real_rows_7_bytes.synthtab", edited(model, "real_rows", replace("1234567")));
   write_text(dir / "model_real_rows_unsorted.synthtab", edited(model, "real_rows", [](const std::string& bytes) {
                return bytes.substr(8, 8) + bytes.substr(0, 8) + bytes.substr(16);

@@ -284,6 +284,49 @@ TEST(Synthesis, NoRealRowIsCopiedUnlessAllowed) {
   for (int64_t r = 0; r < 100; ++r) EXPECT_EQ(part.columns[0].codes[r], without.columns[0].codes[1234 + r]);
 }
 
+TEST(Synthesis, ModelFilesWithVersion1FingerprintsStillFindCopies) {
+  // A file written before fingerprint version 2 has no 'fingerprint_version' section and holds
+  // row_hash fingerprints: its copies are still found and redrawn.
+  const auto dir = testing::scratch_dir("fingerprints_v1");
+  Rng rng(5);
+  std::string text = "label,amount\n";
+  for (int i = 0; i < 100; ++i) text += fmt::format("L{},{}\n", rng.below(10), 100 + rng.below(100));
+  testing::write_text(dir / "t.csv", text);
+  SynthesisOptions options = quick_options();
+  options.model = "copula";
+  const auto input = prepare_csv((dir / "t.csv").string(), options);
+  const Table& real = input.prepared.table;
+  FittedModel::fit_prepared(input, options).save((dir / "v2.synthtab").string());
+  const ArchiveReader v2 = ArchiveReader::read_file((dir / "v2.synthtab").string());
+  ASSERT_TRUE(v2.has("fingerprint_version"));
+  std::vector<uint64_t> hashes;
+  for (int64_t r = 0; r < real.rows(); ++r) hashes.push_back(row_hash(real, r));
+  std::sort(hashes.begin(), hashes.end());
+  std::vector<uint64_t> unique = hashes, repeated;
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  for (size_t i = 1; i < hashes.size(); ++i)
+    if (hashes[i] == hashes[i - 1] && (repeated.empty() || repeated.back() != hashes[i])) repeated.push_back(hashes[i]);
+  auto bytes = [](const std::vector<uint64_t>& list) {  // little-endian, as the file holds them
+    std::string out;
+    for (uint64_t h : list)
+      for (int b = 0; b < 8; ++b) out.push_back(static_cast<char>((h >> (8 * b)) & 0xff));
+    return out;
+  };
+  ArchiveWriter v1;
+  for (const auto& [name, data] : v2.sections())
+    if (name != "fingerprint_version") v1.put(name, data);
+  v1.put("real_rows", bytes(unique));
+  v1.put("repeated_rows", bytes(repeated));
+  v1.write_file((dir / "v1.synthtab").string());
+  FittedModel old = FittedModel::load((dir / "v1.synthtab").string());
+  old.set_copy_policy(CopyPolicy::Allow);
+  ASSERT_GT(eval::count_exact_copies(real, old.sample(0, 3000, 9)), 100);
+  old.set_copy_policy(CopyPolicy::Never);
+  SampleStats stats;
+  EXPECT_EQ(eval::count_exact_copies(real, old.sample(0, 3000, 9, &stats)), 0);
+  EXPECT_GT(stats.redrawn, 100);
+}
+
 TEST(Synthesis, TooDiscreteTablesKeepTheirCopiesAndSaySo) {
   const auto dir = testing::scratch_dir("discrete");
   testing::write_text(dir / "d.csv", "a,b\nx,1\ny,2\nx,2\ny,1\nx,1\n");

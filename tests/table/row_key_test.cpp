@@ -29,5 +29,30 @@ TEST(RowKey, HashIsFnvOfTheKeyForEveryKindOfCell) {
   EXPECT_EQ(row_hash(Table{}, 0), 0xcbf29ce484222325ULL);
 }
 
+TEST(RowKey, FingerprintsVersion2AgreeWithTheKey) {
+  // Equal keys, equal fingerprints; other keys, other fingerprints (no collision among these).
+  Table table;
+  Column label{"label", ColumnType::Categorical, {}, {0, 1, kMissingCode, 1, 0, 0}, {"a", "bc"}, ""};
+  Column number{"x", ColumnType::Float, {1.5, -0.0, std::nan(""), 0.0, 1.5, 2.5}, {}, {}, ""};
+  table.columns = {label, number};
+  const RowFingerprints fingerprint(table);
+  for (int64_t a = 0; a < 6; ++a)
+    for (int64_t b = 0; b < 6; ++b)
+      EXPECT_EQ(fingerprint(a) == fingerprint(b), row_key(table, a) == row_key(table, b)) << a << " " << b;
+  // Labels are compared as text: another table whose codes are in another order agrees.
+  Table other;
+  other.columns = {Column{"label", ColumnType::Categorical, {}, {1, 0}, {"bc", "a"}, ""},
+                   Column{"x", ColumnType::Float, {1.5, 0.0}, {}, {}, ""}};
+  const RowFingerprints other_fingerprint(other);
+  EXPECT_EQ(other_fingerprint(0), fingerprint(0));  // ("a", 1.5)
+  EXPECT_EQ(other_fingerprint(1), fingerprint(3));  // ("bc", 0)
+  // The same cells in other columns are another row.
+  Table swapped;
+  swapped.columns = {Column{"p", ColumnType::Categorical, {}, {0}, {"a"}, ""}, Column{"q", ColumnType::Categorical, {}, {0}, {"b"}, ""}};
+  Table swapped_back;
+  swapped_back.columns = {Column{"p", ColumnType::Categorical, {}, {0}, {"b"}, ""}, Column{"q", ColumnType::Categorical, {}, {0}, {"a"}, ""}};
+  EXPECT_NE(RowFingerprints(swapped)(0), RowFingerprints(swapped_back)(0));
+}
+
 }  // namespace
 }  // namespace synthtab

@@ -39,6 +39,7 @@ class ArchiveReader {
   static constexpr uint64_t kLoadBytesPerFileByte = 5;
 
   bool has(const std::string& name) const { return sections_.count(name) != 0; }
+  const std::map<std::string, std::string>& sections() const { return sections_; }
   // Throws Error(ModelFile) naming the missing section.
   const std::string& get(const std::string& name) const;
   const std::string& source() const { return source_; }

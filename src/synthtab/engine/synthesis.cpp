@@ -318,6 +318,7 @@ void FittedModel::save(const std::string& path) const {
   out.put("real_rows", hashes_to_bytes(real_row_hashes_));
   out.put("repeated_rows", hashes_to_bytes(repeated_row_hashes_));
   out.put("copy_allowance", json(copy_allowance_).dump());
+  out.put("fingerprint_version", json(fingerprint_version_).dump());
   synthesizer_->save(out, "model/");
   out.write_file(path);
 }
@@ -367,6 +368,15 @@ FittedModel FittedModel::load(const std::string& path, uint64_t memory_limit) {
     if (model.repeated_row_hashes_.empty() && model.copy_allowance_ > 0)
       allowance_check.fail("a share of copies is allowed, but no training row is repeated");
   }
+  model.fingerprint_version_ = 1;  // files before the section
+  if (in.has("fingerprint_version")) {
+    const SectionCheck version_check{path, "fingerprint_version"};
+    version_check.guard([&] {
+      const json version = version_check.parse(in.get("fingerprint_version"));
+      if (!version.is_number_integer() || version.get<int64_t>() != 2) version_check.fail("expected 2");
+      model.fingerprint_version_ = 2;
+    });
+  }
   try {
     model.synthesizer_ = ModelRegistry::instance().create(model.model_name_);
   } catch (const Error& e) {
@@ -401,13 +411,22 @@ void FittedModel::check_consistent(const std::string& path) const {
   });
 }
 
-void FittedModel::remember_training_rows(const Table& prepared) {
-  std::vector<uint64_t> hashes;
-  std::vector<char> empty(static_cast<size_t>(prepared.rows()), 0);
-  for (int64_t r = 0; r < prepared.rows(); ++r) {
-    hashes.push_back(row_hash(prepared, r));
-    empty[static_cast<size_t>(r)] = row_is_empty(prepared, r);
+std::vector<uint64_t> FittedModel::fingerprints(const Table& table) const {
+  std::vector<uint64_t> out(static_cast<size_t>(table.rows()));
+  if (fingerprint_version_ == 1) {
+    for (int64_t r = 0; r < table.rows(); ++r) out[static_cast<size_t>(r)] = row_hash(table, r);
+    return out;
   }
+  const RowFingerprints fingerprint(table);
+  for (int64_t r = 0; r < table.rows(); ++r) out[static_cast<size_t>(r)] = fingerprint(r);
+  return out;
+}
+
+void FittedModel::remember_training_rows(const Table& prepared) {
+  fingerprint_version_ = 2;
+  const std::vector<uint64_t> hashes = fingerprints(prepared);
+  std::vector<char> empty(static_cast<size_t>(prepared.rows()), 0);
+  for (int64_t r = 0; r < prepared.rows(); ++r) empty[static_cast<size_t>(r)] = row_is_empty(prepared, r);
   std::vector<uint64_t> sorted = hashes;
   std::sort(sorted.begin(), sorted.end());
   real_row_hashes_ = sorted;
@@ -425,10 +444,9 @@ void FittedModel::remember_training_rows(const Table& prepared) {
   copy_allowance_ = prepared.rows() > 0 ? static_cast<double>(matching) / static_cast<double>(prepared.rows()) : 0.0;
 }
 
-FittedModel::RowMatch FittedModel::match_real_row(const Table& table, int64_t row) const {
+FittedModel::RowMatch FittedModel::match_real_row(const Table& table, int64_t row, uint64_t hash) const {
   // Redrawing an empty row would lower the real rate of empty rows (see row_is_empty).
   if (row_is_empty(table, row)) return RowMatch::None;
-  const uint64_t hash = row_hash(table, row);
   if (!std::binary_search(real_row_hashes_.begin(), real_row_hashes_.end(), hash)) return RowMatch::None;
   return std::binary_search(repeated_row_hashes_.begin(), repeated_row_hashes_.end(), hash) ? RowMatch::Repeated
                                                                                            : RowMatch::Unique;
@@ -463,8 +481,9 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
     return true;
   };
   std::vector<int64_t> copies;
+  const std::vector<uint64_t> hashes = fingerprints(decoded);
   for (int64_t r = 0; r < decoded.rows(); ++r) {
-    const RowMatch match = match_real_row(decoded, r);
+    const RowMatch match = match_real_row(decoded, r, hashes[static_cast<size_t>(r)]);
     if (match != RowMatch::None && !keep_allowed(match, r)) copies.push_back(r);
   }
   // A copy is replaced only by a row with the same missing cells: copies are rarer among rows
@@ -483,13 +502,14 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
     const Matrix again = synthesizer_->sample(block_start, block_size, redraw_seed);
     Rng redraw_rng(derive_seed(redraw_seed, kInverseStream, static_cast<uint64_t>(block)));
     const Table redrawn = pipeline_.inverse(again, redraw_rng);
+    const std::vector<uint64_t> redrawn_hashes = fingerprints(redrawn);
     std::vector<int64_t> still_copies;
     for (int64_t r : copies) {
       if (missing_pattern(redrawn, r) != pattern[static_cast<size_t>(r)]) {
         still_copies.push_back(r);
         continue;
       }
-      const RowMatch match = match_real_row(redrawn, r);
+      const RowMatch match = match_real_row(redrawn, r, redrawn_hashes[static_cast<size_t>(r)]);
       if (match != RowMatch::None && !keep_allowed(match, r)) {
         still_copies.push_back(r);
         continue;

@@ -138,12 +138,17 @@ class FittedModel {
   std::vector<uint64_t> real_row_hashes_;      // sorted fingerprints of the training rows
   std::vector<uint64_t> repeated_row_hashes_;  // sorted fingerprints of rows seen twice or more
   double copy_allowance_ = 0.0;                // leave-one-out duplicate share of the training rows
+  // How the fingerprints are computed: 2 (RowFingerprints) since labels are hashed once per
+  // table; files without the 'fingerprint_version' section hold version 1 (row_hash).
+  int fingerprint_version_ = 2;
   CopyPolicy copy_policy_ = CopyPolicy::Holdout;
 
   uint64_t max_memory_ = 0;
 
   enum class RowMatch { None, Unique, Repeated };
-  RowMatch match_real_row(const Table& table, int64_t row) const;
+  // The fingerprint of each row of `table`, as this model's file computes them.
+  std::vector<uint64_t> fingerprints(const Table& table) const;
+  RowMatch match_real_row(const Table& table, int64_t row, uint64_t fingerprint) const;
   // Fingerprints of the training rows and the share of copies the holdout rule allows.
   void remember_training_rows(const Table& prepared);
   // Throws Error(ModelFile) naming `path` when the loaded sections do not fit together.
