@@ -1,9 +1,18 @@
-// libFuzzer target: bytes read as a model file (archive, metadata, pipeline and model state).
-// The checksum is recomputed when the bytes are a well-formed archive, so that the fuzzer
-// reaches the parsers behind it, not just the checksum test.
+// libFuzzer target: bytes read as a model file (archive, metadata, pipeline and model state),
+// then 20 rows drawn from the loaded model, so that a crafted model that loads but cannot be
+// sampled (a copula whose columns x rank wraps) is found too.
+//
+// Mutation is structure-aware (model_file_mutator.hpp, linked in from model_file_mutator.cpp):
+// inputs that are archives are changed section by section (JSON nesting, huge numbers, array
+// sizes, types, keys; binary bytes and lengths; the frame's size fields) and written back with a
+// correct checksum. The target also recomputes the payload size and checksum of any input of 28
+// bytes or more before loading it, so that byte-level mutations reach the parsers behind the
+// checksum as well.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <unistd.h>
 
@@ -11,8 +20,12 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/engine/synthesis.hpp"
 
+// In model_file_mutator.cpp: the mutator starts some of its edits from archives that loaded.
+void synthtab_fuzz_remember_good(const uint8_t* data, size_t size);
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
+  // The frame as it is (wrong sizes, counts and checksums included).
   try {
     const synthtab::ArchiveReader archive = synthtab::ArchiveReader::parse(bytes, "fuzz.synthtab");
     (void)archive;
@@ -24,13 +37,38 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int i = 0; i < 8; ++i) bytes[12 + i] = static_cast<char>((payload >> (8 * i)) & 0xff);
     const uint64_t sum = synthtab::fnv1a64(std::string_view(bytes).substr(20, payload));
     for (int i = 0; i < 8; ++i) bytes[20 + payload + i] = static_cast<char>((sum >> (8 * i)) & 0xff);
-    const std::string path = "/tmp/synthtab-fuzz-" + std::to_string(::getpid()) + ".synthtab";
+    // In memory (tmpfs): the loader reads a path, and 10 M writes to a disk would be the bottleneck.
+    static const std::string path = std::string(::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp") +
+                                    "/synthtab-fuzz-" + std::to_string(::getpid()) + ".synthtab";
     if (std::FILE* f = std::fopen(path.c_str(), "wb")) {
       std::fwrite(bytes.data(), 1, bytes.size(), f);
       std::fclose(f);
       try {
-        const synthtab::FittedModel model = synthtab::FittedModel::load(path);
-        (void)model.sample(0, 3, 1);
+        synthtab::FittedModel model = synthtab::FittedModel::load(path);
+        // Every copy policy, chosen by the input, so that each one's redraw loop is reached.
+        static const synthtab::CopyPolicy policies[] = {synthtab::CopyPolicy::Holdout, synthtab::CopyPolicy::Never,
+                                                        synthtab::CopyPolicy::Allow};
+        model.set_copy_policy(policies[size % 3]);
+        const synthtab::Table rows = model.sample(0, 20, model.fit_seed());
+        // What a loaded model draws must be a table: 20 rows, each cell missing or a valid value.
+        bool ok = rows.rows() == 20;
+        for (const auto& column : rows.columns) {
+          ok = ok && column.size() == 20;
+          for (int64_t r = 0; ok && r < column.size(); ++r) {
+            if (column.is_categorical()) {
+              const int32_t code = column.codes[static_cast<size_t>(r)];
+              ok = code == synthtab::kMissingCode ||
+                   (code >= 0 && code < static_cast<int32_t>(column.categories.size()));
+            } else {
+              ok = !std::isinf(column.values[static_cast<size_t>(r)]);  // NaN is a missing cell
+            }
+          }
+        }
+        if (!ok) {
+          std::fprintf(stderr, "model_file_fuzz: a loaded model drew cells that are not missing and not valid\n");
+          std::abort();
+        }
+        synthtab_fuzz_remember_good(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
       } catch (const synthtab::Error&) {
       }
       std::remove(path.c_str());
