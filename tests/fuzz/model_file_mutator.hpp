@@ -664,6 +664,7 @@ inline std::string model_of(const Archive& a) {
 }
 
 inline void remember_good(const uint8_t* data, size_t size) {
+  if (size > 64 * 1024) return;  // the seeds are 4 to 30 KB; 256 large ones would fill the RSS
   auto archive = parse_archive(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!archive) return;
   GoodArchives& g = good_archives();
