@@ -226,6 +226,10 @@ void generate_tampered_models(const fs::path& dir, const fs::path& logs, const s
                auto& q = j["columns"][0]["state"]["quantiles"];
                std::swap(q[0], q[q.size() - 1]);
              }));
+  // Found by the model-file fuzzer: a rounding unit of 1e-320 made every drawn value infinite.
+  write_text(dir / "model_pipeline_tiny_unit.synthtab", edited_json(model, "pipeline", [](json& j) {
+               j["columns"][0]["state"]["resolution"] = 1e-320;
+             }));
   write_text(dir / "model_copula_wrong_type.synthtab", edited_json(model, "model/copula", [](json& j) {
                for (auto& [key, value] : j.items())
                  if (value.is_array()) value = "not a list";

@@ -254,7 +254,7 @@ TEST(QuantileTransformer, LoadRefusesMalformedState) {
   fitted.fit(numeric_column("x", ColumnType::Float, {1, 2, 3, 5}));
   nlohmann::json good = nlohmann::json::parse(fitted.save());
 
-  std::vector<nlohmann::json> bad(8, good);
+  std::vector<nlohmann::json> bad(9, good);
   bad[0]["quantiles"] = nlohmann::json::array();
   bad[1]["quantiles"] = {3.0, 2.0};
   bad[2]["quantiles"] = {1.0, nullptr};
@@ -263,6 +263,7 @@ TEST(QuantileTransformer, LoadRefusesMalformedState) {
   bad[5]["column"]["type"] = "complex";
   bad[6]["column"] = {{"name", "x"}, {"type", "categorical"}, {"categories", {"a"}}};
   bad[7]["resolution"] = -1;
+  bad[8]["resolution"] = 1e-320;  // 5 / 1e-320 is infinite: every drawn value was (the fuzzer's find)
   for (const auto& state : bad) {
     QuantileTransformer t;
     try {

@@ -73,5 +73,28 @@ TEST(StandardTransformer, SaveLoadAndBadState) {
   EXPECT_THROW(t.fit(numeric_column("i", ColumnType::Float, {1.0, INFINITY})), Error);
 }
 
+// Found by the model-file fuzzer: a rounding unit of 1e-320 on values near 2 made value / unit
+// infinite, and every drawn value with it. Refused at load; units that fit still load.
+TEST(StandardTransformer, LoadRefusesARoundingUnitTooSmallForTheRange) {
+  StandardTransformer t;
+  t.fit(numeric_column("d", ColumnType::Integer, {2, 3, 5}));
+  auto state = nlohmann::json::parse(t.save());
+  state["resolution"] = 1e-320;
+  StandardTransformer u;
+  try {
+    u.load(state.dump());
+    ADD_FAILURE() << "accepted " << state.dump();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::ModelFile);
+    EXPECT_NE(std::string(e.what()).find("rounding unit too small for its range"), std::string::npos) << e.what();
+  }
+  state["resolution"] = 1e-300;  // 5 / 1e-300 is finite: rounds to itself
+  u.load(state.dump());
+  Rng rng(1);
+  Matrix in(1, 1);
+  in(0, 0) = 0.0f;
+  EXPECT_TRUE(std::isfinite(u.inverse(in, 0, rng).values[0]));
+}
+
 }  // namespace
 }  // namespace synthtab

@@ -174,6 +174,8 @@ void QuantileTransformer::load(const std::string& text) {
       throw state_error(what, "has decreasing quantiles");
     quantiles.push_back(q.get<double>());
   }
+  if (!rounding_unit_fits(resolution, quantiles.front(), quantiles.back()))
+    throw state_error(what, "has a rounding unit too small for its range");
 
   prototype_ = std::move(prototype);
   set_quantiles(std::move(quantiles));

@@ -95,6 +95,7 @@ void StandardTransformer::load(const std::string& text) {
   if (!(scale > 0.0)) throw state_error(what, "has a scale that is not positive");
   if (low > high) throw state_error(what, "has a range whose low end is above its high end");
   if (resolution < 0.0) throw state_error(what, "has a negative rounding unit");
+  if (!rounding_unit_fits(resolution, low, high)) throw state_error(what, "has a rounding unit too small for its range");
   const auto decimals = state.find("decimals");
   if (decimals == state.end() || !decimals->is_number_integer() || decimals->get<int64_t>() < -1 ||
       decimals->get<int64_t>() > 10)

@@ -42,6 +42,10 @@ int decimal_places(const Column& column, const std::vector<double>& values) {
   return -1;
 }
 
+bool rounding_unit_fits(double unit, double low, double high) {
+  return unit == 0.0 || (unit > 0.0 && std::isfinite(std::max(std::abs(low), std::abs(high)) / unit));
+}
+
 ValueRounding::ValueRounding(double unit, int decimals, double low, double high)
     : unit_(unit), decimal_scale_(decimals >= 0 ? std::pow(10.0, decimals) : 1.0), low_(low),
       high_(high), has_decimals_(decimals >= 0) {}

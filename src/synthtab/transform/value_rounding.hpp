@@ -15,6 +15,11 @@ double rounding_unit(const Column& column, const std::vector<double>& values);
 // exactly, or -1. Values typed with 2 decimals (money) then come back with 2 decimals.
 int decimal_places(const Column& column, const std::vector<double>& values);
 
+// Whether a unit read from a model file can be applied to values in [low, high]: 0 (none), or
+// a positive unit that leaves value / unit finite (a unit of 1e-320 on the value 2 overflowed
+// to infinity, and every drawn value with it).
+bool rounding_unit_fits(double unit, double low, double high);
+
 // Applies the unit and the decimal places, clamped to [low, high]. Built once per column so
 // the power of ten is not recomputed per cell.
 class ValueRounding {
