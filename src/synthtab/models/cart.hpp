@@ -25,10 +25,14 @@ class CartSynthesizer final : public Synthesizer {
 
  private:
   void grow_trees();
+  void compute_kernel_widths();
   Matrix data_;
   std::vector<char> categorical_;       // per model column
   std::vector<RandomForest> trees_;     // trees_[j - 1] predicts column j
-  std::vector<double> bandwidth_;       // per column: smoothing kernel width (0 = none)
+  // Density smoothing's kernel widths: of each column's values, and for j >= 1 of the values in
+  // each leaf of trees_[j - 1] (indexed by node; 0 for inner nodes and without smoothing).
+  std::vector<double> column_width_;
+  std::vector<std::vector<double>> leaf_width_;
   int min_leaf_ = 5;
   uint64_t seed_ = 0;
   Smoothing smoothing_ = Smoothing::Density;
