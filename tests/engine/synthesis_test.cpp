@@ -9,6 +9,7 @@
 #include <set>
 
 #include "support/test_paths.hpp"
+#include "transform/column_builders.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/engine/model_choice.hpp"
@@ -447,6 +448,50 @@ TEST(Synthesis, AutoNeverFailsWhereACandidateFits) {
     EXPECT_EQ(rows.rows(), 50);
     EXPECT_FALSE(model.fit_report().settings.at("auto").empty());
   }
+}
+
+// The candidates are scored side by side, each with its own seeds: the same scores on any
+// number of threads.
+TEST(Synthesis, AutoScoresTheSameOnOneThreadAndOnSeveral) {
+  SynthesisOptions options = quick_options();
+  const auto input = prepare_csv(data_path("ROI.csv"), options);
+  options.fit.threads = 1;
+  const ModelChoice one = choose_model(input.prepared.table, options.fit);
+  options.fit.threads = 3;
+  const ModelChoice three = choose_model(input.prepared.table, options.fit);
+  ASSERT_EQ(one.candidates.size(), three.candidates.size());
+  for (size_t i = 0; i < one.candidates.size(); ++i) {
+    EXPECT_EQ(one.candidates[i].split_scores, three.candidates[i].split_scores) << one.candidates[i].label();
+    EXPECT_EQ(one.candidates[i].detection_auc, three.candidates[i].detection_auc) << one.candidates[i].label();
+  }
+  EXPECT_EQ(one.ranking, three.ranking);
+}
+
+// Above kMaxChoiceRows the candidates are scored on a random subsample, and the output says so;
+// the winner is still fitted on every row.
+TEST(Synthesis, AutoChoosesOnASubsampleOfALargeTable) {
+  const int64_t rows = kMaxChoiceRows + 300;
+  std::vector<double> x, y;
+  Rng rng(4);
+  for (int64_t r = 0; r < rows; ++r) {
+    const double a = rng.normal();
+    x.push_back(a);
+    y.push_back(a * a + 0.1 * rng.normal());  // a curve a copula cannot follow
+  }
+  Table table;
+  table.columns = {testing::numeric_column("x", ColumnType::Float, x), testing::numeric_column("y", ColumnType::Float, y)};
+  SynthesisOptions options = quick_options();
+  const ModelChoice choice = choose_model(table, options.fit);
+  EXPECT_EQ(choice.table_rows, rows);
+  EXPECT_EQ(choice.rows_compared, kMaxChoiceRows);
+  EXPECT_EQ(choice.splits, 1);
+  const std::string said = choice.describe(choice.label(), "");
+  EXPECT_NE(said.find(fmt::format("1 split of a random {} of the {} rows", kMaxChoiceRows, rows)), std::string::npos)
+      << said;
+  EXPECT_NE(choice.model, "copula") << said;  // y = x² is cart's, on the subsample as on the whole
+  options.model = "auto";
+  const FittedModel model = FittedModel::fit_table(table, options);
+  EXPECT_EQ(model.model_name(), choice.model);
 }
 
 TEST(Synthesis, AutoUnderEightRowsLetsThePriorDecide) {

@@ -42,6 +42,8 @@ struct ModelChoice {
   std::string reason;  // one sentence: why the winner, and how sure
   std::string label() const { return smoothing == Smoothing::None ? model + " (no smoothing)" : model; }
   int splits = 0;
+  int64_t table_rows = 0;     // rows of the table
+  int64_t rows_compared = 0;  // rows the candidates were scored on (a subsample above kMaxChoiceRows)
   // The fit report's `auto` entry: which candidate was fitted (`fitted_label`, the winner unless
   // it failed on all rows), why, and every candidate's mean +- spread and parts; `failures` is
   // appended as it is.
@@ -61,6 +63,10 @@ struct ModelChoice {
 // twice the standard error of the paired per-split difference. Under 8 rows no split says
 // anything, and the prior decides. A candidate that fails is reported and skipped; this throws
 // only when every candidate fails.
+// Above this many rows the candidates are scored on a random subsample of this many (the
+// winner is still fitted on every row): the tables auto was tuned on are scored as before, and
+// 54,000 rows choose in seconds rather than 85 s.
+inline constexpr int64_t kMaxChoiceRows = 5000;
 ModelChoice choose_model(const Table& prepared, const FitOptions& options);
 
 }  // namespace synthtab
