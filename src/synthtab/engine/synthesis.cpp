@@ -231,15 +231,19 @@ PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& optio
       check_memory(need, options.max_memory, path, rows, cols, estimated);
     };
   }
+  const auto start = std::chrono::steady_clock::now();
   RawTable raw = read_csv(path, csv);
   PreparedInput out;
   out.input_rows = raw.rows();
+  const auto read = std::chrono::steady_clock::now();
+  out.read_seconds = std::chrono::duration<double>(read - start).count();
   out.schema = infer_schema(raw, options.overrides);
   Table typed = to_table(raw, out.schema);
   raw = RawTable{};  // the text is no longer needed; free it before cleaning
   CleanOptions clean_options = options.clean;
   clean_options.keep_missing = clean_options.keep_missing || keeps_missing(options);
   out.prepared = clean(std::move(typed), out.schema, clean_options, path);
+  out.prepare_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - read).count();
   return out;
 }
 
@@ -600,7 +604,9 @@ SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows,
   for (int64_t begin = first; begin < last;) {
     // Stop at block boundaries so each call computes whole blocks once.
     const int64_t end = std::min(last, (begin / block_size + 1) * block_size);
+    const auto block_start = std::chrono::steady_clock::now();
     const Table part = sample(begin, end - begin, seed, &stats);
+    const auto sampled = std::chrono::steady_clock::now();
     const size_t before = text.size();
     append_csv_rows(part, 0, part.rows(), format, text);
     if (begin == first) check_disk_space(path, static_cast<double>(text.size() - before) / static_cast<double>(part.rows()),
@@ -609,11 +615,15 @@ SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows,
       file.write(text);
       text.clear();
     }
+    stats.sample_seconds += std::chrono::duration<double>(sampled - block_start).count();
+    stats.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - sampled).count();
     begin = end;
     report.update(begin - first, "");
   }
+  const auto flush_start = std::chrono::steady_clock::now();
   file.write(text);
   file.commit();
+  stats.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - flush_start).count();
   report.end();
   return stats;
 }

@@ -50,6 +50,8 @@ Shard parse_shard(const std::string& text);
 // A prepared table and what preparation did.
 struct PreparedInput {
   int64_t input_rows = 0;  // data rows in the file, before preparation
+  double read_seconds = 0.0;     // reading and splitting the CSV
+  double prepare_seconds = 0.0;  // inferring the types, typing and cleaning
   Schema schema;
   Prepared prepared;
 };
@@ -74,10 +76,15 @@ struct SampleStats {
   int64_t redrawn = 0;      // rows that copied a training row and were drawn again
   int64_t unavoidable = 0;  // copies kept: the table is too discrete to avoid them
   int64_t allowed = 0;      // copies of repeated training rows kept under the holdout rule
+  // write_sample_csv: time drawing the rows, and formatting and writing them (interleaved by block).
+  double sample_seconds = 0.0;
+  double write_seconds = 0.0;
   void add(const SampleStats& other) {
     redrawn += other.redrawn;
     unavoidable += other.unavoidable;
     allowed += other.allowed;
+    sample_seconds += other.sample_seconds;
+    write_seconds += other.write_seconds;
   }
 };
 
