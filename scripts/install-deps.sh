@@ -26,7 +26,7 @@ fi
 # and R's: r-base-core's `datasets` and r-cran-mass's `MASS`, written as CSV by Rscript); `time`
 # (GNU time) measures each synthtab child's peak memory there.
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-numpy python3-sklearn python3-pandas python3-statsmodels r-base-core r-cran-mass time)
+  packages+=(python3-torch python3-numpy python3-sklearn python3-pandas python3-statsmodels r-base-core r-cran-mass r-cran-ggplot2 time)
 fi
 
 # `--fuzz`: clang and its libFuzzer runtime, for scripts/fuzz.sh.
