@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -17,6 +18,7 @@ namespace {
 
 constexpr uint64_t kCartRowStream = 0x63617274;  // "cart"
 constexpr int kSynthpopMinLeaf = 5;              // synthpop's cart.minbucket
+constexpr uint64_t kTreeRowsStream = 0x74726565;  // "tree"
 
 // Silverman's rule of thumb (R's bw.nrd0, which synthpop's density smoothing uses).
 double silverman_bandwidth(std::vector<double> values) {
@@ -49,30 +51,77 @@ double cart_grow_work(int64_t rows, int64_t cols) {
 
 void CartSynthesizer::grow_trees() {
   trees_.clear();
+  donors_.clear();
   FeatureMatrix features(data_.rows, data_.cols);
   for (int64_t r = 0; r < data_.rows; ++r)
     for (int64_t c = 0; c < data_.cols; ++c) features(r, c) = data_(r, c);
+  // Large tables: the trees are grown on a seeded random subset, and every row is then routed
+  // to its leaf, so that all rows are donors (see kCartMaxTreeRows).
+  std::vector<int64_t> grown_on;
+  if (tree_rows_ > 0 && tree_rows_ < data_.rows) {
+    Rng rng(derive_seed(seed_, kCartRowStream, kTreeRowsStream));
+    std::vector<int64_t> order(static_cast<size_t>(data_.rows));
+    std::iota(order.begin(), order.end(), 0);
+    for (int64_t i = 0; i < tree_rows_; ++i)
+      std::swap(order[static_cast<size_t>(i)],
+                order[static_cast<size_t>(i) + rng.below(static_cast<uint64_t>(data_.rows - i))]);
+    grown_on.assign(order.begin(), order.begin() + tree_rows_);
+    std::sort(grown_on.begin(), grown_on.end());
+  } else {
+    grown_on.resize(static_cast<size_t>(data_.rows));
+    std::iota(grown_on.begin(), grown_on.end(), 0);
+  }
+  const bool routed = static_cast<int64_t>(grown_on.size()) < data_.rows;
+  const auto n = static_cast<int64_t>(grown_on.size());
   for (int64_t j = 1; j < data_.cols; ++j) {
     // Predictors: columns 0..j-1 only.
-    FeatureMatrix prefix(data_.rows, j);
-    std::vector<double> target(static_cast<size_t>(data_.rows));
-    for (int64_t r = 0; r < data_.rows; ++r) {
-      for (int64_t c = 0; c < j; ++c) prefix(r, c) = features(r, c);
-      target[static_cast<size_t>(r)] = features(r, j);
+    FeatureMatrix prefix(n, j);
+    std::vector<double> target(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t r = grown_on[static_cast<size_t>(i)];
+      for (int64_t c = 0; c < j; ++c) prefix(i, c) = features(r, c);
+      target[static_cast<size_t>(i)] = features(r, j);
     }
     ForestOptions options;
     options.n_trees = 1;
     options.bootstrap = false;
     options.max_features = 1.0;
     options.min_samples_leaf = min_leaf_;
-    options.keep_leaf_rows = true;
+    options.keep_leaf_rows = !routed;
     options.seed = derive_seed(seed_, kCartRowStream, static_cast<uint64_t>(j));
     options.threads = 1;
     RandomForest tree(options);
     tree.fit(prefix, target, categorical_[static_cast<size_t>(j)] ? Task::Classification : Task::Regression);
+    if (routed) donors_.push_back(route_rows(tree.tree(0), features));
     trees_.push_back(std::move(tree));
   }
   compute_kernel_widths();
+}
+
+// Every row's leaf, as ranges of one list (a counting sort by leaf; rows ascending in each).
+CartSynthesizer::LeafDonors CartSynthesizer::route_rows(const DecisionTree& tree, const FeatureMatrix& features) const {
+  LeafDonors donors;
+  std::vector<int32_t> leaf_of(static_cast<size_t>(data_.rows));
+  donors.begin.assign(tree.nodes().size() + 1, 0);
+  for (int64_t r = 0; r < data_.rows; ++r) {
+    leaf_of[static_cast<size_t>(r)] = tree.leaf_index(features.row(r));
+    ++donors.begin[static_cast<size_t>(leaf_of[static_cast<size_t>(r)]) + 1];
+  }
+  for (size_t node = 1; node < donors.begin.size(); ++node) donors.begin[node] += donors.begin[node - 1];
+  donors.rows.resize(static_cast<size_t>(data_.rows));
+  std::vector<int64_t> next(donors.begin.begin(), donors.begin.end() - 1);
+  for (int64_t r = 0; r < data_.rows; ++r)
+    donors.rows[static_cast<size_t>(next[static_cast<size_t>(leaf_of[static_cast<size_t>(r)])]++)] = static_cast<int32_t>(r);
+  return donors;
+}
+
+std::span<const int32_t> CartSynthesizer::leaf_donors(int64_t column, int32_t leaf) const {
+  const auto tree = static_cast<size_t>(column - 1);
+  if (donors_.empty()) return trees_[tree].tree(0).node_rows(leaf);
+  const LeafDonors& donors = donors_[tree];
+  const auto begin = static_cast<size_t>(donors.begin[static_cast<size_t>(leaf)]);
+  const auto end = static_cast<size_t>(donors.begin[static_cast<size_t>(leaf) + 1]);
+  return std::span<const int32_t>(donors.rows).subspan(begin, end - begin);
 }
 
 // Once per leaf, not per draw: recomputing a leaf's bandwidth for every synthetic cell (a sort
@@ -95,7 +144,7 @@ void CartSynthesizer::compute_kernel_widths() {
     for (size_t node = 0; node < tree.nodes().size(); ++node) {
       if (!tree.nodes()[node].is_leaf()) continue;
       values.clear();
-      for (int32_t r : tree.node_rows(static_cast<int32_t>(node))) values.push_back(data_(r, j));
+      for (int32_t r : leaf_donors(j, static_cast<int32_t>(node))) values.push_back(data_(r, j));
       widths[node] = values.empty() ? column_width_[static_cast<size_t>(j)] : silverman_bandwidth(values);
     }
   }
@@ -113,6 +162,7 @@ FitReport CartSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn
   data_ = data;
   seed_ = options.seed;
   min_leaf_ = kSynthpopMinLeaf;
+  tree_rows_ = data.rows > max_tree_rows_ ? max_tree_rows_ : 0;
   smoothing_ = options.smoothing;
   categorical_.assign(static_cast<size_t>(data.cols), 0);
   for (size_t c = 0; c < layout.size() && c < categorical_.size(); ++c)
@@ -123,6 +173,8 @@ FitReport CartSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn
                      {"smoothing", smoothing_ == Smoothing::Density ? "Gaussian kernel, bw.nrd0 of the leaf's values"
                                                                     : "none (the donor's value)"},
                      {"seed", std::to_string(seed_)}};
+  if (tree_rows_ > 0)
+    report.settings["trees"] = fmt::format("grown on a random {} of the {} rows; every row is a donor", tree_rows_, data.rows);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
@@ -138,7 +190,7 @@ Matrix CartSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) 
       int32_t leaf = -1;
       if (j > 0) {
         leaf = trees_[static_cast<size_t>(j - 1)].leaf_index(0, row.data());
-        donors = trees_[static_cast<size_t>(j - 1)].tree(0).node_rows(leaf);
+        donors = leaf_donors(j, leaf);
       }
       const int64_t donor = donors.empty() ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(data_.rows)))
                                            : donors[rng.below(donors.size())];
@@ -167,6 +219,7 @@ void CartSynthesizer::save(ArchiveWriter& out, const std::string& prefix) const 
   nlohmann::json state = {{"rows", data_.rows}, {"cols", data_.cols}, {"data", data_.data},
                           {"categorical", categorical_}, {"min_leaf", min_leaf_}, {"seed", seed_},
                           {"smoothing", smoothing_name(smoothing_)}};
+  if (tree_rows_ > 0) state["tree_rows"] = tree_rows_;
   out.put(prefix + "cart", state.dump());
 }
 
@@ -193,6 +246,8 @@ void CartSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
     if (smoothing != "density" && smoothing != "none")
       check.fail("'smoothing' is '" + smoothing + "', expected density or none");
     smoothing_ = smoothing == "none" ? Smoothing::None : Smoothing::Density;
+    // Files without it grew their trees on every row.
+    tree_rows_ = state.contains("tree_rows") ? check.integer(state, "tree_rows", 2, rows - 1) : 0;
   });
   grow_trees();  // deterministic: the same trees as at fit time
 }
