@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -57,20 +56,9 @@ void CartSynthesizer::grow_trees() {
     for (int64_t c = 0; c < data_.cols; ++c) features(r, c) = data_(r, c);
   // Large tables: the trees are grown on a seeded random subset, and every row is then routed
   // to its leaf, so that all rows are donors (see kCartMaxTreeRows).
-  std::vector<int64_t> grown_on;
-  if (tree_rows_ > 0 && tree_rows_ < data_.rows) {
-    Rng rng(derive_seed(seed_, kCartRowStream, kTreeRowsStream));
-    std::vector<int64_t> order(static_cast<size_t>(data_.rows));
-    std::iota(order.begin(), order.end(), 0);
-    for (int64_t i = 0; i < tree_rows_; ++i)
-      std::swap(order[static_cast<size_t>(i)],
-                order[static_cast<size_t>(i) + rng.below(static_cast<uint64_t>(data_.rows - i))]);
-    grown_on.assign(order.begin(), order.begin() + tree_rows_);
-    std::sort(grown_on.begin(), grown_on.end());
-  } else {
-    grown_on.resize(static_cast<size_t>(data_.rows));
-    std::iota(grown_on.begin(), grown_on.end(), 0);
-  }
+  Rng subset_rng(derive_seed(seed_, kCartRowStream, kTreeRowsStream));
+  const std::vector<int64_t> grown_on =
+      sorted_sample_indices(data_.rows, tree_rows_ > 0 ? tree_rows_ : data_.rows, subset_rng);
   const bool routed = static_cast<int64_t>(grown_on.size()) < data_.rows;
   const auto n = static_cast<int64_t>(grown_on.size());
   for (int64_t j = 1; j < data_.cols; ++j) {
