@@ -103,6 +103,8 @@ class TreeBuilder {
       stack.push_back({job.begin, split.position, job.depth + 1, id, true});
     }
     if (o_.keep_leaf_rows) keep_rows();
+    tree_.branches_.reserve(tree_.nodes_.size());
+    for (const TreeNode& node : tree_.nodes_) tree_.branches_.push_back({node.threshold, node.feature, node.left, node.right});
     return std::move(tree_);
   }
 
@@ -302,8 +304,8 @@ class TreeBuilder {
 
 int32_t DecisionTree::leaf_index(const double* row) const {
   int32_t i = 0;
-  while (nodes_[static_cast<size_t>(i)].feature >= 0) {
-    const TreeNode& node = nodes_[static_cast<size_t>(i)];
+  while (branches_[static_cast<size_t>(i)].feature >= 0) {
+    const Branch& node = branches_[static_cast<size_t>(i)];
     i = row[node.feature] <= node.threshold ? node.left : node.right;
   }
   return i;

@@ -90,6 +90,15 @@ class DecisionTree {
 
  private:
   friend class TreeBuilder;
+  // What leaf_index reads of each node, packed (24 bytes, not TreeNode's 48): walking deep
+  // trees is a cache miss per level, and half the bytes halve the lines fetched.
+  struct Branch {
+    double threshold;
+    int32_t feature;  // -1 for a leaf
+    int32_t left;
+    int32_t right;
+  };
+  std::vector<Branch> branches_;
   std::vector<TreeNode> nodes_;
   std::vector<double> proba_;            // nodes x n_classes (classification)
   int n_classes_ = 0;
