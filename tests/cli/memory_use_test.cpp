@@ -13,6 +13,7 @@
 
 #include "support/test_paths.hpp"
 #include "synthtab/core/memory_limit.hpp"
+#include "synthtab/models/registry.hpp"
 
 namespace synthtab {
 namespace {
@@ -75,7 +76,8 @@ TEST(MemoryUse, EstimateBoundsThePeakAndCellsCostWhatReadmeSays) {
   const int64_t large_rss = run(large);
   ASSERT_GT(small_rss, 0);
   ASSERT_GT(large_rss, 0);
-  const auto estimate = static_cast<int64_t>(fit_bytes("copula", 200000, 10, fs::file_size(large)) +
+  const ModelMemory copula = ModelRegistry::instance().traits("copula").memory;
+  const auto estimate = static_cast<int64_t>(fit_bytes(copula, 200000, 10, fs::file_size(large)) +
                                              sample_block_bytes(4096, 10));
   EXPECT_LE(large_rss, estimate) << "the estimate must not be below the real peak";
   EXPECT_GE(large_rss, estimate / 4) << "an estimate far above the real peak refuses tables that fit";
@@ -87,7 +89,7 @@ TEST(MemoryUse, EstimateBoundsThePeakAndCellsCostWhatReadmeSays) {
   // The estimate charges the file's text separately from the per-cell cost.
   const double text_per_cell =
       static_cast<double>(fs::file_size(large) - fs::file_size(small)) / (180000.0 * 10);
-  EXPECT_LE(per_cell, fit_bytes_per_cell("copula") + text_per_cell);
+  EXPECT_LE(per_cell, copula.bytes_per_cell + text_per_cell);
   fs::remove_all(dir);
 }
 

@@ -50,15 +50,15 @@ TEST(MemoryLimit, FormatsBytesReadably) {
 }
 
 TEST(MemoryLimit, EstimatesGrowLinearlyWithCells) {
-  const uint64_t base = fit_bytes("copula", 0, 0, 0);
-  EXPECT_EQ(base, fit_base_bytes("copula"));
-  EXPECT_EQ(fit_bytes("copula", 1000, 10, 0) - base, static_cast<uint64_t>(10000 * fit_bytes_per_cell("copula")));
-  EXPECT_EQ(fit_bytes("copula", 2000, 10, 0) - base, 2 * (fit_bytes("copula", 1000, 10, 0) - base));
-  EXPECT_EQ(fit_bytes("copula", 1000, 10, 555) - fit_bytes("copula", 1000, 10, 0), 555u);  // the text
-  EXPECT_GT(fit_bytes_per_cell("cart"), fit_bytes_per_cell("copula"));
-  EXPECT_GT(fit_base_bytes("wgan"), fit_base_bytes("copula"));  // LibTorch
+  const ModelMemory model{64.0, 16ULL * 1024 * 1024};
+  const uint64_t base = fit_bytes(model, 0, 0, 0);
+  EXPECT_EQ(base, model.base_bytes);
+  EXPECT_EQ(fit_bytes(model, 1000, 10, 0) - base, static_cast<uint64_t>(10000 * model.bytes_per_cell));
+  EXPECT_EQ(fit_bytes(model, 2000, 10, 0) - base, 2 * (fit_bytes(model, 1000, 10, 0) - base));
+  EXPECT_EQ(fit_bytes(model, 1000, 10, 555) - fit_bytes(model, 1000, 10, 0), 555u);  // the text
+  EXPECT_EQ(fit_bytes(ModelMemory{80.0, 0}, 1000, 10, 0), 800000u);
   // Sizes far beyond memory saturate instead of wrapping around.
-  EXPECT_EQ(fit_bytes("copula", int64_t{1} << 40, int64_t{1} << 40, 0), UINT64_MAX);
+  EXPECT_EQ(fit_bytes(model, int64_t{1} << 40, int64_t{1} << 40, 0), UINT64_MAX);
   EXPECT_EQ(sample_block_bytes(4096, 20000), 16ull * 4096 * 20000);
 }
 

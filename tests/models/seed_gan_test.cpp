@@ -123,7 +123,7 @@ TEST(SeedGan, RegistryListsAndCreatesBothModels) {
   for (const std::string name : {"wgan", "gan"}) {
     const auto models = registry.list();
     const auto it = std::find_if(models.begin(), models.end(),
-                                 [&](const ModelInfo& m) { return m.name == name; });
+                                 [&](const ModelTraits& m) { return m.name == name; });
     ASSERT_NE(it, models.end()) << name;
     EXPECT_TRUE(it->needs_torch);
     auto model = registry.create(name);

@@ -552,9 +552,12 @@ void Commands::report_copies(const SampleStats& stats) const {
 }
 
 void Commands::run_models() {
-  for (const auto& info : ModelRegistry::instance().list())
-    std::printf("%-10s %s%s\n", info.name.c_str(), info.description.c_str(),
-                info.needs_torch ? " [LibTorch plugin]" : "");
+  auto& registry = ModelRegistry::instance();
+  for (const auto& model : registry.list())
+    std::printf("%-10s %s%s\n", model.name.c_str(), model.description.c_str(),
+                model.needs_torch ? " [LibTorch plugin]" : "");
+  if (const std::string problem = registry.plugin_problem(); !problem.empty())
+    std::printf("\nNot listed: %s\n", problem.c_str());
 }
 
 }  // namespace synthtab::cli

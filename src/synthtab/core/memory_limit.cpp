@@ -56,24 +56,10 @@ std::string format_bytes(double bytes) {
   return fmt::format("{:.0f} bytes", bytes);
 }
 
-double fit_bytes_per_cell(const std::string& model) {
-  // Peak RSS of `generate` per cell: 27 bytes (copula; wgan 28) on 10 two-decimal columns from
-  // 1e6 to 1e7 cells, but 54 to 57 on bench/large_tables.py's table (integers, a column with
-  // missing cells, many distinct values) at 4.5e6 to 6e7 cells; cart 74 and auto 32 there.
-  // Rounded up from the larger; auto also fits cart.
-  if (model == "cart" || model == "auto") return 80;
-  return 64;
-}
-
-uint64_t fit_base_bytes(const std::string& model) {
-  const bool torch = model == "wgan" || model == "gan" || model == "ctgan" || model == "tvae";
-  return (torch ? 256ULL : 16ULL) * 1024 * 1024;
-}
-
-uint64_t fit_bytes(const std::string& model, int64_t rows, int64_t cols, uint64_t file_bytes) {
+uint64_t fit_bytes(const ModelMemory& model, int64_t rows, int64_t cols, uint64_t file_bytes) {
   const double cells = static_cast<double>(rows) * static_cast<double>(cols);
-  const double bytes = static_cast<double>(fit_base_bytes(model)) + static_cast<double>(file_bytes) +
-                       cells * fit_bytes_per_cell(model);
+  const double bytes = static_cast<double>(model.base_bytes) + static_cast<double>(file_bytes) +
+                       cells * model.bytes_per_cell;
   return bytes >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(bytes);
 }
 

@@ -19,12 +19,16 @@ uint64_t default_memory_limit();
 // "1.5 GiB", "512 MiB", "900 KiB", "12 bytes".
 std::string format_bytes(double bytes);
 
-// Peak bytes per table cell while fitting `model` (measured; see README).
-double fit_bytes_per_cell(const std::string& model);
-// Fixed cost of a run of `model` (program, libraries; LibTorch for the network models).
-uint64_t fit_base_bytes(const std::string& model);
+// What fitting a model costs in memory: each model states its own (models/registry.hpp).
+struct ModelMemory {
+  // Peak RSS of `generate` per cell: 27 bytes (copula; wgan 28) on 10 two-decimal columns from
+  // 1e6 to 1e7 cells, but 54 to 57 on bench/large_tables.py's table (integers, a column with
+  // missing cells, many distinct values) at 4.5e6 to 6e7 cells. Rounded up from the larger.
+  double bytes_per_cell = 64;
+  uint64_t base_bytes = 16ULL * 1024 * 1024;  // program and libraries
+};
 // Bytes a fit of rows x cols from a file of `file_bytes` needs.
-uint64_t fit_bytes(const std::string& model, int64_t rows, int64_t cols, uint64_t file_bytes);
+uint64_t fit_bytes(const ModelMemory& model, int64_t rows, int64_t cols, uint64_t file_bytes);
 // Bytes `evaluate` needs for one of its two tables of rows x cols.
 uint64_t evaluate_bytes(int64_t rows, int64_t cols);
 // Bytes persistent homology (evaluate --topology) needs for a cloud of `points` points: every

@@ -16,6 +16,7 @@
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
 #include "synthtab/eval/relationships.hpp"
+#include "synthtab/models/registry.hpp"
 #include "synthtab/models/random_forest.hpp"
 
 namespace synthtab {
@@ -151,7 +152,30 @@ void score_split(CandidateScore& candidate, const Table& train, const Table& hel
   candidate.split_scores.push_back(score);
 }
 
+// The prior (kPrior) first.
+std::vector<CandidateScore> candidate_models() {
+  std::vector<CandidateScore> candidates;
+  for (const auto& [name, smoothing] : {std::pair{"copula", Smoothing::Density}, std::pair{"cart", Smoothing::Density},
+                                        std::pair{"cart", Smoothing::None}}) {
+    CandidateScore candidate;
+    candidate.model = name;
+    candidate.smoothing = smoothing;
+    candidates.push_back(candidate);
+  }
+  return candidates;
+}
+
 }  // namespace
+
+ModelMemory auto_fit_memory() {
+  ModelMemory most{0.0, 0};
+  for (const auto& candidate : candidate_models()) {
+    const ModelMemory memory = ModelRegistry::instance().traits(candidate.model).memory;
+    most.bytes_per_cell = std::max(most.bytes_per_cell, memory.bytes_per_cell);
+    most.base_bytes = std::max(most.base_bytes, memory.base_bytes);
+  }
+  return most;
+}
 
 std::string ModelChoice::describe(const std::string& fitted_label, const std::string& failures) const {
   std::string out = splits == 0 ? fmt::format("chose {}: {}", fitted_label, reason)
@@ -192,13 +216,7 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
   const Table& prepared = all_rows.rows() > kMaxChoiceRows ? subsample : all_rows;
   const int64_t rows = prepared.rows();
   choice.rows_compared = rows;
-  for (const auto& [name, smoothing] : {std::pair{"copula", Smoothing::Density}, std::pair{"cart", Smoothing::Density},
-                                        std::pair{"cart", Smoothing::None}}) {
-    CandidateScore candidate;
-    candidate.model = name;
-    candidate.smoothing = smoothing;
-    choice.candidates.push_back(candidate);
-  }
+  choice.candidates = candidate_models();
   constexpr size_t kPrior = 0;  // copula
   if (rows < kMinRowsToCompare) {
     // Nothing to score: fit the prior, then the others if it fails.

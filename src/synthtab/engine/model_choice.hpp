@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "synthtab/core/memory_limit.hpp"
 #include "synthtab/models/synthesizer.hpp"
 #include "synthtab/table/table.hpp"
 
@@ -68,5 +69,8 @@ struct ModelChoice {
 // 54,000 rows choose in seconds rather than 85 s.
 inline constexpr int64_t kMaxChoiceRows = 5000;
 ModelChoice choose_model(const Table& prepared, const FitOptions& options);
+
+// What auto's fit needs in memory: the most of its candidates'.
+ModelMemory auto_fit_memory();
 
 }  // namespace synthtab

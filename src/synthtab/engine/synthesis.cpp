@@ -138,17 +138,10 @@ FitReport report_from_json(const json& j, const SectionCheck& check) {
   return report;
 }
 
-// The seed's quantile count differs by model: 70 % of the rows on its WGAN path,
-// min(100, rows) on its vanilla GAN path.
-PipelineOptions pipeline_options_for(const SynthesisOptions& options) {
+// The pipeline the model reads: the caller's options, adapted to what the model needs.
+PipelineOptions pipeline_options_for(const SynthesisOptions& options, const ModelTraits& model) {
   PipelineOptions out = options.pipeline;
-  if (out.n_quantiles == 0 && out.quantile_share == 0.0 && options.model == "wgan")
-    out.quantile_share = 0.7;
-  // ctgan and tvae fit a Gaussian mixture to each numeric column's own scale.
-  if (options.model == "ctgan" || options.model == "tvae") out.standardize_numeric = true;
-  // So do the copula's parametric marginals: a family fitted to quantile-transformed (uniform)
-  // values would say nothing about the column.
-  if (options.model == "copula" && options.fit.marginals == Marginals::Parametric) out.standardize_numeric = true;
+  if (model.input_space) model.input_space(options.fit, out);
   // Missing values that reach the pipeline (kept by preparation, or in a table passed to
   // fit_table) are modelled through indicators rather than refused.
   out.model_missing = true;
@@ -156,8 +149,14 @@ PipelineOptions pipeline_options_for(const SynthesisOptions& options) {
 }
 
 bool keeps_missing(const SynthesisOptions& options) {
-  if (options.missing == MissingValues::Auto) return options.model != "wgan" && options.model != "gan";
+  // auto's candidates all model missing values.
+  if (options.missing == MissingValues::Auto)
+    return options.model == "auto" || ModelRegistry::instance().traits(options.model).models_missing;
   return options.missing == MissingValues::Model;
+}
+
+ModelMemory fit_memory(const std::string& model) {
+  return model == "auto" ? auto_fit_memory() : ModelRegistry::instance().traits(model).memory;
 }
 
 // Fails early, before hours of work, when the output cannot fit on its disk.
@@ -225,8 +224,9 @@ PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& optio
     const uint64_t size = std::filesystem::file_size(path, ec);
     const uint64_t file_bytes = ec ? 0 : size;
     // Checked while reading: a table too large stops after its first rows, not at the OOM killer.
-    csv.size_check = [&options, &path, file_bytes](int64_t rows, int64_t cols, bool estimated) {
-      uint64_t need = fit_bytes(options.model, rows, cols, file_bytes);
+    const ModelMemory memory = fit_memory(options.model);
+    csv.size_check = [&options, &path, file_bytes, memory](int64_t rows, int64_t cols, bool estimated) {
+      uint64_t need = fit_bytes(memory, rows, cols, file_bytes);
       if (options.will_sample) need += sample_block_bytes(sample_block_rows(cols), cols);
       check_memory(need, options.max_memory, path, rows, cols, estimated);
     };
@@ -288,8 +288,9 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
   }
   FittedModel model;
   model.model_name_ = options.model;
-  model.synthesizer_ = ModelRegistry::instance().create(options.model);
-  model.pipeline_.fit(prepared, pipeline_options_for(options));
+  const ModelTraits traits = ModelRegistry::instance().traits(options.model);
+  model.synthesizer_ = traits.create();
+  model.pipeline_.fit(prepared, pipeline_options_for(options, traits));
   model.training_rows_ = prepared.rows();
   model.fit_seed_ = options.fit.seed;
   for (const auto& column : prepared.columns)

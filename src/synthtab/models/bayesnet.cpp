@@ -10,6 +10,7 @@
 #include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/discretisation.hpp"
+#include "synthtab/models/registry.hpp"
 
 namespace synthtab {
 namespace {
@@ -543,5 +544,19 @@ void BayesNetSynthesizer::load(const ArchiveReader& in, const std::string& prefi
   nodes_ = std::move(nodes);
   build_cumulative();
 }
+
+namespace {
+
+ModelTraits bayesnet_traits() {
+  ModelTraits traits;
+  traits.name = "bayesnet";
+  traits.description = "Bayesian network over discretised columns (greedy mutual-information structure, up to 2 parents): for small tables of categories and counts";
+  traits.create = [] { return std::make_unique<BayesNetSynthesizer>(); };
+  return traits;
+}
+
+const ModelRegistration registered{bayesnet_traits()};
+
+}  // namespace
 
 }  // namespace synthtab

@@ -22,6 +22,7 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/rng.hpp"
+#include "synthtab/models/registry.hpp"
 
 namespace synthtab {
 namespace {
@@ -746,5 +747,24 @@ void GaussianCopula::load(const ArchiveReader& in, const std::string& prefix) {
   factor_ = std::move(factor);
   rank_ = rank;
 }
+
+namespace {
+
+ModelTraits gaussian_copula_traits() {
+  ModelTraits traits;
+  traits.name = "copula";
+  traits.description = "Gaussian copula: empirical (or parametric) marginals joined by the correlation of normal scores; models missing values; fast, no network";
+  // A family fitted to quantile-transformed (uniform) values would say nothing about the
+  // column: the parametric marginals read standardised numbers.
+  traits.input_space = [](const FitOptions& options, PipelineOptions& input) {
+    if (options.marginals == Marginals::Parametric) input.standardize_numeric = true;
+  };
+  traits.create = [] { return std::make_unique<GaussianCopula>(); };
+  return traits;
+}
+
+const ModelRegistration registered{gaussian_copula_traits()};
+
+}  // namespace
 
 }  // namespace synthtab

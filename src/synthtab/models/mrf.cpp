@@ -11,6 +11,7 @@
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/bayesnet.hpp"
 #include "synthtab/models/discretisation.hpp"
+#include "synthtab/models/registry.hpp"
 
 namespace synthtab {
 namespace {
@@ -464,5 +465,19 @@ void MrfSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
   loaded.build_donors();
   *this = std::move(loaded);
 }
+
+namespace {
+
+ModelTraits mrf_traits() {
+  ModelTraits traits;
+  traits.name = "mrf";
+  traits.description = "pairwise Markov random field over discretised columns: keeps every one- and two-way table of small tables of categories and counts; narrow tables only";
+  traits.create = [] { return std::make_unique<MrfSynthesizer>(); };
+  return traits;
+}
+
+const ModelRegistration registered{mrf_traits()};
+
+}  // namespace
 
 }  // namespace synthtab

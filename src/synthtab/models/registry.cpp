@@ -2,31 +2,17 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
 
 #include "synthtab/core/error.hpp"
-#include "synthtab/models/bayesnet.hpp"
-#include "synthtab/models/cart.hpp"
-#include "synthtab/models/gaussian_copula.hpp"
-#include "synthtab/models/mrf.hpp"
 
 namespace synthtab {
 namespace {
 
 std::mutex registry_mutex;
-
-// Names and descriptions of the plugin's models, known before the plugin is loaded.
-const std::vector<std::pair<std::string, std::string>>& torch_model_names() {
-  static const std::vector<std::pair<std::string, std::string>> names = {
-      {"wgan", "the seed's unconditional Wasserstein GAN (nbsynthetic), trained as a WGAN should be"},
-      {"gan", "the seed's vanilla GAN variant (sigmoid discriminator, binary cross-entropy)"},
-      {"ctgan", "CTGAN (Xu et al. 2019): conditional GAN with mode-specific normalisation, for larger tables"},
-      {"tvae", "TVAE (Xu et al. 2019): tabular variational autoencoder with mode-specific normalisation"},
-  };
-  return names;
-}
 
 // The directory holding this shared library: the plugin is built and installed beside it.
 std::filesystem::path core_library_dir() {
@@ -39,33 +25,31 @@ std::filesystem::path core_library_dir() {
 }  // namespace
 
 ModelRegistry& ModelRegistry::instance() {
-  static ModelRegistry registry = [] {
-    ModelRegistry built_in;
-    built_in.add({"copula", "Gaussian copula: empirical (or --marginals parametric) marginals joined by the correlation of normal scores; models missing values; fast, no network",
-                  false, [] { return std::make_unique<GaussianCopula>(); }});
-    built_in.add({"cart", "sequential CART trees in the style of R's synthpop: each column drawn from the real values in its leaf",
-                  false, [] { return std::make_unique<CartSynthesizer>(); }});
-    built_in.add({"bayesnet", "Bayesian network over discretised columns (greedy mutual-information structure, up to 2 parents): for small tables of categories and counts",
-                  false, [] { return std::make_unique<BayesNetSynthesizer>(); }});
-    built_in.add({"mrf", "pairwise Markov random field over discretised columns: keeps every one- and two-way table of small tables of categories and counts; narrow tables only",
-                  false, [] { return std::make_unique<MrfSynthesizer>(); }});
-    return built_in;
-  }();
+  static ModelRegistry registry;
   return registry;
 }
 
-void ModelRegistry::add(ModelInfo info) {
+void ModelRegistry::add(ModelTraits traits) {
+  traits.needs_torch = loading_plugin_;
   for (auto& existing : models_) {
-    if (existing.name == info.name) {
-      existing = std::move(info);
+    if (existing.name == traits.name) {
+      existing = std::move(traits);
       return;
     }
   }
-  models_.push_back(std::move(info));
+  models_.push_back(std::move(traits));
 }
 
+const ModelTraits* ModelRegistry::find(const std::string& name) const {
+  for (const auto& model : models_)
+    if (model.name == name) return &model;
+  return nullptr;
+}
+
+// Called with registry_mutex held. The plugin's static ModelRegistrations run inside dlopen.
 void ModelRegistry::load_torch_plugin() {
-  if (plugin_loaded_) return;
+  if (plugin_tried_) return;
+  plugin_tried_ = true;
   // OpenMP threads that spin while idle make LibTorch fits many times slower on a busy
   // 2-core machine; the policy is read once, when the OpenMP runtime loads with the plugin.
   // A value the user set is kept.
@@ -80,53 +64,56 @@ void ModelRegistry::load_torch_plugin() {
       errors += "\n  " + path.string() + ": not found";
       continue;
     }
+    const size_t before = models_.size();
+    loading_plugin_ = true;
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    loading_plugin_ = false;
     if (handle == nullptr) {
       errors += "\n  " + path.string() + ": " + dlerror();
       continue;
     }
-    auto* register_models = reinterpret_cast<decltype(&synthtab_register_torch_models)>(
-        dlsym(handle, "synthtab_register_torch_models"));
-    if (register_models == nullptr) {
-      errors += "\n  " + path.string() + ": no synthtab_register_torch_models symbol";
-      continue;
-    }
-    register_models(*this);
-    plugin_loaded_ = true;
-    return;
+    if (models_.size() > before) return;
+    errors += "\n  " + path.string() + ": registered no models";
   }
-  throw Error(ErrorKind::Usage,
-              "the neural models need the LibTorch plugin synthtab_torch.so, which could not be "
-              "loaded (build with SYNTHTAB_WITH_TORCH=ON, or set SYNTHTAB_PLUGIN_DIR):" + errors);
+  plugin_problem_ =
+      "the neural models need the LibTorch plugin synthtab_torch.so, which could not be loaded (build with "
+      "SYNTHTAB_WITH_TORCH=ON, or set SYNTHTAB_PLUGIN_DIR):" +
+      errors;
 }
 
-std::unique_ptr<Synthesizer> ModelRegistry::create(const std::string& name) {
+ModelTraits ModelRegistry::traits(const std::string& name) {
   std::lock_guard lock(registry_mutex);
-  for (const auto& model : models_)
-    if (model.name == name) return model.create();
-  for (const auto& [torch_name, description] : torch_model_names()) {
-    if (torch_name != name) continue;
-    load_torch_plugin();
-    for (const auto& model : models_)
-      if (model.name == name) return model.create();
-    throw Error(ErrorKind::Usage, "the LibTorch plugin does not provide model '" + name + "'");
-  }
-  std::string known;
-  for (const auto& info : list()) known += (known.empty() ? "" : ", ") + info.name;
-  throw usage_error("unknown model '" + name + "'; the models are: " + known);
+  if (find(name) == nullptr) load_torch_plugin();
+  if (const ModelTraits* model = find(name)) return *model;
+  std::vector<std::string> names;
+  for (const auto& model : models_) names.push_back(model.name);
+  std::sort(names.begin(), names.end());
+  std::string known = "auto";
+  for (const auto& known_name : names) known += ", " + known_name;
+  throw usage_error("unknown model '" + name + "'; the models are: " + known +
+                    (plugin_problem_.empty() ? "" : " (" + plugin_problem_ + ")"));
 }
 
-std::vector<ModelInfo> ModelRegistry::list() {
-  // `auto` is not a model of its own: FittedModel fits the candidates and keeps the best.
-  std::vector<ModelInfo> out = {{"auto", "the default: fits the candidate models on 70 % of the rows, keeps the one "
-                                         "most faithful to the other 30 % (with a privacy floor)", false, nullptr}};
-  out.insert(out.end(), models_.begin(), models_.end());
-  for (const auto& [name, description] : torch_model_names()) {
-    bool present = false;
-    for (const auto& model : out) present = present || model.name == name;
-    if (!present) out.push_back({name, description, true, nullptr});
-  }
+std::unique_ptr<Synthesizer> ModelRegistry::create(const std::string& name) { return traits(name).create(); }
+
+std::vector<ModelTraits> ModelRegistry::list() {
+  std::lock_guard lock(registry_mutex);
+  load_torch_plugin();
+  std::vector<ModelTraits> out = models_;
+  std::sort(out.begin(), out.end(), [](const ModelTraits& a, const ModelTraits& b) { return a.name < b.name; });
+  ModelTraits automatic;
+  automatic.name = "auto";
+  automatic.description =
+      "the default: fits the candidate models on 70 % of the rows, keeps the one most faithful to the other 30 % "
+      "(with a privacy floor)";
+  out.insert(out.begin(), std::move(automatic));
   return out;
+}
+
+std::string ModelRegistry::plugin_problem() {
+  std::lock_guard lock(registry_mutex);
+  load_torch_plugin();
+  return plugin_problem_;
 }
 
 }  // namespace synthtab

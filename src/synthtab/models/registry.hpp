@@ -1,39 +1,66 @@
 #pragma once
-// Models by name. Built-in models register from the core library; the neural models live in
-// a plugin (synthtab_torch.so, linked against LibTorch) that is loaded on first use, so
-// commands that need no network start fast and run where LibTorch is absent.
+// Models by name, each with what the rest of the library needs to know about it (its traits).
+//
+// A model registers itself from its own source file with a static ModelRegistration, so adding
+// a model is adding one file: nothing else names it. The neural models live in a plugin
+// (synthtab_torch.so, linked against LibTorch) whose files register their models the same way
+// when the registry loads it, on the first name it does not know: commands that need no network
+// start fast and run where LibTorch is absent.
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "synthtab/core/memory_limit.hpp"
 #include "synthtab/models/synthesizer.hpp"
+#include "synthtab/transform/pipeline.hpp"
 
 namespace synthtab {
 
-struct ModelInfo {
+struct ModelTraits {
   std::string name;
   std::string description;  // one line, shown by `synthtab models`
-  bool needs_torch = false;
+  // Whether cells left missing by preparation are modelled (an indicator column per column with
+  // gaps) when the caller leaves the choice to the model (MissingValues::Auto); false: they are
+  // filled first, as the seed does.
+  bool models_missing = true;
+  ModelMemory memory;  // peak bytes per cell and fixed cost of a fit (measured)
+  // The model-space input the model needs under `options`, set on the caller's pipeline options
+  // (e.g. standardised numbers instead of quantiles). Empty: the pipeline's defaults.
+  std::function<void(const FitOptions& options, PipelineOptions& input)> input_space;
   std::function<std::unique_ptr<Synthesizer>()> create;
+  // Set by the registry: the model was registered by the LibTorch plugin.
+  bool needs_torch = false;
 };
 
 class ModelRegistry {
  public:
   static ModelRegistry& instance();
-  void add(ModelInfo info);
-  // Throws Error(Usage) listing the known names when `name` is unknown, and a clear error
-  // when the model needs the LibTorch plugin and it cannot be loaded.
+  // Called by ModelRegistration, while a library loads; a second model of the same name
+  // replaces the first.
+  void add(ModelTraits traits);
+  // Throws Error(Usage) listing the known names when `name` is unknown (after trying to load the
+  // plugin, whose failure the message then explains).
+  ModelTraits traits(const std::string& name);
   std::unique_ptr<Synthesizer> create(const std::string& name);
-  std::vector<ModelInfo> list();
+  // `auto` first (not a model of its own: FittedModel fits candidates and keeps the best), then
+  // every model by name, the plugin's included when it can be loaded.
+  std::vector<ModelTraits> list();
+  // Why the plugin's models are not listed ("" when they are).
+  std::string plugin_problem();
 
  private:
+  const ModelTraits* find(const std::string& name) const;
   void load_torch_plugin();
-  std::vector<ModelInfo> models_;
-  bool plugin_loaded_ = false;
+  std::vector<ModelTraits> models_;
+  bool plugin_tried_ = false;
+  bool loading_plugin_ = false;
+  std::string plugin_problem_;
+};
+
+// `static const ModelRegistration registered{ModelTraits{...}};` in a model's source file.
+struct ModelRegistration {
+  explicit ModelRegistration(ModelTraits traits) { ModelRegistry::instance().add(std::move(traits)); }
 };
 
 }  // namespace synthtab
-
-// The plugin exports this function with C linkage; the registry calls it after dlopen.
-extern "C" void synthtab_register_torch_models(synthtab::ModelRegistry& registry);

@@ -1,7 +1,7 @@
 // CTGAN and TVAE (Xu et al. 2019) in LibTorch, on CTGAN's data representation
 // (transform/mode_specific.hpp). The algorithms follow the paper and its published settings;
 // docs/models.md lists what differs and why. Written from the paper, not from its Python code.
-#include "synthtab/models/torch/ctgan_tvae.hpp"
+#include "synthtab/models/torch/plugin.hpp"
 
 #include <malloc.h>
 #include <torch/torch.h>
@@ -774,13 +774,25 @@ void CtganTvae::load(const ArchiveReader& in, const std::string& prefix) {
 
 }  // namespace
 
-void register_ctgan_tvae(ModelRegistry& registry) {
-  registry.add({"ctgan",
-                "CTGAN (Xu et al. 2019): conditional GAN with mode-specific normalisation, for larger tables",
-                true, [] { return std::make_unique<CtganTvae>(Kind::Ctgan); }});
-  registry.add({"tvae",
-                "TVAE (Xu et al. 2019): tabular variational autoencoder with mode-specific normalisation",
-                true, [] { return std::make_unique<CtganTvae>(Kind::Tvae); }});
+namespace {
+
+ModelTraits ctgan_tvae_traits(Kind kind) {
+  ModelTraits traits;
+  traits.name = kind == Kind::Ctgan ? "ctgan" : "tvae";
+  traits.description =
+      kind == Kind::Ctgan
+          ? "CTGAN (Xu et al. 2019): conditional GAN with mode-specific normalisation, for larger tables"
+          : "TVAE (Xu et al. 2019): tabular variational autoencoder with mode-specific normalisation";
+  traits.memory.base_bytes = kTorchBaseBytes;
+  // Each numeric column's Gaussian mixture is fitted on the column's own scale.
+  traits.input_space = [](const FitOptions&, PipelineOptions& input) { input.standardize_numeric = true; };
+  traits.create = [kind] { return std::make_unique<CtganTvae>(kind); };
+  return traits;
 }
+
+const ModelRegistration registered_ctgan{ctgan_tvae_traits(Kind::Ctgan)};
+const ModelRegistration registered_tvae{ctgan_tvae_traits(Kind::Tvae)};
+
+}  // namespace
 
 }  // namespace synthtab

@@ -25,7 +25,7 @@
 #include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/registry.hpp"
-#include "synthtab/models/torch/ctgan_tvae.hpp"
+#include "synthtab/models/torch/plugin.hpp"
 #include "synthtab/models/torch/tensor_io.hpp"
 
 namespace synthtab {
@@ -480,18 +480,26 @@ void SeedGan::load(const ArchiveReader& in, const std::string& prefix) {
   report_ = std::move(report);
 }
 
+ModelTraits seed_gan_traits(Variant variant) {
+  ModelTraits traits;
+  traits.name = variant_name(variant);
+  traits.description = variant == Variant::Wgan
+                           ? "the seed's unconditional Wasserstein GAN (nbsynthetic), trained as a WGAN should be"
+                           : "the seed's vanilla GAN variant (sigmoid discriminator, binary cross-entropy)";
+  traits.models_missing = false;  // the seed's preparation: gaps filled before the network sees them
+  traits.memory.base_bytes = kTorchBaseBytes;
+  // The seed's quantile count differs by model: 70 % of the rows on its WGAN path, min(100, rows)
+  // (the pipeline's default) on its vanilla GAN path.
+  if (variant == Variant::Wgan)
+    traits.input_space = [](const FitOptions&, PipelineOptions& input) {
+      if (input.n_quantiles == 0 && input.quantile_share == 0.0) input.quantile_share = 0.7;
+    };
+  traits.create = [variant] { return std::make_unique<SeedGan>(variant); };
+  return traits;
+}
+
+const ModelRegistration registered_wgan{seed_gan_traits(Variant::Wgan)};
+const ModelRegistration registered_gan{seed_gan_traits(Variant::Gan)};
+
 }  // namespace
 }  // namespace synthtab
-
-extern "C" void synthtab_register_torch_models(synthtab::ModelRegistry& registry) {
-  using synthtab::SeedGan;
-  using synthtab::Variant;
-  registry.add(
-      {"wgan",
-       "the seed's unconditional Wasserstein GAN (nbsynthetic), trained as a WGAN should be", true,
-       [] { return std::make_unique<SeedGan>(Variant::Wgan); }});
-  registry.add({"gan",
-                "the seed's vanilla GAN variant (sigmoid discriminator, binary cross-entropy)",
-                true, [] { return std::make_unique<SeedGan>(Variant::Gan); }});
-  synthtab::register_ctgan_tvae(registry);
-}
