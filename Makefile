@@ -6,16 +6,22 @@ SANITIZE_BUILD ?= build-sanitize
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build demo test test-release test-sanitize bench bench-quality fuzz clean
+.PHONY: deps configure build demo test test-release test-sanitize bench bench-quality fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
 
-build: deps
+# Builds only: installing packages is `make deps` (demo and test run it first).
+configure:
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# The CLI and the model plugin it loads; not the tests or the benchmarks.
+demo: deps
+	@$(MAKE) --no-print-directory configure
+	@cmake --build $(BUILD) -j $(JOBS) --target synthtab
 	@mkdir -p out
 	$(BUILD)/bin/synthtab generate data/ROI.csv -n 2000 -o out/ROI_synthetic.csv
 	$(BUILD)/bin/synthtab evaluate data/ROI.csv out/ROI_synthetic.csv \
@@ -25,7 +31,8 @@ demo: build
 
 test: test-release test-sanitize
 
-test-release: build
+test-release: deps
+	@$(MAKE) --no-print-directory build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The library, the plugin and all tests under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -37,13 +44,15 @@ test-sanitize: deps
 	@cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
-bench: build
+bench: deps
+	@$(MAKE) --no-print-directory build
 	@for b in $(BUILD)/bin/*_bench; do echo "== $$b"; $$b; done
 
 # Every model on public tables (bench/quality/datasets.json), evaluated against the real ones:
 # prints one table and writes out/bench-quality/results.md (docs/benchmarks.md holds a run).
-bench-quality: build
+bench-quality:
 	@bash scripts/install-deps.sh --bench
+	@$(MAKE) --no-print-directory build
 	/usr/bin/python3 bench/quality/run.py --synthtab $(BUILD)/bin/synthtab --markdown out/bench-quality/results.md $(BENCH_QUALITY_FLAGS)
 
 # libFuzzer (clang, ASan+UBSan) on the CSV reader, preparation, model files and value parsers:

@@ -8,7 +8,7 @@ packages=(
   libtorch-dev libopenblas0-openmp
   libeigen3-dev libboost-math-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev
   nodejs chromium fonts-dejavu-core
 )
 # npm installs the report's pinned Plotly.js (web/package-lock.json); chromium renders the report in

@@ -400,7 +400,8 @@ def main():
         listed = subprocess.run([args.synthtab, "models"], capture_output=True, text=True, check=True).stdout
         models = [line.split()[0].strip("`") for line in listed.splitlines()
                   if line.strip() and not line.startswith(("model", "-", "|", " "))]
-        models = [m for m in models if m.isidentifier()] + list(REFERENCES)
+        # synthtab's `marginals` model is the reference of that name: computed here once, in Python.
+        models = [m for m in models if m.isidentifier() and m not in REFERENCES] + list(REFERENCES)
     os.makedirs(os.path.join(args.out, "data"), exist_ok=True)
     log = os.path.join(args.out, "children.log")
     results = {}
