@@ -26,9 +26,6 @@
 namespace synthtab {
 namespace {
 
-// Idle OpenMP threads sleep rather than spin (the suite shares 2 cores); see seed_gan_test.
-const bool passive_openmp = [] { return setenv("OMP_WAIT_POLICY", "PASSIVE", 0) == 0; }();
-
 // What the pipeline hands these models: a standardised bimodal column (40 % near -1.5, 60 %
 // near 1.0), a 3-category column (positions -1, 0, 1 with 60 / 30 / 10 %) that depends on the
 // mode, and a standard normal column.

@@ -15,6 +15,7 @@
 #include "synthtab/cli/option_checks.hpp"
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/process_tuning.hpp"
 
 namespace {
 
@@ -36,6 +37,7 @@ extern "C" void on_file_size_limit(int) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  synthtab::tune_process();  // the CLI owns its process (core/process_tuning.hpp)
   for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2})
     std::signal(signal_number, on_terminating_signal);
   std::signal(SIGXFSZ, on_file_size_limit);

@@ -50,10 +50,6 @@ const ModelTraits* ModelRegistry::find(const std::string& name) const {
 void ModelRegistry::load_torch_plugin() {
   if (plugin_tried_) return;
   plugin_tried_ = true;
-  // OpenMP threads that spin while idle make LibTorch fits many times slower on a busy
-  // 2-core machine; the policy is read once, when the OpenMP runtime loads with the plugin.
-  // A value the user set is kept.
-  setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
   std::vector<std::filesystem::path> candidates;
   if (const char* dir = std::getenv("SYNTHTAB_PLUGIN_DIR")) candidates.emplace_back(dir);
   candidates.push_back(core_library_dir());

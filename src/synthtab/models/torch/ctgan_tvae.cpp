@@ -3,7 +3,6 @@
 // docs/models.md lists what differs and why. Written from the paper, not from its Python code.
 #include "synthtab/models/torch/plugin.hpp"
 
-#include <malloc.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -299,13 +298,6 @@ FitReport CtganTvae::fit(const Matrix& data, const std::vector<ModelColumn>& lay
   int threads = options.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
-  // Every step allocates and frees the same few-MB activations. glibc serves blocks above its
-  // mmap threshold with fresh mappings, so each step paid ~5 % of its time in page faults;
-  // keeping them in the heap made an epoch 10-13 % faster (bench/ctgan_speed.sh). Raises the
-  // thresholds for the rest of the process (memory is kept for reuse rather than unmapped).
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-
   ModeSpecificOptions normalizer_options;
   normalizer_options.seed = derive_seed(options.seed, kModesPurpose);
   const Matrix train = normalizer_.fit(data, layout, normalizer_options);
