@@ -1,4 +1,4 @@
-// --max-memory sizes and the early refusal of a table that would not fit.
+// Memory limit sizes and the early refusal of a table that would not fit.
 #include "synthtab/core/memory_limit.hpp"
 
 #include <gtest/gtest.h>
@@ -30,7 +30,7 @@ TEST(MemoryLimit, RefusesSizesThatAreNotSizes) {
       ADD_FAILURE() << "accepted '" << text << "'";
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::Usage) << text;
-      EXPECT_EQ(std::string(e.what()), std::string("--max-memory expects a size such as 4G, 500M or 800K, got '") + text + "'");
+      EXPECT_EQ(std::string(e.what()), std::string("`max_memory` expects a size such as 4G, 500M or 800K, got '") + text + "'");
     }
   }
 }
@@ -71,7 +71,7 @@ TEST(MemoryLimit, CheckNamesTheNeedTheSizeAndTheLimit) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Resource);
     EXPECT_EQ(std::string(e.what()),
-              "t.csv: needs about 3.0 GiB for about 1000000 rows x 20 columns; limit is 1.0 GiB (--max-memory)");
+              "t.csv: needs about 3.0 GiB for about 1000000 rows x 20 columns; limit is 1.0 GiB (`max_memory`)");
   }
 }
 

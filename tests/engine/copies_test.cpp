@@ -7,6 +7,7 @@
 
 #include "support/test_paths.hpp"
 #include "synthtab/core/rng.hpp"
+#include "synthtab/engine/option_values.hpp"
 #include "synthtab/engine/synthesis.hpp"
 #include "synthtab/eval/privacy.hpp"
 

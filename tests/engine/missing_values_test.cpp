@@ -8,6 +8,7 @@
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
+#include "synthtab/engine/option_values.hpp"
 #include "synthtab/engine/synthesis.hpp"
 
 namespace synthtab {

@@ -1,4 +1,5 @@
 // End-to-end tests of the generation path: CSV in, model, CSV out.
+#include "synthtab/engine/option_values.hpp"
 #include "synthtab/engine/synthesis.hpp"
 
 #include <gtest/gtest.h>

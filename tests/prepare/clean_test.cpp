@@ -224,7 +224,7 @@ TEST(CleanRules, NoRowLeftIsAnErrorNamingTheColumns) {
                           0),
             0u)
       << message;
-  EXPECT_NE(message.find("--drop"), std::string::npos) << message;
+  EXPECT_NE(message.find("`drop`"), std::string::npos) << message;
 }
 
 TEST(CleanRules, NoUsableColumnIsAnErrorSayingWhy) {

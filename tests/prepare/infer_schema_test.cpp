@@ -261,17 +261,17 @@ TEST(InferSchemaRules, OverridesWinOverEveryRule) {
   const Schema schema = infer_schema(raw, o);
   EXPECT_EQ(spec(schema, "Unnamed: 0").role, ColumnRole::Integer);
   EXPECT_TRUE(spec(schema, "Unnamed: 0").forced);
-  EXPECT_NE(spec(schema, "Unnamed: 0").reason.find("--numeric"), std::string::npos);
+  EXPECT_NE(spec(schema, "Unnamed: 0").reason.find("`numeric`"), std::string::npos);
   EXPECT_EQ(spec(schema, "Year").role, ColumnRole::Categorical);
   EXPECT_TRUE(spec(schema, "Year").forced);
   EXPECT_EQ(spec(schema, "MRR (Monthly Recurring Revenue)").role, ColumnRole::Dropped);
-  EXPECT_NE(spec(schema, "MRR (Monthly Recurring Revenue)").reason.find("--drop"), std::string::npos);
+  EXPECT_NE(spec(schema, "MRR (Monthly Recurring Revenue)").reason.find("`drop`"), std::string::npos);
   EXPECT_FALSE(spec(schema, "Month").forced);
   const Table table = to_table(raw, schema);
   EXPECT_EQ(table.cols(), 4);
   EXPECT_EQ(table.column("Year").categories, (std::vector<std::string>{"2021", "2022"}));
   EXPECT_EQ(table.column("Unnamed: 0").values[18], 18.0);
-  // --numeric on real numbers gives Float; --categorical on real numbers keeps their text.
+  // `numeric` on real numbers gives Float; `categorical` on real numbers keeps their text.
   SchemaOverrides more;
   more.numeric = {"Google ads"};
   more.categorical = {"Month"};
@@ -335,7 +335,7 @@ TEST(InferSchemaRules, UnknownOrConflictingOverridesAreUsageErrors) {
     std::vector<std::string>* lists[] = {&o.categorical, &o.numeric, &o.datetime, &o.drop};
     lists[list]->push_back("c");
     const std::string message = error_of([&] { infer_schema(raw, o); }, ErrorKind::Usage);
-    const char* option[] = {"--categorical", "--numeric", "--datetime", "--drop"};
+    const char* option[] = {"`categorical`", "`numeric`", "`datetime`", "`drop`"};
     EXPECT_NE(message.find(option[list]), std::string::npos) << message;
     EXPECT_NE(message.find("\"c\""), std::string::npos) << message;
     EXPECT_NE(message.find("the columns are \"a\", \"b\""), std::string::npos) << message;
@@ -344,7 +344,7 @@ TEST(InferSchemaRules, UnknownOrConflictingOverridesAreUsageErrors) {
   both.numeric = {"a"};
   both.drop = {"a"};
   const std::string message = error_of([&] { infer_schema(raw, both); }, ErrorKind::Usage);
-  EXPECT_NE(message.find("--numeric and --drop"), std::string::npos) << message;
+  EXPECT_NE(message.find("`numeric` and `drop`"), std::string::npos) << message;
 }
 
 TEST(InferSchemaRules, ToTableRefusesCellsThatDoNotFitTheSchema) {

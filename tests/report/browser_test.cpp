@@ -146,7 +146,7 @@ TEST(ReportBrowser, AllCategoricalReportRenders) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
   const std::string text = read_text(html);
-  EXPECT_NE(text.find("ML efficacy left out: no --target column was given. Use --target COL."), std::string::npos);
+  EXPECT_NE(text.find("ML efficacy left out: no --target column was given. Set --target to a column."), std::string::npos);
   EXPECT_NE(text.find("Correlation maps left out"), std::string::npos);
   expect_drawn(html, dir);
 }

@@ -138,7 +138,7 @@ TEST(Report, SameInputSameBytes) {
 TEST(Report, NoTargetSaysWhy) {
   const std::string html = render_html(roi_report("report-no-target"));
   expect_valid_page(html);
-  EXPECT_NE(html.find("ML efficacy left out: no --target column was given. Use --target COL."), std::string::npos);
+  EXPECT_NE(html.find("ML efficacy left out: no `target` column was given. Set `target` to a column."), std::string::npos);
   EXPECT_EQ(html.find("Predicted vs actual"), std::string::npos);
 }
 
@@ -198,7 +198,7 @@ TEST(Report, TargetTooSmallLeavesOutEfficacyOnly) {
   const std::string html = render_html(input);
   expect_valid_page(html);
   EXPECT_NE(html.find("ML efficacy left out: ML efficacy needs at least 4 rows"), std::string::npos);
-  EXPECT_EQ(html.find("no --target column was given"), std::string::npos) << "a target was given: only the real reason";
+  EXPECT_EQ(html.find("no `target` column was given"), std::string::npos) << "a target was given: only the real reason";
   EXPECT_EQ(input.evaluation.geometry.size(), 3u) << "the rest of the report stays";
 }
 
@@ -210,7 +210,7 @@ TEST(Report, ChartOptionsNameAColumn) {
     FAIL() << "an unknown --x column is refused";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Usage);
-    EXPECT_NE(std::string(e.what()).find("--x names no column: \"Google ad\""), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("`x` names no column: \"Google ad\""), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("\"Google ads\", \"MRR (Monthly Recurring Revenue)\", \"Month\", \"Year\""),
               std::string::npos)
         << e.what();

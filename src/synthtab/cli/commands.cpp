@@ -8,12 +8,14 @@
 #include <fmt/format.h>
 
 #include "synthtab/cli/option_checks.hpp"
+#include "synthtab/cli/option_flags.hpp"
 #include "synthtab/cli/progress_bar.hpp"
 #include "synthtab/cli/summary.hpp"
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/memory_limit.hpp"
 #include "synthtab/core/same_file.hpp"
+#include "synthtab/engine/option_values.hpp"
 #include "synthtab/eval/evaluate.hpp"
 #include "synthtab/eval/evaluation_input.hpp"
 #include "synthtab/marketing/curve_report.hpp"
@@ -58,7 +60,7 @@ void print_model(const FittedModel& model) {
 
 void print_lines(const std::vector<std::string>& lines, bool quiet) {
   if (quiet) return;
-  for (const auto& line : lines) std::printf("  - %s\n", line.c_str());
+  for (const auto& line : lines) std::printf("  - %s\n", in_cli_terms(line).c_str());
 }
 
 }  // namespace
@@ -313,7 +315,7 @@ void Commands::run_curve() {
       marketing::analyse_response(real, synthetic ? &*synthetic : nullptr, options, budget);
   if (!json_.empty()) write_file_atomically(json_, marketing::to_json(report).dump(2) + "\n");
   if (quiet_) return;
-  std::printf("%s", marketing::format_report(report).c_str());
+  std::printf("%s", in_cli_terms(marketing::format_report(report)).c_str());
   if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
 }
 
@@ -352,9 +354,10 @@ void Commands::run_evaluate() {
   eval::Evaluation evaluation =
       eval::evaluate(input.real, input.synthetic, options, input.holdout ? &*input.holdout : nullptr);
   evaluation.notes.insert(evaluation.notes.begin(), input.notes.begin(), input.notes.end());
+  for (auto& note : evaluation.notes) note = in_cli_terms(note);
   if (!json_.empty()) write_file_atomically(json_, eval::to_json(evaluation).dump(2) + "\n");
   if (quiet_) return;
-  std::printf("%s", eval::format_text(evaluation).c_str());
+  std::printf("%s", in_cli_terms(eval::format_text(evaluation)).c_str());
   if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
 }
 
@@ -384,6 +387,7 @@ void Commands::run_report() {
   options.memory_limit = memory_limit(max_memory_);
   options.real_name = file_name(input_);
   options.synthetic_name = file_name(synthetic_);
+  options.option_names = flag_for;
   const report::ReportInput report_input = report::prepare_report(std::move(input.real), std::move(input.synthetic), options,
                                                                   std::nullopt, std::move(input.notes), std::move(input.holdout));
   report::write_report(output_, report_input);
@@ -415,6 +419,7 @@ void Commands::write_generate_report(const PreparedInput& input, const FittedMod
   options.memory_limit = memory_limit(max_memory_);
   options.real_name = file_name(input_);
   options.synthetic_name = file_name(output_);
+  options.option_names = flag_for;
   const int64_t rows = std::min(rows_, kReportRows);
   std::vector<std::string> notes;
   if (rows < rows_)

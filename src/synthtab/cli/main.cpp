@@ -13,6 +13,7 @@
 
 #include "synthtab/cli/commands.hpp"
 #include "synthtab/cli/option_checks.hpp"
+#include "synthtab/cli/option_flags.hpp"
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/process_tuning.hpp"
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
     commands.run();
     return 0;
   } catch (const synthtab::Error& e) {
-    std::fprintf(stderr, "synthtab: error: %s\n", synthtab::cli::printable(e.what()).c_str());
+    std::fprintf(stderr, "synthtab: error: %s\n", synthtab::cli::printable(synthtab::cli::in_cli_terms(e.what())).c_str());
     return static_cast<int>(e.kind());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "synthtab: error: out of memory\n");

@@ -138,7 +138,7 @@ ArchiveReader ArchiveReader::read_file(const std::string& path, uint64_t memory_
                  path + ": loading this model file (" + format_bytes(static_cast<double>(file_bytes)) +
                      (at_least ? " read so far) needs more than " : ") needs about ") +
                      format_bytes(static_cast<double>(file_bytes * kLoadBytesPerFileByte)) + "; limit is " +
-                     format_bytes(static_cast<double>(memory_limit)) + " (--max-memory)");
+                     format_bytes(static_cast<double>(memory_limit)) + " (`max_memory`)");
   };
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::ModelFile, path + ": cannot open model file: " + std::strerror(errno));

@@ -30,7 +30,7 @@ class ArchiveReader {
  public:
   // `source` names the file in error messages.
   static ArchiveReader parse(std::string_view bytes, const std::string& source);
-  // Reads a whole model file. With `memory_limit` > 0 (bytes, --max-memory), a file whose
+  // Reads a whole model file. With `memory_limit` > 0 (bytes), a file whose
   // loading would need more is refused with Error(Resource) before it is read (a regular file)
   // or as soon as it is known (a pipe or device, read until the limit).
   static ArchiveReader read_file(const std::string& path, uint64_t memory_limit = 0);

@@ -38,8 +38,8 @@ class AtomicFile {
   bool in_place_ = false;
 };
 
-// One of several outputs that must appear together or not at all (`generate`'s rows and its
-// --report). The constructor reserves an exclusive temp file beside the target, as AtomicFile
+// One of several outputs that must appear together or not at all (a run's synthetic rows and
+// its report). The constructor reserves an exclusive temp file beside the target, as AtomicFile
 // does; the caller writes the whole output to path() with any writer (an AtomicFile on that path
 // included); commit_together() then renames every temp onto its target. Destroyed uncommitted
 // (an error in any of the outputs), the temp file is removed and the target left as it was.

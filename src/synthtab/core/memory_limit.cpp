@@ -87,7 +87,7 @@ void check_memory(uint64_t needed, uint64_t limit, const std::string& where, int
                   bool estimated) {
   if (limit == 0 || needed <= limit) return;
   throw Error(ErrorKind::Resource,
-              fmt::format("{}needs about {} for {}{} rows x {} columns; limit is {} (--max-memory)",
+              fmt::format("{}needs about {} for {}{} rows x {} columns; limit is {} (`max_memory`)",
                           where.empty() ? "" : where + ": ", format_bytes(static_cast<double>(needed)),
                           estimated ? "about " : "", rows, cols, format_bytes(static_cast<double>(limit))));
 }

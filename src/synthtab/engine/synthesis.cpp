@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -181,39 +180,6 @@ int64_t Shard::first(int64_t total) const {
 }
 int64_t Shard::last(int64_t total) const {
   return static_cast<int64_t>((static_cast<__int128>(total) * index) / count);
-}
-
-Shard parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  Shard shard;
-  auto parse = [&](std::string_view part, int64_t& out) {
-    auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), out);
-    return ec == std::errc() && ptr == part.data() + part.size();
-  };
-  if (slash == std::string::npos || !parse(std::string_view(text).substr(0, slash), shard.index) ||
-      !parse(std::string_view(text).substr(slash + 1), shard.count) || shard.count < 1 ||
-      shard.index < 1 || shard.index > shard.count)
-    throw usage_error("--shard expects i/K with 1 <= i <= K (e.g. --shard 2/8), got '" + text +
-                      "'");
-  return shard;
-}
-
-CopyPolicy parse_copy_policy(const std::string& text) {
-  if (text == "holdout") return CopyPolicy::Holdout;
-  if (text == "never") return CopyPolicy::Never;
-  if (text == "allow") return CopyPolicy::Allow;
-  throw usage_error("--copies expects holdout, never or allow, got '" + text + "'");
-}
-
-const char* copy_policy_name(CopyPolicy policy) {
-  return policy == CopyPolicy::Holdout ? "holdout" : policy == CopyPolicy::Never ? "never" : "allow";
-}
-
-MissingValues parse_missing_values(const std::string& text) {
-  if (text == "auto") return MissingValues::Auto;
-  if (text == "model") return MissingValues::Model;
-  if (text == "fill") return MissingValues::Fill;
-  throw usage_error("--missing expects model, fill or auto, got '" + text + "'");
 }
 
 PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& options) {

@@ -21,8 +21,6 @@ namespace synthtab {
 // numeric gaps, drop incomplete rows, drop columns over 35 % missing). Auto: Model, except for
 // the seed's own models (wgan, gan), which keep the seed's preparation.
 enum class MissingValues { Auto, Model, Fill };
-// Parses "auto", "model" or "fill"; throws Error(Usage) otherwise.
-MissingValues parse_missing_values(const std::string& text);
 
 struct SynthesisOptions {
   std::string model = "auto";  // or a registered name: wgan, gan, copula, cart
@@ -32,7 +30,7 @@ struct SynthesisOptions {
   SchemaOverrides overrides;
   CleanOptions clean;
   PipelineOptions pipeline;       // unset quantile settings = the chosen model's seed default
-  uint64_t max_memory = 0;        // bytes a run may use (--max-memory); 0 = no limit
+  uint64_t max_memory = 0;        // bytes a run may use; 0 = no limit
   bool will_sample = false;       // rows are sampled after the fit (generate): one block more
 };
 
@@ -44,8 +42,6 @@ struct Shard {
   int64_t first(int64_t total) const;
   int64_t last(int64_t total) const;
 };
-// Parses "i/K" (1 <= i <= K); throws Error(Usage) with an example otherwise.
-Shard parse_shard(const std::string& text);
 
 // A prepared table and what preparation did.
 struct PreparedInput {
@@ -67,9 +63,6 @@ PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& optio
 //   Never: every such row is drawn again (too discrete tables keep what cannot be avoided).
 //   Allow: rows are kept as drawn.
 enum class CopyPolicy { Holdout, Never, Allow };
-// Parses "holdout", "never" or "allow"; throws Error(Usage) otherwise.
-CopyPolicy parse_copy_policy(const std::string& text);
-const char* copy_policy_name(CopyPolicy policy);
 
 // What sampling had to do to keep real rows out of the output.
 struct SampleStats {
@@ -165,8 +158,8 @@ class FittedModel {
   int64_t block_rows() const;
 };
 
-// The sampling stream of a run seeded with `seed`: `generate --seed S` writes the same rows as
-// `fit --seed S` followed by `sample --seed S` (or `sample` with no seed).
+// The sampling stream of a run seeded with `seed`: fitting and drawing in one run gives the same
+// rows as fitting, saving, loading and drawing with the same seed.
 constexpr uint64_t sampling_seed(uint64_t seed) { return derive_seed(seed, 0x73616d706c65); }
 
 // Rows per block when sampling: blocks are aligned to global row indices so that shards and

@@ -199,7 +199,7 @@ MlEfficacy ml_efficacy(const Table& real, const Table& synthetic, const Evaluate
   out.target = options.target;
   const Task task = options.task.value_or(target_real.is_categorical() ? Task::Classification : Task::Regression);
   if (task == Task::Regression && target_real.is_categorical())
-    throw usage_error("--task regression needs a numeric target; \"" + options.target + "\" is categorical");
+    throw usage_error("a regression `task` needs a numeric `target`; \"" + options.target + "\" is categorical");
   out.task = task == Task::Regression ? "regression" : "classification";
   out.model = fmt::format("random forest (100 trees, max depth {}), as the seed's check", kSeedForestDepth);
   std::map<std::string, int> labels;
@@ -391,7 +391,7 @@ Evaluation evaluate(const Table& real, const Table& synthetic_in, const Evaluate
   if (!options.target.empty())
     out.ml_efficacy = ml_efficacy(real, synthetic, options);
   else
-    out.notes.push_back("ML efficacy left out: no --target column was given");
+    out.notes.push_back("ML efficacy left out: no `target` column was given");
   out.privacy = privacy(real, synthetic, {options.seed, options.threads});
   if (holdout) out.privacy.holdout = holdout_comparison(real, *holdout, synthetic, {options.seed, options.threads});
   if (options.geometry || options.topology) add_manifold_checks(real, synthetic, options, out);
@@ -521,7 +521,7 @@ std::string format_text(const Evaluation& e) {
                        100 * h.closer_to_training_share, h.compared_rows);
   } else {
     out += fmt::format("  Identical matches: synthetic rows equal to a real row {:.1f} %; real rows equal to another real "
-                       "row {:.1f} % (an estimate of the unseen real rows' share; --holdout measures it)\n",
+                       "row {:.1f} % (an estimate of the unseen real rows' share; `holdout` measures it)\n",
                        100 * p.exact_copy_share, 100 * p.real_duplicate_share);
   }
   if (e.geometry.size() == 3) {

@@ -30,7 +30,7 @@ struct EvaluateOptions {
   bool topology = false;            // Vietoris-Rips persistence (H0, H1)
   bool raw = false;                 // geometry/topology on raw units, as the seed (default: standardised)
   int64_t topology_points = 0;      // points per cloud; 0 = min(real, synthetic, 1000)
-  uint64_t memory_limit = 0;        // --max-memory, for the steps whose memory grows with the square of their points
+  uint64_t memory_limit = 0;        // bytes, for the steps whose memory grows with the square of their points
 };
 
 struct ColumnSummary {

@@ -15,7 +15,7 @@ namespace synthtab::eval {
 struct EvaluationInput {
   Table real;
   Table synthetic;
-  std::optional<Table> holdout;    // real rows the generator never saw (evaluate/report --holdout)
+  std::optional<Table> holdout;    // real rows the generator never saw (`holdout`)
   std::vector<std::string> notes;  // columns left out, and why
 };
 

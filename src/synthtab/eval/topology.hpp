@@ -63,7 +63,7 @@ struct TopologyOptions {
   double threshold = std::numeric_limits<double>::infinity();
   uint64_t seed = 42;
   int threads = 0;
-  // --max-memory (bytes; 0: none): a point count whose persistence would need more is refused
+  // The memory limit (bytes; 0: none): a point count whose persistence would need more is refused
   // before any distance is computed (Error(Resource)).
   uint64_t memory_limit = 0;
 };

@@ -23,17 +23,17 @@ std::string column_list(const RawTable& raw) {
   return out;
 }
 
-// The curve's own messages: a missing --spend/--response/--time column, or text in a column
-// that must hold numbers (the generic ones suggest --numeric, which curve has no use for).
+// The curve's own messages: a missing `spend`, `response` or `time` column, or text in a column
+// that must hold numbers (the generic ones suggest `numeric`, which curves have no use for).
 void check_curve_columns(const RawTable& raw, const std::string& path, const CurveOptions& options) {
   auto require = [&](const std::string& option, const std::string& name) {
     if (std::find(raw.names.begin(), raw.names.end(), name) == raw.names.end())
       throw usage_error(fmt::format("{} '{}': no such column in {}; columns are: {}", option, name, path,
                                     column_list(raw)));
   };
-  for (const auto& spend : options.spend) require("--spend", spend);
-  if (!options.response.empty()) require("--response", options.response);
-  if (!options.time.empty()) require("--time", options.time);
+  for (const auto& spend : options.spend) require("`spend`", spend);
+  if (!options.response.empty()) require("`response`", options.response);
+  if (!options.time.empty()) require("`time`", options.time);
   auto numbers_only = [&](const std::string& name, const char* role) {
     const auto c = static_cast<size_t>(std::find(raw.names.begin(), raw.names.end(), name) - raw.names.begin());
     const RawColumn& column = raw.columns[c];

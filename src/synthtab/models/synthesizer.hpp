@@ -20,22 +20,12 @@ enum class Marginals {
   Empirical,   // the training values, linearly interpolated (default)
   Parametric,  // per column the best of normal, lognormal, gamma, beta, uniform by AIC
 };
-inline Marginals parse_marginals(const std::string& text) {
-  if (text == "empirical") return Marginals::Empirical;
-  if (text == "parametric") return Marginals::Parametric;
-  throw Error(ErrorKind::Usage, "--marginals expects empirical or parametric, got '" + text + "'");
-}
 
 // How cart draws a continuous value from its leaf.
 enum class Smoothing {
   Density,  // the donor's value plus a Gaussian kernel (synthpop's smoothing = "density")
   None,     // the donor's value itself (synthpop's default): closer to the real rows
 };
-inline Smoothing parse_smoothing(const std::string& text) {
-  if (text == "density") return Smoothing::Density;
-  if (text == "none") return Smoothing::None;
-  throw Error(ErrorKind::Usage, "--smoothing expects density or none, got '" + text + "'");
-}
 inline const char* smoothing_name(Smoothing smoothing) { return smoothing == Smoothing::None ? "none" : "density"; }
 
 struct FitOptions {

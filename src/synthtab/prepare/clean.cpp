@@ -202,7 +202,7 @@ void drop_incomplete_rows(Table& table, const std::string& source, PreparationLo
   if (kept == 0)
     throw Error(ErrorKind::Input,
                 fmt::format("{}: no row is left: each of the {} rows has a missing value in {} "
-                            "(most in {}: {} of {}); leave such columns out with --drop, or "
+                            "(most in {}: {} of {}); leave such columns out with `drop`, or "
                             "fill the file's gaps",
                             source, rows, quoted_list(with_gaps), quoted(worst), worst_gaps, rows));
   for (auto& column : table.columns) {

@@ -172,7 +172,7 @@ ColumnScan scan_column(const RawColumn& column, char decimal) {
 // Said, not silent: one impossible date (2024-02-30) makes a column of dates text.
 std::string not_dates(const ColumnScan& scan) {
   if (scan.not_a_date.empty()) return "";
-  return "; not dates: " + scan.not_a_date + " (name the column in --datetime to have such a value reported with its line)";
+  return "; not dates: " + scan.not_a_date + " (name the column in `datetime` to have such a value reported with its line)";
 }
 
 ColumnSchema infer_column(const std::string& name, const RawColumn& column, int64_t rows,
@@ -236,7 +236,7 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
   return out;
 }
 
-// --numeric: every non-missing cell must read as a number.
+// Columns named in `numeric`: every non-missing cell must read as a number.
 ColumnSchema forced_numeric(const RawTable& raw, size_t c, char decimal) {
   ColumnSchema out;
   out.name = raw.names[c];
@@ -250,15 +250,15 @@ ColumnSchema forced_numeric(const RawTable& raw, size_t c, char decimal) {
     if (!number)
       throw input_error(raw.source, raw.line_of(r), static_cast<int64_t>(c) + 1,
                         "expected a number in column " + quoted(out.name) + ", found " +
-                            quoted(cell) + " (the column was named in --numeric)");
+                            quoted(cell) + " (the column was named in `numeric`)");
     whole = whole && is_whole(*number);
   }
   out.role = whole ? ColumnRole::Integer : ColumnRole::Float;
-  out.reason = std::string(whole ? "whole numbers" : "numbers") + ", as asked by --numeric";
+  out.reason = std::string(whole ? "whole numbers" : "numbers") + ", as asked by `numeric`";
   return out;
 }
 
-// --datetime: every non-missing cell must read as a date in one format.
+// Columns named in `datetime`: every non-missing cell must read as a date in one format.
 ColumnSchema forced_datetime(const RawTable& raw, size_t c) {
   ColumnSchema out;
   out.name = raw.names[c];
@@ -272,11 +272,11 @@ ColumnSchema forced_datetime(const RawTable& raw, size_t c) {
     throw input_error(raw.source, raw.line_of(scan.failing_row), static_cast<int64_t>(c) + 1,
                       scan.format_above.empty()
                           ? "expected a date in column " + quoted(out.name) + ", found " +
-                                quoted(cell) + " (the column was named in --datetime; known formats: " +
+                                quoted(cell) + " (the column was named in `datetime`; known formats: " +
                                 known + ")"
                           : "expected a date in column " + quoted(out.name) + " in the format " +
                                 scan.format_above + " of the cells above, found " + quoted(cell) +
-                                " (the column was named in --datetime)");
+                                " (the column was named in `datetime`)");
   }
   if (scan.format.empty()) {  // every cell missing: nothing to read, nothing to check
     out.role = ColumnRole::Dropped;
@@ -284,16 +284,16 @@ ColumnSchema forced_datetime(const RawTable& raw, size_t c) {
     return out;
   }
   out.datetime_format = scan.format;
-  out.reason = "dates in the format " + scan.format + ", as asked by --datetime";
+  out.reason = "dates in the format " + scan.format + ", as asked by `datetime`";
   return out;
 }
 
 void check_overrides(const RawTable& raw, const SchemaOverrides& overrides) {
   const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-      {"--categorical", &overrides.categorical},
-      {"--numeric", &overrides.numeric},
-      {"--datetime", &overrides.datetime},
-      {"--drop", &overrides.drop}};
+      {"`categorical`", &overrides.categorical},
+      {"`numeric`", &overrides.numeric},
+      {"`datetime`", &overrides.datetime},
+      {"`drop`", &overrides.drop}};
   for (const auto& [option, names] : lists)
     for (const auto& name : *names)
       if (!contains(raw.names, name))
@@ -335,10 +335,10 @@ Schema infer_schema(const RawTable& raw, const SchemaOverrides& overrides) {
   for (size_t c = 0; c < raw.names.size(); ++c) {
     const std::string& name = raw.names[c];
     if (contains(overrides.drop, name)) {
-      schema.columns.push_back({name, ColumnRole::Dropped, "left out, as asked by --drop", "", true});
+      schema.columns.push_back({name, ColumnRole::Dropped, "left out, as asked by `drop`", "", true});
     } else if (contains(overrides.categorical, name)) {
       schema.columns.push_back(
-          {name, ColumnRole::Categorical, "categories, as asked by --categorical", "", true});
+          {name, ColumnRole::Categorical, "categories, as asked by `categorical`", "", true});
     } else if (contains(overrides.numeric, name)) {
       schema.columns.push_back(forced_numeric(raw, c, schema.decimal));
     } else if (contains(overrides.datetime, name)) {

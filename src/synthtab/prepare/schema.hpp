@@ -33,7 +33,7 @@ struct Schema {
   char delimiter = ',';               // delimiter of the input file
 };
 
-// User overrides (CLI: --categorical/--numeric/--datetime/--drop, each repeatable).
+// The caller's overrides of the inferred types, by column name.
 struct SchemaOverrides {
   std::vector<std::string> categorical;
   std::vector<std::string> numeric;

@@ -9,6 +9,7 @@
 
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
+#include "synthtab/core/option_terms.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/eval/feature_space.hpp"
 #include "synthtab/report/density.hpp"
@@ -29,7 +30,7 @@ constexpr int64_t kTableRows = 300;      // rows of a per-point table
 constexpr int kMaxLabels = 30;           // bars of a categorical chart
 constexpr int kMaxColourLabels = 12;     // colours of a scatter
 constexpr uint64_t kThinStream = 0x7468696e;            // "thin"
-constexpr uint64_t kRandomTableStream = 0x756e69666f726d; // as `evaluate --geometry`
+constexpr uint64_t kRandomTableStream = 0x756e69666f726d; // as the evaluation's geometry
 
 std::string esc(const std::string& text) {
   std::string out;
@@ -275,7 +276,7 @@ void headline(Page& page, const ReportInput& in) {
                                   esc(m.target)));
   } else {
     page.html += card("ML efficacy", "&ndash;", {Level::None, "Not computed: no target column."},
-                      "Give <code>--target COL</code> to see whether a model trained on synthetic rows works on real ones");
+                      "Set <code>`target`</code> to a column to see whether a model trained on synthetic rows works on real ones");
   }
   const auto& p = e.privacy;
   page.html += card("Exact copies", fmt::format("{} <span class=\"vs\">({} %)</span>", show_int(p.exact_copies),
@@ -285,7 +286,7 @@ void headline(Page& page, const ReportInput& in) {
                                             show_int(e.synthetic_rows))
                               : fmt::format("synthetic rows equal cell for cell to a real row, of {}; real rows equal "
                                             "to another real row: {} % (an estimate of how often unseen real rows "
-                                            "would equal one; give <code>--holdout</code> to measure it)",
+                                            "would equal one; give <code>`holdout`</code> to measure it)",
                                             show_int(e.synthetic_rows), show(100.0 * p.real_duplicate_share)));
   if (p.holdout) page.html += holdout_card(*p.holdout);
   page.html += card("DCR ratio", show(p.dcr_ratio), dcr_verdict(p.dcr_ratio),
@@ -357,8 +358,8 @@ void preparation(Page& page, const ReportInput& in) {
   } else {
     page.html +=
         "<p class=\"left-out\">Not known: this report compares two files, so how the synthetic rows were made "
-        "(preparation, model, settings, seed, timings) is not known. Use <code>synthtab generate ... --report "
-        "report.html</code> to include it. The column types below are the ones inferred from the real file, used "
+        "(preparation, model, settings, seed, timings) is not known. Make the report in the run that generates the rows "
+        "(<code>`report`</code>) to include it. The column types below are the ones inferred from the real file, used "
         "to read both files.</p>\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : in.real.columns)
@@ -631,9 +632,9 @@ void scatter_section(Page& page, const ReportInput& in, const Correlations& corr
     if (x.empty()) {
       page.html += left_out(corr.names.size() < 2
                                 ? "Scatter plot left out: it needs two numeric columns and the table has " +
-                                      std::to_string(corr.names.size()) + ". Choose any two columns with --x COL --y COL."
+                                      std::to_string(corr.names.size()) + ". Choose any two columns with `x` and `y`."
                                 : "Scatter plot left out: no pair of numeric columns has a defined correlation "
-                                  "(constant columns). Choose two columns with --x COL --y COL.");
+                                  "(constant columns). Choose two columns with `x` and `y`.");
       return;
     }
     chosen_because = fmt::format("the two most correlated numeric columns (real r = {})", show(best));
@@ -726,7 +727,7 @@ void scatter_section(Page& page, const ReportInput& in, const Correlations& corr
   layout["title"] = title;
   layout["margin"] = {{"l", 60}, {"r", 20}, {"t", 70}, {"b", 50}};
   page.html += fmt::format("<h3>{} against {}</h3>\n<p>Chosen: {}. ", esc(y), esc(x), chosen_because) +
-               (charts.x.empty() ? "Pick another pair with <code>--x COL --y COL</code> (and <code>--color COL</code>).</p>\n" : "</p>\n");
+               (charts.x.empty() ? "Pick another pair with <code>`x`</code> and <code>`y`</code> (and <code>`color`</code>).</p>\n" : "</p>\n");
   page.html += page.chart(data, layout, 440);
   // The scatter's numbers: how many points, the means and the correlation on each side.
   std::vector<std::vector<std::string>> rows;
@@ -827,7 +828,7 @@ void efficacy_section(Page& page, const ReportInput& in) {
       "A model trained on the synthetic rows and tested on the real ones (TSTR) scores about as well as one "
       "trained on real rows (TRTR); its predictions lie along the diagonal and its errors scatter evenly around 0.");
   if (!e.ml_efficacy) {
-    std::string why = "ML efficacy left out: no target column was given. Use --target COL.";
+    std::string why = "ML efficacy left out: no `target` column was given. Set `target` to a column.";
     for (const auto& n : in.notes)
       if (n.rfind("ML efficacy", 0) == 0) why = n;
     page.html += left_out(why);
@@ -1073,7 +1074,7 @@ void holdout_figures(Page& page, const eval::Evaluation& e) {
     page.html += fmt::format(
         "<p class=\"small\">Without a holdout: {} % of the synthetic rows equal a real row, and {} % of the real rows "
         "equal another real row &mdash; an estimate of how often real rows the generator never saw would equal a "
-        "training row. Give <code>--holdout H.csv</code> (real rows left out of training) to measure it.</p>\n",
+        "training row. Give <code>`holdout`</code> (real rows left out of training) to measure it.</p>\n",
         show(100.0 * p.exact_copy_share), show(100.0 * p.real_duplicate_share));
     return;
   }
@@ -1241,9 +1242,9 @@ std::string script_safe(std::string text) {
 
 void check_chart_options(const Table& real, const ChartOptions& charts) {
   if (charts.x.empty() != charts.y.empty())
-    throw usage_error(charts.x.empty() ? "--y needs --x as well: the scatter plot draws one pair of columns"
-                                       : "--x needs --y as well: the scatter plot draws one pair of columns");
-  for (const auto& [option, name] : {std::pair{"--x", charts.x}, std::pair{"--y", charts.y}, std::pair{"--color", charts.color}}) {
+    throw usage_error(charts.x.empty() ? "`y` needs `x` as well: the scatter plot draws one pair of columns"
+                                       : "`x` needs `y` as well: the scatter plot draws one pair of columns");
+  for (const auto& [option, name] : {std::pair{"`x`", charts.x}, std::pair{"`y`", charts.y}, std::pair{"`color`", charts.color}}) {
     if (name.empty() || real.find(name) >= 0) continue;
     std::string list;
     for (const auto& c : real.columns) list += (list.empty() ? "" : ", ") + ("\"" + c.name + "\"");
@@ -1281,7 +1282,7 @@ ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& opt
     if (n.rfind("ML efficacy left out", 0) != 0)
       in.notes.push_back(n);
     else if (!efficacy_failed)
-      in.notes.push_back(n + ". Use --target COL.");
+      in.notes.push_back(n + ". Set `target` to a column.");
   }
   // Geometry and topology each on their own, so that one that cannot run leaves the other.
   if (!options.geometry) in.notes.push_back("Geometry left out: switched off.");
@@ -1342,6 +1343,8 @@ std::string render_html(const ReportInput& in) {
   geometry_section(page, in);
   privacy_section(page, in);
   page.html += "</main>\n";
+  // Option names in the page's text, shown in the caller's terms (ReportOptions::option_names).
+  if (in.options.option_names) page.html = rename_options(page.html, in.options.option_names);
 
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

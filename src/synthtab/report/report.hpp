@@ -5,6 +5,7 @@
 // Sections that cannot be computed for a table are replaced by a sentence saying why.
 // See docs/report.md.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,7 +24,7 @@ struct ChartOptions {
   std::string color;  // optional: colour the points by this column
 };
 
-// What `generate` did before the synthetic rows existed (only known for `generate --report`).
+// What the run did before the synthetic rows existed (only known when one run fits, draws and reports).
 struct RunInfo {
   std::string input_path;
   int64_t input_rows = 0;     // data rows in the file
@@ -47,8 +48,12 @@ struct ReportOptions {
   bool geometry = true;
   bool topology = true;
   int64_t topology_points = 300;   // per cloud: persistence is O(n^2) memory and slow beyond
-  uint64_t memory_limit = 0;       // --max-memory: topology beyond it is left out, with a note
+  uint64_t memory_limit = 0;       // bytes; topology beyond it is left out, with a note
   std::string real_name = "real", synthetic_name = "synthetic";  // file names shown in the title
+  // How the page names the caller's options (`target`, `holdout`, `x`, ...; core/option_terms.hpp):
+  // empty keeps the names; the CLI shows its flags. A column named like an option in backticks
+  // would be renamed too.
+  std::function<std::string(std::string_view name)> option_names;
 };
 
 struct ReportInput {
@@ -59,7 +64,7 @@ struct ReportInput {
   std::vector<std::string> notes;  // what was left out of the evaluation, and why
 };
 
-// Throws Error(Usage) naming the column and listing the columns when --x/--y/--color name no
+// Throws Error(Usage) naming the column and listing the columns when `x`, `y` or `color` name no
 // column of `real`, or when only one of x and y is given.
 void check_chart_options(const Table& real, const ChartOptions& charts);
 

@@ -538,7 +538,7 @@ RawTable read_csv(const std::string& path, const CsvReadOptions& options) {
       throw Error(ErrorKind::Resource, path + ": read " + format_bytes(static_cast<double>(used)) +
                                            " from this pipe or device without reaching its end; the limit is " +
                                            format_bytes(static_cast<double>(options.memory_limit)) +
-                                           " (--max-memory), half of it for the text");
+                                           " (`max_memory`), half of it for the text");
   }
   const std::string_view text(buffer.get(), used);
   return parse_csv(text, path, options);

@@ -18,7 +18,7 @@ struct CsvReadOptions {
   // (estimated = true), then with the rows read so far every 65,536 rows and at the end.
   // It may throw. Unset: no check.
   std::function<void(int64_t rows, int64_t cols, bool estimated)> size_check;
-  // --max-memory (bytes; 0: none). An input without a size (a pipe, /dev/zero) is read whole
+  // The memory limit (bytes; 0: none). An input without a size (a pipe, /dev/zero) is read whole
   // before it is parsed: more than half of this stops the read with Error(Resource).
   uint64_t memory_limit = 0;
 };
