@@ -1,3 +1,4 @@
+#include "synthtab/eval/kolmogorov.hpp"
 #include "synthtab/eval/two_sample_tests.hpp"
 
 #include <gtest/gtest.h>

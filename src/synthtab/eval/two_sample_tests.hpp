@@ -65,13 +65,5 @@ TestResult chi_square_homogeneity(std::span<const double> counts_real,
 TestResult chi_square_goodness(std::span<const double> observed,
                                std::span<const double> expected_probabilities);
 
-// The distributions behind ks_2samp, exposed for tests.
-// scipy.special.kolmogorov: P(K > x) for the Kolmogorov limit distribution.
-double kolmogorov_sf(double x);
-// scipy.stats.kstwo.sf(d, n): P(D_n >= d) for the two-sided one-sample statistic (Simard and
-// L'Ecuyer's choice among Durbin's matrix, Pomeranz, Pelz-Good and Smirnov's formula).
-double kolmogorov_finite_sf(int64_t n, double d);
-// scipy.special.smirnov: P(D_n^+ >= d), Birnbaum and Tingey's exact one-sided formula.
-double smirnov_sf(int64_t n, double d);
 
 }  // namespace synthtab::eval
