@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/cli_runner.hpp"
 #include "support/test_paths.hpp"
 
 namespace synthtab {
@@ -28,25 +29,8 @@ using testing::write_text;
 
 const fs::path kCatalogue = fs::path(SYNTHTAB_SOURCE_DIR) / "tests" / "bad_input";
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `synthtab ARGS` through /bin/sh; stdout and stderr go to files outside `dir`.
-Outcome run_cli(const std::string& args, const fs::path& logs) {
-  const auto out = logs / "stdout.txt";
-  const auto err = logs / "stderr.txt";
-  const std::string command = std::string(SYNTHTAB_CLI) + " " + args + " >'" + out.string() +
-                              "' 2>'" + err.string() + "' </dev/null";
-  const int status = std::system(command.c_str());
-  Outcome result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_text(out);
-  result.err = read_text(err);
-  return result;
-}
+using Outcome = testing::CommandResult;
+using testing::run_cli;
 
 std::string trim(const std::string& text) {
   const auto begin = text.find_first_not_of(" \t\r");

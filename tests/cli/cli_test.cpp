@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "support/cli_runner.hpp"
 #include "support/test_paths.hpp"
 
 namespace synthtab {
@@ -16,23 +17,10 @@ using testing::data_path;
 using testing::read_text;
 using testing::scratch_dir;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using RunResult = testing::CommandResult;
 
 RunResult run_with_prefix(const std::string& prefix, const std::string& args, const std::filesystem::path& dir) {
-  const auto out = dir / "stdout.txt";
-  const auto err = dir / "stderr.txt";
-  const std::string command = prefix + std::string(SYNTHTAB_CLI) + " " + args + " >" + out.string() +
-                              " 2>" + err.string() + " </dev/null";
-  const int status = std::system(command.c_str());
-  RunResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_text(out);
-  result.err = read_text(err);
-  return result;
+  return testing::run_shell(prefix + std::string(SYNTHTAB_CLI) + " " + args, dir);
 }
 
 RunResult run(const std::string& args, const std::filesystem::path& dir) { return run_with_prefix("", args, dir); }

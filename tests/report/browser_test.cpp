@@ -10,6 +10,7 @@
 #include <string>
 
 #include "report/hostile_names.hpp"
+#include "support/cli_runner.hpp"
 #include "support/test_paths.hpp"
 
 namespace synthtab {
@@ -24,25 +25,10 @@ namespace fs = std::filesystem;
 
 const std::string kTarget = "\"MRR (Monthly Recurring Revenue)\"";
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using RunResult = testing::CommandResult;
 
-RunResult shell(const std::string& command, const fs::path& dir) {
-  const auto out = dir / "stdout.txt";
-  const auto err = dir / "stderr.txt";
-  const std::string full = command + " >" + out.string() + " 2>" + err.string() + " </dev/null";
-  const int status = std::system(full.c_str());
-  RunResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_text(out);
-  result.err = read_text(err);
-  return result;
-}
-
-RunResult cli(const std::string& args, const fs::path& dir) { return shell(std::string(SYNTHTAB_CLI) + " " + args, dir); }
+RunResult shell(const std::string& command, const fs::path& dir) { return testing::run_shell(command, dir); }
+RunResult cli(const std::string& args, const fs::path& dir) { return testing::run_cli(args, dir); }
 
 size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;
