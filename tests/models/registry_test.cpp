@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "support/errors.hpp"
 #include "synthtab/models/registry.hpp"
@@ -71,6 +73,19 @@ TEST(ModelRegistry, TraitsSayWhichModelsFillMissingValuesAndWhatMemoryTheyNeed) 
     EXPECT_TRUE(registry.traits(name).models_missing) << name;
   EXPECT_GT(registry.traits("cart").memory.bytes_per_cell, registry.traits("copula").memory.bytes_per_cell);
   EXPECT_GT(registry.traits("wgan").memory.base_bytes, registry.traits("copula").memory.base_bytes);  // LibTorch
+}
+
+// The contract the base class checks for every model (models/synthesizer.hpp).
+TEST(ModelRegistry, EveryModelRefusesOneRowAndAMismatchedLayout) {
+  const std::vector<ModelColumn> layout(2, ModelColumn{ModelColumnKind::Continuous, 0, "x"});
+  for (const auto& model : ModelRegistry::instance().list()) {
+    if (!model.create) continue;  // auto
+    const auto fresh = model.create();
+    const std::string one_row = testing::error_of([&] { fresh->fit(Matrix(1, 2, 0.5f), layout, {}); }, ErrorKind::Input);
+    EXPECT_NE(one_row.find(model.name + " needs at least 2 rows"), std::string::npos) << one_row;
+    testing::error_of([&] { fresh->fit(Matrix(10, 3, 0.5f), layout, {}); }, ErrorKind::Usage);
+    EXPECT_THROW(fresh->sample(0, -1, 1), std::logic_error) << model.name;
+  }
 }
 
 }  // namespace

@@ -268,10 +268,7 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
                                      "", column.datetime_format, false});
   model.remember_training_rows(prepared);
   const Matrix data = model.pipeline_.transform(prepared);
-  const auto start = std::chrono::steady_clock::now();
   model.report_ = model.synthesizer_->fit(data, model.pipeline_.layout(), options.fit);
-  model.report_.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return model;
 }
 

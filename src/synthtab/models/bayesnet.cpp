@@ -1,7 +1,6 @@
 #include "synthtab/models/bayesnet.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -102,9 +101,8 @@ int32_t BayesNetSynthesizer::state_of(int64_t column, float value) const {
   return state_of_value(node.values, node.bins, node.binned, value);
 }
 
-FitReport BayesNetSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
                                    const FitOptions& options) {
-  const auto start_time = std::chrono::steady_clock::now();
   check_discrete_input(data, "bayesnet");
   const int64_t rows = data.rows;
   const int64_t cols = data.cols;
@@ -339,7 +337,6 @@ FitReport BayesNetSynthesizer::fit(const Matrix& data, const std::vector<ModelCo
                                        " x (states - 1) x (parent combinations - 1) / rows"},
                      {"pseudo_count", format_double(alpha) + " per parent combination, spread as the table with one parent fewer"},
                      {"seed", std::to_string(seed_)}};
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   return report;
 }
 
@@ -387,7 +384,7 @@ void BayesNetSynthesizer::build_cumulative() {
   }
 }
 
-Matrix BayesNetSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) const {
+Matrix BayesNetSynthesizer::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
   Matrix out(count, cols_);
   std::vector<int32_t> state(static_cast<size_t>(cols_), 0);
   for (int64_t i = 0; i < count; ++i) {
@@ -434,7 +431,7 @@ Matrix BayesNetSynthesizer::sample(int64_t first_row, int64_t count, uint64_t se
   return out;
 }
 
-void BayesNetSynthesizer::save(ArchiveWriter& out, const std::string& prefix) const {
+void BayesNetSynthesizer::do_save(ArchiveWriter& out, const std::string& prefix) const {
   json nodes = json::array();
   for (const Node& node : nodes_) {
     json j = {{"parents", node.parents}, {"cpt", node.cpt}};
@@ -450,7 +447,7 @@ void BayesNetSynthesizer::save(ArchiveWriter& out, const std::string& prefix) co
   out.put(prefix + "bayesnet", state.dump());
 }
 
-void BayesNetSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
+void BayesNetSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix) {
   const SectionCheck check{in.source(), prefix + "bayesnet"};
   int64_t cols = 0, rows = 0;
   int max_parents = 0;

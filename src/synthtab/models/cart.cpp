@@ -1,7 +1,6 @@
 #include "synthtab/models/cart.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -139,9 +138,7 @@ void CartSynthesizer::compute_kernel_widths() {
   }
 }
 
-FitReport CartSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  if (data.rows < 2) throw Error(ErrorKind::Input, "cart needs at least 2 rows");
+FitReport CartSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
   if (cart_grow_work(data.rows, data.cols) > kCartMaxGrowWork)
     throw Error(ErrorKind::Input,
                 fmt::format("cart grows one tree per column on every column before it: {} rows x {} columns is {:.1e} "
@@ -164,11 +161,10 @@ FitReport CartSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn
                      {"seed", std::to_string(seed_)}};
   if (tree_rows_ > 0)
     report.settings["trees"] = fmt::format("grown on a random {} of the {} rows; every row is a donor", tree_rows_, data.rows);
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 
-Matrix CartSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) const {
+Matrix CartSynthesizer::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
   const int64_t cols = data_.cols;
   Matrix out(count, cols);
   std::vector<double> row(static_cast<size_t>(cols));
@@ -204,7 +200,7 @@ Matrix CartSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) 
   return out;
 }
 
-void CartSynthesizer::save(ArchiveWriter& out, const std::string& prefix) const {
+void CartSynthesizer::do_save(ArchiveWriter& out, const std::string& prefix) const {
   nlohmann::json state = {{"rows", data_.rows}, {"cols", data_.cols}, {"data", data_.data},
                           {"categorical", categorical_}, {"min_leaf", min_leaf_}, {"seed", seed_},
                           {"smoothing", smoothing_name(smoothing_)}};
@@ -212,7 +208,7 @@ void CartSynthesizer::save(ArchiveWriter& out, const std::string& prefix) const 
   out.put(prefix + "cart", state.dump());
 }
 
-void CartSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
+void CartSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix) {
   const SectionCheck check{in.source(), prefix + "cart"};
   check.guard([&] {
     const auto state = check.parse_object(in.get(prefix + "cart"));

@@ -27,10 +27,10 @@ class CartSynthesizer final : public Synthesizer {
   // `max_tree_rows`: kCartMaxTreeRows, or smaller in tests.
   explicit CartSynthesizer(int64_t max_tree_rows = kCartMaxTreeRows) : max_tree_rows_(max_tree_rows) {}
   std::string name() const override { return "cart"; }
-  FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) override;
-  Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const override;
-  void save(ArchiveWriter& out, const std::string& prefix) const override;
-  void load(const ArchiveReader& in, const std::string& prefix) override;
+  FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) override;
+  Matrix do_sample(int64_t first_row, int64_t count, uint64_t seed) const override;
+  void do_save(ArchiveWriter& out, const std::string& prefix) const override;
+  void do_load(const ArchiveReader& in, const std::string& prefix) override;
 
  private:
   // One tree's donors when the trees were grown on a subset: the rows of leaf L are

@@ -1,7 +1,6 @@
 #include "synthtab/models/gaussian_copula.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -143,9 +142,7 @@ void GaussianCopula::order_categories(const Matrix& data, const std::vector<Mode
   }
 }
 
-FitReport GaussianCopula::fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  if (data.rows < 2) throw Error(ErrorKind::Input, "the copula needs at least 2 rows");
+FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
   cols_ = data.cols;
   const int64_t rows = data.rows;
   const auto n_cols = static_cast<size_t>(cols_);
@@ -335,7 +332,6 @@ FitReport GaussianCopula::fit(const Matrix& data, const std::vector<ModelColumn>
                      {"marginals", options.marginals == Marginals::Parametric
                                        ? fmt::format("parametric ({} of {} columns; the rest discrete or constant)", parametric, cols_)
                                        : "empirical"}};
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 
@@ -356,7 +352,7 @@ std::vector<double> GaussianCopula::correlation() const {
   return out;
 }
 
-Matrix GaussianCopula::sample(int64_t first_row, int64_t count, uint64_t seed) const {
+Matrix GaussianCopula::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
   Matrix out(count, cols_);
   const auto n = static_cast<size_t>(cols_);
   std::vector<double> z(factor_.empty() ? n : n + static_cast<size_t>(rank_)), latent(n);
@@ -404,7 +400,7 @@ Matrix GaussianCopula::sample(int64_t first_row, int64_t count, uint64_t seed) c
   return out;
 }
 
-void GaussianCopula::save(ArchiveWriter& out, const std::string& prefix) const {
+void GaussianCopula::do_save(ArchiveWriter& out, const std::string& prefix) const {
   json marginals = json::array();
   for (const auto& m : marginals_) marginals.push_back({{"family", m.family}, {"parameters", m.parameters}});
   json state = {{"version", kStateVersion}, {"columns", cols_}, {"sorted", sorted_}, {"discrete", discrete_},
@@ -416,7 +412,7 @@ void GaussianCopula::save(ArchiveWriter& out, const std::string& prefix) const {
   out.put(prefix + "copula", state.dump());
 }
 
-void GaussianCopula::load(const ArchiveReader& in, const std::string& prefix) {
+void GaussianCopula::do_load(const ArchiveReader& in, const std::string& prefix) {
   const std::string& source = in.source();
   bool too_deep = false;
   const json state = parse_untrusted_json(in.get(prefix + "copula"), &too_deep);

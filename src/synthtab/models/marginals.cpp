@@ -11,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "synthtab/core/error.hpp"
@@ -29,10 +28,7 @@ class IndependentMarginals final : public Synthesizer {
  public:
   std::string name() const override { return "marginals"; }
 
-  FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions&) override {
-    if (data.rows < 2) throw Error(ErrorKind::Input, "marginals needs at least 2 rows");
-    if (static_cast<int64_t>(layout.size()) != data.cols)
-      throw std::logic_error(fmt::format("marginals: {} model columns but a layout of {}", data.cols, layout.size()));
+  FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions&) override {
     data_ = data;
     groups_.assign(layout.size(), 0);
     for (size_t c = 1; c < layout.size(); ++c)
@@ -44,7 +40,7 @@ class IndependentMarginals final : public Synthesizer {
     return report;
   }
 
-  Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const override {
+  Matrix do_sample(int64_t first_row, int64_t count, uint64_t seed) const override {
     Matrix out(count, data_.cols);
     for (int64_t i = 0; i < count; ++i) {
       // Row r's draws depend only on (seed, r): any split into shards gives the same rows.
@@ -58,13 +54,13 @@ class IndependentMarginals final : public Synthesizer {
     return out;
   }
 
-  void save(ArchiveWriter& out, const std::string& prefix) const override {
+  void do_save(ArchiveWriter& out, const std::string& prefix) const override {
     const nlohmann::json state = {{"version", kStateVersion}, {"rows", data_.rows}, {"cols", data_.cols},
                                   {"data", data_.data}, {"groups", groups_}};
     out.put(prefix + "marginals", state.dump());
   }
 
-  void load(const ArchiveReader& in, const std::string& prefix) override {
+  void do_load(const ArchiveReader& in, const std::string& prefix) override {
     const SectionCheck check{in.source(), prefix + "marginals"};
     check.guard([&] {
       const auto state = check.parse_object(in.get(prefix + "marginals"));

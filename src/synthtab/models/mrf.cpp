@@ -1,7 +1,6 @@
 #include "synthtab/models/mrf.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -77,8 +76,7 @@ bool MrfRules::keeps_values(int64_t distinct, int64_t rows) {
 
 int MrfRules::bins_for(int64_t rows) { return quantile_bins_for(rows); }
 
-FitReport MrfSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
-  const auto start_time = std::chrono::steady_clock::now();
+FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
   check_discrete_input(data, "mrf");
   const int64_t rows = data.rows;
   const int64_t cols = data.cols;
@@ -255,7 +253,6 @@ FitReport MrfSynthesizer::fit(const Matrix& data, const std::vector<ModelColumn>
                      {"sweeps", std::to_string(sweeps_) + " (largest table difference " + error_text + ")"},
                      {"independence_share", std::string(lambda_text) + " of each two-way table (1 / (rows + 1))"},
                      {"seed", std::to_string(seed_)}};
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   return report;
 }
 
@@ -314,7 +311,7 @@ void MrfSynthesizer::build_donors() {
   }
 }
 
-Matrix MrfSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) const {
+Matrix MrfSynthesizer::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
   Matrix out(count, cols_);
   const auto n_cols = static_cast<size_t>(cols_);
   std::vector<int64_t> stride(n_cols, 1);
@@ -353,7 +350,7 @@ Matrix MrfSynthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) c
   return out;
 }
 
-void MrfSynthesizer::save(ArchiveWriter& out, const std::string& prefix) const {
+void MrfSynthesizer::do_save(ArchiveWriter& out, const std::string& prefix) const {
   json nodes = json::array();
   for (const Node& node : nodes_) {
     json j = json::object();
@@ -373,7 +370,7 @@ void MrfSynthesizer::save(ArchiveWriter& out, const std::string& prefix) const {
   out.put(prefix + "mrf", state.dump());
 }
 
-void MrfSynthesizer::load(const ArchiveReader& in, const std::string& prefix) {
+void MrfSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix) {
   const SectionCheck check{in.source(), prefix + "mrf"};
   MrfSynthesizer loaded;
   check.guard([&] {

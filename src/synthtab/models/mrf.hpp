@@ -61,10 +61,10 @@ class MrfSynthesizer final : public Synthesizer {
   };
 
   std::string name() const override { return "mrf"; }
-  FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) override;
-  Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const override;
-  void save(ArchiveWriter& out, const std::string& prefix) const override;
-  void load(const ArchiveReader& in, const std::string& prefix) override;
+  FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) override;
+  Matrix do_sample(int64_t first_row, int64_t count, uint64_t seed) const override;
+  void do_save(ArchiveWriter& out, const std::string& prefix) const override;
+  void do_load(const ArchiveReader& in, const std::string& prefix) override;
 
   // For tests and the fit report.
   const std::vector<Node>& nodes() const { return nodes_; }

@@ -50,18 +50,27 @@ struct FitReport {
   double seconds = 0.0;
 };
 
+// A model of the model-space rows. The public calls are the contract, checked and timed here
+// for every model; each model implements the do_* steps.
 class Synthesizer {
  public:
   virtual ~Synthesizer() = default;
   virtual std::string name() const = 0;
-  virtual FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-                        const FitOptions& options) = 0;
+  // Needs at least 2 rows and 1 column (Error(Input) otherwise) and one layout entry per column
+  // (Error(Usage)); the report's `seconds` is the time the fit took.
+  FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options);
   // Rows [first_row, first_row + count) of the infinite synthetic stream of `seed`:
   // row r depends only on (seed, r), so any split into shards or blocks gives the same rows.
-  virtual Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const = 0;
+  Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const;
   // Writes its state into sections named "<prefix>..." and reads them back.
-  virtual void save(ArchiveWriter& out, const std::string& prefix) const = 0;
-  virtual void load(const ArchiveReader& in, const std::string& prefix) = 0;
+  void save(ArchiveWriter& out, const std::string& prefix) const { do_save(out, prefix); }
+  void load(const ArchiveReader& in, const std::string& prefix) { do_load(in, prefix); }
+
+ protected:
+  virtual FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) = 0;
+  virtual Matrix do_sample(int64_t first_row, int64_t count, uint64_t seed) const = 0;
+  virtual void do_save(ArchiveWriter& out, const std::string& prefix) const = 0;
+  virtual void do_load(const ArchiveReader& in, const std::string& prefix) = 0;
 };
 
 }  // namespace synthtab

@@ -253,11 +253,11 @@ class CtganTvae final : public Synthesizer {
  public:
   explicit CtganTvae(Kind kind) : kind_(kind) {}
   std::string name() const override { return kind_name(kind_); }
-  FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+  FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
                 const FitOptions& options) override;
-  Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const override;
-  void save(ArchiveWriter& out, const std::string& prefix) const override;
-  void load(const ArchiveReader& in, const std::string& prefix) override;
+  Matrix do_sample(int64_t first_row, int64_t count, uint64_t seed) const override;
+  void do_save(ArchiveWriter& out, const std::string& prefix) const override;
+  void do_load(const ArchiveReader& in, const std::string& prefix) override;
 
  private:
   void fit_ctgan(const Matrix& train, const FitOptions& options, int epochs, int batch);
@@ -275,7 +275,7 @@ class CtganTvae final : public Synthesizer {
   FitReport report_;
 };
 
-FitReport CtganTvae::fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+FitReport CtganTvae::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
                          const FitOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::string model = name();
@@ -635,7 +635,7 @@ void CtganTvae::sample_block(int64_t block_first, uint64_t seed, std::vector<flo
   normalizer_.inverse(activated.data(), kSampleBlock, rows.data());
 }
 
-Matrix CtganTvae::sample(int64_t first_row, int64_t count, uint64_t seed) const {
+Matrix CtganTvae::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
   if (!fitted()) throw usage_error(name() + ": sample() before fit() or load()");
   if (first_row < 0 || count < 0)
     throw usage_error(name() + ": rows to sample must be non-negative (first " +
@@ -681,7 +681,7 @@ Matrix CtganTvae::sample(int64_t first_row, int64_t count, uint64_t seed) const 
   return out;
 }
 
-void CtganTvae::save(ArchiveWriter& out, const std::string& prefix) const {
+void CtganTvae::do_save(ArchiveWriter& out, const std::string& prefix) const {
   if (!fitted()) throw usage_error(name() + ": save() before fit() or load()");
   nlohmann::json frequencies = nlohmann::json::array();
   for (const auto& c : conditions_.columns) {
@@ -701,7 +701,7 @@ void CtganTvae::save(ArchiveWriter& out, const std::string& prefix) const {
                                                    : tensors_to_bytes(*decoder_, kWeightsFormat));
 }
 
-void CtganTvae::load(const ArchiveReader& in, const std::string& prefix) {
+void CtganTvae::do_load(const ArchiveReader& in, const std::string& prefix) {
   const SectionCheck meta_check{in.source(), prefix + "meta"};
   ModeSpecificNormalizer normalizer;
   Conditions conditions;

@@ -150,11 +150,11 @@ class SeedGan final : public Synthesizer, public SeedGanInspector {
 
   std::string name() const override { return variant_name(variant_); }
 
-  FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+  FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
                 const FitOptions& options) override;
-  Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const override;
-  void save(ArchiveWriter& out, const std::string& prefix) const override;
-  void load(const ArchiveReader& in, const std::string& prefix) override;
+  Matrix do_sample(int64_t first_row, int64_t count, uint64_t seed) const override;
+  void do_save(ArchiveWriter& out, const std::string& prefix) const override;
+  void do_load(const ArchiveReader& in, const std::string& prefix) override;
 
   double critic_max_abs_parameter() const override {
     if (critic_.is_empty()) return std::numeric_limits<double>::quiet_NaN();
@@ -173,7 +173,7 @@ class SeedGan final : public Synthesizer, public SeedGanInspector {
   FitReport report_;
 };
 
-FitReport SeedGan::fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
                        const FitOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::string model = name();
@@ -358,7 +358,7 @@ FitReport SeedGan::fit(const Matrix& data, const std::vector<ModelColumn>& layou
   return report_;
 }
 
-Matrix SeedGan::sample(int64_t first_row, int64_t count, uint64_t seed) const {
+Matrix SeedGan::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
   if (generator_.is_empty()) throw usage_error(name() + ": sample() before fit() or load()");
   if (first_row < 0 || count < 0)
     throw usage_error(name() + ": rows to sample must be non-negative (first " +
@@ -421,7 +421,7 @@ Matrix SeedGan::sample(int64_t first_row, int64_t count, uint64_t seed) const {
   return out;
 }
 
-void SeedGan::save(ArchiveWriter& out, const std::string& prefix) const {
+void SeedGan::do_save(ArchiveWriter& out, const std::string& prefix) const {
   if (generator_.is_empty()) throw usage_error(name() + ": save() before fit() or load()");
   nlohmann::json meta;
   meta["model"] = name();
@@ -436,7 +436,7 @@ void SeedGan::save(ArchiveWriter& out, const std::string& prefix) const {
   out.put(prefix + "generator", torch_io::tensors_to_bytes(*generator_, kGeneratorFormat));
 }
 
-void SeedGan::load(const ArchiveReader& in, const std::string& prefix) {
+void SeedGan::do_load(const ArchiveReader& in, const std::string& prefix) {
   const SectionCheck check{in.source(), prefix + "meta"};
   int64_t features = 0, latent = 0;
   FitReport report;
