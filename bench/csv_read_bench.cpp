@@ -18,9 +18,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Integers, floats, dates, short labels, quoted text with delimiters and quotes, and gaps.
 void generate(const std::string& path, size_t target_bytes) {
@@ -105,8 +103,8 @@ int main(int argc, char** argv) {
   std::printf("file: %s, %.1f MB, %lld rows x %zu columns\n", path.c_str(), size_mb,
               static_cast<long long>(table.rows()), table.columns.size());
   std::printf("read_csv:        %.3f s  %.0f MB/s\n", read_seconds, size_mb / read_seconds);
-  std::printf("getline + split: %.3f s  %.0f MB/s  (%zu cells)\n", reference_seconds,
-              size_mb / reference_seconds, reference_cells);
+  std::printf("getline + split: %.3f s  %.0f MB/s  (%zu cells)\n", reference_seconds, size_mb / reference_seconds,
+              reference_cells);
   std::printf("read_csv time / reference time: %.2f\n", read_seconds / reference_seconds);
   if (argc <= 3) std::remove(path.c_str());
   return 0;

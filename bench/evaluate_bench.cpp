@@ -34,8 +34,8 @@
 #include "synthtab/eval/mmd.hpp"
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
-#include "synthtab/models/random_forest.hpp"
 #include "synthtab/eval/two_sample_tests.hpp"
+#include "synthtab/models/random_forest.hpp"
 
 using namespace synthtab;
 using namespace synthtab::eval;
@@ -44,9 +44,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // CPU seconds (user + system) of this process; in a forked child, of the child alone.
 double cpu_seconds() {
@@ -92,11 +90,21 @@ Table make_table(int64_t rows, uint64_t seed) {
       const double noise = 0.6 * rng.normal();
       double v = 0.0;
       switch (c % 5) {
-        case 0: v = 1000.0 * std::exp(0.5 * latent + 0.3 * noise); break;  // spend, thousands
-        case 1: v = 3.0 * latent + noise; break;
-        case 2: v = 50.0 + 10.0 * latent + 5.0 * noise; break;
-        case 3: v = latent * latent + noise; break;
-        default: v = std::floor(100.0 + 20.0 * latent + 10.0 * noise); break;  // integer
+        case 0:
+          v = 1000.0 * std::exp(0.5 * latent + 0.3 * noise);
+          break;  // spend, thousands
+        case 1:
+          v = 3.0 * latent + noise;
+          break;
+        case 2:
+          v = 50.0 + 10.0 * latent + 5.0 * noise;
+          break;
+        case 3:
+          v = latent * latent + noise;
+          break;
+        default:
+          v = std::floor(100.0 + 20.0 * latent + 10.0 * noise);
+          break;  // integer
       }
       t.columns[static_cast<size_t>(c)].values.push_back(v);
     }
@@ -177,7 +185,8 @@ std::string all_column_tests(const Table& real, const Table& synthetic) {
     }
     const auto a = present(r), b = present(s);
     sink += ks_2samp(a, b).pvalue + welch_ttest(a, b).pvalue + mann_whitney_u(a, b).pvalue;
-    sink += wilcoxon_signed_rank(a, std::vector<double>(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(a.size()))).pvalue;
+    sink += wilcoxon_signed_rank(a, std::vector<double>(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(a.size())))
+                .pvalue;
   }
   char out[64];
   std::snprintf(out, sizeof out, "(sum of p %.3g)", sink);
@@ -199,7 +208,8 @@ std::string detection(const Table& real, const Table& synthetic, int threads) {
   auto take = [&](const std::vector<int64_t>& rows) {
     FeatureMatrix out(static_cast<int64_t>(rows.size()), x.cols);
     for (size_t i = 0; i < rows.size(); ++i)
-      std::copy(x.row(rows[i]), x.row(rows[i]) + x.cols, out.data.begin() + static_cast<std::ptrdiff_t>(i * static_cast<size_t>(x.cols)));
+      std::copy(x.row(rows[i]), x.row(rows[i]) + x.cols,
+                out.data.begin() + static_cast<std::ptrdiff_t>(i * static_cast<size_t>(x.cols)));
     return out;
   };
   for (const Fold& fold : stratified_kfold(y, 5, 7)) {
@@ -211,10 +221,12 @@ std::string detection(const Table& real, const Table& synthetic, int threads) {
     for (int64_t r : fold.train) yt.push_back(y[static_cast<size_t>(r)]);
     model.fit(take(fold.train), yt, Task::Classification);
     const FeatureMatrix p = model.predict_proba(take(fold.test));
-    for (size_t i = 0; i < fold.test.size(); ++i) scores[static_cast<size_t>(fold.test[i])] = p(static_cast<int64_t>(i), 1);
+    for (size_t i = 0; i < fold.test.size(); ++i)
+      scores[static_cast<size_t>(fold.test[i])] = p(static_cast<int64_t>(i), 1);
   }
   char out[64];
-  std::snprintf(out, sizeof out, "(AUC %.3f, %lld rows per side)", roc_auc(y, scores), static_cast<long long>(per_side));
+  std::snprintf(out, sizeof out, "(AUC %.3f, %lld rows per side)", roc_auc(y, scores),
+                static_cast<long long>(per_side));
   return out;
 }
 
@@ -230,9 +242,10 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     const double checksum = naive_distance_pass(space.real, space.synthetic);
     g_reference_seconds = seconds_since(start);
-    std::printf("Real 2,000 x 20 vs synthetic 20,000 x 20 (14 numeric, 6 categorical with 3..8 labels); "
-                "feature space %lld columns\n",
-                static_cast<long long>(space.real.cols()));
+    std::printf(
+        "Real 2,000 x 20 vs synthetic 20,000 x 20 (14 numeric, 6 categorical with 3..8 labels); "
+        "feature space %lld columns\n",
+        static_cast<long long>(space.real.cols()));
     std::printf("Reference: naive 2,000 x 20,000 Euclidean distance pass, 1 thread: %.3f s (checksum %.6g)\n",
                 g_reference_seconds, checksum);
     std::printf("Peak RSS of the parent after building the tables: %.0f MB\n\n", peak_rss_mb());

@@ -18,9 +18,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 double peak_rss_mb() {
   rusage usage{};
@@ -70,11 +68,11 @@ void run_case(const char* label, const std::string& input, int64_t rows, int thr
   synthtab::write_csv(rows_table, out.string(), model.output_format());
   const double write_seconds = seconds_since(write_start);
 
-  std::printf("%-28s threads %d  fit %7.2f s  sample %8lld rows %6.2f s (%9.0f rows/s)  "
-              "sample/write-only %5.1fx  peak RSS %6.0f MB\n",
-              label, threads, fit_seconds, static_cast<long long>(rows), sample_seconds,
-              static_cast<double>(rows) / sample_seconds, sample_seconds / write_seconds,
-              peak_rss_mb());
+  std::printf(
+      "%-28s threads %d  fit %7.2f s  sample %8lld rows %6.2f s (%9.0f rows/s)  "
+      "sample/write-only %5.1fx  peak RSS %6.0f MB\n",
+      label, threads, fit_seconds, static_cast<long long>(rows), sample_seconds,
+      static_cast<double>(rows) / sample_seconds, sample_seconds / write_seconds, peak_rss_mb());
 }
 
 }  // namespace
@@ -83,8 +81,7 @@ int main(int argc, char** argv) {
   const std::string source = SYNTHTAB_SOURCE_DIR;
   const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
   for (int threads : {1, 2}) run_case("ROI.csv -> 2000 rows", source + "/data/ROI.csv", 2000, threads);
-  for (int threads : {1, 2})
-    run_case("ROI.csv -> 1,000,000 rows", source + "/data/ROI.csv", 1000000, threads);
+  for (int threads : {1, 2}) run_case("ROI.csv -> 1,000,000 rows", source + "/data/ROI.csv", 1000000, threads);
   if (quick) return 0;
   const std::string mixed = write_mixed_table(30000);
   for (int threads : {1, 2}) run_case("30,000 x 15 mixed -> 30,000", mixed, 30000, threads);

@@ -23,8 +23,7 @@ namespace {
 
 constexpr int kRows = 2000, kCols = 20, kRepeats = 3;
 
-double median_fit_seconds(const FeatureMatrix& x, const std::vector<double>& y, Task task,
-                          int threads) {
+double median_fit_seconds(const FeatureMatrix& x, const std::vector<double>& y, Task task, int threads) {
   std::vector<double> times;
   for (int i = 0; i < kRepeats; ++i) {
     ForestOptions o;
@@ -65,13 +64,12 @@ int main(int argc, char** argv) {
   std::vector<double> yr(kRows), yc(kRows);
   for (int r = 0; r < kRows; ++r) {
     const double* f = x.row(r);
-    yr[r] = 10 * std::sin(std::numbers::pi * f[0] * f[1]) + 20 * (f[2] - 0.5) * (f[2] - 0.5) + 10 * f[3] +
-            5 * f[4] + rng.normal();
+    yr[r] = 10 * std::sin(std::numbers::pi * f[0] * f[1]) + 20 * (f[2] - 0.5) * (f[2] - 0.5) + 10 * f[3] + 5 * f[4] +
+            rng.normal();
   }
   std::vector<double> sorted = yr;
   std::sort(sorted.begin(), sorted.end());
-  for (int r = 0; r < kRows; ++r)
-    yc[r] = yr[r] < sorted[kRows / 3] ? 0.0 : (yr[r] < sorted[2 * kRows / 3] ? 1.0 : 2.0);
+  for (int r = 0; r < kRows; ++r) yc[r] = yr[r] < sorted[kRows / 3] ? 0.0 : (yr[r] < sorted[2 * kRows / 3] ? 1.0 : 2.0);
 
   const auto dir = std::filesystem::temp_directory_path();
   const auto csv = dir / "synthtab_rf_bench.csv", script = dir / "synthtab_rf_bench.py",
@@ -89,11 +87,9 @@ int main(int argc, char** argv) {
   std::map<std::string, double> ours, theirs;
   for (int threads : {1, 2}) {
     ours["regression " + std::to_string(threads)] = median_fit_seconds(x, yr, Task::Regression, threads);
-    ours["classification " + std::to_string(threads)] =
-        median_fit_seconds(x, yc, Task::Classification, threads);
+    ours["classification " + std::to_string(threads)] = median_fit_seconds(x, yc, Task::Classification, threads);
   }
-  const std::string command = python + " " + script.string() + " " + csv.string() + " > " +
-                              result.string();
+  const std::string command = python + " " + script.string() + " " + csv.string() + " > " + result.string();
   if (std::system(command.c_str()) != 0) {
     std::fprintf(stderr, "could not run scikit-learn with %s\n", python.c_str());
     return 1;
@@ -105,13 +101,11 @@ int main(int argc, char** argv) {
   while (in >> name >> jobs >> seconds) theirs[name + " " + std::to_string(jobs)] = seconds;
 
   std::printf("100 trees on %d x %d, fit time (median of %d)\n", kRows, kCols, kRepeats);
-  std::printf("%-18s %8s %10s %10s %14s\n", "task", "threads", "ours [s]", "sklearn [s]",
-              "ours/sklearn");
+  std::printf("%-18s %8s %10s %10s %14s\n", "task", "threads", "ours [s]", "sklearn [s]", "ours/sklearn");
   for (const char* task : {"regression", "classification"})
     for (int threads : {1, 2}) {
       const std::string key = std::string(task) + " " + std::to_string(threads);
-      std::printf("%-18s %8d %10.3f %10.3f %14.2f\n", task, threads, ours[key], theirs[key],
-                  ours[key] / theirs[key]);
+      std::printf("%-18s %8d %10.3f %10.3f %14.2f\n", task, threads, ours[key], theirs[key], ours[key] / theirs[key]);
     }
   std::filesystem::remove(csv);
   std::filesystem::remove(script);

@@ -53,8 +53,8 @@ void measure(const std::string& name, const std::function<std::string()>& f) {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     char line[512];
-    const int len = std::snprintf(line, sizeof line, "%-44s %8.3f s  peak RSS %7.1f MB  %s\n",
-                                  name.c_str(), s, peak_rss_mb(usage), detail.c_str());
+    const int len = std::snprintf(line, sizeof line, "%-44s %8.3f s  peak RSS %7.1f MB  %s\n", name.c_str(), s,
+                                  peak_rss_mb(usage), detail.c_str());
     if (write(fd[1], line, static_cast<size_t>(len)) < 0) _exit(1);
     _exit(0);
   }
@@ -90,8 +90,7 @@ void measure_ripser(const RowMatrix& x) {
   if (pid == 0) {
     if (!std::freopen("/dev/null", "w", stdout)) _exit(1);
     if (!std::freopen("/dev/null", "w", stderr)) _exit(1);
-    execl("/usr/bin/ripser", "ripser", "--format", "point-cloud", "--dim", "1", path,
-          static_cast<char*>(nullptr));
+    execl("/usr/bin/ripser", "ripser", "--format", "point-cloud", "--dim", "1", path, static_cast<char*>(nullptr));
     _exit(127);
   }
   int status = 0;
@@ -109,16 +108,15 @@ int main(int argc, char** argv) {
   const int64_t n = argc > 1 ? std::atoll(argv[1]) : 1000;
   const int64_t d = argc > 2 ? std::atoll(argv[2]) : 10;
   const RowMatrix x = gaussian(n, d, 1), y = gaussian(n, d, 2);
-  std::printf("Vietoris-Rips H0 + H1 of %lld Gaussian points in %lld dimensions\n",
-              static_cast<long long>(n), static_cast<long long>(d));
+  std::printf("Vietoris-Rips H0 + H1 of %lld Gaussian points in %lld dimensions\n", static_cast<long long>(n),
+              static_cast<long long>(d));
   measure("baseline (nothing: the process's own pages)", [] { return std::string(); });
   for (int threads : {1, 2}) {
     measure("rips_persistence, " + std::to_string(threads) + " thread(s)", [&] {
       RipsOptions o;
       o.threads = threads;
       const auto p = rips_persistence(x, o);
-      return std::to_string(p.h0.size()) + " H0 bars, " + std::to_string(p.h1.size()) +
-             " H1 bars";
+      return std::to_string(p.h0.size()) + " H0 bars, " + std::to_string(p.h1.size()) + " H1 bars";
     });
   }
   measure_ripser(x);

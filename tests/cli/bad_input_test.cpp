@@ -115,7 +115,8 @@ using Sections = std::vector<std::pair<std::string, std::string>>;
 
 uint64_t get_le(const std::string& bytes, size_t at, size_t size) {
   uint64_t value = 0;
-  for (size_t i = 0; i < size; ++i) value |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+  for (size_t i = 0; i < size; ++i)
+    value |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
   return value;
 }
 
@@ -190,16 +191,20 @@ void generate_tampered_models(const fs::path& dir, const fs::path& logs, const s
   write_text(dir / "model_no_pipeline.synthtab", archive_of(model, without));
   const auto replace = [](std::string text) { return [text](const std::string&) { return text; }; };
   write_text(dir / "model_meta_not_json.synthtab", edited(model, "meta", replace("{\"model\": ")));
-  write_text(dir / "model_meta_rows_negative.synthtab", edited_json(model, "meta", [](json& j) { j["training_rows"] = -3; }));
+  write_text(dir / "model_meta_rows_negative.synthtab",
+             edited_json(model, "meta", [](json& j) { j["training_rows"] = -3; }));
   write_text(dir / "model_meta_seed_text.synthtab", edited_json(model, "meta", [](json& j) { j["fit_seed"] = "42"; }));
-  write_text(dir / "model_meta_unknown_model.synthtab", edited_json(model, "meta", [](json& j) { j["model"] = "nosuch"; }));
-  write_text(dir / "model_schema_bad_delimiter.synthtab", edited_json(model, "schema", [](json& j) { j["delimiter"] = "\""; }));
+  write_text(dir / "model_meta_unknown_model.synthtab",
+             edited_json(model, "meta", [](json& j) { j["model"] = "nosuch"; }));
+  write_text(dir / "model_schema_bad_delimiter.synthtab",
+             edited_json(model, "schema", [](json& j) { j["delimiter"] = "\""; }));
   write_text(dir / "model_schema_nul_delimiter.synthtab",
              edited_json(model, "schema", [](json& j) { j["delimiter"] = std::string(1, '\0'); }));
   write_text(dir / "model_schema_bad_role.synthtab",
              edited_json(model, "schema", [](json& j) { j["columns"][0]["role"] = "banana"; }));
   write_text(dir / "model_log_numbers.synthtab", edited(model, "preparation_log", replace("[1, 2]")));
-  write_text(dir / "model_report_seconds_text.synthtab", edited_json(model, "fit_report", [](json& j) { j["seconds"] = "soon"; }));
+  write_text(dir / "model_report_seconds_text.synthtab",
+             edited_json(model, "fit_report", [](json& j) { j["seconds"] = "soon"; }));
   write_text(dir / "model_fingerprint_version_3.synthtab", edited(model, "fingerprint_version", replace("3")));
   write_text(dir / "model_real_rows_7_bytes.synthtab", edited(model, "real_rows", replace("1234567")));
   write_text(dir / "model_real_rows_unsorted.synthtab", edited(model, "real_rows", [](const std::string& bytes) {
@@ -211,20 +216,19 @@ void generate_tampered_models(const fs::path& dir, const fs::path& logs, const s
                std::swap(q[0], q[q.size() - 1]);
              }));
   // Found by the model-file fuzzer: a rounding unit of 1e-320 made every drawn value infinite.
-  write_text(dir / "model_pipeline_tiny_unit.synthtab", edited_json(model, "pipeline", [](json& j) {
-               j["columns"][0]["state"]["resolution"] = 1e-320;
-             }));
+  write_text(dir / "model_pipeline_tiny_unit.synthtab",
+             edited_json(model, "pipeline", [](json& j) { j["columns"][0]["state"]["resolution"] = 1e-320; }));
   write_text(dir / "model_copula_wrong_type.synthtab", edited_json(model, "model/copula", [](json& j) {
                for (auto& [key, value] : j.items())
                  if (value.is_array()) value = "not a list";
              }));
-  write_text(dir / "model_copula_not_json.synthtab", edited(model, "model/copula", [](const std::string& text) {
-               return text.substr(0, text.size() / 2);
-             }));
+  write_text(dir / "model_copula_not_json.synthtab",
+             edited(model, "model/copula", [](const std::string& text) { return text.substr(0, text.size() / 2); }));
   // Nested 100,000 levels deep: refused before parsing (dump() recursed once per level).
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   write_text(dir / "model_pipeline_deep.synthtab", edited(model, "pipeline", replace("{\"format\": " + deep + "}")));
-  write_text(dir / "model_copula_deep_version.synthtab", edited(model, "model/copula", replace("{\"version\": " + deep + "}")));
+  write_text(dir / "model_copula_deep_version.synthtab",
+             edited(model, "model/copula", replace("{\"version\": " + deep + "}")));
   write_text(dir / "model_meta_deep.synthtab", edited(model, "meta", replace("{\"model\": " + deep + "}")));
   // A rank whose product with the column count wraps to 0.
   write_text(dir / "model_copula_rank_overflow.synthtab", edited_json(model, "model/copula", [](json& j) {
@@ -249,7 +253,8 @@ void generate_tampered_models(const fs::path& dir, const fs::path& logs, const s
                j["categorical"] = std::vector<int>(100000, 0);
                j["min_leaf"] = 1;
              }));
-  write_text(dir / "cart_huge_rows.synthtab", edited_json(cart, "model/cart", [](json& j) { j["rows"] = 99999999999999LL; }));
+  write_text(dir / "cart_huge_rows.synthtab",
+             edited_json(cart, "model/cart", [](json& j) { j["rows"] = 99999999999999LL; }));
 
   // The network's weights are raw floats: a changed byte loads unless it makes a weight non-finite.
   const auto wgan_path = dir / "wgan.synthtab";
@@ -267,7 +272,8 @@ void generate_tampered_models(const fs::path& dir, const fs::path& logs, const s
                j["features"] = 1000000;
                j["latent"] = 750000;
              }));
-  write_text(dir / "wgan_features_mismatch.synthtab", edited_json(wgan, "model/meta", [](json& j) { j["features"] = 7; }));
+  write_text(dir / "wgan_features_mismatch.synthtab",
+             edited_json(wgan, "model/meta", [](json& j) { j["features"] = 7; }));
 }
 
 // The cases that cannot be checked in as text, written into the scratch directory.
@@ -275,9 +281,15 @@ void generate_files(const fs::path& dir, const fs::path& logs) {
   using namespace std::string_literals;
   write_text(dir / "bom_only.csv", "\xEF\xBB\xBF");
   write_text(dir / "crlf_unterminated_quote.csv", "a,b\r\n1,2\r\n\"3\r\n");
-  write_text(dir / "nul_byte.csv", "a,b\n1,2\n3,\0"s "4\n5,6\n");
+  write_text(dir / "nul_byte.csv",
+             "a,b\n1,2\n3,\0"s
+             "4\n5,6\n");
   write_text(dir / "invalid_utf8.csv", "a,b\n1,x\n3,\xFF\xFE\n5,y\n");
-  write_text(dir / "utf16.csv", "\xFF\xFE" "a\0,\0b\0\n\0" "1\0,\0" "2\0\n\0"s);
+  write_text(dir / "utf16.csv",
+             "\xFF\xFE"
+             "a\0,\0b\0\n\0"
+             "1\0,\0"
+             "2\0\n\0"s);
   const std::string ten_mb(10'000'000, 'x');
   write_text(dir / "huge_field_unterminated.csv", "a,b\n1,2\n3,\"" + ten_mb + "\n4,5\n");
   write_text(dir / "huge_field_ragged.csv", "a,b\n1,2\n3," + ten_mb + ",z\n4,5\n");
@@ -295,7 +307,8 @@ void generate_files(const fs::path& dir, const fs::path& logs) {
   for (int c = 0; c < 8000; ++c) wide_cart.append(c ? ",c" : "c").append(std::to_string(c));
   for (int r = 0; r < 40; ++r) {
     wide_cart += '\n';
-    for (int c = 0; c < 8000; ++c) wide_cart.append(c ? "," : "").append(std::to_string((r * 7 + c * 3) % 11)).append(".5");
+    for (int c = 0; c < 8000; ++c)
+      wide_cart.append(c ? "," : "").append(std::to_string((r * 7 + c * 3) % 11)).append(".5");
   }
   write_text(dir / "wide_cart.csv", wide_cart + "\n");
   fs::create_directories(dir / "a_directory");
@@ -351,8 +364,7 @@ void generate_files(const fs::path& dir, const fs::path& logs) {
 std::vector<std::string> temp_files(const fs::path& dir) {
   std::vector<std::string> found;
   for (const auto& entry : fs::recursive_directory_iterator(dir))
-    if (entry.path().filename().string().find(".tmp-") != std::string::npos)
-      found.push_back(entry.path().string());
+    if (entry.path().filename().string().find(".tmp-") != std::string::npos) found.push_back(entry.path().string());
   return found;
 }
 
@@ -408,19 +420,17 @@ TEST(BadInput, EveryCaseFailsWithOneClearLine) {
 
   for (const auto& c : cases) {
     SCOPED_TRACE("cases.txt:" + std::to_string(c.line) + ": " + c.name);
-    const std::string args = replace_all(replace_all(c.command, "{dir}", dir.string()), "{data}",
-                                         std::string(SYNTHTAB_TEST_DATA));
+    const std::string args =
+        replace_all(replace_all(c.command, "{dir}", dir.string()), "{data}", std::string(SYNTHTAB_TEST_DATA));
     const std::string fragment = replace_all(c.fragment, "{dir}", dir.string());
     const auto r = run_cli(args, logs);
     const std::string context = "synthtab " + args + "\nstderr: " + r.err;
     EXPECT_LT(r.exit_code, 128) << "crashed; " << context;
     EXPECT_EQ(r.exit_code, c.exit_code) << context;
-    EXPECT_NE(r.err.find(fragment), std::string::npos) << "expected the fragment: " << fragment << "\n"
-                                                         << context;
+    EXPECT_NE(r.err.find(fragment), std::string::npos) << "expected the fragment: " << fragment << "\n" << context;
     EXPECT_EQ(r.err.rfind("synthtab: error:", 0), 0u) << context;
     EXPECT_EQ(r.err.find("json.exception"), std::string::npos) << "raw library text; " << context;
-    EXPECT_TRUE(!r.err.empty() && r.err.back() == '\n' &&
-                r.err.find('\n') == r.err.size() - 1)
+    EXPECT_TRUE(!r.err.empty() && r.err.back() == '\n' && r.err.find('\n') == r.err.size() - 1)
         << "stderr must be exactly one line; " << context;
     const auto left = take_outputs(dir);
     EXPECT_TRUE(left.empty()) << "left behind: " << (left.empty() ? "" : left.front()) << "\n" << context;
@@ -458,8 +468,8 @@ TEST(BadInput, ACategoryWithAHundredThousandLevelsIsLearned) {
   }
   write_text(dir / "levels.csv", text);
   const auto out = dir / "out.csv";
-  const auto r = run_cli("generate " + (dir / "levels.csv").string() + " --model copula -q -n 50 -o " +
-                             out.string(), dir);
+  const auto r =
+      run_cli("generate " + (dir / "levels.csv").string() + " --model copula -q -n 50 -o " + out.string(), dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string written = read_text(out);
   EXPECT_EQ(written.rfind("k,v\n", 0), 0u) << written.substr(0, 100);

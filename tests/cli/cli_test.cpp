@@ -42,8 +42,7 @@ TEST(Cli, GenerateWritesRowsAndASummary) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string text = read_text(out);
   EXPECT_EQ(count_lines(text), 2001);
-  EXPECT_EQ(text.substr(0, text.find('\n')),
-            "Google ads,MRR (Monthly Recurring Revenue),Month,Year");
+  EXPECT_EQ(text.substr(0, text.find('\n')), "Google ads,MRR (Monthly Recurring Revenue),Month,Year");
   EXPECT_NE(r.out.find("Unnamed: 0"), std::string::npos) << r.out;  // the log names the ID
   EXPECT_NE(r.out.find("2000 synthetic rows"), std::string::npos) << r.out;
   EXPECT_TRUE(r.err.empty()) << "no progress bar when stderr is not a terminal: " << r.err;
@@ -55,7 +54,8 @@ TEST(Cli, GenerateKeepsTheInputsDecimalComma) {
   const auto r = run("generate " + data_path("Marketing_campaigns.csv") + " -q -n 50 -o " + out.string(), dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string text = read_text(out);
-  const std::string first_row = text.substr(text.find('\n') + 1, text.find('\n', text.find('\n') + 1) - text.find('\n') - 1);
+  const std::string first_row =
+      text.substr(text.find('\n') + 1, text.find('\n', text.find('\n') + 1) - text.find('\n') - 1);
   // Every field of the real file is a quoted decimal-comma number; so must the synthetic ones be
   // whenever they have a decimal part, and no field may use a decimal point.
   EXPECT_EQ(first_row.find('.'), std::string::npos) << first_row;
@@ -63,8 +63,7 @@ TEST(Cli, GenerateKeepsTheInputsDecimalComma) {
 
 TEST(Cli, QuietPrintsNothing) {
   const auto dir = scratch_dir("cli-quiet");
-  const auto r = run("generate " + data_path("ROI.csv") + " -n 10 -q -o " +
-                         (dir / "o.csv").string(), dir);
+  const auto r = run("generate " + data_path("ROI.csv") + " -n 10 -q -o " + (dir / "o.csv").string(), dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;
@@ -73,8 +72,9 @@ TEST(Cli, QuietPrintsNothing) {
 TEST(Cli, FitThenSampleEqualsGenerate) {
   const auto dir = scratch_dir("cli-fit-sample");
   const auto model = (dir / "roi.synthtab").string();
-  ASSERT_EQ(run("generate " + data_path("ROI.csv") + " -q -n 3000 --seed 5 -o " +
-                    (dir / "g.csv").string(), dir).exit_code, 0);
+  ASSERT_EQ(
+      run("generate " + data_path("ROI.csv") + " -q -n 3000 --seed 5 -o " + (dir / "g.csv").string(), dir).exit_code,
+      0);
   ASSERT_EQ(run("fit " + data_path("ROI.csv") + " -q --seed 5 -o " + model, dir).exit_code, 0);
   const auto r = run("sample " + model + " -n 3000 -o " + (dir / "s.csv").string(), dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -83,8 +83,9 @@ TEST(Cli, FitThenSampleEqualsGenerate) {
   std::string joined;
   for (int i = 1; i <= 4; ++i) {
     const auto part = dir / ("p" + std::to_string(i) + ".csv");
-    ASSERT_EQ(run("sample " + model + " -q -n 3000 --shard " + std::to_string(i) + "/4 -o " +
-                      part.string(), dir).exit_code, 0);
+    ASSERT_EQ(
+        run("sample " + model + " -q -n 3000 --shard " + std::to_string(i) + "/4 -o " + part.string(), dir).exit_code,
+        0);
     std::string text = read_text(part);
     joined += i == 1 ? text : text.substr(text.find('\n') + 1);
   }
@@ -136,10 +137,11 @@ TEST(Cli, EvaluatePrintsScoresAndWritesJson) {
   const auto json = dir / "e.json";
   const auto r = run("evaluate " + data_path("ROI.csv") + " " + synthetic +
                          " --target 'MRR (Monthly Recurring Revenue)' --permutations 20 --mmd-seed-compatible --json " +
-                         json.string(), dir);
+                         json.string(),
+                     dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* fragment : {"Quality score", "Detection AUC", "MMD^2", "the seed's formula", "ML efficacy",
-                               "exact copies", "Unnamed: 0"})
+  for (const char* fragment :
+       {"Quality score", "Detection AUC", "MMD^2", "the seed's formula", "ML efficacy", "exact copies", "Unnamed: 0"})
     EXPECT_NE(r.out.find(fragment), std::string::npos) << fragment << "\n" << r.out;
   const std::string text = read_text(json);
   EXPECT_NE(text.find("\"ml_efficacy\""), std::string::npos);
@@ -148,7 +150,10 @@ TEST(Cli, EvaluatePrintsScoresAndWritesJson) {
   const auto again = dir / "e2.json";
   ASSERT_EQ(run("evaluate " + data_path("ROI.csv") + " " + synthetic +
                     " --target 'MRR (Monthly Recurring Revenue)' --permutations 20 --mmd-seed-compatible -q --json " +
-                    again.string(), dir).exit_code, 0);
+                    again.string(),
+                dir)
+                .exit_code,
+            0);
   EXPECT_EQ(read_text(again), text);
 }
 
@@ -158,22 +163,26 @@ TEST(Cli, EvaluateGeometryAndTopologyOnBothSeedTables) {
     const auto synthetic = (dir / ("s-" + name)).string();
     ASSERT_EQ(run("generate " + data_path(name) + " -q -n 300 -o " + synthetic, dir).exit_code, 0);
     const auto json = dir / (name + ".json");
-    const auto r = run("evaluate " + data_path(name) + " " + synthetic + " --geometry --topology --permutations 10 --json " +
-                           json.string(), dir);
+    const auto r = run("evaluate " + data_path(name) + " " + synthetic +
+                           " --geometry --topology --permutations 10 --json " + json.string(),
+                       dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("Geometry (standardised space)"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("Topology (Vietoris-Rips"), std::string::npos) << r.out;
     const std::string text = read_text(json);
-    for (const char* key : {"\"geometry\"", "\"uniform_random\"", "\"vcr\"", "\"topology\"", "\"bottleneck\"", "\"real_entropy\""})
+    for (const char* key :
+         {"\"geometry\"", "\"uniform_random\"", "\"vcr\"", "\"topology\"", "\"bottleneck\"", "\"real_entropy\""})
       EXPECT_NE(text.find(key), std::string::npos) << key;
   }
   // All-constant columns cannot be compared geometrically: say so.
   testing::write_text(dir / "flat.csv", "a,b\n1,2\n1,2\n1,2\n");
-  const auto flat = run("evaluate " + (dir / "flat.csv").string() + " " + (dir / "flat.csv").string() + " --geometry", dir);
+  const auto flat =
+      run("evaluate " + (dir / "flat.csv").string() + " " + (dir / "flat.csv").string() + " --geometry", dir);
   EXPECT_EQ(flat.exit_code, 3) << flat.err;
   EXPECT_NE(flat.err.find("constant"), std::string::npos) << flat.err;
   testing::write_text(dir / "one.csv", "a,b\n1,2\n");
-  const auto one = run("evaluate " + (dir / "one.csv").string() + " " + (dir / "flat.csv").string() + " --topology", dir);
+  const auto one =
+      run("evaluate " + (dir / "one.csv").string() + " " + (dir / "flat.csv").string() + " --topology", dir);
   EXPECT_EQ(one.exit_code, 3) << one.err;
   EXPECT_NE(one.err.find("at least 2 rows"), std::string::npos) << one.err;
 }
@@ -183,14 +192,16 @@ TEST(Cli, EvaluateBadInput) {
   const std::string roi = data_path("ROI.csv");
   testing::write_text(dir / "header.csv", "Google ads,MRR (Monthly Recurring Revenue),Month,Year\n");
   testing::write_text(dir / "other.csv", "a,b\n1,2\n3,4\n");
-  testing::write_text(dir / "ok.csv", "Google ads,MRR (Monthly Recurring Revenue),Month,Year\n1,2,3,2021\n4,5,6,2022\n7,8,9,2021\n");
+  testing::write_text(dir / "ok.csv",
+                      "Google ads,MRR (Monthly Recurring Revenue),Month,Year\n1,2,3,2021\n4,5,6,2022\n7,8,9,2021\n");
   testing::write_text(dir / "allmissing.csv", "a,b\n1,\n2,\n3,\n");
   const std::vector<ErrorCase> cases = {
       {"evaluate " + roi + " " + (dir / "header.csv").string(), 3, "header.csv"},
       {"evaluate " + roi + " " + (dir / "other.csv").string(), 3, "other.csv"},
       {"evaluate " + roi + " " + (dir / "ok.csv").string() + " --target Revenue", 2, "Revenue"},
       {"evaluate " + roi + " " + (dir / "ok.csv").string() + " --task nonsense", 2, "task"},
-      {"evaluate " + (dir / "allmissing.csv").string() + " " + (dir / "allmissing.csv").string(), 3, "\"b\" has no values"},
+      {"evaluate " + (dir / "allmissing.csv").string() + " " + (dir / "allmissing.csv").string(), 3,
+       "\"b\" has no values"},
       {"evaluate " + roi + " " + (dir / "missing.csv").string(), 3, "missing.csv"},
   };
   for (const auto& c : cases) {
@@ -236,8 +247,9 @@ TEST(Cli, InterruptedRunLeavesNoPartialOutput) {
   const auto dir = scratch_dir("cli-sigint");
   const auto out = dir / "big.csv";
   // 50 M rows take far longer than the second after which SIGINT arrives.
-  const auto r = run_with_prefix("timeout --preserve-status -s INT 1 ",
-                                 "generate " + data_path("ROI.csv") + " --model copula -q -n 50000000 -o " + out.string(), dir);
+  const auto r =
+      run_with_prefix("timeout --preserve-status -s INT 1 ",
+                      "generate " + data_path("ROI.csv") + " --model copula -q -n 50000000 -o " + out.string(), dir);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_FALSE(has_temp_files(dir));
@@ -248,8 +260,9 @@ TEST(Cli, OtherTerminatingSignalsLeaveNoPartialOutput) {
   for (const auto& [name, code] : {std::pair{"HUP", 129}, std::pair{"ALRM", 142}, std::pair{"USR1", 138}}) {
     const auto dir = scratch_dir(std::string("cli-sig-") + name);
     const auto out = dir / "big.csv";
-    const auto r = run_with_prefix(std::string("timeout --preserve-status -s ") + name + " 1 ",
-                                   "generate " + data_path("ROI.csv") + " --model copula -q -n 50000000 -o " + out.string(), dir);
+    const auto r =
+        run_with_prefix(std::string("timeout --preserve-status -s ") + name + " 1 ",
+                        "generate " + data_path("ROI.csv") + " --model copula -q -n 50000000 -o " + out.string(), dir);
     EXPECT_EQ(r.exit_code, code) << name << ": " << r.err;
     EXPECT_FALSE(std::filesystem::exists(out)) << name;
     EXPECT_FALSE(has_temp_files(dir)) << name;
@@ -260,7 +273,8 @@ TEST(Cli, TheFileSizeLimitIsAnOutputErrorWithNothingLeft) {
   const auto dir = scratch_dir("cli-xfsz");
   const auto out = dir / "big.csv";
   // ulimit -f counts 1 KiB blocks here: 64 KiB, far below 200,000 rows.
-  const auto r = run_with_prefix("ulimit -f 64; ", "generate " + data_path("ROI.csv") + " --model copula -q -n 200000 -o " + out.string(), dir);
+  const auto r = run_with_prefix(
+      "ulimit -f 64; ", "generate " + data_path("ROI.csv") + " --model copula -q -n 200000 -o " + out.string(), dir);
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("file-size limit"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -295,8 +309,9 @@ TEST(Cli, GenerateReportRefusesFewerThanTwoRowsBeforeAnyWork) {
   const auto out = dir / "out.csv";
   const auto html = dir / "R.html";
   for (const std::string rows : {"1", "0"}) {
-    const auto r = run("generate " + data_path("ROI.csv") + " --model copula -n " + rows + " --report " + html.string() +
-                           " -o " + out.string(), dir);
+    const auto r = run("generate " + data_path("ROI.csv") + " --model copula -n " + rows + " --report " +
+                           html.string() + " -o " + out.string(),
+                       dir);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("--report needs at least 2 synthetic rows; -n is " + rows), std::string::npos) << r.err;
     EXPECT_EQ(r.out.find("Read "), std::string::npos) << "refused before reading the input: " << r.out;
@@ -311,8 +326,9 @@ TEST(Cli, GenerateReportWritesBothOutputsAndNoTempFiles) {
   const auto out = dir / "out.csv";
   const auto html = dir / "R.html";
   testing::write_text(out, "previous\n");
-  const auto r = run("generate " + data_path("ROI.csv") + " --model copula -n 30 --report " + html.string() + " -o " +
-                         out.string(), dir);
+  const auto r = run(
+      "generate " + data_path("ROI.csv") + " --model copula -n 30 --report " + html.string() + " -o " + out.string(),
+      dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count_lines(read_text(out)), 31);
   EXPECT_EQ(read_text(html).rfind("<!DOCTYPE html>", 0), 0u);
@@ -334,7 +350,8 @@ TEST(Cli, AFailingReportLeavesThePreviousRowsByteIdentical) {
   const std::string previous = "Google ads,MRR (Monthly Recurring Revenue),Month,Year\n1,2,3,2020\n";
   // A full disk at the report step (/dev/full: every write fails with ENOSPC).
   testing::write_text(out, previous);
-  auto r = run("generate " + data_path("ROI.csv") + " --model copula -n 30 -q --report /dev/full -o " + out.string(), dir);
+  auto r =
+      run("generate " + data_path("ROI.csv") + " --model copula -n 30 -q --report /dev/full -o " + out.string(), dir);
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("/dev/full: cannot write"), std::string::npos) << r.err;
   EXPECT_EQ(read_text(out), previous);
@@ -349,8 +366,10 @@ TEST(Cli, AFailingReportLeavesThePreviousRowsByteIdentical) {
   // handler removes both temp files.
   testing::write_text(out, previous);
   const auto html = dir / "R.html";
-  r = run_with_prefix("ulimit -f 256; ", "generate " + data_path("ROI.csv") + " --model copula -n 30 -q --report " +
-                                             html.string() + " -o " + out.string(), dir);
+  r = run_with_prefix(
+      "ulimit -f 256; ",
+      "generate " + data_path("ROI.csv") + " --model copula -n 30 -q --report " + html.string() + " -o " + out.string(),
+      dir);
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("file-size limit"), std::string::npos) << r.err;
   EXPECT_EQ(read_text(out), previous);

@@ -77,8 +77,8 @@ TEST(MemoryUse, EstimateBoundsThePeakAndCellsCostWhatReadmeSays) {
   ASSERT_GT(small_rss, 0);
   ASSERT_GT(large_rss, 0);
   const ModelMemory copula = ModelRegistry::instance().traits("copula").memory;
-  const auto estimate = static_cast<int64_t>(fit_bytes(copula, 200000, 10, fs::file_size(large)) +
-                                             sample_block_bytes(4096, 10));
+  const auto estimate =
+      static_cast<int64_t>(fit_bytes(copula, 200000, 10, fs::file_size(large)) + sample_block_bytes(4096, 10));
   EXPECT_LE(large_rss, estimate) << "the estimate must not be below the real peak";
   EXPECT_GE(large_rss, estimate / 4) << "an estimate far above the real peak refuses tables that fit";
   // Growth per cell between 200,000 and 2,000,000 cells (README: about 27 bytes for copula).
@@ -87,8 +87,7 @@ TEST(MemoryUse, EstimateBoundsThePeakAndCellsCostWhatReadmeSays) {
               static_cast<double>(small_rss) / 1048576, static_cast<double>(large_rss) / 1048576, per_cell);
   EXPECT_GT(per_cell, 4.0);
   // The estimate charges the file's text separately from the per-cell cost.
-  const double text_per_cell =
-      static_cast<double>(fs::file_size(large) - fs::file_size(small)) / (180000.0 * 10);
+  const double text_per_cell = static_cast<double>(fs::file_size(large) - fs::file_size(small)) / (180000.0 * 10);
   EXPECT_LE(per_cell, copula.bytes_per_cell + text_per_cell);
   fs::remove_all(dir);
 }

@@ -65,7 +65,6 @@ TEST(AtomicFile, UnwritableTargetIsAnOutputError) {
   }
 }
 
-
 TEST(AtomicFile, TempNamesAreRandomAndExclusiveAndAPlantedLinkIsNotFollowed) {
   const auto dir = testing::scratch_dir("atomic-temp-names");
   const auto target = dir / "out.csv";

@@ -30,8 +30,10 @@ TEST(JsonChecks, MembersOfTheWrongKindAreNamed) {
   EXPECT_EQ(error_of([&] { check.integer(j, "n", 6, 10); }, ErrorKind::ModelFile), prefix + "'n' is 5, expected 6..10");
   EXPECT_EQ(error_of([&] { check.integer(j, "big", 0, 10); }, ErrorKind::ModelFile),
             prefix + "'big' is 18446744073709551615, expected 0..10");
-  EXPECT_EQ(error_of([&] { check.integer(j, "f", 0, 10); }, ErrorKind::ModelFile), prefix + "'f' is not a whole number");
-  EXPECT_EQ(error_of([&] { check.integer(j, "missing", 0, 10); }, ErrorKind::ModelFile), prefix + "'missing' is missing");
+  EXPECT_EQ(error_of([&] { check.integer(j, "f", 0, 10); }, ErrorKind::ModelFile),
+            prefix + "'f' is not a whole number");
+  EXPECT_EQ(error_of([&] { check.integer(j, "missing", 0, 10); }, ErrorKind::ModelFile),
+            prefix + "'missing' is missing");
   EXPECT_EQ(error_of([&] { check.string(j, "n"); }, ErrorKind::ModelFile), prefix + "'n' is not a string");
   EXPECT_EQ(error_of([&] { check.array(j, "s"); }, ErrorKind::ModelFile), prefix + "'s' is not a list");
   EXPECT_EQ(error_of([&] { check.finite_array(j, "l", 2); }, ErrorKind::ModelFile),
@@ -45,40 +47,76 @@ TEST(JsonChecks, MembersOfTheWrongKindAreNamed) {
 
 TEST(JsonChecks, ProbabilitiesLieInTheUnitIntervalAndSumToOne) {
   EXPECT_NO_THROW(check.probabilities(std::vector<double>{0.25, 0.75}, "p"));
-  EXPECT_EQ(error_of([] { check.probabilities(std::vector<double>{0.5, 0.6}, "p"); }, ErrorKind::ModelFile),
+  EXPECT_EQ(error_of(
+                [] {
+                  check.probabilities(std::vector<double>{0.5, 0.6}, "p");
+                },
+                ErrorKind::ModelFile),
             prefix + "p sums to 1.100000, not 1");
-  EXPECT_EQ(error_of([] { check.probabilities(std::vector<double>{1.5, -0.5}, "p"); }, ErrorKind::ModelFile),
+  EXPECT_EQ(error_of(
+                [] {
+                  check.probabilities(std::vector<double>{1.5, -0.5}, "p");
+                },
+                ErrorKind::ModelFile),
             prefix + "p entry 0 is not a probability in [0, 1]");
 }
 
 TEST(JsonChecks, CorrelationMatricesAreSymmetricWithUnitDiagonalAndPositiveDefinite) {
   EXPECT_NO_THROW(check.correlation_matrix({1, 0.5, 0.5, 1}, 2, "c"));
-  EXPECT_EQ(error_of([] { check.correlation_matrix({1, 0.5, 0.4, 1}, 2, "c"); }, ErrorKind::ModelFile),
+  EXPECT_EQ(error_of(
+                [] {
+                  check.correlation_matrix({1, 0.5, 0.4, 1}, 2, "c");
+                },
+                ErrorKind::ModelFile),
             prefix + "c is not symmetric");
-  EXPECT_EQ(error_of([] { check.correlation_matrix({2, 0, 0, 1}, 2, "c"); }, ErrorKind::ModelFile),
+  EXPECT_EQ(error_of(
+                [] {
+                  check.correlation_matrix({2, 0, 0, 1}, 2, "c");
+                },
+                ErrorKind::ModelFile),
             prefix + "c has no unit diagonal");
   // Pairwise valid, jointly impossible: x = y, y = z, x = -z.
-  EXPECT_EQ(error_of([] { check.correlation_matrix({1, 1, -1, 1, 1, 1, -1, 1, 1}, 3, "c"); }, ErrorKind::ModelFile),
+  EXPECT_EQ(error_of(
+                [] {
+                  check.correlation_matrix({1, 1, -1, 1, 1, 1, -1, 1, 1}, 3, "c");
+                },
+                ErrorKind::ModelFile),
             prefix + "c is not positive definite");
-  EXPECT_EQ(error_of([] { check.correlation_matrix({1, 0, 0}, 2, "c"); }, ErrorKind::ModelFile),
+  EXPECT_EQ(error_of(
+                [] {
+                  check.correlation_matrix({1, 0, 0}, 2, "c");
+                },
+                ErrorKind::ModelFile),
             prefix + "c has 3 entries, expected 4");
   EXPECT_NO_THROW(check.lower_triangular({1, 0, 0.5, 0.8}, 2, "l"));
-  EXPECT_EQ(error_of([] { check.lower_triangular({1, 0.1, 0.5, 0.8}, 2, "l"); }, ErrorKind::ModelFile),
+  EXPECT_EQ(error_of(
+                [] {
+                  check.lower_triangular({1, 0.1, 0.5, 0.8}, 2, "l");
+                },
+                ErrorKind::ModelFile),
             prefix + "l is not lower triangular");
 }
 
 TEST(JsonChecks, GuardTurnsRawLibraryErrorsIntoTheSectionMessage) {
-  EXPECT_EQ(error_of([] { check.guard([] { (void)json::parse("[1]").at(0).get<std::string>(); }); }, ErrorKind::ModelFile),
-            prefix + "type must be string, but is number");
-  EXPECT_EQ(error_of([] {
-              check.guard([] { throw Error(ErrorKind::ModelFile, "m.synthtab: malformed x: [json.exception.type_error.302] bad"); });
-            }, ErrorKind::ModelFile),
+  EXPECT_EQ(
+      error_of([] { check.guard([] { (void)json::parse("[1]").at(0).get<std::string>(); }); }, ErrorKind::ModelFile),
+      prefix + "type must be string, but is number");
+  EXPECT_EQ(error_of(
+                [] {
+                  check.guard([] {
+                    throw Error(ErrorKind::ModelFile, "m.synthtab: malformed x: [json.exception.type_error.302] bad");
+                  });
+                },
+                ErrorKind::ModelFile),
             prefix + "malformed x: bad");
   // Clean messages pass unchanged, and other kinds of error are not model-file errors.
-  EXPECT_EQ(error_of([] { check.guard([] { throw Error(ErrorKind::ModelFile, "m.synthtab: model file has no 'x' section"); }); },
-                     ErrorKind::ModelFile),
-            "m.synthtab: model file has no 'x' section");
-  EXPECT_EQ(error_of([] { check.guard([] { throw Error(ErrorKind::Resource, "too big"); }); }, ErrorKind::Resource), "too big");
+  EXPECT_EQ(
+      error_of(
+          [] { check.guard([] { throw Error(ErrorKind::ModelFile, "m.synthtab: model file has no 'x' section"); }); },
+          ErrorKind::ModelFile),
+      "m.synthtab: model file has no 'x' section");
+  EXPECT_EQ(error_of([] { check.guard([] { throw Error(ErrorKind::Resource, "too big"); }); }, ErrorKind::Resource),
+            "too big");
 }
 
 }  // namespace
@@ -88,7 +126,9 @@ namespace synthtab {
 namespace {
 
 TEST(JsonChecks, NestingDepthIsBoundedBeforeParsing) {
-  const auto nested = [](int depth, char open, char close) { return std::string(depth, open) + std::string(depth, close); };
+  const auto nested = [](int depth, char open, char close) {
+    return std::string(depth, open) + std::string(depth, close);
+  };
   EXPECT_FALSE(json_nests_deeper_than(nested(64, '[', ']'), 64));
   EXPECT_TRUE(json_nests_deeper_than(nested(65, '[', ']'), 64));
   EXPECT_TRUE(json_nests_deeper_than("{\"a\": " + nested(65, '[', ']') + "}", 65));

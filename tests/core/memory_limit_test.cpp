@@ -30,7 +30,8 @@ TEST(MemoryLimit, RefusesSizesThatAreNotSizes) {
       ADD_FAILURE() << "accepted '" << text << "'";
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::Usage) << text;
-      EXPECT_EQ(std::string(e.what()), std::string("`max_memory` expects a size such as 4G, 500M or 800K, got '") + text + "'");
+      EXPECT_EQ(std::string(e.what()),
+                std::string("`max_memory` expects a size such as 4G, 500M or 800K, got '") + text + "'");
     }
   }
 }

@@ -20,7 +20,8 @@ TEST(OptionTerms, RenamesKnownNamesAndKeepsEverythingElse) {
   EXPECT_EQ(as_flags("limit is 1 GiB (`max_memory`)"), "limit is 1 GiB (--max-memory)");
   EXPECT_EQ(as_flags("`target` and `target`"), "--target and --target");
   EXPECT_EQ(as_flags("`unknown` stays"), "`unknown` stays");
-  EXPECT_EQ(as_flags("a lone ` backtick, `two words`, `` and `target"), "a lone ` backtick, `two words`, `` and `target");
+  EXPECT_EQ(as_flags("a lone ` backtick, `two words`, `` and `target"),
+            "a lone ` backtick, `two words`, `` and `target");
   EXPECT_EQ(as_flags("``target``"), "`--target`");
   EXPECT_EQ(as_flags(""), "");
   EXPECT_EQ(as_flags("no names"), "no names");

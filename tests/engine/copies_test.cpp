@@ -17,8 +17,11 @@ namespace {
 std::string row_text(const Table& table, int64_t r) {
   std::string key;
   for (const auto& column : table.columns)
-    key += (column.is_categorical() ? (column.is_missing(r) ? std::string("?") : column.categories[static_cast<size_t>(column.codes[static_cast<size_t>(r)])])
-                                    : std::to_string(column.values[static_cast<size_t>(r)])) + "|";
+    key += (column.is_categorical()
+                ? (column.is_missing(r) ? std::string("?")
+                                        : column.categories[static_cast<size_t>(column.codes[static_cast<size_t>(r)])])
+                : std::to_string(column.values[static_cast<size_t>(r)])) +
+           "|";
   return key;
 }
 
@@ -64,7 +67,8 @@ TEST(Copies, HoldoutRuleKeepsRepeatedRowsAtTheirUnseenRateAndNeverAUniqueOne) {
 
   SampleStats stats;
   const Table synthetic = model.sample(0, 4096, 11, &stats);
-  EXPECT_EQ(eval::count_exact_copies(table.unique_rows, synthetic), 0) << stats.allowed << " allowed, " << stats.unavoidable << " unavoidable, " << stats.redrawn << " redrawn";
+  EXPECT_EQ(eval::count_exact_copies(table.unique_rows, synthetic), 0)
+      << stats.allowed << " allowed, " << stats.unavoidable << " unavoidable, " << stats.redrawn << " redrawn";
   const int64_t copies = eval::count_exact_copies(real, synthetic);
   EXPECT_GT(copies, 0);  // a discrete table's equal rows are its distribution, not a leak
   EXPECT_LE(static_cast<double>(copies), model.copy_allowance() * 4096.0);

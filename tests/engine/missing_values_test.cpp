@@ -132,7 +132,8 @@ TEST(MissingValues, ARowWithEveryCellEmptyIsNotACopy) {
   SampleStats stats;
   const Table synthetic = model.sample(0, 5000, 1, &stats);
   int64_t empty = 0;
-  for (int64_t r = 0; r < synthetic.rows(); ++r) empty += synthetic.columns[0].is_missing(r) && synthetic.columns[1].is_missing(r);
+  for (int64_t r = 0; r < synthetic.rows(); ++r)
+    empty += synthetic.columns[0].is_missing(r) && synthetic.columns[1].is_missing(r);
   EXPECT_NEAR(static_cast<double>(empty) / 5000.0, 0.2, 0.02);
   EXPECT_EQ(stats.unavoidable, 0);
 }

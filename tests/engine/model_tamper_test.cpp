@@ -59,8 +59,7 @@ Tally flip_bytes(const std::string& model_name, int flips, uint64_t seed) {
     if (new_byte >= old_byte) ++new_byte;  // always a different byte
     bytes[at] = static_cast<char>(new_byte);
     write_text(path, with_checksum(bytes));
-    SCOPED_TRACE("byte " + std::to_string(at) + ": " + std::to_string(old_byte) + " -> " +
-                 std::to_string(new_byte));
+    SCOPED_TRACE("byte " + std::to_string(at) + ": " + std::to_string(old_byte) + " -> " + std::to_string(new_byte));
     try {
       FittedModel loaded = FittedModel::load(path);
       ++tally.loaded;
@@ -90,9 +89,10 @@ Tally flip_bytes(const std::string& model_name, int flips, uint64_t seed) {
       ADD_FAILURE() << "not a clean refusal: " << e.what();
     }
   }
-  std::printf("[ tamper  ] %s: %d single-byte changes with recomputed checksum: %d refused, %d loaded and "
-              "sampled finite rows\n",
-              model_name.c_str(), flips, tally.refused, tally.loaded);
+  std::printf(
+      "[ tamper  ] %s: %d single-byte changes with recomputed checksum: %d refused, %d loaded and "
+      "sampled finite rows\n",
+      model_name.c_str(), flips, tally.refused, tally.loaded);
   std::filesystem::remove_all(dir);
   return tally;
 }

@@ -36,9 +36,12 @@ std::vector<std::vector<std::string>> csv_cells(const std::string& text) {
     std::string cell;
     bool quoted = false;
     for (char c : line) {
-      if (c == '"') quoted = !quoted;
-      else if (c == ',' && !quoted) cells.push_back(cell), cell.clear();
-      else cell += c;
+      if (c == '"')
+        quoted = !quoted;
+      else if (c == ',' && !quoted)
+        cells.push_back(cell), cell.clear();
+      else
+        cell += c;
     }
     cells.push_back(cell);
     rows.push_back(cells);
@@ -84,7 +87,8 @@ TEST_P(OldModelFile, LoadsAndDrawsTheRowsItDrewBefore) {
       ASSERT_TRUE(r > 0 && end_want != want.c_str() && end_have != have.c_str())
           << name << " row " << r << " column " << c << ": '" << have << "', expected '" << want << "'";
       const double tolerance = network ? 1e-3 * std::max(high - low, 1e-12) : 1e-9 * std::max(std::fabs(w), 1e-300);
-      EXPECT_LE(std::fabs(w - h), tolerance) << name << " row " << r << " column " << c << ": " << have << " vs " << want;
+      EXPECT_LE(std::fabs(w - h), tolerance)
+          << name << " row " << r << " column " << c << ": " << have << " vs " << want;
     }
   }
 }

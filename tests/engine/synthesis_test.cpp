@@ -1,16 +1,15 @@
 // End-to-end tests of the generation path: CSV in, model, CSV out.
-#include "synthtab/engine/option_values.hpp"
 #include "synthtab/engine/synthesis.hpp"
+#include "synthtab/engine/option_values.hpp"
 
-#include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 
 #include "support/test_paths.hpp"
-#include "transform/column_builders.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/engine/model_choice.hpp"
@@ -18,6 +17,7 @@
 #include "synthtab/eval/quality.hpp"
 #include "synthtab/table/csv_reader.hpp"
 #include "synthtab/table/row_key.hpp"
+#include "transform/column_builders.hpp"
 
 namespace synthtab {
 namespace {
@@ -215,8 +215,7 @@ TEST(Synthesis, DamagedModelFilesAreRefusedWithAClearMessage) {
 
 TEST(Synthesis, MarketingCampaignsKeepsDecimalCommaAndNumbers) {
   const auto dir = scratch_dir("marketing");
-  const FittedModel model =
-      FittedModel::fit_csv(data_path("Marketing_campaigns.csv"), quick_options());
+  const FittedModel model = FittedModel::fit_csv(data_path("Marketing_campaigns.csv"), quick_options());
   const auto out = (dir / "synthetic.csv").string();
   model.write_sample_csv(out, 500, 3);
   // The delimiter and the decimal mark are both ',': the saved model must load and sample alike.
@@ -263,7 +262,11 @@ TEST(Synthesis, NoRealRowIsCopiedUnlessAllowed) {
   Rng rng(3);
   std::string text = "label,amount\n";
   for (int i = 0; i < 100; ++i)
-    text.append("L").append(std::to_string(rng.below(10))).append(",").append(std::to_string(100 + rng.below(100))).append("\n");
+    text.append("L")
+        .append(std::to_string(rng.below(10)))
+        .append(",")
+        .append(std::to_string(100 + rng.below(100)))
+        .append("\n");
   testing::write_text(dir / "t.csv", text);
   SynthesisOptions options = quick_options();
   options.model = "copula";
@@ -353,7 +356,8 @@ TEST(Synthesis, AvoidingCopiesKeepsTheMissingRatesUnderEveryPolicy) {
     const auto x = static_cast<char>('p' + rng.below(4)), y = static_cast<char>('k' + rng.below(4));
     two += fmt::format("{},{}\n", i % 12 == 0 ? "" : std::string(1, x), i % 9 == 4 ? "" : std::string(1, y));
   }
-  for (int i = 0; i < 30; ++i) one += i % 6 == 0 ? std::string("\"\"\n") : fmt::format("{}\n", static_cast<char>('a' + i % 5));
+  for (int i = 0; i < 30; ++i)
+    one += i % 6 == 0 ? std::string("\"\"\n") : fmt::format("{}\n", static_cast<char>('a' + i % 5));
   testing::write_text(dir / "two.csv", two);
   testing::write_text(dir / "one.csv", one);
   for (const char* name : {"two.csv", "one.csv"})
@@ -480,7 +484,8 @@ TEST(Synthesis, AutoChoosesOnASubsampleOfALargeTable) {
     y.push_back(a * a + 0.1 * rng.normal());  // a curve a copula cannot follow
   }
   Table table;
-  table.columns = {testing::numeric_column("x", ColumnType::Float, x), testing::numeric_column("y", ColumnType::Float, y)};
+  table.columns = {testing::numeric_column("x", ColumnType::Float, x),
+                   testing::numeric_column("y", ColumnType::Float, y)};
   SynthesisOptions options = quick_options();
   const ModelChoice choice = choose_model(table, options.fit);
   EXPECT_EQ(choice.table_rows, rows);

@@ -1,6 +1,6 @@
+#include "synthtab/eval/geometry.hpp"
 #include "support/errors.hpp"
 #include "support/point_clouds.hpp"
-#include "synthtab/eval/geometry.hpp"
 
 #include <gtest/gtest.h>
 
@@ -151,7 +151,8 @@ TEST(Geometry, ConstantColumnIsANoteAllConstantIsAnError) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Input);
     EXPECT_NE(std::string(e.what()).find("synthetic: every column is constant (zero variance: 'a', 'b')"),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
   }
 }
 
@@ -202,8 +203,7 @@ TEST(Geometry, UniformRandomTableKeepsRealRangesAndCategories) {
   for (auto k : seen) EXPECT_NEAR(static_cast<double>(k), 1000.0, 120.0);
   EXPECT_EQ(random.columns[2].categories, real.columns[2].categories);
   // Seeded, and encodable beside the real table like the synthetic one.
-  EXPECT_EQ(uniform_random_table(real, 10, 9).columns[0].values,
-            uniform_random_table(real, 10, 9).columns[0].values);
+  EXPECT_EQ(uniform_random_table(real, 10, 9).columns[0].values, uniform_random_table(real, 10, 9).columns[0].values);
   const auto space = encode_pair(real, random);
   EXPECT_EQ(space.synthetic.rows(), 3000);
   Table empty = real;

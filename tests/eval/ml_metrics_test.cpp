@@ -50,8 +50,7 @@ TEST(MlMetrics, R2EqualsSklearn) {
 TEST(MlMetrics, ExplainedVarianceEqualsSklearn) {
   for (const auto& c : oracle().at("regression")) {
     const auto y = values(c.at("y_true")), p = values(c.at("y_pred"));
-    EXPECT_NEAR(explained_variance_score(y, p), c.at("explained_variance").get<double>(), 1e-12)
-        << "rows " << y.size();
+    EXPECT_NEAR(explained_variance_score(y, p), c.at("explained_variance").get<double>(), 1e-12) << "rows " << y.size();
   }
 }
 
@@ -96,8 +95,7 @@ void expect_partition(const std::vector<Fold>& folds, int64_t n) {
     EXPECT_TRUE(std::is_sorted(fold.train.begin(), fold.train.end()));
     EXPECT_EQ(fold.train.size() + fold.test.size(), static_cast<size_t>(n));
     std::vector<int64_t> all;
-    std::merge(fold.train.begin(), fold.train.end(), fold.test.begin(), fold.test.end(),
-               std::back_inserter(all));
+    std::merge(fold.train.begin(), fold.train.end(), fold.test.begin(), fold.test.end(), std::back_inserter(all));
     for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], static_cast<int64_t>(i));
     for (int64_t row : fold.test) ++seen[static_cast<size_t>(row)];
     smallest = std::min(smallest, fold.test.size());

@@ -39,8 +39,7 @@ TEST(Mmd, UnbiasedEstimateAndBandwidthEqualNumpy) {
     MmdOptions options;
     options.permutations = 0;
     const MmdResult result = mmd(real, synthetic, options);
-    EXPECT_NEAR(result.bandwidth, c.at("bandwidth").get<double>(),
-                1e-9 * c.at("bandwidth").get<double>());
+    EXPECT_NEAR(result.bandwidth, c.at("bandwidth").get<double>(), 1e-9 * c.at("bandwidth").get<double>());
     EXPECT_NEAR(result.mmd2, c.at("mmd2_unbiased").get<double>(), 1e-9);
   }
 }

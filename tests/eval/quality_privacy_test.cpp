@@ -75,7 +75,8 @@ TEST(Quality, ShapesAndPairTrendsEqualTheReference) {
     EXPECT_NEAR(pair_of(report, "a", "c").score, c.at("cont_ac").get<double>(), 1e-12);
     EXPECT_NEAR(pair_of(report, "b", "c").score, c.at("cont_bc").get<double>(), 1e-12);
     const double shapes = (c.at("ks_a").get<double>() + c.at("ks_b").get<double>() + c.at("tv_c").get<double>()) / 3;
-    const double pairs = (c.at("corr_ab").get<double>() + c.at("cont_ac").get<double>() + c.at("cont_bc").get<double>()) / 3;
+    const double pairs =
+        (c.at("corr_ab").get<double>() + c.at("cont_ac").get<double>() + c.at("cont_bc").get<double>()) / 3;
     EXPECT_NEAR(report.overall, (shapes + pairs) / 2, 1e-12);
   }
 }
@@ -116,8 +117,8 @@ TEST(Privacy, DistancesEqualTheReference) {
     }
     auto gower = c.at("gower_dcr_synthetic").get<std::vector<double>>();
     std::sort(gower.begin(), gower.end());
-    const double median = gower.size() % 2 ? gower[gower.size() / 2]
-                                           : (gower[gower.size() / 2 - 1] + gower[gower.size() / 2]) / 2;
+    const double median =
+        gower.size() % 2 ? gower[gower.size() / 2] : (gower[gower.size() / 2 - 1] + gower[gower.size() / 2]) / 2;
     EXPECT_NEAR(report.baseline_synthetic_median, median, 1e-12);
   }
 }
@@ -139,9 +140,8 @@ TEST(Privacy, CopiesAreFoundAndRandomRowsAreFarther) {
 
 TEST(Privacy, RowsWithEveryCellMissingAreNotCopies) {
   // Both tables hold an all-missing row; it identifies nobody, so only the real copy counts.
-  const json frame = {{"a", {{"0", 1.5}, {"1", nullptr}}},
-                      {"b", {{"0", 2.0}, {"1", nullptr}}},
-                      {"c", {{"0", "x"}, {"1", nullptr}}}};
+  const json frame = {
+      {"a", {{"0", 1.5}, {"1", nullptr}}}, {"b", {{"0", 2.0}, {"1", nullptr}}}, {"c", {{"0", "x"}, {"1", nullptr}}}};
   const Table table = table_from(frame);
   EXPECT_EQ(count_exact_copies(table, table), 1);
 }

@@ -1,5 +1,5 @@
-// Pairwise relationships (Pearson r, correlation ratio, bias-corrected Cramér's V) against the pandas/SciPy reference of
-// tests/data/gen_relationships_oracle.py, and the strongest/worst selection.
+// Pairwise relationships (Pearson r, correlation ratio, bias-corrected Cramér's V) against the pandas/SciPy reference
+// of tests/data/gen_relationships_oracle.py, and the strongest/worst selection.
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -1,6 +1,6 @@
+#include "synthtab/eval/topology.hpp"
 #include "support/errors.hpp"
 #include "support/point_clouds.hpp"
-#include "synthtab/eval/topology.hpp"
 
 #include <gtest/gtest.h>
 
@@ -23,8 +23,7 @@ RowMatrix matrix(const nlohmann::json& rows) { return testing::matrix_from_json(
 
 std::vector<Bar> bars(const nlohmann::json& list) {
   std::vector<Bar> out;
-  for (const auto& b : list)
-    out.push_back({b.at(0).get<double>(), b.at(1).is_null() ? kInf : b.at(1).get<double>()});
+  for (const auto& b : list) out.push_back({b.at(0).get<double>(), b.at(1).is_null() ? kInf : b.at(1).get<double>()});
   return out;
 }
 
@@ -32,14 +31,12 @@ std::vector<Bar> bars(const nlohmann::json& list) {
 // whose length is a rounding error).
 std::vector<Bar> canonical(std::vector<Bar> v) {
   std::erase_if(v, [](const Bar& b) { return b.death - b.birth <= 1e-9; });
-  std::sort(v.begin(), v.end(), [](const Bar& x, const Bar& y) {
-    return x.birth < y.birth || (x.birth == y.birth && x.death < y.death);
-  });
+  std::sort(v.begin(), v.end(),
+            [](const Bar& x, const Bar& y) { return x.birth < y.birth || (x.birth == y.birth && x.death < y.death); });
   return v;
 }
 
-void expect_same_diagram(const std::vector<Bar>& got, const std::vector<Bar>& want,
-                         const std::string& what) {
+void expect_same_diagram(const std::vector<Bar>& got, const std::vector<Bar>& want, const std::string& what) {
   const auto a = canonical(got), b = canonical(want);
   ASSERT_EQ(a.size(), b.size()) << what;
   for (size_t i = 0; i < a.size(); ++i) {

@@ -1,5 +1,5 @@
-#include "synthtab/eval/kolmogorov.hpp"
 #include "synthtab/eval/two_sample_tests.hpp"
+#include "synthtab/eval/kolmogorov.hpp"
 
 #include <gtest/gtest.h>
 
@@ -264,8 +264,7 @@ TEST(TwoSampleTests, LargeSamplesAreFast) {
   const auto start = std::chrono::steady_clock::now();
   const TestResult ks = ks_2samp(a, c);
   const TestResult mwu = mann_whitney_u(a, b);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(ks.method, "asymptotic");
   EXPECT_EQ(mwu.method, "asymptotic");
   EXPECT_GT(ks.pvalue, 0.0);

@@ -8,13 +8,13 @@
 // correct checksum. The target also recomputes the payload size and checksum of any input of 28
 // bytes or more before loading it, so that byte-level mutations reach the parsers behind the
 // checksum as well.
+#include <unistd.h>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 
 #include "synthtab/core/archive.hpp"
 #include "synthtab/core/error.hpp"

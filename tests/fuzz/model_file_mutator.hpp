@@ -53,7 +53,9 @@ class Rand {
   size_t below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(next() % n); }
   bool chance(unsigned percent) { return below(100) < percent; }
   template <typename T>
-  const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+  const T& pick(const std::vector<T>& v) {
+    return v[below(v.size())];
+  }
 
  private:
   uint64_t state_;
@@ -63,7 +65,7 @@ class Rand {
 // The archive frame.
 
 inline constexpr std::string_view kMagic = "SYNTHTAB";
-inline constexpr size_t kHeaderSize = 8 + 4 + 8;  // magic, version, payload size
+inline constexpr size_t kHeaderSize = 8 + 4 + 8;       // magic, version, payload size
 inline constexpr size_t kFrameSize = kHeaderSize + 8;  // and the checksum after the payload
 
 struct Section {
@@ -163,7 +165,7 @@ struct JsonNode {
   size_t end = kNone;        // one past the value; kNone for a container that never closes
   size_t key_begin = kNone;  // where its key starts, when it is an object member
   int64_t parent = -1;
-  char kind = 0;             // '[' '{' '"' 'n' (number) 'l' (true, false, null, other word)
+  char kind = 0;  // '[' '{' '"' 'n' (number) 'l' (true, false, null, other word)
 };
 
 // The values of `t` in document order. Scalars beyond `max_nodes` are left out (containers are
@@ -222,14 +224,18 @@ inline std::vector<JsonNode> scan_json(std::string_view t, size_t max_nodes = 50
     } else if (c == '-' || c == '+' || c == '.' || std::isdigit(static_cast<unsigned char>(c))) {
       size_t j = i;
       while (j < n && std::strchr("0123456789+-.eE", t[j]) != nullptr && t[j] != '\0') ++j;
-      if (nodes.size() < max_nodes) add(i, j, 'n');
-      else pending_key = kNone;
+      if (nodes.size() < max_nodes)
+        add(i, j, 'n');
+      else
+        pending_key = kNone;
       i = j;
     } else if (std::isalpha(static_cast<unsigned char>(c))) {
       size_t j = i;
       while (j < n && std::isalnum(static_cast<unsigned char>(t[j]))) ++j;
-      if (nodes.size() < max_nodes) add(i, j, 'l');
-      else pending_key = kNone;
+      if (nodes.size() < max_nodes)
+        add(i, j, 'l');
+      else
+        pending_key = kNone;
       i = j;
     } else {
       ++i;  // a byte that is no JSON: left alone
@@ -254,8 +260,8 @@ inline std::vector<JsonNode> scan_json(std::string_view t, size_t max_nodes = 50
 inline bool looks_like_json(std::string_view data) {
   for (char c : data) {
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    return c == '{' || c == '[' || c == '"' || c == '-' || std::isdigit(static_cast<unsigned char>(c)) ||
-           c == 't' || c == 'f' || c == 'n';
+    return c == '{' || c == '[' || c == '"' || c == '-' || std::isdigit(static_cast<unsigned char>(c)) || c == 't' ||
+           c == 'f' || c == 'n';
   }
   return false;
 }
@@ -263,27 +269,85 @@ inline bool looks_like_json(std::string_view data) {
 // Numbers a hostile file would write: around the int32, int64, uint64 and double limits, and the
 // bounds that synthtab's loaders check (2048 columns for mrf, 1,000,000 for cart, 2^24 ...).
 inline const std::vector<std::string>& boundary_numbers() {
-  static const std::vector<std::string> v = {
-      "0", "1", "-1", "2", "3", "-2", "-0", "0.0", "0.5", "-0.5", "1.0000001", "0.9999999",
-      "7", "8", "63", "64", "65", "255", "256", "1023", "1024", "2047", "2048", "2049", "4096",
-      "65535", "65536", "1000000", "1000001", "16777216", "16777217", "100000000",
-      "2147483647", "2147483648", "-2147483648", "-2147483649", "4294967295", "4294967296",
-      "4611686018427387904", "4611686018427387903", "-4611686018427387904",
-      "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-      "18446744073709551615", "18446744073709551616", "1e18", "1e19", "1e20", "-1e19",
-      "1e308", "-1e308", "1.7976931348623157e308", "1e309", "-1e309", "4.9e-324", "1e-320",
-      "2.2250738585072014e-308", "3.4028235e38", "3.5e38", "-3.5e38", "1e39", "1.17549435e-38",
-      "1e-45", "0.1", "1e10", "123456789012345678901234567890"};
+  static const std::vector<std::string> v = {"0",
+                                             "1",
+                                             "-1",
+                                             "2",
+                                             "3",
+                                             "-2",
+                                             "-0",
+                                             "0.0",
+                                             "0.5",
+                                             "-0.5",
+                                             "1.0000001",
+                                             "0.9999999",
+                                             "7",
+                                             "8",
+                                             "63",
+                                             "64",
+                                             "65",
+                                             "255",
+                                             "256",
+                                             "1023",
+                                             "1024",
+                                             "2047",
+                                             "2048",
+                                             "2049",
+                                             "4096",
+                                             "65535",
+                                             "65536",
+                                             "1000000",
+                                             "1000001",
+                                             "16777216",
+                                             "16777217",
+                                             "100000000",
+                                             "2147483647",
+                                             "2147483648",
+                                             "-2147483648",
+                                             "-2147483649",
+                                             "4294967295",
+                                             "4294967296",
+                                             "4611686018427387904",
+                                             "4611686018427387903",
+                                             "-4611686018427387904",
+                                             "9223372036854775807",
+                                             "9223372036854775808",
+                                             "-9223372036854775808",
+                                             "-9223372036854775809",
+                                             "18446744073709551615",
+                                             "18446744073709551616",
+                                             "1e18",
+                                             "1e19",
+                                             "1e20",
+                                             "-1e19",
+                                             "1e308",
+                                             "-1e308",
+                                             "1.7976931348623157e308",
+                                             "1e309",
+                                             "-1e309",
+                                             "4.9e-324",
+                                             "1e-320",
+                                             "2.2250738585072014e-308",
+                                             "3.4028235e38",
+                                             "3.5e38",
+                                             "-3.5e38",
+                                             "1e39",
+                                             "1.17549435e-38",
+                                             "1e-45",
+                                             "0.1",
+                                             "1e10",
+                                             "123456789012345678901234567890"};
   return v;
 }
 
 // Keys whose values are sizes, counts or versions somewhere in a model file.
 inline bool size_like_key(std::string_view key) {
-  static const char* const keys[] = {"rows", "cols", "columns", "rank", "features", "version", "max_parents",
-                                     "sweeps", "min_leaf", "training_rows", "partner", "a", "b", "seed",
-                                     "fit_seed", "n", "count", "size", "states", "levels", "components",
-                                     "quantiles", "n_quantiles", "width", "dim", "hidden", "epochs",
-                                     "batch_size", "pac", "embedding", "layers", "index", "parents"};
+  static const char* const keys[] = {
+      "rows",      "cols",        "columns",       "rank",    "features", "version", "max_parents",
+      "sweeps",    "min_leaf",    "training_rows", "partner", "a",        "b",       "seed",
+      "fit_seed",  "n",           "count",         "size",    "states",   "levels",  "components",
+      "quantiles", "n_quantiles", "width",         "dim",     "hidden",   "epochs",  "batch_size",
+      "pac",       "embedding",   "layers",        "index",   "parents"};
   for (const char* k : keys)
     if (key == k) return true;
   return false;
@@ -357,12 +421,14 @@ inline bool mutate_json(std::string& t, Rand& rng, size_t budget) {
         // Wrapping arithmetic: 2^63 - 1 plus one is meant to become -2^63 here.
         const auto v = static_cast<uint64_t>(std::strtoll(old.c_str(), &end, 10));
         static const uint64_t deltas[] = {1, ~uint64_t{0}, 2, ~uint64_t{1}, 1000, ~uint64_t{999}};
-        with = std::to_string(static_cast<int64_t>(rng.chance(50) ? v + deltas[rng.below(6)] : (rng.chance(50) ? 0 - v : v * 2)));
+        with = std::to_string(
+            static_cast<int64_t>(rng.chance(50) ? v + deltas[rng.below(6)] : (rng.chance(50) ? 0 - v : v * 2)));
       }
       return replace(node.begin, node.end, with);
     }
     case 3: {  // a size, count or version field gets a boundary value or an array's length
-      const int64_t k = pick_kind([&](const JsonNode& n) { return n.key_begin != kNone && size_like_key(key_of(t, n)); });
+      const int64_t k =
+          pick_kind([&](const JsonNode& n) { return n.key_begin != kNone && size_like_key(key_of(t, n)); });
       if (k < 0) return false;
       const JsonNode& node = nodes[static_cast<size_t>(k)];
       std::string with = rng.pick(boundary_numbers());
@@ -394,7 +460,7 @@ inline bool mutate_json(std::string& t, Rand& rng, size_t budget) {
       const JsonNode& child = nodes[rng.pick(children)];
       const std::string text = t.substr(child.begin, child.end - child.begin);
       if (op == 2) return replace(child.end, child.end, "," + text);  // duplicate one entry
-      if (op == 3) {                                                   // drop one entry
+      if (op == 3) {                                                  // drop one entry
         const auto [b, e] = span_with_comma(t, child);
         return replace(b, e, "");
       }
@@ -410,22 +476,49 @@ inline bool mutate_json(std::string& t, Rand& rng, size_t budget) {
       const std::string old = t.substr(any.begin, any.end - any.begin);
       std::string with;
       switch (any.kind) {
-        case 'n': with = rng.chance(50) ? "\"" + old + "\"" : "[" + old + "]"; break;
-        case '"': with = rng.chance(50) ? old.substr(std::min<size_t>(1, old.size()), old.size() >= 2 ? old.size() - 2 : 0)
-                                        : "{" + old + ":" + old + "}";
-                  if (with.empty()) with = "0";
-                  break;
-        case '[': with = "{\"0\":" + old + "}"; if (rng.chance(50)) with = "{" + old.substr(1, old.size() - 2) + "}"; break;
-        case '{': with = "[" + old.substr(1, old.size() - 2) + "]"; break;
-        default: with = rng.chance(50) ? "\"" + old + "\"" : "0"; break;
+        case 'n':
+          with = rng.chance(50) ? "\"" + old + "\"" : "[" + old + "]";
+          break;
+        case '"':
+          with = rng.chance(50) ? old.substr(std::min<size_t>(1, old.size()), old.size() >= 2 ? old.size() - 2 : 0)
+                                : "{" + old + ":" + old + "}";
+          if (with.empty()) with = "0";
+          break;
+        case '[':
+          with = "{\"0\":" + old + "}";
+          if (rng.chance(50)) with = "{" + old.substr(1, old.size() - 2) + "}";
+          break;
+        case '{':
+          with = "[" + old.substr(1, old.size() - 2) + "]";
+          break;
+        default:
+          with = rng.chance(50) ? "\"" + old + "\"" : "0";
+          break;
       }
       return replace(any.begin, any.end, with);
     }
     case 6: {  // replace a value by a literal of another kind
-      static const std::vector<std::string> literals = {
-          "null", "true", "false", "[]", "{}", "\"\"", "[[]]", "[{}]", "[null]", "{\"\":null}",
-          "\"\\u0000\"", "\"a\\u0000b\"", "\"\\ud800\"", "\"NaN\"", "\"inf\"", "[1,2,3]", "[-1]",
-          "[0,0]", "\"" + std::string(1000, 'x') + "\"", "[1e308,-1e308]", "\"</script><!--\""};
+      static const std::vector<std::string> literals = {"null",
+                                                        "true",
+                                                        "false",
+                                                        "[]",
+                                                        "{}",
+                                                        "\"\"",
+                                                        "[[]]",
+                                                        "[{}]",
+                                                        "[null]",
+                                                        "{\"\":null}",
+                                                        "\"\\u0000\"",
+                                                        "\"a\\u0000b\"",
+                                                        "\"\\ud800\"",
+                                                        "\"NaN\"",
+                                                        "\"inf\"",
+                                                        "[1,2,3]",
+                                                        "[-1]",
+                                                        "[0,0]",
+                                                        "\"" + std::string(1000, 'x') + "\"",
+                                                        "[1e308,-1e308]",
+                                                        "\"</script><!--\""};
       return replace(any.begin, any.end, rng.pick(literals));
     }
     case 7: {  // delete an object member or array entry
@@ -442,10 +535,10 @@ inline bool mutate_json(std::string& t, Rand& rng, size_t budget) {
       if (k < 0) return false;
       const JsonNode& node = nodes[static_cast<size_t>(k)];
       const int64_t other = pick_kind([](const JsonNode& n) { return n.key_begin != kNone; });
-      static const std::vector<std::string> names = {"\"\"", "\"factor\"", "\"rank\"", "\"bins\"", "\"values\"",
+      static const std::vector<std::string> names = {"\"\"",      "\"factor\"", "\"rank\"",    "\"bins\"", "\"values\"",
                                                      "\"state\"", "\"column\"", "\"\\u0000\"", "\"data\""};
-      std::string with = rng.chance(50) && other >= 0 ? "\"" + key_of(t, nodes[static_cast<size_t>(other)]) + "\""
-                                                      : rng.pick(names);
+      std::string with =
+          rng.chance(50) && other >= 0 ? "\"" + key_of(t, nodes[static_cast<size_t>(other)]) + "\"" : rng.pick(names);
       size_t key_end = node.key_begin + 1;
       while (key_end < t.size() && t[key_end] != '"') key_end += t[key_end] == '\\' ? 2 : 1;
       return replace(node.key_begin, std::min(key_end + 1, t.size()), with);
@@ -468,9 +561,17 @@ inline bool mutate_json(std::string& t, Rand& rng, size_t budget) {
 
 // One edit of binary section data (fingerprints, weights).
 inline void mutate_binary(std::string& d, Rand& rng, size_t budget) {
-  static const uint64_t words[] = {0, 1, ~uint64_t{0}, uint64_t{1} << 63, (uint64_t{1} << 63) - 1, uint64_t{1} << 31,
-                                   uint64_t{1} << 32, uint64_t{1} << 62, 0x7f800000ULL /* float inf */,
-                                   0x7fc00000ULL /* float NaN */, 0x7ff8000000000000ULL /* double NaN */};
+  static const uint64_t words[] = {0,
+                                   1,
+                                   ~uint64_t{0},
+                                   uint64_t{1} << 63,
+                                   (uint64_t{1} << 63) - 1,
+                                   uint64_t{1} << 31,
+                                   uint64_t{1} << 32,
+                                   uint64_t{1} << 62,
+                                   0x7f800000ULL /* float inf */,
+                                   0x7fc00000ULL /* float NaN */,
+                                   0x7ff8000000000000ULL /* double NaN */};
   switch (rng.below(8)) {
     case 0:
       if (!d.empty()) d[rng.below(d.size())] ^= static_cast<char>(1u << rng.below(8));
@@ -513,10 +614,26 @@ inline void mutate_binary(std::string& d, Rand& rng, size_t budget) {
 }
 
 inline const std::vector<std::string>& section_names() {
-  static const std::vector<std::string> v = {
-      "meta", "schema", "preparation_log", "pipeline", "fit_report", "real_rows", "repeated_rows",
-      "copy_allowance", "model/copula", "model/cart", "model/bayesnet", "model/mrf", "model/auto",
-      "model/wgan", "model/gan", "model/ctgan", "model/tvae", "model/", "", "meta\0x"};
+  static const std::vector<std::string> v = {"meta",
+                                             "schema",
+                                             "preparation_log",
+                                             "pipeline",
+                                             "fit_report",
+                                             "real_rows",
+                                             "repeated_rows",
+                                             "copy_allowance",
+                                             "model/copula",
+                                             "model/cart",
+                                             "model/bayesnet",
+                                             "model/mrf",
+                                             "model/auto",
+                                             "model/wgan",
+                                             "model/gan",
+                                             "model/ctgan",
+                                             "model/tvae",
+                                             "model/",
+                                             "",
+                                             "meta\0x"};
   return v;
 }
 
@@ -589,8 +706,17 @@ inline bool mutate_sections(Archive& a, Rand& rng, size_t budget) {
 inline void mutate_frame(std::string& bytes, const Archive& a, Rand& rng) {
   const uint64_t payload = bytes.size() - kFrameSize;
   auto wrong = [&](uint64_t right, uint64_t bits) {
-    const uint64_t choices[] = {0, right + 1, right - 1, right + 8, right * 2, payload, payload + 1,
-                                uint64_t{1} << 31, (uint64_t{1} << 32) - 1, uint64_t{1} << 63, ~uint64_t{0},
+    const uint64_t choices[] = {0,
+                                right + 1,
+                                right - 1,
+                                right + 8,
+                                right * 2,
+                                payload,
+                                payload + 1,
+                                uint64_t{1} << 31,
+                                (uint64_t{1} << 32) - 1,
+                                uint64_t{1} << 63,
+                                ~uint64_t{0},
                                 (uint64_t{1} << 62) + right};
     uint64_t v = choices[rng.below(std::size(choices))];
     if (bits < 64) v &= (uint64_t{1} << bits) - 1;
@@ -625,8 +751,10 @@ inline void mutate_frame(std::string& bytes, const Archive& a, Rand& rng) {
       set_le(bytes, 12, wrong(payload, 64), 8);
       break;
     case 4:  // bytes after the checksum, or a cut file
-      if (rng.chance(50)) bytes.append(1 + rng.below(16), '\0');
-      else bytes.resize(kFrameSize + rng.below(payload));
+      if (rng.chance(50))
+        bytes.append(1 + rng.below(16), '\0');
+      else
+        bytes.resize(kFrameSize + rng.below(payload));
       break;
     default: {  // trailing bytes after the last section, inside the payload
       const std::string extra(1 + rng.below(16), static_cast<char>(rng.next()));
@@ -728,9 +856,12 @@ inline size_t cross_over(const uint8_t* d1, size_t s1, const uint8_t* d2, size_t
     const size_t takes = 1 + rng.below(3);
     for (size_t k = 0; k < takes; ++k) {
       const Section& from = b->sections[rng.below(b->sections.size())];
-      auto it = std::find_if(a->sections.begin(), a->sections.end(), [&](const Section& s) { return s.name == from.name; });
-      if (it != a->sections.end() && rng.chance(80)) it->data = from.data;
-      else a->sections.push_back(from);
+      auto it =
+          std::find_if(a->sections.begin(), a->sections.end(), [&](const Section& s) { return s.name == from.name; });
+      if (it != a->sections.end() && rng.chance(80))
+        it->data = from.data;
+      else
+        a->sections.push_back(from);
     }
     const std::string bytes = serialize(*a);
     if (bytes.size() <= max_out) {

@@ -85,8 +85,7 @@ TEST(ResponseCurve, MatchesScipyLeastSquares) {
       const auto ys = ref.at("curve_y").get<std::vector<double>>();
       for (size_t i = 0; i < xs.size(); ++i)
         EXPECT_NEAR(fit.channels[j].curve.value(xs[i]), ys[i], 1e-4 * range) << "x = " << xs[i];
-      EXPECT_NEAR(fit.channels[j].saturation, ref.at("beta").get<double>(),
-                  1e-3 * ref.at("beta").get<double>());
+      EXPECT_NEAR(fit.channels[j].saturation, ref.at("beta").get<double>(), 1e-3 * ref.at("beta").get<double>());
     }
   }
 }
@@ -203,7 +202,8 @@ TEST(Curve, DerivedQuantitiesMatchTheirDefinitions) {
   EXPECT_NEAR(logistic_curve.value(1e7), 20000, 1e-6);
   EXPECT_DOUBLE_EQ(logistic_curve.inflection(), 5000);
   EXPECT_NEAR(logistic_curve.value(logistic_curve.spend_for_share(0.9)), 18000, 1e-6);
-  EXPECT_NEAR(logistic_curve.marginal(3000), (logistic_curve.value(3000.001) - logistic_curve.value(2999.999)) / 0.002, 1e-6);
+  EXPECT_NEAR(logistic_curve.marginal(3000), (logistic_curve.value(3000.001) - logistic_curve.value(2999.999)) / 0.002,
+              1e-6);
 }
 
 TEST(ResponseCurve, ReportsMarginalReturnsAtMeanSpend) {
@@ -229,33 +229,48 @@ Table small_table(std::vector<double> spend, std::vector<double> response) {
 }
 
 TEST(ResponseCurveErrors, FlatResponse) {
-  const auto msg = error_of([] { fit_response_curves(small_table({1, 2, 3, 4, 5, 6}, {7, 7, 7, 7, 7, 7}),
-                                                    options_for({"spend"}, CurveShape::Hill)); },
-                            ErrorKind::Input);
+  const auto msg = error_of(
+      [] {
+        fit_response_curves(small_table({1, 2, 3, 4, 5, 6}, {7, 7, 7, 7, 7, 7}),
+                            options_for({"spend"}, CurveShape::Hill));
+      },
+      ErrorKind::Input);
   EXPECT_NE(msg.find("response column 'response' has the same value (7) in all 6 rows"), std::string::npos) << msg;
 }
 
 TEST(ResponseCurveErrors, SingleSpendValue) {
-  const auto msg = error_of([] { fit_response_curves(small_table({5, 5, 5, 5, 5, 5}, {1, 2, 3, 4, 5, 6}),
-                                                    options_for({"spend"}, CurveShape::Hill)); },
-                            ErrorKind::Input);
-  EXPECT_NE(msg.find("spend column 'spend' has a single distinct value (5) in the 6 rows used"), std::string::npos) << msg;
+  const auto msg = error_of(
+      [] {
+        fit_response_curves(small_table({5, 5, 5, 5, 5, 5}, {1, 2, 3, 4, 5, 6}),
+                            options_for({"spend"}, CurveShape::Hill));
+      },
+      ErrorKind::Input);
+  EXPECT_NE(msg.find("spend column 'spend' has a single distinct value (5) in the 6 rows used"), std::string::npos)
+      << msg;
 }
 
 TEST(ResponseCurveErrors, NegativeSpend) {
-  const auto msg = error_of([] { fit_response_curves(small_table({1, 2, -3, 4, 5, 6}, {1, 2, 3, 4, 5, 6}),
-                                                    options_for({"spend"}, CurveShape::Hill)); },
-                            ErrorKind::Input);
+  const auto msg = error_of(
+      [] {
+        fit_response_curves(small_table({1, 2, -3, 4, 5, 6}, {1, 2, 3, 4, 5, 6}),
+                            options_for({"spend"}, CurveShape::Hill));
+      },
+      ErrorKind::Input);
   EXPECT_NE(msg.find("spend column 'spend' has a negative value (-3) in data row 3"), std::string::npos) << msg;
 }
 
 TEST(ResponseCurveErrors, TooFewRowsSaysHowManyAreNeeded) {
   const auto nan = kMissingValue;
-  const auto msg = error_of([&] { fit_response_curves(small_table({1, 2, 3, nan, 5, 6}, {1, 2, 3, 4, nan, 6}),
-                                                     options_for({"spend"}, CurveShape::Hill)); },
-                            ErrorKind::Input);
+  const auto msg = error_of(
+      [&] {
+        fit_response_curves(small_table({1, 2, 3, nan, 5, 6}, {1, 2, 3, 4, nan, 6}),
+                            options_for({"spend"}, CurveShape::Hill));
+      },
+      ErrorKind::Input);
   EXPECT_NE(msg.find("needs at least 5 rows with the spend and response present, got 4 (2 dropped for "
-                     "missing values)"), std::string::npos) << msg;
+                     "missing values)"),
+            std::string::npos)
+      << msg;
 }
 
 TEST(ResponseCurveErrors, NonNumericColumns) {
@@ -327,7 +342,8 @@ TEST(Budget, EqualsTheAnalyticOptimumOfTwoConcaveCurves) {
 }
 
 TEST(Budget, SCurvesMatchABruteForceScan) {
-  const std::vector<Curve> curves{Curve{CurveShape::Hill, 30000, 4000, 2.5}, Curve{CurveShape::Logistic, 15000, 2000, 0.002}};
+  const std::vector<Curve> curves{Curve{CurveShape::Hill, 30000, 4000, 2.5},
+                                  Curve{CurveShape::Logistic, 15000, 2000, 0.002}};
   for (double B : {1500.0, 4000.0, 9000.0, 20000.0}) {
     SCOPED_TRACE(B);
     const auto x = optimal_allocation(curves, B);

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "support/model_contract.hpp"
 #include "support/section_tamper.hpp"
@@ -20,7 +20,9 @@ namespace synthtab {
 namespace {
 
 // A categorical code k of K categories in model space (the categorical transformer's scaling).
-float code(int k, int categories) { return categories < 2 ? -1.0f : static_cast<float>(2.0 * k / (categories - 1) - 1.0); }
+float code(int k, int categories) {
+  return categories < 2 ? -1.0f : static_cast<float>(2.0 * k / (categories - 1) - 1.0);
+}
 
 ModelColumn categorical(int categories, const std::string& name) {
   return {ModelColumnKind::Categorical, categories, name};
@@ -95,7 +97,8 @@ TEST(BayesNet, GreedyStructureFindsTheTrueDependencies) {
   const auto& d_parents = model.nodes()[3].parents;
   EXPECT_TRUE(!d_parents.empty() && d_parents[0] == 2) << structure;
   std::vector<int> position(5);
-  for (size_t i = 0; i < model.order().size(); ++i) position[static_cast<size_t>(model.order()[i])] = static_cast<int>(i);
+  for (size_t i = 0; i < model.order().size(); ++i)
+    position[static_cast<size_t>(model.order()[i])] = static_cast<int>(i);
   int last = 0;
   for (int c : {1, 2})
     if (position[static_cast<size_t>(c)] > position[static_cast<size_t>(last)]) last = c;
@@ -239,7 +242,8 @@ TEST(BayesNet, CountsKeepTheirValuesAndContinuousColumnsAreBinned) {
   EXPECT_EQ(edges(model), (std::set<std::pair<int, int>>{{0, 1}}));
   float low = 1, high = -1;
   double real_mean = 0;
-  for (int r = 0; r < 400; ++r) low = std::min(low, m(r, 1)), high = std::max(high, m(r, 1)), real_mean += m(r, 1) / 400.0;
+  for (int r = 0; r < 400; ++r)
+    low = std::min(low, m(r, 1)), high = std::max(high, m(r, 1)), real_mean += m(r, 1) / 400.0;
   const Matrix s = model.sample(0, 10000, 6);
   double mean = 0;
   for (int64_t r = 0; r < s.rows; ++r) {
@@ -281,7 +285,8 @@ TEST(BayesNet, TinyTables) {
       m(r, 2) = code(r % 3, 3);
     }
     BayesNetSynthesizer model;
-    const FitReport report = model.fit(m, {categorical(2, "g"), {ModelColumnKind::Continuous, 0, "v"}, categorical(3, "h")}, {});
+    const FitReport report =
+        model.fit(m, {categorical(2, "g"), {ModelColumnKind::Continuous, 0, "v"}, categorical(3, "h")}, {});
     EXPECT_LE(model.max_parents(), 1);
     const Matrix s = model.sample(0, 200, 1);
     for (int64_t r = 0; r < s.rows; ++r)
@@ -318,13 +323,13 @@ TEST(BayesNet, RegisteredAndRefusesBadState) {
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["columns"] = 3; }));
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["order"] = {0, 0}; }));
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["order"] = {1, 2}; }));
-  EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][0]["cpt"][0] = 0.9; }));       // no longer sums to 1
+  EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][0]["cpt"][0] = 0.9; }));  // no longer sums to 1
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][0]["cpt"][0] = -0.1; }));
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][0]["cpt"].push_back(0.0); }));  // wrong size
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][1]["values"] = {1.0, -1.0}; }));
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][1]["values"] = nlohmann::json::array(); }));
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][1]["bins"] = {{-1.0}, {1.0}}; }));  // both kinds
-  EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][0]["parents"] = {0}; }));        // itself
+  EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][0]["parents"] = {0}; }));           // itself
   EXPECT_TRUE(refused([](nlohmann::json& s) {
     // A parent drawn after its child.
     s["nodes"][0]["parents"] = {1};
@@ -333,7 +338,9 @@ TEST(BayesNet, RegisteredAndRefusesBadState) {
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][0]["parents"] = {1, 1, 1}; }));
   EXPECT_TRUE(refused([](nlohmann::json& s) { s["names"] = {"x"}; }));
   EXPECT_TRUE(refused([](nlohmann::json& s) { s.erase("seed"); }));
-  EXPECT_TRUE(refused([](nlohmann::json& s) { s["nodes"][1] = {{"bins", {{0.5}, {-0.5}}}, {"parents", s["nodes"][1]["parents"]}, {"cpt", s["nodes"][1]["cpt"]}}; }));
+  EXPECT_TRUE(refused([](nlohmann::json& s) {
+    s["nodes"][1] = {{"bins", {{0.5}, {-0.5}}}, {"parents", s["nodes"][1]["parents"]}, {"cpt", s["nodes"][1]["cpt"]}};
+  }));
 }
 
 }  // namespace

@@ -122,7 +122,8 @@ TEST(Cart, GrowsOnASubsetOfALargeTableAndDrawsFromEveryRow) {
 TEST(Cart, RegisteredAndRefusesBadState) {
   auto model = ModelRegistry::instance().create("cart");
   ArchiveWriter writer;
-  writer.put("model/cart", R"({"rows": 3, "cols": 2, "data": [1, 2], "categorical": [0, 0], "min_leaf": 5, "seed": 1})");
+  writer.put("model/cart",
+             R"({"rows": 3, "cols": 2, "data": [1, 2], "categorical": [0, 0], "min_leaf": 5, "seed": 1})");
   try {
     model->load(ArchiveReader::parse(writer.serialize(), "m.synthtab"), "model/");
     ADD_FAILURE();

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -16,12 +16,12 @@
 
 #include "support/errors.hpp"
 #include "support/test_paths.hpp"
-#include "synthtab/engine/synthesis.hpp"
-#include "transform/column_builders.hpp"
 #include "synthtab/core/archive.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
+#include "synthtab/engine/synthesis.hpp"
 #include "synthtab/models/registry.hpp"
+#include "transform/column_builders.hpp"
 
 namespace synthtab {
 namespace {
@@ -161,8 +161,7 @@ TEST_P(CtganTvae, DamagedModelFileIsRefused) {
     bad.put("model/weights", w);
     const auto reader = ArchiveReader::parse(bad.serialize(), "bad.synthtab");
     auto model = ModelRegistry::instance().create(GetParam());
-    const std::string message =
-        testing::error_of([&] { model->load(reader, "model/"); }, ErrorKind::ModelFile);
+    const std::string message = testing::error_of([&] { model->load(reader, "model/"); }, ErrorKind::ModelFile);
     EXPECT_NE(message.find("bad.synthtab"), std::string::npos) << message;
     EXPECT_NE(message.find(expect), std::string::npos) << message;
     EXPECT_EQ(message.find("json.exception"), std::string::npos) << message;
@@ -228,8 +227,7 @@ Learned learned(const std::string& model, int epochs, int batch) {
 }
 
 double category_error(const Learned& l) {
-  return std::max({std::abs(l.category[0] - 0.6), std::abs(l.category[1] - 0.3),
-                   std::abs(l.category[2] - 0.1)});
+  return std::max({std::abs(l.category[0] - 0.6), std::abs(l.category[1] - 0.3), std::abs(l.category[2] - 0.1)});
 }
 
 // After a short fit both modes are there, most values sit inside them, and the categories come
@@ -289,7 +287,8 @@ TEST_P(CtganTvae, EndToEndThroughThePipeline) {
   for (int64_t r = 0; r < rows.rows(); ++r) {
     const double a = rows.columns[0].values[static_cast<size_t>(r)];
     EXPECT_TRUE(a >= *std::min_element(amount.begin(), amount.end()) &&
-                a <= *std::max_element(amount.begin(), amount.end())) << a;
+                a <= *std::max_element(amount.begin(), amount.end()))
+        << a;
     EXPECT_EQ(std::round(a * 100) / 100, a);
     const double c = rows.columns[1].values[static_cast<size_t>(r)];
     EXPECT_TRUE(c >= 0 && c <= 39 && c == std::round(c)) << c;

@@ -32,7 +32,8 @@ Matrix draw(int64_t rows, double rho, uint64_t seed) {
 }
 
 std::vector<ModelColumn> layout() {
-  return {{ModelColumnKind::Continuous, 0, "x"}, {ModelColumnKind::Continuous, 0, "y"},
+  return {{ModelColumnKind::Continuous, 0, "x"},
+          {ModelColumnKind::Continuous, 0, "y"},
           {ModelColumnKind::Categorical, 3, "c"}};
 }
 
@@ -107,7 +108,8 @@ TEST(GaussianCopula, RegisteredWithoutTheLibTorchPluginAndRefusesBadState) {
   auto model = ModelRegistry::instance().create("copula");
   EXPECT_EQ(model->name(), "copula");
   ArchiveWriter writer;
-  writer.put("model/copula", "{\"columns\": 2, \"sorted\": [[1.0]], \"discrete\": [0], \"correlation\": [], \"cholesky\": []}");
+  writer.put("model/copula",
+             "{\"columns\": 2, \"sorted\": [[1.0]], \"discrete\": [0], \"correlation\": [], \"cholesky\": []}");
   const ArchiveReader reader = ArchiveReader::parse(writer.serialize(), "m.synthtab");
   try {
     model->load(reader, "model/");
@@ -127,13 +129,16 @@ struct MissingData {
 };
 MissingData draw_missing(int64_t rows, uint64_t seed) {
   Rng rng(seed);
-  MissingData d{Matrix(rows, 5), {{ModelColumnKind::Continuous, 0, "x"}, {ModelColumnKind::Continuous, 0, "y"},
-                                  {ModelColumnKind::Categorical, 2, "y", true}, {ModelColumnKind::Continuous, 0, "z"},
-                                  {ModelColumnKind::Categorical, 2, "z", true}}};
+  MissingData d{Matrix(rows, 5),
+                {{ModelColumnKind::Continuous, 0, "x"},
+                 {ModelColumnKind::Continuous, 0, "y"},
+                 {ModelColumnKind::Categorical, 2, "y", true},
+                 {ModelColumnKind::Continuous, 0, "z"},
+                 {ModelColumnKind::Categorical, 2, "z", true}}};
   for (int64_t r = 0; r < rows; ++r) {
     const double x = rng.normal(), y = 0.7 * x + 0.7 * rng.normal(), z = -0.5 * x + 0.8 * rng.normal();
     const double latent = 0.6 * x + 0.8 * rng.normal();
-    const bool both = latent < -1.0;        // ~16 %, more when x is low
+    const bool both = latent < -1.0;  // ~16 %, more when x is low
     const bool y_alone = rng.uniform() < 0.05;
     d.m(r, 0) = static_cast<float>(std::tanh(x / 3));
     d.m(r, 1) = static_cast<float>(std::tanh(y / 3));
@@ -168,7 +173,7 @@ TEST(GaussianCopula, GeneratesMissingValuesAtTheRealRateAndPattern) {
   const MissingShares a = missing_shares(real.m), b = missing_shares(synthetic);
   EXPECT_NEAR(b.y, a.y, 0.015);
   EXPECT_NEAR(b.z, a.z, 0.015);
-  EXPECT_NEAR(b.both, a.both, 0.02);                  // co-missingness
+  EXPECT_NEAR(b.both, a.both, 0.02);                    // co-missingness
   EXPECT_NEAR(b.z_given_low_x, a.z_given_low_x, 0.03);  // gaps that depend on x
   // Independent gaps would give both ~ y * z; the real pattern is far from that.
   ASSERT_GT(a.both, 1.5 * a.y * a.z);
@@ -179,7 +184,8 @@ TEST(GaussianCopula, GeneratesMissingValuesAtTheRealRateAndPattern) {
     if (real.m(r, 2) < 0) present.push_back(r);
   Matrix observed(static_cast<int64_t>(present.size()), 2);
   for (size_t i = 0; i < present.size(); ++i)
-    observed(static_cast<int64_t>(i), 0) = real.m(present[i], 0), observed(static_cast<int64_t>(i), 1) = real.m(present[i], 1);
+    observed(static_cast<int64_t>(i), 0) = real.m(present[i], 0),
+                                      observed(static_cast<int64_t>(i), 1) = real.m(present[i], 1);
   EXPECT_NEAR(spearman(synthetic, 0, 1), spearman(observed, 0, 1), 0.03);
 }
 
@@ -196,7 +202,8 @@ TEST(GaussianCopula, OrdersCategoriesSoThatNonMonotoneCodesKeepTheirRelation) {
     real(r, 0) = static_cast<float>(std::tanh(x / 2));
     real(r, 1) = rng.uniform() < 0.9 ? codes[band] : codes[rng.below(4)];
   }
-  const std::vector<ModelColumn> columns = {{ModelColumnKind::Continuous, 0, "x"}, {ModelColumnKind::Categorical, 4, "c"}};
+  const std::vector<ModelColumn> columns = {{ModelColumnKind::Continuous, 0, "x"},
+                                            {ModelColumnKind::Categorical, 4, "c"}};
   GaussianCopula model;
   model.fit(real, columns, {});
   const Matrix synthetic = model.sample(0, 20000, 2);
@@ -249,9 +256,10 @@ TEST(GaussianCopula, ParametricMarginalsSampleTheirFamilyAndSurviveSaveLoad) {
   for (int64_t r = 0; r < real.rows; ++r) {
     const double z = rng.normal();
     real(r, 0) = static_cast<float>(0.5 * std::erfc(-z / std::sqrt(2.0)));  // uniform on (0, 1)
-    real(r, 1) = static_cast<float>(0.8 * z + 0.6 * rng.normal());           // normal, correlated
+    real(r, 1) = static_cast<float>(0.8 * z + 0.6 * rng.normal());          // normal, correlated
   }
-  const std::vector<ModelColumn> layout = {{ModelColumnKind::Continuous, 0, "a"}, {ModelColumnKind::Continuous, 0, "b"}};
+  const std::vector<ModelColumn> layout = {{ModelColumnKind::Continuous, 0, "a"},
+                                           {ModelColumnKind::Continuous, 0, "b"}};
   FitOptions options;
   options.marginals = Marginals::Parametric;
   GaussianCopula model;
@@ -284,8 +292,12 @@ TEST(GaussianCopula, RefusesDamagedParametricStateWithAClearMessage) {
   const ArchiveReader good = ArchiveReader::parse(writer.serialize(), "m.synthtab");
   auto state = nlohmann::json::parse(good.get("model/copula"));
   const std::vector<std::pair<std::string, nlohmann::json>> damage = {
-      {"marginals", nlohmann::json::array({{{"family", "cauchy"}, {"parameters", {0, 1}}}, {{"family", "empirical"}, {"parameters", nlohmann::json::array()}}, {{"family", "empirical"}, {"parameters", nlohmann::json::array()}}})},
-      {"marginals", nlohmann::json::array({{{"family", "normal"}, {"parameters", {0, -1}}}, {{"family", "empirical"}, {"parameters", nlohmann::json::array()}}, {{"family", "empirical"}, {"parameters", nlohmann::json::array()}}})},
+      {"marginals", nlohmann::json::array({{{"family", "cauchy"}, {"parameters", {0, 1}}},
+                                           {{"family", "empirical"}, {"parameters", nlohmann::json::array()}},
+                                           {{"family", "empirical"}, {"parameters", nlohmann::json::array()}}})},
+      {"marginals", nlohmann::json::array({{{"family", "normal"}, {"parameters", {0, -1}}},
+                                           {{"family", "empirical"}, {"parameters", nlohmann::json::array()}},
+                                           {{"family", "empirical"}, {"parameters", nlohmann::json::array()}}})},
       {"marginals", "normal"},
       {"version", 1},
       {"cholesky", {1.0}},
@@ -326,7 +338,8 @@ TEST(GaussianCopula, WideTablesUseALowRankFactor) {
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 30.0);
   EXPECT_TRUE(model.low_rank());
   for (int64_t c = 0; c < cols; c += 997) {
-    const float lo = std::min({real(0, c), real(1, c), real(2, c)}), hi = std::max({real(0, c), real(1, c), real(2, c)});
+    const float lo = std::min({real(0, c), real(1, c), real(2, c)}),
+                hi = std::max({real(0, c), real(1, c), real(2, c)});
     for (int64_t r = 0; r < synthetic.rows; ++r) {
       EXPECT_GE(synthetic(r, c), lo);
       EXPECT_LE(synthetic(r, c), hi);

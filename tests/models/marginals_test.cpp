@@ -48,7 +48,7 @@ TEST(Marginals, DeterministicShardableAndSavesAndLoads) {
   Matrix real(60, 3);
   for (int64_t r = 0; r < 60; ++r)
     real(r, 0) = static_cast<float>(rng.normal()), real(r, 1) = rng.below(5) == 0 ? 1.0f : -1.0f,
-    real(r, 2) = static_cast<float>(rng.uniform());
+            real(r, 2) = static_cast<float>(rng.uniform());
   testing::expect_model_contract_of(make_marginals, real, {continuous("x"), indicator("x"), continuous("y")});
 }
 
@@ -82,8 +82,7 @@ TEST(Marginals, AValueAndItsMissingIndicatorAreDrawnTogether) {
   const auto model = make_marginals();
   model->fit(real, {continuous("x"), indicator("x"), continuous("z")}, {});
   const Matrix drawn = model->sample(0, 2000, 8);
-  for (int64_t r = 0; r < drawn.rows; ++r)
-    ASSERT_EQ(pairs.count({drawn(r, 0), drawn(r, 1)}), 1u) << "row " << r;
+  for (int64_t r = 0; r < drawn.rows; ++r) ASSERT_EQ(pairs.count({drawn(r, 0), drawn(r, 1)}), 1u) << "row " << r;
   // ...while the other column is drawn on its own: x and z meet in pairs no training row holds.
   int unseen = 0;
   for (int64_t r = 0; r < drawn.rows; ++r) unseen += static_cast<int>(drawn(r, 0)) % 7 != static_cast<int>(drawn(r, 2));

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <functional>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "support/model_contract.hpp"
 #include "support/section_tamper.hpp"
@@ -19,9 +19,13 @@ namespace synthtab {
 namespace {
 
 // A categorical code k of K categories in model space (the categorical transformer's scaling).
-float code(int k, int categories) { return categories < 2 ? -1.0f : static_cast<float>(2.0 * k / (categories - 1) - 1.0); }
+float code(int k, int categories) {
+  return categories < 2 ? -1.0f : static_cast<float>(2.0 * k / (categories - 1) - 1.0);
+}
 
-ModelColumn categorical(int categories, const std::string& name) { return {ModelColumnKind::Categorical, categories, name}; }
+ModelColumn categorical(int categories, const std::string& name) {
+  return {ModelColumnKind::Categorical, categories, name};
+}
 
 // Three categorical columns with a three-way dependence (c follows a + b), which a pairwise model
 // can only approximate: a (3 states) uniform; b = a w.p. 0.6 else uniform (2 states: a mod 2);
@@ -72,7 +76,8 @@ TEST(Mrf, OneAndTwoWayTablesAreTheTargets) {
   for (size_t a = 0; a < 3; ++a)
     for (size_t b = a + 1; b < 3; ++b) {
       const int sa = static_cast<int>(model.nodes()[a].states()), sb = static_cast<int>(model.nodes()[b].states());
-      std::vector<double> count(static_cast<size_t>(sa * sb), 0.0), ma(static_cast<size_t>(sa), 0.0), mb(static_cast<size_t>(sb), 0.0);
+      std::vector<double> count(static_cast<size_t>(sa * sb), 0.0), ma(static_cast<size_t>(sa), 0.0),
+          mb(static_cast<size_t>(sb), 0.0);
       for (int64_t r = 0; r < real.rows; ++r) {
         const int x = state_of_value(model.nodes()[a], real(r, static_cast<int64_t>(a)));
         const int y = state_of_value(model.nodes()[b], real(r, static_cast<int64_t>(b)));
@@ -82,11 +87,14 @@ TEST(Mrf, OneAndTwoWayTablesAreTheTargets) {
       }
       std::vector<double> fitted(count.size(), 0.0);
       for (int64_t cell = 0; cell < static_cast<int64_t>(joint.size()); ++cell)
-        fitted[static_cast<size_t>(state_in_cell(model, cell, a) * sb + state_in_cell(model, cell, b))] += joint[static_cast<size_t>(cell)];
+        fitted[static_cast<size_t>(state_in_cell(model, cell, a) * sb + state_in_cell(model, cell, b))] +=
+            joint[static_cast<size_t>(cell)];
       for (int x = 0; x < sa; ++x)
         for (int y = 0; y < sb; ++y) {
-          const double target = (1 - lambda) * count[static_cast<size_t>(x * sb + y)] + lambda * ma[static_cast<size_t>(x)] * mb[static_cast<size_t>(y)];
-          EXPECT_NEAR(fitted[static_cast<size_t>(x * sb + y)], target, 1e-5) << a << "," << b << " at " << x << "," << y;
+          const double target = (1 - lambda) * count[static_cast<size_t>(x * sb + y)] +
+                                lambda * ma[static_cast<size_t>(x)] * mb[static_cast<size_t>(y)];
+          EXPECT_NEAR(fitted[static_cast<size_t>(x * sb + y)], target, 1e-5)
+              << a << "," << b << " at " << x << "," << y;
         }
     }
 }
@@ -134,7 +142,7 @@ TEST(Mrf, NeverDrawsARowThatIsUniqueInTraining) {
   Rng rng(4);
   for (int64_t r = 0; r < 30; ++r)
     real(r, 0) = code(static_cast<int>(rng.below(3)), 3), real(r, 1) = code(static_cast<int>(rng.below(2)), 2),
-    real(r, 2) = code(static_cast<int>(rng.below(4)), 4);
+            real(r, 2) = code(static_cast<int>(rng.below(4)), 4);
   std::map<std::vector<float>, int> counts;
   for (int64_t r = 0; r < 30; ++r) ++counts[{real(r, 0), real(r, 1), real(r, 2)}];
   int unique = 0;
@@ -205,9 +213,9 @@ TEST(Mrf, DeterministicShardableAndSavesAndLoads) {
   Matrix real(80, 3);
   for (int64_t r = 0; r < 80; ++r)
     real(r, 0) = code(static_cast<int>(rng.below(3)), 3), real(r, 1) = static_cast<float>(rng.normal()),
-    real(r, 2) = static_cast<float>(rng.below(4));
-  const std::vector<ModelColumn> layout = {categorical(3, "g"), {ModelColumnKind::Continuous, 0, "x"},
-                                           {ModelColumnKind::Continuous, 0, "count"}};
+            real(r, 2) = static_cast<float>(rng.below(4));
+  const std::vector<ModelColumn> layout = {
+      categorical(3, "g"), {ModelColumnKind::Continuous, 0, "x"}, {ModelColumnKind::Continuous, 0, "count"}};
   testing::expect_model_contract<MrfSynthesizer>(real, layout);
 }
 
@@ -237,7 +245,8 @@ TEST(Mrf, RegisteredAndRefusesBadState) {
   auto created = ModelRegistry::instance().create("mrf");
   EXPECT_EQ(created->name(), "mrf");
   Matrix m(12, 3);
-  for (int r = 0; r < 12; ++r) m(r, 0) = code(r % 2, 2), m(r, 1) = code(r / 6, 2), m(r, 2) = static_cast<float>(r * 0.37);
+  for (int r = 0; r < 12; ++r)
+    m(r, 0) = code(r % 2, 2), m(r, 1) = code(r / 6, 2), m(r, 2) = static_cast<float>(r * 0.37);
   MrfSynthesizer fitted;
   fitted.fit(m, {categorical(2, "x"), categorical(2, "y"), {ModelColumnKind::Continuous, 0, "z"}}, {});
   ASSERT_TRUE(fitted.nodes()[2].binned);

@@ -102,8 +102,8 @@ TEST(RandomForest, SingleTreeEqualsSklearnDecisionTree) {
     RandomForest forest(o);
     forest.fit(p.x_train, p.y_train, Task::Regression);
     const auto ours = forest.predict(p.x_test);
-    const auto theirs = oracle()["problems"]["friedman1"]["tree_max_depth_4_test_prediction"]
-                            .get<std::vector<double>>();
+    const auto theirs =
+        oracle()["problems"]["friedman1"]["tree_max_depth_4_test_prediction"].get<std::vector<double>>();
     ASSERT_EQ(ours.size(), theirs.size());
     for (size_t i = 0; i < ours.size(); ++i)
       EXPECT_NEAR(ours[i], theirs[i], 1e-12 * std::max(1.0, std::abs(theirs[i]))) << i;
@@ -117,8 +117,7 @@ TEST(RandomForest, SingleTreeEqualsSklearnDecisionTree) {
     ASSERT_EQ(static_cast<size_t>(ours.rows), theirs.size());
     for (int64_t r = 0; r < ours.rows; ++r)
       for (int64_t c = 0; c < ours.cols; ++c)
-        EXPECT_NEAR(ours(r, c), theirs[static_cast<size_t>(r)][static_cast<size_t>(c)].get<double>(),
-                    1e-12) << r;
+        EXPECT_NEAR(ours(r, c), theirs[static_cast<size_t>(r)][static_cast<size_t>(c)].get<double>(), 1e-12) << r;
   }
 }
 
@@ -141,8 +140,7 @@ TEST(RandomForest, TestScoresMatchSklearnRandomForests) {
       }
       const double sklearn = mean(entry["sklearn_test_scores"][setting].get<std::vector<double>>());
       EXPECT_NEAR(mean(ours), sklearn, 0.03) << name << " " << setting;
-      std::printf("  %s %s: ours %.4f (seeds 0-3), sklearn %.4f (seeds 0-7)\n", name, setting,
-                  mean(ours), sklearn);
+      std::printf("  %s %s: ours %.4f (seeds 0-3), sklearn %.4f (seeds 0-7)\n", name, setting, mean(ours), sklearn);
     }
   }
 }
@@ -214,7 +212,7 @@ TEST(RandomForest, MinSamplesLeafIsRespectedAndLeafRowsAreTheRowsInTheLeaf) {
         weight += node.weight;
       }
       EXPECT_GE(smallest, 7);
-      EXPECT_LT(smallest, 20);  // the limit binds: leaves are grown down to it
+      EXPECT_LT(smallest, 20);   // the limit binds: leaves are grown down to it
       EXPECT_EQ(weight, 500.0);  // bootstrap multiplicities add up to the rows drawn
       EXPECT_EQ(tree.node(0).weight, 500.0);
       if (!bootstrap) {
@@ -238,8 +236,8 @@ TEST(RandomForest, ProbabilitiesSumToOneAndPredictIsTheirArgmax) {
     const double* row = proba.row(r);
     EXPECT_NEAR(row[0] + row[1] + row[2], 1.0, 1e-12);
     for (int c = 0; c < 3; ++c) EXPECT_GE(row[c], 0.0);
-    EXPECT_EQ(labels[static_cast<size_t>(r)], forest.classes()[static_cast<size_t>(
-                                                  std::max_element(row, row + 3) - row)]);
+    EXPECT_EQ(labels[static_cast<size_t>(r)],
+              forest.classes()[static_cast<size_t>(std::max_element(row, row + 3) - row)]);
   }
   // Tree-level probabilities are the class shares of the leaf.
   for (int32_t id = 0; id < static_cast<int32_t>(forest.tree(0).nodes().size()); ++id) {
@@ -270,9 +268,7 @@ TEST(RandomForest, RefusesBadInput) {
   forest.fit(p.x_train, p.y_train, Task::Regression);
   EXPECT_THROW(forest.predict(FeatureMatrix(2, 4)), Error);
   EXPECT_THROW(forest.predict_proba(p.x_test), Error);  // a regression forest
-  EXPECT_THROW(RandomForest(ForestOptions{.max_features = 1.5}).fit(p.x_train, p.y_train,
-                                                                    Task::Regression),
-               Error);
+  EXPECT_THROW(RandomForest(ForestOptions{.max_features = 1.5}).fit(p.x_train, p.y_train, Task::Regression), Error);
 }
 
 TEST(RandomForest, ConstantTargetOrFeaturesGiveASingleLeaf) {

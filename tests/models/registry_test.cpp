@@ -81,7 +81,8 @@ TEST(ModelRegistry, EveryModelRefusesOneRowAndAMismatchedLayout) {
   for (const auto& model : ModelRegistry::instance().list()) {
     if (!model.create) continue;  // auto
     const auto fresh = model.create();
-    const std::string one_row = testing::error_of([&] { fresh->fit(Matrix(1, 2, 0.5f), layout, {}); }, ErrorKind::Input);
+    const std::string one_row =
+        testing::error_of([&] { fresh->fit(Matrix(1, 2, 0.5f), layout, {}); }, ErrorKind::Input);
     EXPECT_NE(one_row.find(model.name + " needs at least 2 rows"), std::string::npos) << one_row;
     testing::error_of([&] { fresh->fit(Matrix(10, 3, 0.5f), layout, {}); }, ErrorKind::Usage);
     EXPECT_THROW(fresh->sample(0, -1, 1), std::logic_error) << model.name;

@@ -70,8 +70,8 @@ FitOptions quick_options(int epochs, uint64_t seed = 7) {
   return o;
 }
 
-std::unique_ptr<Synthesizer> fitted(const std::string& model, const Matrix& data,
-                                    const FitOptions& options, FitReport* report = nullptr) {
+std::unique_ptr<Synthesizer> fitted(const std::string& model, const Matrix& data, const FitOptions& options,
+                                    FitReport* report = nullptr) {
   auto m = ModelRegistry::instance().create(model);
   FitReport r = m->fit(data, layout_for(data.cols), options);
   if (report) *report = r;
@@ -117,8 +117,7 @@ TEST(SeedGan, RegistryListsAndCreatesBothModels) {
   auto& registry = ModelRegistry::instance();
   for (const std::string name : {"wgan", "gan"}) {
     const auto models = registry.list();
-    const auto it = std::find_if(models.begin(), models.end(),
-                                 [&](const ModelTraits& m) { return m.name == name; });
+    const auto it = std::find_if(models.begin(), models.end(), [&](const ModelTraits& m) { return m.name == name; });
     ASSERT_NE(it, models.end()) << name;
     EXPECT_TRUE(it->needs_torch);
     auto model = registry.create(name);
@@ -215,8 +214,7 @@ TEST(SeedGan, SampleShapesAndRange) {
     EXPECT_EQ(far.rows, 3);
     EXPECT_EQ(model->sample(17, 0, 11).rows, 0);
     // Not a constant output: the rows differ from each other.
-    EXPECT_NE(std::vector<float>(m.row(0), m.row(0) + 4),
-              std::vector<float>(m.row(1), m.row(1) + 4));
+    EXPECT_NE(std::vector<float>(m.row(0), m.row(0) + 4), std::vector<float>(m.row(1), m.row(1) + 4));
   }
 }
 
@@ -251,8 +249,7 @@ TEST(SeedGan, ShardsConcatenateToTheUnshardedRowsBitForBit) {
   auto model = fitted("wgan", uniform_data(40, 5, 13), quick_options(2));
   const Matrix whole = model->sample(0, 3000, 77);
   std::vector<float> joined;
-  for (const auto& [first, count] :
-       std::vector<std::pair<int64_t, int64_t>>{{0, 1000}, {1000, 1200}, {2200, 800}}) {
+  for (const auto& [first, count] : std::vector<std::pair<int64_t, int64_t>>{{0, 1000}, {1000, 1200}, {2200, 800}}) {
     const Matrix part = model->sample(first, count, 77);
     joined.insert(joined.end(), part.data.begin(), part.data.end());
   }
@@ -295,8 +292,7 @@ TEST(SeedGan, SaveLoadRoundTripSamplesIdentically) {
     // Saving the loaded model gives the same generator bytes again.
     ArchiveWriter again;
     loaded->save(again, "model/");
-    EXPECT_EQ(ArchiveReader::parse(again.serialize(), "again").get("model/generator"),
-              reader.get("model/generator"));
+    EXPECT_EQ(ArchiveReader::parse(again.serialize(), "again").get("model/generator"), reader.get("model/generator"));
   }
 }
 
@@ -319,8 +315,7 @@ TEST(SeedGan, LoadRefusesMismatchedOrDamagedSections) {
   // A wgan file is not a gan.
   EXPECT_EQ(load_with("gan", meta, generator), ErrorKind::ModelFile);
   // Truncated weights, extra bytes, a flipped size field.
-  EXPECT_EQ(load_with("wgan", meta, generator.substr(0, generator.size() - 4)),
-            ErrorKind::ModelFile);
+  EXPECT_EQ(load_with("wgan", meta, generator.substr(0, generator.size() - 4)), ErrorKind::ModelFile);
   EXPECT_EQ(load_with("wgan", meta, generator + "x"), ErrorKind::ModelFile);
   // Meta claiming another width: the tensors no longer match it.
   std::string wider = meta;
@@ -347,8 +342,7 @@ TEST(SeedGan, LoadRefusesMismatchedOrDamagedSections) {
   ArchiveWriter only_meta;
   only_meta.put("m/meta", meta);
   const auto reader = ArchiveReader::parse(only_meta.serialize(), "partial");
-  EXPECT_EQ(kind_of([&] { ModelRegistry::instance().create("wgan")->load(reader, "m/"); }),
-            ErrorKind::ModelFile);
+  EXPECT_EQ(kind_of([&] { ModelRegistry::instance().create("wgan")->load(reader, "m/"); }), ErrorKind::ModelFile);
 }
 
 TEST(SeedGan, RejectsBadInputAndOptions) {
@@ -356,12 +350,10 @@ TEST(SeedGan, RejectsBadInputAndOptions) {
   EXPECT_EQ(kind_of([&] { model->sample(0, 1, 1); }), ErrorKind::Usage);  // not fitted
   const Matrix data = uniform_data(20, 3, 1);
   EXPECT_EQ(kind_of([&] { model->fit(data, layout_for(2), quick_options(1)); }), ErrorKind::Usage);
-  EXPECT_EQ(kind_of([&] { model->fit(Matrix(0, 3), layout_for(3), quick_options(1)); }),
-            ErrorKind::Input);
+  EXPECT_EQ(kind_of([&] { model->fit(Matrix(0, 3), layout_for(3), quick_options(1)); }), ErrorKind::Input);
   Matrix with_nan = data;
   with_nan(3, 1) = std::nanf("");
-  EXPECT_EQ(kind_of([&] { model->fit(with_nan, layout_for(3), quick_options(1)); }),
-            ErrorKind::Input);
+  EXPECT_EQ(kind_of([&] { model->fit(with_nan, layout_for(3), quick_options(1)); }), ErrorKind::Input);
   auto bad = [&](auto tweak) {
     FitOptions o = quick_options(1);
     tweak(o);

@@ -63,8 +63,7 @@ void expect_close(double actual, double expected, const std::string& what) {
 
 std::vector<double> values_of(const nlohmann::json& column) {
   std::vector<double> values;
-  for (const auto& v : column.at("values"))
-    values.push_back(v.is_null() ? kMissingValue : v.get<double>());
+  for (const auto& v : column.at("values")) values.push_back(v.is_null() ? kMissingValue : v.get<double>());
   return values;
 }
 
@@ -136,8 +135,9 @@ TEST(CleanRules, IntegerGapsAreFilledWithWholeNumbersOnlyWhenContinuous) {
   const Prepared q = prepare_text(text);
   EXPECT_EQ(q.table.rows(), 20);
   EXPECT_EQ(find_action(q.log, "Filled"), "");
-  EXPECT_TRUE(has_action(q.log, "Dropped 1 of 21 rows that still had missing values; 20 remain. "
-                                "The gaps were in \"n\"."))
+  EXPECT_TRUE(has_action(q.log,
+                         "Dropped 1 of 21 rows that still had missing values; 20 remain. "
+                         "The gaps were in \"n\"."))
       << all_actions(q.log);
 }
 
@@ -150,8 +150,9 @@ TEST(CleanRules, ColumnsWithMoreThan35PercentMissingAreDropped) {
   const Prepared p = prepare_text(text);
   EXPECT_GE(p.table.find("keep"), 0);
   EXPECT_LT(p.table.find("drop"), 0);
-  EXPECT_TRUE(has_action(p.log, "Dropped column \"drop\": 40 % of its values are missing (8 of 20; "
-                                "more than 35 %)."))
+  EXPECT_TRUE(has_action(p.log,
+                         "Dropped column \"drop\": 40 % of its values are missing (8 of 20; "
+                         "more than 35 %)."))
       << all_actions(p.log);
   EXPECT_NE(find_action(p.log, "Filled 7 missing values of \"keep\""), "");
   // The threshold is an option.
@@ -178,16 +179,13 @@ TEST(CleanRules, OptionsTurnFillingAndRowDroppingOff) {
 TEST(CleanRules, RoiLogsEveryDecision) {
   const Prepared p = prepare_file("ROI.csv");
   const auto& log = p.log;
-  EXPECT_TRUE(has_action(log, "Dropped column \"Unnamed: 0\": 19 unique whole numbers in 19 rows, "
-                              "so it looks like an ID."))
+  EXPECT_TRUE(has_action(log,
+                         "Dropped column \"Unnamed: 0\": 19 unique whole numbers in 19 rows, "
+                         "so it looks like an ID."))
       << all_actions(log);
-  EXPECT_TRUE(has_action(log, "Read \"Month\" as integer: 12 distinct whole numbers in 19 rows."))
-      << all_actions(log);
-  EXPECT_TRUE(has_action(log, "Read \"Google ads\" as float: 18 distinct numbers in 19 rows."))
-      << all_actions(log);
-  EXPECT_EQ(find_action(log, "Kept \"Year\" as categorical: 2 distinct whole numbers in 19 rows")
-                .empty(),
-            false)
+  EXPECT_TRUE(has_action(log, "Read \"Month\" as integer: 12 distinct whole numbers in 19 rows.")) << all_actions(log);
+  EXPECT_TRUE(has_action(log, "Read \"Google ads\" as float: 18 distinct numbers in 19 rows.")) << all_actions(log);
+  EXPECT_EQ(find_action(log, "Kept \"Year\" as categorical: 2 distinct whole numbers in 19 rows").empty(), false)
       << all_actions(log);
   EXPECT_EQ(find_action(log, "decimal comma"), "");
   EXPECT_EQ(log.actions.size(), 5u);  // one per column; nothing to fill or drop
@@ -197,8 +195,7 @@ TEST(CleanRules, RoiLogsEveryDecision) {
 
 TEST(CleanRules, MarketingCampaignsSaysItReadDecimalCommas) {
   const Prepared p = prepare_file("Marketing_campaigns.csv");
-  EXPECT_TRUE(has_action(p.log, "Read numbers with a decimal comma (as in \"0,91\")."))
-      << all_actions(p.log);
+  EXPECT_TRUE(has_action(p.log, "Read numbers with a decimal comma (as in \"0,91\").")) << all_actions(p.log);
   EXPECT_EQ(p.table.cols(), 13);
   EXPECT_EQ(p.table.rows(), 39);
 }
@@ -210,15 +207,16 @@ TEST(CleanRules, ConstantsAreLoggedAndKept) {
   EXPECT_GE(p.table.find("c"), 0);
   // A column can also become constant when rows are dropped: "g" loses its only "w".
   const Prepared q = prepare_text("g,v,k\nu,1.5,a\nu,2.5,a\nu,3.5,a\nw,4.5,\n");
-  EXPECT_TRUE(has_action(q.log, "After dropping rows, \"g\" holds one value only (\"u\"); it is kept "
-                                "and reproduced as that value."))
+  EXPECT_TRUE(has_action(q.log,
+                         "After dropping rows, \"g\" holds one value only (\"u\"); it is kept "
+                         "and reproduced as that value."))
       << all_actions(q.log);
 }
 
 TEST(CleanRules, NoRowLeftIsAnErrorNamingTheColumns) {
   // Each text column misses a third of its values (kept), each in other rows: no row is whole.
-  const std::string message = error_of(
-      [] { prepare_text("a,b,c\n,x,x\n,y,y\nx,,x\ny,,y\nx,x,\ny,y,\n"); }, ErrorKind::Input);
+  const std::string message =
+      error_of([] { prepare_text("a,b,c\n,x,x\n,y,y\nx,,x\ny,,y\nx,x,\ny,y,\n"); }, ErrorKind::Input);
   EXPECT_EQ(message.rfind("t.csv: no row is left: each of the 6 rows has a missing value in \"a\", "
                           "\"b\" and \"c\"",
                           0),
@@ -228,14 +226,11 @@ TEST(CleanRules, NoRowLeftIsAnErrorNamingTheColumns) {
 }
 
 TEST(CleanRules, NoUsableColumnIsAnErrorSayingWhy) {
-  const std::string message = error_of(
-      [] { prepare_text("id,sparse\n1,\n2,\n3,\n4,x\n5,\n"); }, ErrorKind::Input);
+  const std::string message = error_of([] { prepare_text("id,sparse\n1,\n2,\n3,\n4,x\n5,\n"); }, ErrorKind::Input);
   EXPECT_EQ(message.rfind("t.csv: no usable column is left", 0), 0u) << message;
-  EXPECT_NE(message.find("\"id\": 5 unique whole numbers in 5 rows, so it looks like an ID"),
-            std::string::npos)
+  EXPECT_NE(message.find("\"id\": 5 unique whole numbers in 5 rows, so it looks like an ID"), std::string::npos)
       << message;
-  EXPECT_NE(message.find("\"sparse\": 80 % of its values are missing"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("\"sparse\": 80 % of its values are missing"), std::string::npos) << message;
 }
 
 TEST(CleanRules, ExpandedDatesEqualPythonsIsoCalendar) {
@@ -262,8 +257,9 @@ TEST(CleanRules, ExpandedDatesEqualPythonsIsoCalendar) {
     EXPECT_EQ(p.table.columns[2].values[i], dates[i].at("week").get<double>()) << date;
     EXPECT_EQ(p.table.columns[3].values[i], dates[i].at("weekday").get<double>()) << date;
   }
-  EXPECT_NE(find_action(p.log, "Expanded the date column \"d\" into \"d_year\", \"d_week\" and "
-                               "\"d_weekday\""),
+  EXPECT_NE(find_action(p.log,
+                        "Expanded the date column \"d\" into \"d_year\", \"d_week\" and "
+                        "\"d_weekday\""),
             "");
 }
 
@@ -271,8 +267,7 @@ TEST(CleanRules, ExpandedDatesKeepGapsAndAvoidNameClashes) {
   CleanOptions options;
   options.expand_datetimes = true;
   options.drop_incomplete_rows = false;
-  const Prepared p = prepare_text(
-      "d,d_year\n2021-01-04,1\n,2\n2021-01-11,1\n2021-01-04,2\n", options);
+  const Prepared p = prepare_text("d,d_year\n2021-01-04,1\n,2\n2021-01-11,1\n2021-01-04,2\n", options);
   ASSERT_EQ(p.table.cols(), 4);
   EXPECT_EQ(p.table.columns[0].name, "d_year_");  // "d_year" is taken
   EXPECT_EQ(p.table.columns[3].name, "d_year");

@@ -54,12 +54,10 @@ std::vector<std::string> counting(int from, int to) {
 TEST(InferSchemaRules, RoiReasonsInPlainWords) {
   const Schema schema = infer_schema(read_csv(data_path("ROI.csv")));
   EXPECT_EQ(schema.delimiter, ',');
-  EXPECT_EQ(spec(schema, "Unnamed: 0").reason,
-            "19 unique whole numbers in 19 rows, so it looks like an ID");
+  EXPECT_EQ(spec(schema, "Unnamed: 0").reason, "19 unique whole numbers in 19 rows, so it looks like an ID");
   EXPECT_EQ(spec(schema, "Month").reason, "12 distinct whole numbers in 19 rows");
   EXPECT_EQ(spec(schema, "Google ads").reason, "18 distinct numbers in 19 rows");  // 4848.0 twice
-  EXPECT_NE(spec(schema, "Year").reason.find("2 distinct whole numbers in 19 rows"),
-            std::string::npos);
+  EXPECT_NE(spec(schema, "Year").reason.find("2 distinct whole numbers in 19 rows"), std::string::npos);
   for (const auto& c : schema.columns) EXPECT_FALSE(c.forced) << c.name;
 }
 
@@ -74,8 +72,7 @@ TEST(InferSchemaRules, MarketingCampaignsKeepsAllColumnsAsNumbers) {
   // Every column reads as numbers; whole numbers with few values (year, day) are categories
   // whose labels keep the file's text.
   for (const auto& c : schema.columns)
-    EXPECT_TRUE(c.role == ColumnRole::Float || c.role == ColumnRole::Integer ||
-                c.role == ColumnRole::Categorical)
+    EXPECT_TRUE(c.role == ColumnRole::Float || c.role == ColumnRole::Integer || c.role == ColumnRole::Categorical)
         << c.name << " " << to_string(c.role);
   EXPECT_EQ(spec(schema, "ROAS").role, ColumnRole::Float);
   EXPECT_EQ(spec(schema, "%costMale").role, ColumnRole::Float);
@@ -235,12 +232,11 @@ TEST(InferSchemaRules, DatesAreSecondsSinceEpochInTheOneFormatThatReadsAll) {
   EXPECT_EQ(spec(us, "d").datetime_format, "%m/%d/%Y");
   const Schema eu = infer_schema(parse_csv("d,x\n05/01/2023,1\n25/12/2023,2\n05/01/2023,1\n", "t.csv"));
   EXPECT_EQ(spec(eu, "d").datetime_format, "%d/%m/%Y");
-  const std::pair<const char*, const char*> formats[] = {
-      {"2023-01-05 10:30:00", "2023-01-06 23:59:59"},
-      {"2023-01-05T10:30:00", "2023-01-06T00:00:00"},
-      {"2023-01-05 10:30", "2023-01-06 11:00"},
-      {"2023/01/05", "2023/01/06"},
-      {"05.01.2023", "06.01.2023"}};
+  const std::pair<const char*, const char*> formats[] = {{"2023-01-05 10:30:00", "2023-01-06 23:59:59"},
+                                                         {"2023-01-05T10:30:00", "2023-01-06T00:00:00"},
+                                                         {"2023-01-05 10:30", "2023-01-06 11:00"},
+                                                         {"2023/01/05", "2023/01/06"},
+                                                         {"05.01.2023", "06.01.2023"}};
   for (const auto& [a, b] : formats) {
     const std::string text = std::string("d,x\n") + a + ",1\n" + b + ",2\n" + a + ",3\n";
     EXPECT_EQ(role(text, "d"), ColumnRole::Datetime) << a;
@@ -285,7 +281,8 @@ TEST(InferSchemaRules, OneImpossibleDateIsNamedNotSilent) {
   const Schema schema =
       infer_schema(parse_csv("d,x\n2024-01-01,1\n2024-01-02,2\n2024-02-30,1\n2024-01-01,2\n2024-01-02,1\n", "t.csv"));
   EXPECT_EQ(spec(schema, "d").role, ColumnRole::Categorical);
-  EXPECT_NE(spec(schema, "d").reason.find("not dates: \"2024-02-30\" is not a date in the format %Y-%m-%d"), std::string::npos)
+  EXPECT_NE(spec(schema, "d").reason.find("not dates: \"2024-02-30\" is not a date in the format %Y-%m-%d"),
+            std::string::npos)
       << spec(schema, "d").reason;
   // Text that never read as dates says nothing of dates.
   const Schema words = infer_schema(parse_csv("w,x\nred,1\nblue,2\nred,1\nblue,2\n", "t.csv"));
@@ -301,19 +298,15 @@ TEST(InferSchemaRules, DatetimeOverride) {
   EXPECT_EQ(spec(schema, "d").datetime_format, "%d.%m.%Y");
   EXPECT_TRUE(spec(schema, "d").forced);
   // A cell that is no date: file, line, column, cell.
-  std::string message = error_of(
-      [&] { infer_schema(parse_csv("x,d\n1,2023-01-01\n2,soon\n", "t.csv"), o); }, ErrorKind::Input);
-  EXPECT_TRUE(starts_with(message, "t.csv:3:2: expected a date in column \"d\" in the format %Y-%m-%d"))
-      << message;
+  std::string message =
+      error_of([&] { infer_schema(parse_csv("x,d\n1,2023-01-01\n2,soon\n", "t.csv"), o); }, ErrorKind::Input);
+  EXPECT_TRUE(starts_with(message, "t.csv:3:2: expected a date in column \"d\" in the format %Y-%m-%d")) << message;
   EXPECT_NE(message.find("\"soon\""), std::string::npos) << message;
-  message = error_of([&] { infer_schema(parse_csv("x,d\n1,\n2,tomorrow\n", "t.csv"), o); },
-                     ErrorKind::Input);
-  EXPECT_TRUE(starts_with(message, "t.csv:3:2: expected a date in column \"d\", found \"tomorrow\""))
-      << message;
+  message = error_of([&] { infer_schema(parse_csv("x,d\n1,\n2,tomorrow\n", "t.csv"), o); }, ErrorKind::Input);
+  EXPECT_TRUE(starts_with(message, "t.csv:3:2: expected a date in column \"d\", found \"tomorrow\"")) << message;
   // Mixed formats: the first cell the format of the cells above cannot read.
-  message = error_of(
-      [&] { infer_schema(parse_csv("d\n2023-01-01\n2023-01-02\n02/01/2023\n", "t.csv"), o); },
-      ErrorKind::Input);
+  message = error_of([&] { infer_schema(parse_csv("d\n2023-01-01\n2023-01-02\n02/01/2023\n", "t.csv"), o); },
+                     ErrorKind::Input);
   EXPECT_TRUE(starts_with(message, "t.csv:4:1: ")) << message;
   EXPECT_NE(message.find("\"02/01/2023\""), std::string::npos) << message;
 }
@@ -321,11 +314,9 @@ TEST(InferSchemaRules, DatetimeOverride) {
 TEST(InferSchemaRules, NumericOverrideOnTextNamesFileLineColumnAndCell) {
   SchemaOverrides o;
   o.numeric = {"Month"};
-  const RawTable raw =
-      parse_csv("id,spend,Month\n1,10,3\n2,20,4\n3,30,5\n4,40,May\n", "ROI.csv");
+  const RawTable raw = parse_csv("id,spend,Month\n1,10,3\n2,20,4\n3,30,5\n4,40,May\n", "ROI.csv");
   const std::string message = error_of([&] { infer_schema(raw, o); }, ErrorKind::Input);
-  EXPECT_TRUE(starts_with(message, "ROI.csv:5:3: expected a number in column \"Month\", found \"May\""))
-      << message;
+  EXPECT_TRUE(starts_with(message, "ROI.csv:5:3: expected a number in column \"Month\", found \"May\"")) << message;
 }
 
 TEST(InferSchemaRules, UnknownOrConflictingOverridesAreUsageErrors) {
@@ -349,26 +340,23 @@ TEST(InferSchemaRules, UnknownOrConflictingOverridesAreUsageErrors) {
 
 TEST(InferSchemaRules, ToTableRefusesCellsThatDoNotFitTheSchema) {
   // A schema learnt on one file, applied to another.
-  const Schema schema = infer_schema(parse_csv("n,w,d\n1.5,1,2023-01-01\n2.5,2,2023-01-02\n3.5,3,2023-01-03\n"
-                                               "4.5,4,2023-01-04\n5.5,5,2023-01-05\n6.5,6,2023-01-06\n"
-                                               "7.5,7,2023-01-07\n8.5,8,2023-01-08\n9.5,9,2023-01-09\n"
-                                               "10.5,10,2023-01-10\n11.5,11,2023-01-11\n",
-                                               "a.csv"));
+  const Schema schema =
+      infer_schema(parse_csv("n,w,d\n1.5,1,2023-01-01\n2.5,2,2023-01-02\n3.5,3,2023-01-03\n"
+                             "4.5,4,2023-01-04\n5.5,5,2023-01-05\n6.5,6,2023-01-06\n"
+                             "7.5,7,2023-01-07\n8.5,8,2023-01-08\n9.5,9,2023-01-09\n"
+                             "10.5,10,2023-01-10\n11.5,11,2023-01-11\n",
+                             "a.csv"));
   ASSERT_EQ(spec(schema, "w").role, ColumnRole::Id);
   Schema typed = schema;
   typed.columns[1].role = ColumnRole::Integer;
   std::string message = error_of(
-      [&] { to_table(parse_csv("n,w,d\n1.5,1,2023-01-01\nlots,2,2023-01-02\n", "b.csv"), typed); },
-      ErrorKind::Input);
-  EXPECT_TRUE(starts_with(message, "b.csv:3:1: expected a number in column \"n\", found \"lots\""))
-      << message;
-  message = error_of(
-      [&] { to_table(parse_csv("n,w,d\n1.5,1,2023-01-01\n2.5,2.5,2023-01-02\n", "b.csv"), typed); },
-      ErrorKind::Input);
+      [&] { to_table(parse_csv("n,w,d\n1.5,1,2023-01-01\nlots,2,2023-01-02\n", "b.csv"), typed); }, ErrorKind::Input);
+  EXPECT_TRUE(starts_with(message, "b.csv:3:1: expected a number in column \"n\", found \"lots\"")) << message;
+  message = error_of([&] { to_table(parse_csv("n,w,d\n1.5,1,2023-01-01\n2.5,2.5,2023-01-02\n", "b.csv"), typed); },
+                     ErrorKind::Input);
   EXPECT_TRUE(starts_with(message, "b.csv:3:2: expected a whole number")) << message;
-  message = error_of(
-      [&] { to_table(parse_csv("n,w,d\n1.5,1,2023-01-01\n2.5,2,1/2/2023\n", "b.csv"), typed); },
-      ErrorKind::Input);
+  message = error_of([&] { to_table(parse_csv("n,w,d\n1.5,1,2023-01-01\n2.5,2,1/2/2023\n", "b.csv"), typed); },
+                     ErrorKind::Input);
   EXPECT_TRUE(starts_with(message, "b.csv:3:3: expected a date in the format %Y-%m-%d")) << message;
   error_of([&] { to_table(parse_csv("n,w\n1.5,1\n", "b.csv"), typed); }, ErrorKind::Input);
 }

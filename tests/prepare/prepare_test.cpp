@@ -57,12 +57,12 @@ TEST(InferSchema, MarketingCampaignsUsesDecimalComma) {
 }
 
 TEST(InferSchema, KindsOfColumns) {
-  const Schema schema = infer_schema(csv(
-      "name,when,city,flag,score,const\n"
-      "ann,2023-01-05,Paris,1,3.5,7\n"
-      "bob,2023-02-10,Lyon,0,4.25,7\n"
-      "cy,2023-03-15,Paris,1,NA,7\n"
-      "dee,2023-04-20,Nice,0,2,7\n"));
+  const Schema schema =
+      infer_schema(csv("name,when,city,flag,score,const\n"
+                       "ann,2023-01-05,Paris,1,3.5,7\n"
+                       "bob,2023-02-10,Lyon,0,4.25,7\n"
+                       "cy,2023-03-15,Paris,1,NA,7\n"
+                       "dee,2023-04-20,Nice,0,2,7\n"));
   EXPECT_EQ(role_of(schema, "name").role, ColumnRole::Id);  // unique text
   EXPECT_EQ(role_of(schema, "when").role, ColumnRole::Datetime);
   EXPECT_EQ(role_of(schema, "when").datetime_format, "%Y-%m-%d");
@@ -113,8 +113,7 @@ TEST(InferSchema, OverridesWinAndAreChecked) {
 TEST(InferSchema, ForcedNumericOnTextNamesTheCell) {
   SchemaOverrides o;
   o.numeric = {"m"};
-  const std::string message =
-      error_of([&] { infer_schema(csv("a,m\n1,2\n3,May\n"), o); }, ErrorKind::Input);
+  const std::string message = error_of([&] { infer_schema(csv("a,m\n1,2\n3,May\n"), o); }, ErrorKind::Input);
   EXPECT_NE(message.find("t.csv:3:2"), std::string::npos) << message;
   EXPECT_NE(message.find("\"May\""), std::string::npos) << message;
   EXPECT_NE(message.find("expected a number"), std::string::npos) << message;
@@ -148,7 +147,8 @@ TEST(Clean, FillChoiceEqualsTheSeedsRule) {
     EXPECT_EQ(choice.use_mean, c.at("choice") == "mean");
     EXPECT_NEAR(choice.fill, c.at("fill").get<double>(), 1e-9 * std::abs(c.at("fill").get<double>()));
     EXPECT_NEAR(choice.kl_mean, c.at("kl_mean").get<double>(), 1e-9 * std::max(1.0, c.at("kl_mean").get<double>()));
-    EXPECT_NEAR(choice.kl_median, c.at("kl_median").get<double>(), 1e-9 * std::max(1.0, c.at("kl_median").get<double>()));
+    EXPECT_NEAR(choice.kl_median, c.at("kl_median").get<double>(),
+                1e-9 * std::max(1.0, c.at("kl_median").get<double>()));
   }
 }
 

@@ -49,7 +49,8 @@ std::string chromium_command(const fs::path& profile) {
   // resolves, so the page must draw without a network.
   return "timeout 120 chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --no-first-run "
          "--host-resolver-rules=\"MAP * ~NOTFOUND\" "
-         "--enable-logging=stderr --v=0 --virtual-time-budget=30000 --user-data-dir=" + profile.string() + " ";
+         "--enable-logging=stderr --v=0 --virtual-time-budget=30000 --user-data-dir=" +
+         profile.string() + " ";
 }
 
 struct Rendered {
@@ -61,7 +62,8 @@ struct Rendered {
 
 // Opens `html` in Chromium and reads what the page reported about its charts.
 Rendered render(const fs::path& html, const fs::path& dir) {
-  const RunResult r = shell(chromium_command(dir / "profile-dom") + "--dump-dom file://" + fs::absolute(html).string(), dir);
+  const RunResult r =
+      shell(chromium_command(dir / "profile-dom") + "--dump-dom file://" + fs::absolute(html).string(), dir);
   EXPECT_EQ(r.exit_code, 0) << "chromium failed (run scripts/install-deps.sh to install it): " << r.err.substr(0, 2000);
   Rendered out;
   out.dom = r.out;
@@ -96,10 +98,13 @@ Rendered expect_drawn(const fs::path& html, const fs::path& dir) {
 TEST(ReportBrowser, RoiReportRendersWithoutErrors) {
   const auto dir = scratch_dir("report-browser-roi");
   const auto synthetic = dir / "roi_synthetic.csv";
-  ASSERT_EQ(cli("generate " + data_path("ROI.csv") + " -n 2000 -o " + synthetic.string() + " --seed 7 --quiet", dir).exit_code, 0);
+  ASSERT_EQ(cli("generate " + data_path("ROI.csv") + " -n 2000 -o " + synthetic.string() + " --seed 7 --quiet", dir)
+                .exit_code,
+            0);
   const fs::path html = artefacts() / "ROI_report.html";
-  const RunResult r = cli("report " + data_path("ROI.csv") + " " + synthetic.string() + " -o " + html.string() +
-                              " --target " + kTarget, dir);
+  const RunResult r =
+      cli("report " + data_path("ROI.csv") + " " + synthetic.string() + " -o " + html.string() + " --target " + kTarget,
+          dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Wrote the report to"), std::string::npos) << r.out;
   const auto size = fs::file_size(html);
@@ -110,7 +115,8 @@ TEST(ReportBrowser, RoiReportRendersWithoutErrors) {
   const fs::path png = artefacts() / "report_screenshot.png";
   fs::remove(png);
   const RunResult shot = shell(chromium_command(dir / "profile-shot") + "--screenshot=" + png.string() +
-                                   " --window-size=1280,4000 file://" + html.string(), dir);
+                                   " --window-size=1280,4000 file://" + html.string(),
+                               dir);
   ASSERT_EQ(shot.exit_code, 0) << shot.err.substr(0, 2000);
   ASSERT_TRUE(fs::exists(png));
   EXPECT_GT(fs::file_size(png), 100u * 1024) << "a real page, not a blank one";
@@ -128,11 +134,13 @@ TEST(ReportBrowser, AllCategoricalReportRenders) {
   write_text(dir / "synthetic.csv", synthetic);
   const fs::path html = artefacts() / "categorical_report.html";
   const RunResult r = cli("report " + (dir / "real.csv").string() + " " + (dir / "synthetic.csv").string() + " -o " +
-                              html.string() + " --quiet", dir);
+                              html.string() + " --quiet",
+                          dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
   const std::string text = read_text(html);
-  EXPECT_NE(text.find("ML efficacy left out: no --target column was given. Set --target to a column."), std::string::npos);
+  EXPECT_NE(text.find("ML efficacy left out: no --target column was given. Set --target to a column."),
+            std::string::npos);
   EXPECT_NE(text.find("Correlation maps left out"), std::string::npos);
   expect_drawn(html, dir);
 }
@@ -146,7 +154,8 @@ TEST(ReportBrowser, HostileNamesDrawEveryChartAndMakeNoLinks) {
   write_text(dir / "synthetic.csv", synthetic);
   const fs::path html = artefacts() / "hostile_names_report.html";
   const RunResult r = cli("report " + (dir / "real.csv").string() + " " + (dir / "synthetic.csv").string() + " -o " +
-                              html.string() + " --color '" + testing::kHostileChannel + "' --no-topology --quiet", dir);
+                              html.string() + " --color '" + testing::kHostileChannel + "' --no-topology --quiet",
+                          dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Rendered page = expect_drawn(html, dir);
   EXPECT_EQ(page.error_text, "");
@@ -157,7 +166,8 @@ TEST(ReportBrowser, HostileNamesDrawEveryChartAndMakeNoLinks) {
     markup.erase(a, markup.find("</script>", a) + 9 - a);
   static const std::regex anchor("<a\\b[^>]*>");
   int anchors = 0;
-  for (auto it = std::sregex_iterator(markup.begin(), markup.end(), anchor); it != std::sregex_iterator(); ++it, ++anchors)
+  for (auto it = std::sregex_iterator(markup.begin(), markup.end(), anchor); it != std::sregex_iterator();
+       ++it, ++anchors)
     EXPECT_EQ(it->str().rfind("<a href=\"#", 0), 0u) << "a name became markup: " << it->str();
   EXPECT_EQ(anchors, 7) << "the navigation's links";
   EXPECT_NE(markup.find(">channel &lt;a href=\"x\"&gt;y&lt;/a&gt;</text>"), std::string::npos)
@@ -168,9 +178,10 @@ TEST(ReportBrowser, GenerateWritesAReportWithTheRun) {
   const auto dir = scratch_dir("report-browser-generate");
   const auto out = dir / "roi.csv";
   const auto html = dir / "roi.html";
-  const RunResult r = cli("generate " + data_path("ROI.csv") + " -n 500 -o " + out.string() + " --model copula --report " +
-                              html.string() + " --target " + kTarget + " --x Month --y \"Google ads\" --color Year",
-                          dir);
+  const RunResult r =
+      cli("generate " + data_path("ROI.csv") + " -n 500 -o " + out.string() + " --model copula --report " +
+              html.string() + " --target " + kTarget + " --x Month --y \"Google ads\" --color Year",
+          dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Wrote the report to " + html.string()), std::string::npos) << r.out;
   const std::string text = read_text(html);
@@ -185,18 +196,21 @@ TEST(ReportBrowser, GenerateWritesAReportWithTheRun) {
 TEST(ReportBrowser, UnknownColumnsAreUsageErrors) {
   const auto dir = scratch_dir("report-browser-usage");
   const auto html = dir / "r.html";
-  RunResult r = cli("report " + data_path("ROI.csv") + " " + data_path("ROI.csv") + " -o " + html.string() +
-                        " --x Spend --y Month", dir);
+  RunResult r = cli(
+      "report " + data_path("ROI.csv") + " " + data_path("ROI.csv") + " -o " + html.string() + " --x Spend --y Month",
+      dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--x names no column: \"Spend\""), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("\"Google ads\""), std::string::npos) << "the columns are listed: " << r.err;
   EXPECT_FALSE(fs::exists(html));
-  r = cli("report " + data_path("ROI.csv") + " " + data_path("ROI.csv") + " -o " + html.string() + " --target Revenue", dir);
+  r = cli("report " + data_path("ROI.csv") + " " + data_path("ROI.csv") + " -o " + html.string() + " --target Revenue",
+          dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("Revenue"), std::string::npos) << r.err;
   // generate refuses before fitting.
   r = cli("generate " + data_path("ROI.csv") + " -o " + (dir / "s.csv").string() + " --report " + html.string() +
-              " --color Colour", dir);
+              " --color Colour",
+          dir);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--color names no column: \"Colour\""), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "s.csv"));

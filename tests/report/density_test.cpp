@@ -13,7 +13,8 @@ namespace {
 
 std::vector<double> doubles(const nlohmann::json& j) { return j.get<std::vector<double>>(); }
 
-void expect_near_all(const std::vector<double>& got, const std::vector<double>& want, double rel, const std::string& what) {
+void expect_near_all(const std::vector<double>& got, const std::vector<double>& want, double rel,
+                     const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what;
   for (size_t i = 0; i < got.size(); ++i)
     EXPECT_NEAR(got[i], want[i], rel * std::max(1e-300, std::fabs(want[i])) + 1e-300) << what << " at " << i;
@@ -31,7 +32,8 @@ TEST(ReportDensity, MatchesScipyAndNumpy) {
     ASSERT_TRUE(bandwidth.has_value()) << name;
     EXPECT_NEAR(*bandwidth, c["bandwidth"].get<double>(), 1e-12 * c["bandwidth"].get<double>()) << name;
     expect_near_all(gaussian_kde(values, grid), doubles(c["kde"]), 1e-10, name + " kde");
-    expect_near_all(gaussian_kde(values, grid, 2.0 * *bandwidth), doubles(c["kde_wide"]), 1e-10, name + " kde, given bandwidth");
+    expect_near_all(gaussian_kde(values, grid, 2.0 * *bandwidth), doubles(c["kde_wide"]), 1e-10,
+                    name + " kde, given bandwidth");
     expect_near_all(equal_edges(c["lo"], c["hi"], c["bins"]), doubles(c["equal_edges"]), 1e-15, name + " equal edges");
     const Histogram h = histogram(values, doubles(c["edges"]));
     EXPECT_EQ(h.counts, c["hist_counts"].get<std::vector<int64_t>>()) << name;

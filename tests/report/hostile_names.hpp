@@ -22,7 +22,8 @@ inline std::pair<std::string, std::string> hostile_tables() {
     for (char c : cell) out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
   };
-  const std::string header = quoted(kHostileSpend) + "," + quoted(kHostileRevenue) + "," + quoted(kHostileChannel) + "\n";
+  const std::string header =
+      quoted(kHostileSpend) + "," + quoted(kHostileRevenue) + "," + quoted(kHostileChannel) + "\n";
   std::string real = header, synthetic = header;
   for (int i = 0; i < 40; ++i) {
     const double spend = 100.5 + 3.25 * (i % 11);

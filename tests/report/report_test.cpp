@@ -138,7 +138,8 @@ TEST(Report, SameInputSameBytes) {
 TEST(Report, NoTargetSaysWhy) {
   const std::string html = render_html(roi_report("report-no-target"));
   expect_valid_page(html);
-  EXPECT_NE(html.find("ML efficacy left out: no `target` column was given. Set `target` to a column."), std::string::npos);
+  EXPECT_NE(html.find("ML efficacy left out: no `target` column was given. Set `target` to a column."),
+            std::string::npos);
   EXPECT_EQ(html.find("Predicted vs actual"), std::string::npos);
 }
 
@@ -189,7 +190,8 @@ TEST(Report, ConstantColumnGetsAHistogramAndGeometryIsExplained) {
 
 TEST(Report, TargetTooSmallLeavesOutEfficacyOnly) {
   std::string real = "a,b\n", synthetic = "a,b\n";
-  for (int i = 0; i < 6; ++i) real += std::to_string(i) + "," + (i < 3 ? std::to_string(i * 2) : std::string("")) + "\n";
+  for (int i = 0; i < 6; ++i)
+    real += std::to_string(i) + "," + (i < 3 ? std::to_string(i * 2) : std::string("")) + "\n";
   for (int i = 0; i < 9; ++i) synthetic += std::to_string(i) + "," + std::to_string(i + 1) + "\n";
   ReportOptions options;
   options.target = "b";
@@ -339,7 +341,8 @@ std::string data_block(const std::string& html) {
 }
 
 std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
 }
 
@@ -403,7 +406,8 @@ TEST(Report, HostileNamesAndLabelsAreEscapedForTheDataBlockAndPlotly) {
     for (const auto& trace : figure["data"]) {
       if (trace.contains("x") && trace["x"].is_array())
         for (const auto& x : trace["x"]) link_tick = link_tick || x == plotly_escaped(testing::kHostileLabels[2]);
-      if (trace.contains("name")) label_legend = label_legend || trace["name"] == plotly_escaped(testing::kHostileLabels[1]);
+      if (trace.contains("name"))
+        label_legend = label_legend || trace["name"] == plotly_escaped(testing::kHostileLabels[1]);
     }
   }
   EXPECT_TRUE(spend_axis) << "the density chart's axis title holds the escaped column name";

@@ -29,7 +29,8 @@ inline nlohmann::json read_oracle(const std::string& name) {
 inline eval::RowMatrix matrix_from_json(const nlohmann::json& rows) {
   eval::RowMatrix m(static_cast<int64_t>(rows.size()), static_cast<int64_t>(rows.at(0).size()));
   for (int64_t i = 0; i < m.rows(); ++i)
-    for (int64_t j = 0; j < m.cols(); ++j) m(i, j) = rows.at(static_cast<size_t>(i)).at(static_cast<size_t>(j)).get<double>();
+    for (int64_t j = 0; j < m.cols(); ++j)
+      m(i, j) = rows.at(static_cast<size_t>(i)).at(static_cast<size_t>(j)).get<double>();
   return m;
 }
 

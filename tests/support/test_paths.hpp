@@ -10,15 +10,12 @@
 
 namespace synthtab::testing {
 
-inline std::string data_path(const std::string& name) {
-  return std::string(SYNTHTAB_TEST_DATA) + "/" + name;
-}
+inline std::string data_path(const std::string& name) { return std::string(SYNTHTAB_TEST_DATA) + "/" + name; }
 
 // A fresh empty directory under the system temp dir, unique to the calling test and process
 // (two builds' test runs on one machine must not share it).
 inline std::filesystem::path scratch_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("synthtab-test-" + name + "-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / ("synthtab-test-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

@@ -113,8 +113,7 @@ TEST(CsvReader, QuotedFields) {
       "5,\"\"\"\"\n"
       "6,plain\"quote\n",
       "data.csv");
-  EXPECT_EQ(cells_of(t.columns[1]),
-            (Cells{"a,b", "say \"hi\"", "two\nlines", "", "\"", "plain\"quote"}));
+  EXPECT_EQ(cells_of(t.columns[1]), (Cells{"a,b", "say \"hi\"", "two\nlines", "", "\"", "plain\"quote"}));
   // The row after the two-line cell starts on line 6.
   EXPECT_EQ(t.row_lines, (std::vector<int64_t>{2, 3, 4, 6, 7, 8}));
 }
@@ -193,8 +192,7 @@ TEST(CsvReader, MarketingCampaignsWithQuotedDecimalCommas) {
 
 TEST(CsvReader, RoiNamesThePandasIndexColumn) {
   const RawTable t = read_csv(testing::data_path("ROI.csv"));
-  EXPECT_EQ(t.names, (Cells{"Unnamed: 0", "Google ads", "MRR (Monthly Recurring Revenue)",
-                            "Month", "Year"}));
+  EXPECT_EQ(t.names, (Cells{"Unnamed: 0", "Google ads", "MRR (Monthly Recurring Revenue)", "Month", "Year"}));
   EXPECT_EQ(t.rows(), 19);
   EXPECT_EQ(t.columns[0].cell(0), "0");
   EXPECT_EQ(t.columns[1].cell(0), "490.0");
@@ -203,8 +201,7 @@ TEST(CsvReader, RoiNamesThePandasIndexColumn) {
 TEST(CsvReader, RandomTablesSurviveQuoting) {
   // Cells drawn from characters that need care; written here with every field quoted.
   std::mt19937 gen(5);
-  const std::vector<std::string> alphabet = {"a", "b", ",", ";", "\t", "|", "\"",
-                                             "\n", "\r", " ", "x", "\xC3\xA9"};
+  const std::vector<std::string> alphabet = {"a", "b", ",", ";", "\t", "|", "\"", "\n", "\r", " ", "x", "\xC3\xA9"};
   std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1), length(0, 6);
   for (int trial = 0; trial < 50; ++trial) {
     const size_t cols = 1 + trial % 4;
@@ -333,14 +330,12 @@ TEST(CsvReaderErrors, RowWithTooManyFields) {
 }
 
 TEST(CsvReaderErrors, RowWithTooFewFields) {
-  EXPECT_EQ(input_error_for("a,b,c,d\n1,2,3,4\n1,2,3\n"),
-            "data.csv:3:6: line 3 has 3 fields, the header has 4");
+  EXPECT_EQ(input_error_for("a,b,c,d\n1,2,3,4\n1,2,3\n"), "data.csv:3:6: line 3 has 3 fields, the header has 4");
   EXPECT_EQ(input_error_for("a,b\n1,2\n7"), "data.csv:3:2: line 3 has 1 field, the header has 2");
 }
 
 TEST(CsvReaderErrors, UnterminatedQuotePointsAtTheOpeningQuote) {
-  EXPECT_THAT(input_error_for("a,b\n1,2\n3,\"abc\n4,5\n"),
-              StartsWith("data.csv:3:3: unterminated quoted field"));
+  EXPECT_THAT(input_error_for("a,b\n1,2\n3,\"abc\n4,5\n"), StartsWith("data.csv:3:3: unterminated quoted field"));
 }
 
 TEST(CsvReaderErrors, TextAfterClosingQuote) {
@@ -350,18 +345,15 @@ TEST(CsvReaderErrors, TextAfterClosingQuote) {
 }
 
 TEST(CsvReaderErrors, NulByte) {
-  EXPECT_THAT(input_error_for(std::string("a,b\n1,2\0\n", 9)),
-              StartsWith("data.csv:2:4: NUL byte"));
+  EXPECT_THAT(input_error_for(std::string("a,b\n1,2\0\n", 9)), StartsWith("data.csv:2:4: NUL byte"));
 }
 
 TEST(CsvReaderErrors, InvalidUtf8ColumnCountsCharacters) {
   // 'é' is two bytes but one column; the bad byte is the third character of line 2.
-  EXPECT_THAT(input_error_for("a,b\n\xC3\xA9,\xFF\n"),
-              StartsWith("data.csv:2:3: invalid UTF-8 (byte 0xFF)"));
-  for (const char* bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
-                          "\xC3", "\x80", "\xF8\x88\x80\x80\x80"}) {
-    EXPECT_THAT(input_error_for(std::string("a,b\n1,") + bad + "\n"),
-                StartsWith("data.csv:2:3: invalid UTF-8"))
+  EXPECT_THAT(input_error_for("a,b\n\xC3\xA9,\xFF\n"), StartsWith("data.csv:2:3: invalid UTF-8 (byte 0xFF)"));
+  for (const char* bad :
+       {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC3", "\x80", "\xF8\x88\x80\x80\x80"}) {
+    EXPECT_THAT(input_error_for(std::string("a,b\n1,") + bad + "\n"), StartsWith("data.csv:2:3: invalid UTF-8"))
         << "bytes " << bad;
   }
   // Valid multi-byte forms of every length pass.
@@ -381,7 +373,8 @@ TEST(CsvReaderErrors, DuplicateColumnName) {
 }
 
 TEST(CsvReaderErrors, LocationSkipsTheBom) {
-  EXPECT_THAT(input_error_for("\xEF\xBB\xBF" "a,,c\n1,2,3\n"),
+  EXPECT_THAT(input_error_for("\xEF\xBB\xBF"
+                              "a,,c\n1,2,3\n"),
               StartsWith("data.csv:1:3: column 2 has an empty name"));
 }
 

@@ -26,8 +26,7 @@ Column numeric(const std::string& name, ColumnType type, std::vector<double> val
   return c;
 }
 
-Column categorical(const std::string& name, std::vector<std::string> categories,
-                   std::vector<int32_t> codes) {
+Column categorical(const std::string& name, std::vector<std::string> categories, std::vector<int32_t> codes) {
   Column c;
   c.name = name;
   c.type = ColumnType::Categorical;
@@ -60,8 +59,7 @@ TEST(CsvWriter, EachTypeInItsForm) {
 
 TEST(CsvWriter, IntegersNeverCarryADecimalPart) {
   Table t;
-  t.columns.push_back(numeric("n", ColumnType::Integer,
-                              {4611686018427387904.0, -0.0, 7.0000000001, 1e20}));
+  t.columns.push_back(numeric("n", ColumnType::Integer, {4611686018427387904.0, -0.0, 7.0000000001, 1e20}));
   EXPECT_EQ(csv_of(t), "n\n4611686018427387904\n0\n7\n100000000000000000000\n");
 }
 
@@ -74,8 +72,7 @@ TEST(CsvWriter, DatetimeWithoutFormatUsesIsoSeconds) {
 TEST(CsvWriter, QuotesOnlyWhenNeeded) {
   Table t;
   t.columns.push_back(categorical(
-      "label", {"plain", "a,b", "say \"hi\"", "two\nlines", "cr\rhere", " lead", "trail ",
-                "in side", "semi;colon"},
+      "label", {"plain", "a,b", "say \"hi\"", "two\nlines", "cr\rhere", " lead", "trail ", "in side", "semi;colon"},
       {0, 1, 2, 3, 4, 5, 6, 7, 8}));
   t.columns.push_back(numeric("k", ColumnType::Integer, {1, 2, 3, 4, 5, 6, 7, 8, 9}));
   EXPECT_EQ(csv_of(t),
@@ -177,9 +174,8 @@ TEST(CsvWriter, RoundTripThroughTheReader) {
   std::uniform_int_distribution<int> small(-1000000, 1000000), code(-1, 4);
   std::uniform_int_distribution<int64_t> seconds(-2'000'000'000LL, 4'000'000'000LL);
   const std::vector<std::string> labels = {"plain", "a,b", "q\"uote", "multi\nline", " pad "};
-  for (const CsvWriteOptions options :
-       {CsvWriteOptions{',', '.'}, CsvWriteOptions{',', ','}, CsvWriteOptions{';', ','},
-        CsvWriteOptions{'\t', '.'}, CsvWriteOptions{'|', '.'}}) {
+  for (const CsvWriteOptions options : {CsvWriteOptions{',', '.'}, CsvWriteOptions{',', ','}, CsvWriteOptions{';', ','},
+                                        CsvWriteOptions{'\t', '.'}, CsvWriteOptions{'|', '.'}}) {
     Table t;
     Column f = numeric("float col", ColumnType::Float, {});
     Column n = numeric("int,col", ColumnType::Integer, {});

@@ -48,9 +48,11 @@ TEST(RowKey, FingerprintsVersion2AgreeWithTheKey) {
   EXPECT_EQ(other_fingerprint(1), fingerprint(3));  // ("bc", 0)
   // The same cells in other columns are another row.
   Table swapped;
-  swapped.columns = {Column{"p", ColumnType::Categorical, {}, {0}, {"a"}, ""}, Column{"q", ColumnType::Categorical, {}, {0}, {"b"}, ""}};
+  swapped.columns = {Column{"p", ColumnType::Categorical, {}, {0}, {"a"}, ""},
+                     Column{"q", ColumnType::Categorical, {}, {0}, {"b"}, ""}};
   Table swapped_back;
-  swapped_back.columns = {Column{"p", ColumnType::Categorical, {}, {0}, {"b"}, ""}, Column{"q", ColumnType::Categorical, {}, {0}, {"a"}, ""}};
+  swapped_back.columns = {Column{"p", ColumnType::Categorical, {}, {0}, {"b"}, ""},
+                          Column{"q", ColumnType::Categorical, {}, {0}, {"a"}, ""}};
   EXPECT_NE(RowFingerprints(swapped)(0), RowFingerprints(swapped_back)(0));
 }
 

@@ -15,16 +15,15 @@ namespace synthtab {
 namespace {
 
 TEST(MissingMarker, RecognisesEveryMarker) {
-  for (const char* marker : {"", " ", "\t", "NA", "na", "N/A", "n/a", "NaN", "nan", "NAN",
-                             "null", "NULL", "Null", "None", "none", "NONE", "?", "-", " NA ",
-                             "\tnull "}) {
+  for (const char* marker : {"",     " ",    "\t",   "NA",   "na",   "N/A",  "n/a", "NaN", "nan",  "NAN",
+                             "null", "NULL", "Null", "None", "none", "NONE", "?",   "-",   " NA ", "\tnull "}) {
     EXPECT_TRUE(is_missing_marker(marker)) << "'" << marker << "'";
   }
 }
 
 TEST(MissingMarker, KeepsOrdinaryValues) {
-  for (const char* value : {"0", "-1", "--", "??", "N", "A", "NAs", "nana", "nul", "Nonee",
-                            "n.a.", "x", "-0", "inf", "0,5"}) {
+  for (const char* value :
+       {"0", "-1", "--", "??", "N", "A", "NAs", "nana", "nul", "Nonee", "n.a.", "x", "-0", "inf", "0,5"}) {
     EXPECT_FALSE(is_missing_marker(value)) << "'" << value << "'";
   }
 }
@@ -52,9 +51,9 @@ TEST(ParseNumber, AcceptsStrictForms) {
 }
 
 TEST(ParseNumber, RejectsEverythingElse) {
-  for (const char* text : {"", " ", "inf", "-inf", "Infinity", "nan", "NaN", "1e999", "-1e999",
-                           "1,000", "1 000", "1_000", "12abc", "0x1A", "--1", "+-1", "1e",
-                           "e5", ".", "1.2.3", "12%", "$1", "1e5.5", "abc"}) {
+  for (const char* text :
+       {"",      " ",    "inf", "-inf", "Infinity", "nan", "NaN", "1e999", "-1e999", "1,000", "1 000", "1_000",
+        "12abc", "0x1A", "--1", "+-1",  "1e",       "e5",  ".",   "1.2.3", "12%",    "$1",    "1e5.5", "abc"}) {
     EXPECT_FALSE(parse_number(text, '.').has_value()) << "'" << text << "'";
   }
   // With a decimal comma, the point is no decimal mark (nor a thousands separator).
@@ -182,10 +181,8 @@ TEST(Datetime, ParsesKnownFormatsToUtcSeconds) {
   // References computed by hand from the calendar: 2021-03-04 is 18690 days after 1970-01-01.
   EXPECT_EQ(parse_datetime("1970-01-01", "%Y-%m-%d"), 0.0);
   EXPECT_EQ(parse_datetime("2021-03-04", "%Y-%m-%d"), 18690.0 * 86400);
-  EXPECT_EQ(parse_datetime("2021-03-04 10:20:30", "%Y-%m-%d %H:%M:%S"),
-            18690.0 * 86400 + 10 * 3600 + 20 * 60 + 30);
-  EXPECT_EQ(parse_datetime("2021-03-04T10:20:30", "%Y-%m-%dT%H:%M:%S"),
-            18690.0 * 86400 + 37230);
+  EXPECT_EQ(parse_datetime("2021-03-04 10:20:30", "%Y-%m-%d %H:%M:%S"), 18690.0 * 86400 + 10 * 3600 + 20 * 60 + 30);
+  EXPECT_EQ(parse_datetime("2021-03-04T10:20:30", "%Y-%m-%dT%H:%M:%S"), 18690.0 * 86400 + 37230);
   EXPECT_EQ(parse_datetime("2021-03-04 10:20", "%Y-%m-%d %H:%M"), 18690.0 * 86400 + 37200);
   EXPECT_EQ(parse_datetime("2021/03/04", "%Y/%m/%d"), 18690.0 * 86400);
   EXPECT_EQ(parse_datetime("04/03/2021", "%d/%m/%Y"), 18690.0 * 86400);
@@ -209,8 +206,8 @@ TEST(Datetime, MatchesPythonCalendarOnManyDays) {
 }
 
 TEST(Datetime, RefusesDaysThatDoNotExist) {
-  for (const char* text : {"2023-02-29", "2023-02-30", "2100-02-29", "1900-02-29", "2021-04-31",
-                           "2021-13-01", "2021-00-10", "2021-01-00", "2021-01-32"}) {
+  for (const char* text : {"2023-02-29", "2023-02-30", "2100-02-29", "1900-02-29", "2021-04-31", "2021-13-01",
+                           "2021-00-10", "2021-01-00", "2021-01-32"}) {
     EXPECT_FALSE(parse_datetime(text, "%Y-%m-%d").has_value()) << text;
   }
   EXPECT_TRUE(parse_datetime("2024-02-29", "%Y-%m-%d").has_value());

@@ -27,8 +27,8 @@ const nlohmann::json& oracle() {
 std::vector<double> doubles(const nlohmann::json& j) { return j.get<std::vector<double>>(); }
 
 // Mean log-likelihood of x under the plain mixture sum_k w_k N(mu_k, var_k) (as the oracle).
-double mixture_loglik(const std::vector<double>& x, const std::vector<double>& w,
-                      const std::vector<double>& mu, const std::vector<double>& var) {
+double mixture_loglik(const std::vector<double>& x, const std::vector<double>& w, const std::vector<double>& mu,
+                      const std::vector<double>& var) {
   double total = 0.0;
   std::vector<double> lp(w.size());
   for (double v : x) {
@@ -110,8 +110,7 @@ TEST(BayesianGmm, OwnStartFitsAsWellAsScikitLearn) {
         if (w[k] < 0.1 || name == "lognormal") continue;
         bool matched = false;
         for (size_t j = 0; j < gmm.weights().size(); ++j)
-          matched = matched || (gmm.weights()[j] > 0.005 &&
-                                std::abs(gmm.means()[j] - mu[k]) < 0.2 * std::sqrt(var[k]));
+          matched = matched || (gmm.weights()[j] > 0.005 && std::abs(gmm.means()[j] - mu[k]) < 0.2 * std::sqrt(var[k]));
         EXPECT_TRUE(matched) << "no component near scikit-learn's mode at " << mu[k];
       }
     }

@@ -34,8 +34,7 @@ TEST(CategoricalTransformer, ScalesCodesLikeMinMaxOfLabelCodes) {
 }
 
 TEST(CategoricalTransformer, RoundTripsExactly) {
-  const Column column =
-      categorical_column("city", {"Oslo", "Lima", "Pune", "Lima", "Oslo", "Kiev", "Pune", "Oslo"});
+  const Column column = categorical_column("city", {"Oslo", "Lima", "Pune", "Lima", "Oslo", "Kiev", "Pune", "Oslo"});
   CategoricalTransformer transformer;
   transformer.fit(column);
   Matrix out(column.size(), 1);

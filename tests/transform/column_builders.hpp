@@ -7,8 +7,7 @@
 
 namespace synthtab::testing {
 
-inline Column numeric_column(const std::string& name, ColumnType type,
-                             std::vector<double> values) {
+inline Column numeric_column(const std::string& name, ColumnType type, std::vector<double> values) {
   Column column;
   column.name = name;
   column.type = type;

@@ -19,9 +19,10 @@ struct Data {
 };
 
 Data make(int64_t rows) {
-  Data d{Matrix(rows, 3), {{ModelColumnKind::Continuous, 0, "x"},
-                           {ModelColumnKind::Categorical, 4, "c"},
-                           {ModelColumnKind::Continuous, 0, "y"}}};
+  Data d{Matrix(rows, 3),
+         {{ModelColumnKind::Continuous, 0, "x"},
+          {ModelColumnKind::Categorical, 4, "c"},
+          {ModelColumnKind::Continuous, 0, "y"}}};
   Rng rng(3);
   for (int64_t r = 0; r < rows; ++r) {
     d.m(r, 0) = static_cast<float>(rng.uniform() < 0.3 ? -3.0 + 0.3 * rng.normal() : 4.0 + 0.5 * rng.normal());

@@ -60,7 +60,8 @@ TEST(PipelineMissing, IndicatorsFollowTheirColumnsAndRoundTrip) {
       if (table.columns[c].is_categorical())
         EXPECT_EQ(back.columns[c].codes[static_cast<size_t>(r)], table.columns[c].codes[static_cast<size_t>(r)]);
       else
-        EXPECT_NEAR(back.columns[c].values[static_cast<size_t>(r)], table.columns[c].values[static_cast<size_t>(r)], 1e-6);
+        EXPECT_NEAR(back.columns[c].values[static_cast<size_t>(r)], table.columns[c].values[static_cast<size_t>(r)],
+                    1e-6);
     }
 
   // Saved and loaded: the same layout and the same inverse.
@@ -75,7 +76,7 @@ TEST(PipelineMissing, IndicatorsFollowTheirColumnsAndRoundTrip) {
 TEST(PipelineMissing, OffByDefaultAndRefusesABadFlag) {
   Pipeline plain;
   plain.fit(gappy_table());
-  EXPECT_EQ(plain.width(), 3);  // no indicators
+  EXPECT_EQ(plain.width(), 3);                          // no indicators
   EXPECT_THROW(plain.transform(gappy_table()), Error);  // the transformers refuse missing values
   PipelineOptions options;
   options.model_missing = true;

@@ -83,8 +83,7 @@ TEST(Pipeline, PicksOneTransformerPerColumnAndDescribesTheLayout) {
   const nlohmann::json saved = nlohmann::json::parse(pipeline.save());
   std::vector<std::string> kinds;
   for (const auto& c : saved["columns"]) kinds.push_back(c["transformer"]);
-  EXPECT_EQ(kinds, (std::vector<std::string>{"quantile", "quantile", "categorical", "quantile",
-                                             "constant"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"quantile", "quantile", "categorical", "quantile", "constant"}));
 }
 
 TEST(Pipeline, MixedTableRoundTrips) {
@@ -106,10 +105,8 @@ TEST(Pipeline, EachNumericColumnKeepsItsOwnScaler) {
   // The seed refitted one scaler per column and kept the last one: here `len` would come back
   // on the `dose` scale. ToothGrowth-like columns with very different ranges.
   Table table;
-  table.columns.push_back(
-      numeric_column("len", ColumnType::Float, {4.2, 11.5, 7.3, 5.8, 6.4, 10.0, 11.2, 33.9}));
-  table.columns.push_back(
-      numeric_column("dose", ColumnType::Float, {0.5, 0.5, 1.0, 1.0, 2.0, 2.0, 0.5, 2.0}));
+  table.columns.push_back(numeric_column("len", ColumnType::Float, {4.2, 11.5, 7.3, 5.8, 6.4, 10.0, 11.2, 33.9}));
+  table.columns.push_back(numeric_column("dose", ColumnType::Float, {0.5, 0.5, 1.0, 1.0, 2.0, 2.0, 0.5, 2.0}));
   Pipeline pipeline;
   pipeline.fit(table);
   Rng rng(1);
@@ -206,8 +203,7 @@ TEST(Pipeline, TransformFindsColumnsByNameAndRefusesMissingValues) {
   Pipeline pipeline;
   pipeline.fit(table);
   Table reordered;
-  for (auto it = table.columns.rbegin(); it != table.columns.rend(); ++it)
-    reordered.columns.push_back(*it);
+  for (auto it = table.columns.rbegin(); it != table.columns.rend(); ++it) reordered.columns.push_back(*it);
   EXPECT_EQ(pipeline.transform(reordered).data, pipeline.transform(table).data);
 
   Table missing_column = table;
@@ -241,8 +237,7 @@ TEST(Pipeline, FitRefusesEmptyColumnsAndDuplicateNames) {
 }
 
 TEST(Pipeline, MakeTransformerKnowsTheNames) {
-  for (const char* name : {"quantile", "categorical", "constant"})
-    EXPECT_EQ(make_transformer(name, {})->name(), name);
+  for (const char* name : {"quantile", "categorical", "constant"}) EXPECT_EQ(make_transformer(name, {})->name(), name);
   EXPECT_THROW(make_transformer("onehot", {}), Error);
 }
 

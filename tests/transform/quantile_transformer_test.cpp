@@ -25,8 +25,7 @@ nlohmann::json load_oracle() {
 
 Column oracle_column(const nlohmann::json& c) {
   std::vector<double> values;
-  for (const auto& v : c["values"])
-    values.push_back(v.is_null() ? kMissingValue : v.get<double>());
+  for (const auto& v : c["values"]) values.push_back(v.is_null() ? kMissingValue : v.get<double>());
   const auto type = c["type"] == "integer" ? ColumnType::Integer : ColumnType::Float;
   return numeric_column(c["name"].get<std::string>(), type, std::move(values));
 }
@@ -38,8 +37,7 @@ Column without_missing(Column column) {
 
 Matrix one_column(const std::vector<double>& values) {
   Matrix m(static_cast<int64_t>(values.size()), 1);
-  for (size_t i = 0; i < values.size(); ++i)
-    m(static_cast<int64_t>(i), 0) = static_cast<float>(values[i]);
+  for (size_t i = 0; i < values.size(); ++i) m(static_cast<int64_t>(i), 0) = static_cast<float>(values[i]);
   return m;
 }
 
@@ -164,8 +162,7 @@ TEST(QuantileTransformer, DatetimesComeBackAtTheTrainingResolution) {
   const Column between = transformer.inverse(one_column({-0.4321, 0.1234, 0.999}), 0, rng);
   for (double v : between.values) EXPECT_EQ(std::fmod(v, 86400.0), 0.0) << v;
 
-  const Column seconds =
-      numeric_column("t", ColumnType::Datetime, {1'600'000'000, 1'600'000'007, 1'600'003'600});
+  const Column seconds = numeric_column("t", ColumnType::Datetime, {1'600'000'000, 1'600'000'007, 1'600'003'600});
   QuantileTransformer by_second;
   by_second.fit(seconds);
   EXPECT_EQ(by_second.resolution(), 1.0);
@@ -176,8 +173,7 @@ TEST(QuantileTransformer, InverseClipsOutOfRangeModelValues) {
   QuantileTransformer transformer;
   transformer.fit(column);
   Rng rng(1);
-  const Column back =
-      transformer.inverse(one_column({1.5, -7.0, 1e30, -1e30, 1.0, -1.0}), 0, rng);
+  const Column back = transformer.inverse(one_column({1.5, -7.0, 1e30, -1e30, 1.0, -1.0}), 0, rng);
   EXPECT_EQ(back.values, (std::vector<double>{10.0, 3.5, 10.0, 3.5, 10.0, 3.5}));
 
   Matrix inf(2, 1);
@@ -245,8 +241,7 @@ TEST(QuantileTransformer, SaveLoadGivesAnIdenticalInverse) {
   std::vector<double> probes;
   for (int i = 0; i <= 200; ++i) probes.push_back(-1.2 + 0.012 * i);
   Rng rng(2);
-  EXPECT_EQ(loaded.inverse(one_column(probes), 0, rng).values,
-            fitted.inverse(one_column(probes), 0, rng).values);
+  EXPECT_EQ(loaded.inverse(one_column(probes), 0, rng).values, fitted.inverse(one_column(probes), 0, rng).values);
 }
 
 TEST(QuantileTransformer, LoadRefusesMalformedState) {

@@ -20,8 +20,10 @@ TEST(StandardTransformer, StandardisesAndInverts) {
   t.fit(column);
   // mean and population sd of the present values: 4.375 and sqrt(9.4140625) = 3.068235...
   EXPECT_DOUBLE_EQ(t.mean(), 4.375);
-  EXPECT_NEAR(t.scale(), std::sqrt(((1.25 - 4.375) * (1.25 - 4.375) + (2.5 - 4.375) * (2.5 - 4.375) +
-                                    (4.75 - 4.375) * (4.75 - 4.375) + (9.0 - 4.375) * (9.0 - 4.375)) / 4),
+  EXPECT_NEAR(t.scale(),
+              std::sqrt(((1.25 - 4.375) * (1.25 - 4.375) + (2.5 - 4.375) * (2.5 - 4.375) +
+                         (4.75 - 4.375) * (4.75 - 4.375) + (9.0 - 4.375) * (9.0 - 4.375)) /
+                        4),
               1e-12);
   Matrix m(5, 1);
   t.transform(column, m, 0);

@@ -94,7 +94,9 @@ void Commands::add_curve(CLI::App& app) {
   curve_->add_option("--step", marginal_step_, "report the return of the next STEP units of spend")
       ->check(real_number(0.0, true))
       ->capture_default_str();
-  curve_->add_option("--seed", seed_, "random seed (starts, bootstrap)")->check(unsigned_number())->capture_default_str();
+  curve_->add_option("--seed", seed_, "random seed (starts, bootstrap)")
+      ->check(unsigned_number())
+      ->capture_default_str();
   curve_->add_option("--threads", threads_, "threads (default: all cores)")->check(whole_number(0, 1024));
   curve_->add_option("--delimiter", delimiter_, "CSV delimiter (default: sniffed among , ; tab |)");
   curve_->add_option("--decimal", decimal_, "decimal mark, . or , (default: decided from the data)");
@@ -111,27 +113,30 @@ void Commands::add_fit_options(CLI::App& command) {
       ->check(whole_number(1, std::numeric_limits<int>::max()));
   command.add_option("--batch-size", batch_size_, "batch size (default: the seed's rule)")
       ->check(whole_number(2, 1 << 20));
-  command.add_option("--lr", learning_rate_, "generator learning rate (default 2e-4)")
-      ->check(real_number(0.0, true));
+  command.add_option("--lr", learning_rate_, "generator learning rate (default 2e-4)")->check(real_number(0.0, true));
   command.add_option("--critic-lr", critic_learning_rate_, "critic learning rate (default 1e-3)")
       ->check(real_number(0.0, true));
-  command.add_option("--dropout", dropout_, "critic dropout (default 0.5)")->check(real_number(0.0, false, 0.99, false));
+  command.add_option("--dropout", dropout_, "critic dropout (default 0.5)")
+      ->check(real_number(0.0, false, 0.99, false));
   command.add_option("--critic-steps", critic_steps_, "critic updates per generator update (default 1)")
       ->check(whole_number(1, 100));
   command.add_option("--threads", threads_, "threads (default: all cores)")->check(whole_number(0, 1024));
   command.add_option("--max-memory", max_memory_, kMaxMemoryHelp);
   add_input_options(command);
-  command.add_option("--missing", missing_,
-                     "missing values: model (kept and generated at the real rate and pattern), fill (the seed's "
-                     "rules: fill numeric gaps, drop incomplete rows), auto (model, fill for wgan/gan)")
+  command
+      .add_option("--missing", missing_,
+                  "missing values: model (kept and generated at the real rate and pattern), fill (the seed's "
+                  "rules: fill numeric gaps, drop incomplete rows), auto (model, fill for wgan/gan)")
       ->capture_default_str();
-  command.add_option("--marginals", marginals_,
-                     "copula marginals: empirical (interpolated) or parametric (per column the best of "
-                     "normal, lognormal, gamma, beta, uniform by AIC)")
+  command
+      .add_option("--marginals", marginals_,
+                  "copula marginals: empirical (interpolated) or parametric (per column the best of "
+                  "normal, lognormal, gamma, beta, uniform by AIC)")
       ->capture_default_str();
-  command.add_option("--smoothing", smoothing_,
-                     "cart: density (a Gaussian kernel around the drawn value) or none (the real value "
-                     "itself, synthpop's default; auto tries both)")
+  command
+      .add_option("--smoothing", smoothing_,
+                  "cart: density (a Gaussian kernel around the drawn value) or none (the real value "
+                  "itself, synthpop's default; auto tries both)")
       ->capture_default_str();
   command.add_flag("--expand-dates", expand_dates_,
                    "the seed's rule: a date column becomes ISO year, week and weekday columns");
@@ -152,12 +157,14 @@ void Commands::add_generate(CLI::App& app) {
   generate_->add_option("input", input_, "the real table (CSV)")->required();
   generate_->add_option("-n,--rows", rows_, "synthetic rows to write")->check(whole_number(0))->capture_default_str();
   generate_->add_option("-o,--output", output_, "the synthetic table (CSV)")->required();
-  generate_->add_option("--copies", copies_,
-                      "synthetic rows equal to a training row: holdout (as often as unseen real rows equal one; "
-                      "copies of unique rows redrawn), never (all redrawn), allow (kept)")
+  generate_
+      ->add_option("--copies", copies_,
+                   "synthetic rows equal to a training row: holdout (as often as unseen real rows equal one; "
+                   "copies of unique rows redrawn), never (all redrawn), allow (kept)")
       ->capture_default_str();
   generate_->add_flag("--allow-copies", allow_copies_, "the same as --copies allow");
-  generate_->add_option("--report", report_, "also write an HTML report comparing the synthetic rows with the real ones");
+  generate_->add_option("--report", report_,
+                        "also write an HTML report comparing the synthetic rows with the real ones");
   generate_->add_option("--target", target_, "(with --report) column to predict for the report's ML efficacy check");
   generate_->add_option("--x", chart_x_, "(with --report) column on the x axis of the report's scatter plot");
   generate_->add_option("--y", chart_y_, "(with --report) column on the y axis of the report's scatter plot");
@@ -174,20 +181,23 @@ void Commands::add_fit(CLI::App& app) {
 
 void Commands::add_sample(CLI::App& app) {
   sample_ = app.add_subcommand("sample", "draw synthetic rows from a saved model");
-  sample_->add_option("model", model_file_, "a model file written by `synthtab fit`")
-      ->required();
-  sample_->add_option("-n,--rows", rows_, "synthetic rows in the whole run")->check(whole_number(0))->capture_default_str();
+  sample_->add_option("model", model_file_, "a model file written by `synthtab fit`")->required();
+  sample_->add_option("-n,--rows", rows_, "synthetic rows in the whole run")
+      ->check(whole_number(0))
+      ->capture_default_str();
   sample_->add_option("-o,--output", output_, "the synthetic table (CSV)")->required();
   sample_->add_option("--seed", sample_seed_, "sampling seed (default: the model's fit seed)")
       ->check(unsigned_number())
       ->each([this](const std::string&) { sample_seed_set_ = true; });
-  sample_->add_option("--shard", shard_,
-                      "write only shard i of K (1-based), e.g. 3/8: the same rows that shard "
-                      "would hold in a single run")
+  sample_
+      ->add_option("--shard", shard_,
+                   "write only shard i of K (1-based), e.g. 3/8: the same rows that shard "
+                   "would hold in a single run")
       ->capture_default_str();
-  sample_->add_option("--copies", copies_,
-                      "synthetic rows equal to a training row: holdout (as often as unseen real rows equal one; "
-                      "copies of unique rows redrawn), never (all redrawn), allow (kept)")
+  sample_
+      ->add_option("--copies", copies_,
+                   "synthetic rows equal to a training row: holdout (as often as unseen real rows equal one; "
+                   "copies of unique rows redrawn), never (all redrawn), allow (kept)")
       ->capture_default_str();
   sample_->add_flag("--allow-copies", allow_copies_, "the same as --copies allow");
   sample_->add_option("--max-memory", max_memory_, kMaxMemoryHelp);
@@ -195,7 +205,8 @@ void Commands::add_sample(CLI::App& app) {
 }
 
 void Commands::add_evaluate(CLI::App& app) {
-  evaluate_ = app.add_subcommand("evaluate", "compare a synthetic table with the real one: fidelity, usefulness, privacy");
+  evaluate_ =
+      app.add_subcommand("evaluate", "compare a synthetic table with the real one: fidelity, usefulness, privacy");
   evaluate_->add_option("real", input_, "the real table (CSV)")->required();
   evaluate_->add_option("synthetic", synthetic_, "the synthetic table (CSV)")->required();
   evaluate_->add_option("--target", target_, "column to predict for the ML efficacy check");
@@ -211,12 +222,14 @@ void Commands::add_evaluate(CLI::App& app) {
       ->capture_default_str();
   evaluate_->add_flag("--mmd-seed-compatible", mmd_seed_compatible_,
                       "also compute the seed's MMD (gamma = 1/features on raw values, biased)");
-  evaluate_->add_flag("--geometry", geometry_,
-                      "the seed's geometry checks: distance concentration, singular values, VCR (vs uniform random rows)");
+  evaluate_->add_flag(
+      "--geometry", geometry_,
+      "the seed's geometry checks: distance concentration, singular values, VCR (vs uniform random rows)");
   evaluate_->add_flag("--topology", topology_, "Vietoris-Rips persistence H0/H1 of real vs synthetic rows");
   evaluate_->add_flag("--raw", raw_, "geometry and topology on raw units, as the seed (default: standardised)");
-  evaluate_->add_option("--topology-points", topology_points_,
-                        "points per cloud for topology (default: min(real rows, synthetic rows, 1000))")
+  evaluate_
+      ->add_option("--topology-points", topology_points_,
+                   "points per cloud for topology (default: min(real rows, synthetic rows, 1000))")
       ->check(whole_number(2, 30000));
   evaluate_->add_option("--threads", threads_, "threads (default: all cores)")->check(whole_number(0, 1024));
   evaluate_->add_option("--max-memory", max_memory_, kMaxMemoryHelp);
@@ -234,7 +247,8 @@ void Commands::add_report(CLI::App& app) {
   report_command_->add_option("--holdout", holdout_, kHoldoutHelp);
   report_command_->add_option("--task", task_, "regression or classification (default: from the target's type)")
       ->check(CLI::IsMember({"regression", "classification"}));
-  report_command_->add_option("--x", chart_x_, "column on the x axis of the scatter plot (default: the two most correlated numeric columns)");
+  report_command_->add_option(
+      "--x", chart_x_, "column on the x axis of the scatter plot (default: the two most correlated numeric columns)");
   report_command_->add_option("--y", chart_y_, "column on the y axis of the scatter plot");
   report_command_->add_option("--color", chart_color_, "colour the scatter plot's points by this column");
   report_command_->add_option("--seed", seed_, "random seed (subsamples, permutations, forests)")
@@ -253,9 +267,7 @@ void Commands::add_report(CLI::App& app) {
   report_command_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
 
-void Commands::add_models(CLI::App& app) {
-  models_ = app.add_subcommand("models", "list the models");
-}
+void Commands::add_models(CLI::App& app) { models_ = app.add_subcommand("models", "list the models"); }
 
 SynthesisOptions Commands::synthesis_options() {
   SynthesisOptions options;
@@ -326,8 +338,8 @@ eval::EvaluationInput Commands::read_evaluation_pair(const std::string& command)
   read_options.csv.memory_limit = read_options.max_memory;
   if (read_options.max_memory > 0)
     read_options.csv.size_check = [&](int64_t rows, int64_t cols, bool estimated) {
-      check_memory(evaluate_bytes(rows, cols), read_options.max_memory, command + " " + input_ + " " + synthetic_,
-                   rows, cols, estimated);
+      check_memory(evaluate_bytes(rows, cols), read_options.max_memory, command + " " + input_ + " " + synthetic_, rows,
+                   cols, estimated);
     };
   return eval::read_evaluation_files(input_, synthetic_, holdout_, read_options.csv, read_options.overrides);
 }
@@ -388,8 +400,9 @@ void Commands::run_report() {
   options.real_name = file_name(input_);
   options.synthetic_name = file_name(synthetic_);
   options.option_names = flag_for;
-  const report::ReportInput report_input = report::prepare_report(std::move(input.real), std::move(input.synthetic), options,
-                                                                  std::nullopt, std::move(input.notes), std::move(input.holdout));
+  const report::ReportInput report_input =
+      report::prepare_report(std::move(input.real), std::move(input.synthetic), options, std::nullopt,
+                             std::move(input.notes), std::move(input.holdout));
   report::write_report(output_, report_input);
   if (!quiet_) std::printf("Wrote the report to %s.\n", output_.c_str());
 }
@@ -435,7 +448,7 @@ void Commands::run_generate() {
   // The report compares two tables of at least 2 rows each: say so now, not after the fit.
   if (!report_.empty() && rows_ < 2)
     throw usage_error(fmt::format("--report needs at least 2 synthetic rows; -n is {}", rows_));
-  const CopyPolicy copies = copy_policy();  // a bad value fails before the fit
+  const CopyPolicy copies = copy_policy();         // a bad value fails before the fit
   quiet_ = quiet_ || is_standard_output(output_);  // standard output carries the CSV alone
   const auto start = std::chrono::steady_clock::now();
   ProgressBar progress(quiet_);
@@ -476,22 +489,22 @@ void Commands::run_generate() {
     // only once both were written; a failing report leaves any previous -o file as it was.
     StagedFile csv(output_);
     StagedFile html(report_);
-    csv.write_with([&](const std::string& path) {
-      stats = model.write_sample_csv(path, rows_, sample_seed, {}, &progress);
-    });
+    csv.write_with(
+        [&](const std::string& path) { stats = model.write_sample_csv(path, rows_, sample_seed, {}, &progress); });
     sample_seconds = seconds_since(sample_start);
-    html.write_with([&](const std::string& path) {
-      write_generate_report(input, model, fit_seconds, sample_seconds, path);
-    });
+    html.write_with(
+        [&](const std::string& path) { write_generate_report(input, model, fit_seconds, sample_seconds, path); });
     commit_together({&csv, &html});
     if (!quiet_) std::printf("Wrote the report to %s.\n", report_.c_str());
   }
   if (quiet_) return;
   report_copies(stats);
   print_model(model);
-  std::printf("Fitted in %.2f s; wrote %lld synthetic rows to %s in %.2f s (drawing %.2f s, writing %.2f s); "
-              "%.2f s in all.\n", fit_seconds, static_cast<long long>(rows_), output_.c_str(), sample_seconds,
-              stats.sample_seconds, stats.write_seconds, seconds_since(start));
+  std::printf(
+      "Fitted in %.2f s; wrote %lld synthetic rows to %s in %.2f s (drawing %.2f s, writing %.2f s); "
+      "%.2f s in all.\n",
+      fit_seconds, static_cast<long long>(rows_), output_.c_str(), sample_seconds, stats.sample_seconds,
+      stats.write_seconds, seconds_since(start));
   const Table synthetic = model.sample(0, std::min<int64_t>(rows_, kSummaryRows), sample_seed);
   std::printf("%s", compare_columns(input.prepared.table, synthetic).c_str());
 }
@@ -508,8 +521,8 @@ void Commands::run_fit() {
   if (quiet_) return;
   print_lines(model.preparation_log().actions, quiet_);
   print_model(model);
-  std::printf("Fitted on %lld rows in %.2f s; saved to %s.\n",
-              static_cast<long long>(model.training_rows()), seconds_since(start), output_.c_str());
+  std::printf("Fitted on %lld rows in %.2f s; saved to %s.\n", static_cast<long long>(model.training_rows()),
+              seconds_since(start), output_.c_str());
 }
 
 void Commands::run_sample() {
@@ -532,9 +545,9 @@ void Commands::run_sample() {
   const int64_t written = shard.last(rows_) - shard.first(rows_);
   const double seconds = seconds_since(start);
   std::printf("Wrote %lld rows (shard %lld/%lld of %lld) to %s in %.2f s (%.0f rows/s).\n",
-              static_cast<long long>(written), static_cast<long long>(shard.index),
-              static_cast<long long>(shard.count), static_cast<long long>(rows_), output_.c_str(),
-              seconds, seconds > 0 ? static_cast<double>(written) / seconds : 0.0);
+              static_cast<long long>(written), static_cast<long long>(shard.index), static_cast<long long>(shard.count),
+              static_cast<long long>(rows_), output_.c_str(), seconds,
+              seconds > 0 ? static_cast<double>(written) / seconds : 0.0);
 }
 
 CopyPolicy Commands::copy_policy() const {
@@ -545,15 +558,17 @@ CopyPolicy Commands::copy_policy() const {
 
 void Commands::report_copies(const SampleStats& stats) const {
   if (stats.allowed > 0)
-    std::printf("Kept %lld rows equal to a training row that occurs more than once: unseen real rows equal a "
-                "training row as often (--copies holdout).\n",
-                static_cast<long long>(stats.allowed));
+    std::printf(
+        "Kept %lld rows equal to a training row that occurs more than once: unseen real rows equal a "
+        "training row as often (--copies holdout).\n",
+        static_cast<long long>(stats.allowed));
   if (stats.redrawn > 0)
     std::printf("Drew %lld rows again because they copied a real row.\n", static_cast<long long>(stats.redrawn));
   if (stats.unavoidable > 0)
-    std::printf("Kept %lld rows equal to real rows: the table is so discrete (few combinations of values) that "
-                "copies cannot be avoided. Use --copies allow to keep copies without this note.\n",
-                static_cast<long long>(stats.unavoidable));
+    std::printf(
+        "Kept %lld rows equal to real rows: the table is so discrete (few combinations of values) that "
+        "copies cannot be avoided. Use --copies allow to keep copies without this note.\n",
+        static_cast<long long>(stats.unavoidable));
 }
 
 void Commands::run_models() {

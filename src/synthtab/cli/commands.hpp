@@ -53,7 +53,7 @@ class Commands {
   std::string output_;
   std::string model_file_;
   std::string model_ = "auto";
-  std::string missing_ = "auto";     // --missing model|fill|auto
+  std::string missing_ = "auto";         // --missing model|fill|auto
   std::string marginals_ = "empirical";  // --marginals (copula)
   std::string smoothing_ = "density";
   int64_t rows_ = 2000;

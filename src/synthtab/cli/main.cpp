@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "synthtab/cli/commands.hpp"
 #include "synthtab/cli/option_checks.hpp"
@@ -53,8 +53,8 @@ int main(int argc, char** argv) {
     known = known || (argc > 1 && command->get_name() == argv[1]);
   }
   if (argc > 1 && argv[1][0] != '-' && !known) {
-    std::fprintf(stderr, "synthtab: error: unknown command '%s'; the commands are %s (see --help)\n",
-                 argv[1], names.c_str());
+    std::fprintf(stderr, "synthtab: error: unknown command '%s'; the commands are %s (see --help)\n", argv[1],
+                 names.c_str());
     return static_cast<int>(synthtab::ErrorKind::Usage);
   }
   if (argc > 1 && argv[1][0] == '-' && std::string(argv[1]) != "--help" && std::string(argv[1]) != "-h" &&
@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
     commands.run();
     return 0;
   } catch (const synthtab::Error& e) {
-    std::fprintf(stderr, "synthtab: error: %s\n", synthtab::cli::printable(synthtab::cli::in_cli_terms(e.what())).c_str());
+    std::fprintf(stderr, "synthtab: error: %s\n",
+                 synthtab::cli::printable(synthtab::cli::in_cli_terms(e.what())).c_str());
     return static_cast<int>(e.kind());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "synthtab: error: out of memory\n");

@@ -8,13 +8,26 @@ namespace synthtab::cli {
 
 std::string flag_for(std::string_view name) {
   static const std::map<std::string_view, std::string_view> flags = {
-      {"categorical", "--categorical"}, {"color", "--color"},       {"copies", "--copies"},
-      {"datetime", "--datetime"},       {"drop", "--drop"},         {"holdout", "--holdout"},
-      {"marginals", "--marginals"},     {"max_memory", "--max-memory"}, {"missing", "--missing"},
-      {"numeric", "--numeric"},         {"report", "generate --report"}, {"response", "--response"},
-      {"shard", "--shard"},             {"smoothing", "--smoothing"}, {"spend", "--spend"},
-      {"target", "--target"},           {"task", "--task"},         {"time", "--time"},
-      {"x", "--x"},                     {"y", "--y"},
+      {"categorical", "--categorical"},
+      {"color", "--color"},
+      {"copies", "--copies"},
+      {"datetime", "--datetime"},
+      {"drop", "--drop"},
+      {"holdout", "--holdout"},
+      {"marginals", "--marginals"},
+      {"max_memory", "--max-memory"},
+      {"missing", "--missing"},
+      {"numeric", "--numeric"},
+      {"report", "generate --report"},
+      {"response", "--response"},
+      {"shard", "--shard"},
+      {"smoothing", "--smoothing"},
+      {"spend", "--spend"},
+      {"target", "--target"},
+      {"task", "--task"},
+      {"time", "--time"},
+      {"x", "--x"},
+      {"y", "--y"},
   };
   const auto it = flags.find(name);
   return it == flags.end() ? std::string() : std::string(it->second);

@@ -47,8 +47,8 @@ void ProgressBar::draw(bool force) {
   const double left = share > 0.0 ? elapsed * (1.0 - share) / share : 0.0;
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kWidth, '.');
-  std::fputs(fmt::format("\r\033[K{:<9} [{}] {}/{}  {:.1f}s elapsed, {:.1f}s left  {}", phase_,
-                         bar, done_, total_, elapsed, left, detail_)
+  std::fputs(fmt::format("\r\033[K{:<9} [{}] {}/{}  {:.1f}s elapsed, {:.1f}s left  {}", phase_, bar, done_, total_,
+                         elapsed, left, detail_)
                  .c_str(),
              stderr);
   std::fflush(stderr);

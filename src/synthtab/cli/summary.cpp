@@ -46,15 +46,14 @@ std::string describe_settings(const FitReport& report) {
     out += (out.empty() ? "" : ", ") + key + " " + value;
   }
   if (!report.critic_loss.empty())
-    out += fmt::format("; critic loss {:.4g} -> {:.4g}, generator loss {:.4g} -> {:.4g}",
-                       report.critic_loss.front(), report.critic_loss.back(),
-                       report.generator_loss.front(), report.generator_loss.back());
+    out += fmt::format("; critic loss {:.4g} -> {:.4g}, generator loss {:.4g} -> {:.4g}", report.critic_loss.front(),
+                       report.critic_loss.back(), report.generator_loss.front(), report.generator_loss.back());
   return out;
 }
 
 std::string compare_columns(const Table& real, const Table& synthetic) {
-  std::string out = fmt::format("{:<32} {:<12} {:>34}   {:>34}\n", "column", "type",
-                                "real: mean [min, max]", "synthetic: mean [min, max]");
+  std::string out = fmt::format("{:<32} {:<12} {:>34}   {:>34}\n", "column", "type", "real: mean [min, max]",
+                                "synthetic: mean [min, max]");
   for (const auto& column : real.columns) {
     const int64_t index = synthetic.find(column.name);
     if (index < 0) continue;

@@ -46,9 +46,8 @@ class Cursor {
  private:
   void need(uint64_t n, const char* what) const {
     if (n > bytes_.size() - pos_)
-      throw Error(ErrorKind::ModelFile, source_ + ": model file is truncated (ends inside the " +
-                                            what + " at byte " + std::to_string(base_ + pos_) +
-                                            " of the file)");
+      throw Error(ErrorKind::ModelFile, source_ + ": model file is truncated (ends inside the " + what + " at byte " +
+                                            std::to_string(base_ + pos_) + " of the file)");
   }
   std::string_view bytes_;
   const std::string& source_;
@@ -58,9 +57,7 @@ class Cursor {
 
 }  // namespace
 
-void ArchiveWriter::put(const std::string& name, std::string data) {
-  sections_[name] = std::move(data);
-}
+void ArchiveWriter::put(const std::string& name, std::string data) { sections_[name] = std::move(data); }
 
 std::string ArchiveWriter::serialize() const {
   std::string payload;
@@ -79,9 +76,7 @@ std::string ArchiveWriter::serialize() const {
   return out;
 }
 
-void ArchiveWriter::write_file(const std::string& path) const {
-  write_file_atomically(path, serialize());
-}
+void ArchiveWriter::write_file(const std::string& path) const { write_file_atomically(path, serialize()); }
 
 namespace {
 
@@ -99,22 +94,18 @@ ArchiveReader ArchiveReader::parse(std::string_view bytes, const std::string& so
   reader.source_ = source;
   reader.version_ = header.read<uint32_t>("format version");
   if (reader.version_ > kModelFormatVersion)
-    throw Error(ErrorKind::ModelFile,
-                source + ": model file format version " + std::to_string(reader.version_) +
-                    " is newer than this synthtab reads (up to " +
-                    std::to_string(kModelFormatVersion) + "); use a newer synthtab");
-  if (reader.version_ == 0)
-    throw Error(ErrorKind::ModelFile, source + ": model file has an invalid format version 0");
+    throw Error(ErrorKind::ModelFile, source + ": model file format version " + std::to_string(reader.version_) +
+                                          " is newer than this synthtab reads (up to " +
+                                          std::to_string(kModelFormatVersion) + "); use a newer synthtab");
+  if (reader.version_ == 0) throw Error(ErrorKind::ModelFile, source + ": model file has an invalid format version 0");
   const auto payload_size = header.read<uint64_t>("payload size");
   const std::string_view payload = header.take(payload_size, "payload");
   const auto checksum = header.read<uint64_t>("checksum");
   if (header.remaining() != 0)
-    throw Error(ErrorKind::ModelFile, source + ": model file has " +
-                                          std::to_string(header.remaining()) +
+    throw Error(ErrorKind::ModelFile, source + ": model file has " + std::to_string(header.remaining()) +
                                           " unexpected bytes after its checksum");
   if (fnv1a64(payload) != checksum)
-    throw Error(ErrorKind::ModelFile,
-                source + ": model file is corrupted (checksum mismatch); refit or copy it again");
+    throw Error(ErrorKind::ModelFile, source + ": model file is corrupted (checksum mismatch); refit or copy it again");
   // The payload starts after magic, version and payload size.
   Cursor cursor(payload, source, kMagic.size() + sizeof(uint32_t) + sizeof(uint64_t));
   const auto count = cursor.read<uint32_t>("section count");
@@ -167,8 +158,7 @@ ArchiveReader ArchiveReader::read_file(const std::string& path, uint64_t memory_
 
 const std::string& ArchiveReader::get(const std::string& name) const {
   auto it = sections_.find(name);
-  if (it == sections_.end())
-    throw Error(ErrorKind::ModelFile, source_ + ": model file has no '" + name + "' section");
+  if (it == sections_.end()) throw Error(ErrorKind::ModelFile, source_ + ": model file has no '" + name + "' section");
   return it->second;
 }
 

@@ -219,7 +219,8 @@ void commit_together(std::initializer_list<StagedFile*> files) {
     if (file->pending_) check_replaceable(file->final_, file->target_);
   for (StagedFile* file : files) {
     if (!file->pending_) continue;
-    if (std::rename(file->temp_.c_str(), file->final_.c_str()) != 0) throw output_error(file->target_, std::strerror(errno));
+    if (std::rename(file->temp_.c_str(), file->final_.c_str()) != 0)
+      throw output_error(file->target_, std::strerror(errno));
     unregister_pending(file->temp_);
     file->pending_ = false;
   }

@@ -31,8 +31,8 @@ class AtomicFile {
 
  private:
   void abandon() noexcept;
-  std::string target_;    // as given (for messages)
-  std::string final_;     // the regular file the temp file is renamed onto
+  std::string target_;  // as given (for messages)
+  std::string final_;   // the regular file the temp file is renamed onto
   std::string temp_;
   std::FILE* file_ = nullptr;
   bool in_place_ = false;

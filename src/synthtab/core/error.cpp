@@ -2,8 +2,7 @@
 
 namespace synthtab {
 
-std::string located_message(const std::string& file, int64_t line, int64_t column,
-                            const std::string& message) {
+std::string located_message(const std::string& file, int64_t line, int64_t column, const std::string& message) {
   std::string out = file;
   if (line > 0) {
     out.append(":").append(std::to_string(line));

@@ -26,12 +26,10 @@ class Error : public std::runtime_error {
 };
 
 // Formats "FILE:LINE:COLUMN: MESSAGE" (compiler style); line/column <= 0 are left out.
-std::string located_message(const std::string& file, int64_t line, int64_t column,
-                            const std::string& message);
+std::string located_message(const std::string& file, int64_t line, int64_t column, const std::string& message);
 
 // An error in an input data file, pointing at the offending place.
-inline Error input_error(const std::string& file, int64_t line, int64_t column,
-                         const std::string& message) {
+inline Error input_error(const std::string& file, int64_t line, int64_t column, const std::string& message) {
   return Error(ErrorKind::Input, located_message(file, line, column, message));
 }
 

@@ -44,8 +44,10 @@ inline bool json_nests_deeper_than(std::string_view text, int limit) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -79,8 +81,7 @@ struct SectionCheck {
 
   // The Error every failed check throws.
   Error invalid(const std::string& what) const {
-    return Error(ErrorKind::ModelFile,
-                 file + ": model file section '" + section + "' is invalid: " + what);
+    return Error(ErrorKind::ModelFile, file + ": model file section '" + section + "' is invalid: " + what);
   }
   [[noreturn]] void fail(const std::string& what) const { throw invalid(what); }
 
@@ -129,8 +130,7 @@ struct SectionCheck {
   int64_t integer(const nlohmann::json& j, const std::string& key, int64_t lo, int64_t hi) const {
     return integer_value(member(j, key), "'" + key + "'", lo, hi);
   }
-  int64_t integer_value(const nlohmann::json& v, const std::string& what, int64_t lo,
-                        int64_t hi) const {
+  int64_t integer_value(const nlohmann::json& v, const std::string& what, int64_t lo, int64_t hi) const {
     if (!v.is_number_integer()) fail(what + " is not a whole number");
     const std::string range = ", expected " + std::to_string(lo) + ".." + std::to_string(hi);
     if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(hi))
@@ -156,17 +156,14 @@ struct SectionCheck {
 
   // A list of finite numbers; `size` >= 0 demands that many.
   template <typename T = double>
-  std::vector<T> finite_array(const nlohmann::json& j, const std::string& key,
-                              int64_t size = -1) const {
+  std::vector<T> finite_array(const nlohmann::json& j, const std::string& key, int64_t size = -1) const {
     return finite_list<T>(array(j, key), "'" + key + "'", size);
   }
   template <typename T = double>
-  std::vector<T> finite_list(const nlohmann::json& list, const std::string& what,
-                             int64_t size = -1) const {
+  std::vector<T> finite_list(const nlohmann::json& list, const std::string& what, int64_t size = -1) const {
     if (!list.is_array()) fail(what + " is not a list");
     if (size >= 0 && list.size() != static_cast<size_t>(size))
-      fail(what + " has " + std::to_string(list.size()) + " entries, expected " +
-           std::to_string(size));
+      fail(what + " has " + std::to_string(list.size()) + " entries, expected " + std::to_string(size));
     std::vector<T> out;
     out.reserve(list.size());
     for (size_t i = 0; i < list.size(); ++i) {
@@ -180,12 +177,11 @@ struct SectionCheck {
     return out;
   }
   // A list of whole numbers in [lo, hi].
-  std::vector<int64_t> integer_array(const nlohmann::json& j, const std::string& key, int64_t lo,
-                                     int64_t hi, int64_t size = -1) const {
+  std::vector<int64_t> integer_array(const nlohmann::json& j, const std::string& key, int64_t lo, int64_t hi,
+                                     int64_t size = -1) const {
     const auto& list = array(j, key);
     if (size >= 0 && list.size() != static_cast<size_t>(size))
-      fail("'" + key + "' has " + std::to_string(list.size()) + " entries, expected " +
-           std::to_string(size));
+      fail("'" + key + "' has " + std::to_string(list.size()) + " entries, expected " + std::to_string(size));
     std::vector<int64_t> out;
     out.reserve(list.size());
     for (size_t i = 0; i < list.size(); ++i)
@@ -201,18 +197,15 @@ struct SectionCheck {
   }
   // Each value in [0, 1] and (with `sum_to_one`) summing to 1 within 1e-6 per entry.
   template <typename T>
-  void probabilities(const std::vector<T>& values, const std::string& what,
-                     bool sum_to_one = true) const {
+  void probabilities(const std::vector<T>& values, const std::string& what, bool sum_to_one = true) const {
     double sum = 0.0;
     for (size_t i = 0; i < values.size(); ++i) {
       const auto p = static_cast<double>(values[i]);
-      if (!(p >= 0.0 && p <= 1.0))
-        fail(what + " entry " + std::to_string(i) + " is not a probability in [0, 1]");
+      if (!(p >= 0.0 && p <= 1.0)) fail(what + " entry " + std::to_string(i) + " is not a probability in [0, 1]");
       sum += p;
     }
     const double tolerance = 1e-6 * static_cast<double>(std::max<size_t>(values.size(), 1));
-    if (sum_to_one && std::abs(sum - 1.0) > tolerance)
-      fail(what + " sums to " + std::to_string(sum) + ", not 1");
+    if (sum_to_one && std::abs(sum - 1.0) > tolerance) fail(what + " sums to " + std::to_string(sum) + ", not 1");
   }
   // A row-major n x n correlation matrix: finite, symmetric, unit diagonal, entries in [-1, 1],
   // and for n <= kMaxCholeskyCheck positive definite (a Cholesky factorisation succeeds). That
@@ -221,14 +214,12 @@ struct SectionCheck {
   void correlation_matrix(const std::vector<double>& m, int64_t n, const std::string& what) const {
     const auto size = static_cast<size_t>(n);
     if (n < 0 || m.size() != size * size)
-      fail(what + " has " + std::to_string(m.size()) + " entries, expected " +
-           std::to_string(size * size));
+      fail(what + " has " + std::to_string(m.size()) + " entries, expected " + std::to_string(size * size));
     for (size_t i = 0; i < size; ++i) {
       if (std::abs(m[i * size + i] - 1.0) > 1e-9) fail(what + " has no unit diagonal");
       for (size_t j = 0; j < i; ++j) {
         const double a = m[i * size + j], b = m[j * size + i];
-        if (!std::isfinite(a) || std::abs(a - b) > 1e-9 * std::max(1.0, std::abs(a)))
-          fail(what + " is not symmetric");
+        if (!std::isfinite(a) || std::abs(a - b) > 1e-9 * std::max(1.0, std::abs(a))) fail(what + " is not symmetric");
         if (a < -1.0 - 1e-9 || a > 1.0 + 1e-9) fail(what + " has an entry outside [-1, 1]");
       }
     }
@@ -239,8 +230,7 @@ struct SectionCheck {
   void lower_triangular(const std::vector<double>& m, int64_t n, const std::string& what) const {
     const auto size = static_cast<size_t>(n);
     if (n < 0 || m.size() != size * size)
-      fail(what + " has " + std::to_string(m.size()) + " entries, expected " +
-           std::to_string(size * size));
+      fail(what + " has " + std::to_string(m.size()) + " entries, expected " + std::to_string(size * size));
     for (size_t i = 0; i < size; ++i)
       for (size_t j = 0; j < size; ++j) {
         const double x = m[i * size + j];
@@ -279,8 +269,7 @@ struct SectionCheck {
       const bool named = message.rfind(file + ": ", 0) == 0;
       // Already in this form, or about the archive itself ("FILE: model file has no 'x' section").
       if (named && message.find("[json.exception") == std::string::npos &&
-          (message.find("model file section '") != std::string::npos ||
-           message.rfind(file + ": model file ", 0) == 0))
+          (message.find("model file section '") != std::string::npos || message.rfind(file + ": model file ", 0) == 0))
         throw;
       if (named) message = message.substr(file.size() + 2);
       fail(short_reason(message));

@@ -12,8 +12,7 @@ struct Matrix {
   std::vector<float> data;
 
   Matrix() = default;
-  Matrix(int64_t r, int64_t c, float fill = 0.0f)
-      : rows(r), cols(c), data(static_cast<size_t>(r * c), fill) {}
+  Matrix(int64_t r, int64_t c, float fill = 0.0f) : rows(r), cols(c), data(static_cast<size_t>(r * c), fill) {}
 
   float& operator()(int64_t r, int64_t c) {
     assert(r >= 0 && r < rows && c >= 0 && c < cols);

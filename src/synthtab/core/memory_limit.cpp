@@ -29,11 +29,16 @@ uint64_t parse_memory_size(const std::string& text, const char* option) {
   if (unit.size() > 1 && unit.back() == 'B') unit.pop_back();  // "GB", "GiB" read as G
   if (unit.size() > 1 && unit.back() == 'I') unit.pop_back();
   double scale = 1;
-  if (unit == "K") scale = 1024.0;
-  else if (unit == "M") scale = 1024.0 * 1024;
-  else if (unit == "G") scale = 1024.0 * 1024 * 1024;
-  else if (unit == "T") scale = 1024.0 * 1024 * 1024 * 1024;
-  else if (!unit.empty() && unit != "B") throw bad();
+  if (unit == "K")
+    scale = 1024.0;
+  else if (unit == "M")
+    scale = 1024.0 * 1024;
+  else if (unit == "G")
+    scale = 1024.0 * 1024 * 1024;
+  else if (unit == "T")
+    scale = 1024.0 * 1024 * 1024 * 1024;
+  else if (!unit.empty() && unit != "B")
+    throw bad();
   const double bytes = number * scale;
   if (bytes < 1 || bytes > 1.8e19) throw bad();
   return static_cast<uint64_t>(bytes);
@@ -58,15 +63,16 @@ std::string format_bytes(double bytes) {
 
 uint64_t fit_bytes(const ModelMemory& model, int64_t rows, int64_t cols, uint64_t file_bytes) {
   const double cells = static_cast<double>(rows) * static_cast<double>(cols);
-  const double bytes = static_cast<double>(model.base_bytes) + static_cast<double>(file_bytes) +
-                       cells * model.bytes_per_cell;
+  const double bytes =
+      static_cast<double>(model.base_bytes) + static_cast<double>(file_bytes) + cells * model.bytes_per_cell;
   return bytes >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(bytes);
 }
 
 uint64_t evaluate_bytes(int64_t rows, int64_t cols) {
   // Peak RSS of `evaluate` (README): the typed tables, feature matrices and forests grow with the
   // cells; distance-based checks work on bounded subsamples.
-  const double bytes = 64.0 * 1024 * 1024 + kEvaluateBytesPerCell * static_cast<double>(rows) * static_cast<double>(cols);
+  const double bytes =
+      64.0 * 1024 * 1024 + kEvaluateBytesPerCell * static_cast<double>(rows) * static_cast<double>(cols);
   return bytes >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(bytes);
 }
 

@@ -23,8 +23,7 @@ bool is_standard_output(const std::string& output) {
   return path_info.st_dev == out_info.st_dev && path_info.st_ino == out_info.st_ino;
 }
 
-void check_not_input(const std::string& output, const char* option, const std::string& input,
-                     const char* role) {
+void check_not_input(const std::string& output, const char* option, const std::string& input, const char* role) {
   if (!same_file(output, input)) return;
   throw usage_error(std::string(option) + " '" + output + "' is the " + role + " '" + input +
                     "'; writing it would destroy the " + role + ": choose another output path");

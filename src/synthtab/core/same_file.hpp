@@ -15,7 +15,6 @@ bool is_standard_output(const std::string& output);
 
 // Throws Error(Usage) when `output` (given with `option`, e.g. "-o") is the file `input`
 // (described as `role`, e.g. "input", "model file", "synthetic table").
-void check_not_input(const std::string& output, const char* option, const std::string& input,
-                     const char* role);
+void check_not_input(const std::string& output, const char* option, const std::string& input, const char* role);
 
 }  // namespace synthtab

@@ -16,13 +16,13 @@
 #include "synthtab/eval/privacy.hpp"
 #include "synthtab/eval/quality.hpp"
 #include "synthtab/eval/relationships.hpp"
-#include "synthtab/models/registry.hpp"
 #include "synthtab/models/random_forest.hpp"
+#include "synthtab/models/registry.hpp"
 
 namespace synthtab {
 namespace {
 
-constexpr uint64_t kChoiceStream = 0x6175746f;  // "auto"
+constexpr uint64_t kChoiceStream = 0x6175746f;     // "auto"
 constexpr uint64_t kSubsampleStream = 0x73756273;  // "subs"
 constexpr double kTrainingShare = 0.7;
 // Synthetic rows much closer to the training rows than unseen real rows are: memorisation.
@@ -135,7 +135,8 @@ void score_split(CandidateScore& candidate, const Table& train, const Table& hel
   const double copy_share =
       static_cast<double>(eval::count_exact_copies(train, synthetic)) / static_cast<double>(synthetic.rows());
   const eval::FeatureSpace space = eval::encode_pair(train, synthetic);
-  const double synthetic_distance = median(eval::nearest_distances(space.synthetic, space.real, false, options.threads));
+  const double synthetic_distance =
+      median(eval::nearest_distances(space.synthetic, space.real, false, options.threads));
   // Where unseen real rows sit at distance 0 (a discrete table), so may synthetic ones.
   const double ratio = unseen_distance > 0 ? synthetic_distance / unseen_distance : 1.0;
   const double score = quality.overall - std::max(0.0, auc - 0.5) -
@@ -179,22 +180,25 @@ ModelMemory auto_fit_memory() {
 
 std::string ModelChoice::describe(const std::string& fitted_label, const std::string& failures) const {
   std::string out = splits == 0 ? fmt::format("chose {}: {}", fitted_label, reason)
-                                       : fmt::format("chose {} ({} split{}{}; score = held-out quality, less detectability, "
-                                                     "excess copies and half the change of the strongest relationship): {}.",
-                                                     fitted_label, splits, splits == 1 ? "" : "s",
-                                                     rows_compared < table_rows
-                                                         ? fmt::format(" of a random {} of the {} rows", rows_compared, table_rows)
-                                                         : std::string(),
-                                                     reason);
+                                : fmt::format(
+                                      "chose {} ({} split{}{}; score = held-out quality, less detectability, "
+                                      "excess copies and half the change of the strongest relationship): {}.",
+                                      fitted_label, splits, splits == 1 ? "" : "s",
+                                      rows_compared < table_rows
+                                          ? fmt::format(" of a random {} of the {} rows", rows_compared, table_rows)
+                                          : std::string(),
+                                      reason);
   if (splits > 0) {
     out += " Scores (mean ± spread over the splits):";
     for (const auto& c : candidates) {
-      out += c.fitted ? fmt::format(" {} {} (quality {:.3f}, pairs {:.3f}, strongest relationship off by {:.2f}, detection AUC "
-                                    "{:.2f}, copies {:.0f} % vs held-out {:.0f} %)",
-                                    c.label(), c.split_scores.size() > 1 ? fmt::format("{:.3f} ± {:.3f}", c.score, c.score_spread)
-                                                                         : fmt::format("{:.3f}", c.score),
-                                    c.quality, c.pairs, c.relationship_change, c.detection_auc, 100.0 * c.copy_share,
-                                    100.0 * c.holdout_copy_share)
+      out += c.fitted ? fmt::format(
+                            " {} {} (quality {:.3f}, pairs {:.3f}, strongest relationship off by {:.2f}, detection AUC "
+                            "{:.2f}, copies {:.0f} % vs held-out {:.0f} %)",
+                            c.label(),
+                            c.split_scores.size() > 1 ? fmt::format("{:.3f} ± {:.3f}", c.score, c.score_spread)
+                                                      : fmt::format("{:.3f}", c.score),
+                            c.quality, c.pairs, c.relationship_change, c.detection_auc, 100.0 * c.copy_share,
+                            100.0 * c.holdout_copy_share)
                       : fmt::format(" {} -", c.label());
       if (!c.eligible) out += fmt::format(" (left out: {})", c.note);
       out += ";";
@@ -210,9 +214,10 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
   // Large tables: chosen on a random subsample (scoring is superlinear in the rows; 54,000 rows
   // took 85 s), the winner then fitted on every row.
   Rng subsample_rng(derive_seed(options.seed, kChoiceStream, kSubsampleStream));
-  const Table subsample = all_rows.rows() > kMaxChoiceRows
-                              ? take_rows(all_rows, sorted_sample_indices(all_rows.rows(), kMaxChoiceRows, subsample_rng))
-                              : Table{};
+  const Table subsample =
+      all_rows.rows() > kMaxChoiceRows
+          ? take_rows(all_rows, sorted_sample_indices(all_rows.rows(), kMaxChoiceRows, subsample_rng))
+          : Table{};
   const Table& prepared = all_rows.rows() > kMaxChoiceRows ? subsample : all_rows;
   const int64_t rows = prepared.rows();
   choice.rows_compared = rows;
@@ -223,9 +228,10 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
     choice.splits = 0;
     for (size_t i = 0; i < choice.candidates.size(); ++i) choice.ranking.push_back(i);
     choice.model = choice.candidates[kPrior].model;
-    choice.reason = fmt::format("with {} rows a held-out part would hold {} rows, too few to compare models; chose copula, "
-                                "which keeps the correlations by construction",
-                                rows, rows - std::max<int64_t>(2, static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare)));
+    choice.reason = fmt::format(
+        "with {} rows a held-out part would hold {} rows, too few to compare models; chose copula, "
+        "which keeps the correlations by construction",
+        rows, rows - std::max<int64_t>(2, static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare)));
     return choice;
   }
   choice.splits = rows < 100 ? 10 : rows < 1000 ? 3 : 1;
@@ -234,12 +240,14 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
     Rng rng(derive_seed(options.seed, kChoiceStream, static_cast<uint64_t>(split)));
     std::vector<int64_t> order(static_cast<size_t>(rows));
     std::iota(order.begin(), order.end(), 0);
-    for (int64_t i = rows - 1; i > 0; --i) std::swap(order[static_cast<size_t>(i)], order[rng.below(static_cast<uint64_t>(i + 1))]);
+    for (int64_t i = rows - 1; i > 0; --i)
+      std::swap(order[static_cast<size_t>(i)], order[rng.below(static_cast<uint64_t>(i + 1))]);
     const Table train = take_rows(prepared, std::vector<int64_t>(order.begin(), order.begin() + training));
     const Table held_out = take_rows(prepared, std::vector<int64_t>(order.begin() + training, order.end()));
     const Table shuffled = take_rows(prepared, order);
     const eval::FeatureSpace unseen = eval::encode_pair(train, held_out);
-    const double unseen_distance = median(eval::nearest_distances(unseen.synthetic, unseen.real, false, options.threads));
+    const double unseen_distance =
+        median(eval::nearest_distances(unseen.synthetic, unseen.real, false, options.threads));
     const double holdout_copy_share =
         static_cast<double>(eval::count_exact_copies(train, held_out)) / static_cast<double>(held_out.rows());
     // The candidates side by side, one core each (each writes only its own entry, with its own
@@ -251,7 +259,8 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
       CandidateScore& candidate = choice.candidates[static_cast<size_t>(index)];
       if (!candidate.fitted) return;
       try {
-        score_split(candidate, train, held_out, shuffled, unseen_distance, holdout_copy_share, choice.splits, split, one_each);
+        score_split(candidate, train, held_out, shuffled, unseen_distance, holdout_copy_share, choice.splits, split,
+                    one_each);
       } catch (const std::exception& e) {
         // One candidate's failure is reported; the others go on.
         candidate.fitted = false;
@@ -266,7 +275,8 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
     candidate.score_spread = standard_deviation(candidate.split_scores);
     if (candidate.privacy_ratio < kPrivacyFloor) {
       candidate.eligible = false;
-      candidate.note = fmt::format("its rows sit {:.2f}x as close to the training rows as unseen real rows do", candidate.privacy_ratio);
+      candidate.note = fmt::format("its rows sit {:.2f}x as close to the training rows as unseen real rows do",
+                                   candidate.privacy_ratio);
     }
   }
   std::vector<size_t> eligible, fitted;
@@ -290,13 +300,16 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
       const double error = standard_deviation(differences) / std::sqrt(static_cast<double>(differences.size()));
       if (differences.size() > 1 && gain <= kWinMargin * error) {
         winner = kPrior;
-        choice.reason = fmt::format("{} scored {:.3f} more than copula, within the noise of {} splits (2 standard errors: "
-                                    "{:.3f}); kept copula, which keeps the correlations by construction",
-                                    b.label(), gain, choice.splits, kWinMargin * error);
+        choice.reason = fmt::format(
+            "{} scored {:.3f} more than copula, within the noise of {} splits (2 standard errors: "
+            "{:.3f}); kept copula, which keeps the correlations by construction",
+            b.label(), gain, choice.splits, kWinMargin * error);
       } else {
         choice.reason = differences.size() > 1
-                            ? fmt::format("{} scored {:.3f} more than copula, beyond the noise of {} splits (2 standard "
-                                          "errors: {:.3f})", b.label(), gain, choice.splits, kWinMargin * error)
+                            ? fmt::format(
+                                  "{} scored {:.3f} more than copula, beyond the noise of {} splits (2 standard "
+                                  "errors: {:.3f})",
+                                  b.label(), gain, choice.splits, kWinMargin * error)
                             : fmt::format("{} scored {:.3f} more than copula on one split of {} held-out rows",
                                           b.label(), gain, rows - training);
       }
@@ -313,8 +326,9 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
     });
     winner = fitted.front();
     choice.ranking = fitted;
-    choice.reason = "every candidate sits closer to its training rows than unseen real rows do; chose the one that "
-                    "keeps the most distance (the copy rule still redraws copies of unique rows)";
+    choice.reason =
+        "every candidate sits closer to its training rows than unseen real rows do; chose the one that "
+        "keeps the most distance (the copy rule still redraws copies of unique rows)";
   } else {
     // Every candidate failed on the splits (too few training rows for it, say): try each on all rows.
     for (size_t i = 0; i < choice.candidates.size(); ++i) choice.ranking.push_back(i);

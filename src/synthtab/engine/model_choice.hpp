@@ -15,17 +15,17 @@ struct CandidateScore {
   std::string model;
   Smoothing smoothing = Smoothing::Density;  // cart's; the other models ignore it
   // Means over the splits:
-  double quality = 0.0;        // SDMetrics quality score against held-out real rows
-  double pairs = 0.0;          // its column-pair part (the shapes part when there is one column)
+  double quality = 0.0;              // SDMetrics quality score against held-out real rows
+  double pairs = 0.0;                // its column-pair part (the shapes part when there is one column)
   double relationship_change = 0.0;  // largest change of the strongest real pairs' correlation/association
-  double detection_auc = 0.0;  // AUC of a forest telling the real rows from synthetic ones
-  double copy_share = 0.0;     // share of synthetic rows equal to a training row
-  double holdout_copy_share = 0.0;  // share of held-out real rows equal to a training row
-  double privacy_ratio = 0.0;  // median DCR(synthetic -> training) / median DCR(held-out -> training)
+  double detection_auc = 0.0;        // AUC of a forest telling the real rows from synthetic ones
+  double copy_share = 0.0;           // share of synthetic rows equal to a training row
+  double holdout_copy_share = 0.0;   // share of held-out real rows equal to a training row
+  double privacy_ratio = 0.0;        // median DCR(synthetic -> training) / median DCR(held-out -> training)
   // What auto maximises, per split: quality - max(0, detection_auc - 0.5)
   //   - max(0, copy_share - holdout_copy_share - 0.01) - 0.5 x relationship_change.
-  double score = 0.0;              // mean over the splits
-  double score_spread = 0.0;       // standard deviation over the splits
+  double score = 0.0;         // mean over the splits
+  double score_spread = 0.0;  // standard deviation over the splits
   std::vector<double> split_scores;
   bool fitted = true;    // false when the model failed to fit or sample (note says why)
   bool eligible = true;  // false when it failed, or sits below the privacy floor

@@ -15,8 +15,8 @@ Shard parse_shard(const std::string& text) {
     return ec == std::errc() && ptr == part.data() + part.size();
   };
   if (slash == std::string::npos || !parse(std::string_view(text).substr(0, slash), shard.index) ||
-      !parse(std::string_view(text).substr(slash + 1), shard.count) || shard.count < 1 ||
-      shard.index < 1 || shard.index > shard.count)
+      !parse(std::string_view(text).substr(slash + 1), shard.count) || shard.count < 1 || shard.index < 1 ||
+      shard.index > shard.count)
     throw usage_error("`shard` expects i/K with 1 <= i <= K (e.g. 2/8), got '" + text + "'");
   return shard;
 }

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
-#include <set>
-#include <filesystem>
-#include <chrono>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -48,7 +48,8 @@ std::vector<uint64_t> hashes_from_bytes(const std::string& bytes, const SectionC
       out[i] |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i * 8 + b])) << (8 * b);
   // Written sorted and without repeats: binary search relies on it.
   for (size_t i = 1; i < out.size(); ++i)
-    if (out[i] <= out[i - 1]) check.fail("fingerprints are not strictly increasing (at entry " + std::to_string(i) + ")");
+    if (out[i] <= out[i - 1])
+      check.fail("fingerprints are not strictly increasing (at entry " + std::to_string(i) + ")");
   return out;
 }
 
@@ -77,9 +78,8 @@ json schema_to_json(const Schema& schema) {
 }
 
 ColumnRole role_from_string(const std::string& text, const SectionCheck& check) {
-  for (auto role : {ColumnRole::Integer, ColumnRole::Float, ColumnRole::Categorical,
-                    ColumnRole::Datetime, ColumnRole::Id, ColumnRole::Constant,
-                    ColumnRole::Dropped})
+  for (auto role : {ColumnRole::Integer, ColumnRole::Float, ColumnRole::Categorical, ColumnRole::Datetime,
+                    ColumnRole::Id, ColumnRole::Constant, ColumnRole::Dropped})
     if (text == to_string(role)) return role;
   check.fail("unknown column role '" + text + "'");
 }
@@ -231,8 +231,7 @@ FittedModel FittedModel::fit_prepared(const PreparedInput& input, const Synthesi
 
 FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions& options) {
   if (prepared.rows() < 2)
-    throw Error(ErrorKind::Input, "need at least 2 rows to learn from, got " +
-                                      std::to_string(prepared.rows()));
+    throw Error(ErrorKind::Input, "need at least 2 rows to learn from, got " + std::to_string(prepared.rows()));
   if (options.model == "auto") {
     const ModelChoice choice = choose_model(prepared, options.fit);
     // The winner first; should it fail on all the rows, the next in rank, and so on.
@@ -302,7 +301,8 @@ FittedModel FittedModel::load(const std::string& path, uint64_t memory_limit) {
     model.fit_seed_ = meta_check.unsigned_integer(meta, "fit_seed");
   });
   const SectionCheck schema_check{path, "schema"};
-  schema_check.guard([&] { model.schema_ = schema_from_json(schema_check.parse_object(in.get("schema")), schema_check); });
+  schema_check.guard(
+      [&] { model.schema_ = schema_from_json(schema_check.parse_object(in.get("schema")), schema_check); });
   const SectionCheck log_check{path, "preparation_log"};
   log_check.guard([&] {
     const json log = log_check.parse(in.get("preparation_log"));
@@ -313,7 +313,8 @@ FittedModel FittedModel::load(const std::string& path, uint64_t memory_limit) {
     }
   });
   const SectionCheck report_check{path, "fit_report"};
-  report_check.guard([&] { model.report_ = report_from_json(report_check.parse_object(in.get("fit_report")), report_check); });
+  report_check.guard(
+      [&] { model.report_ = report_from_json(report_check.parse_object(in.get("fit_report")), report_check); });
   const SectionCheck pipeline_check{path, "pipeline"};
   pipeline_check.guard([&] { model.pipeline_.load(in.get("pipeline")); });
   if (model.pipeline_.width() < 1) pipeline_check.fail("it has no columns");
@@ -407,8 +408,9 @@ void FittedModel::remember_training_rows(const Table& prepared) {
   // were held out. Empty rows are never copies (row_is_empty), so they do not count.
   int64_t matching = 0;
   for (int64_t r = 0; r < prepared.rows(); ++r)
-    matching += !empty[static_cast<size_t>(r)] &&
-                std::binary_search(repeated_row_hashes_.begin(), repeated_row_hashes_.end(), hashes[static_cast<size_t>(r)]);
+    matching +=
+        !empty[static_cast<size_t>(r)] &&
+        std::binary_search(repeated_row_hashes_.begin(), repeated_row_hashes_.end(), hashes[static_cast<size_t>(r)]);
   copy_allowance_ = prepared.rows() > 0 ? static_cast<double>(matching) / static_cast<double>(prepared.rows()) : 0.0;
 }
 
@@ -417,13 +419,14 @@ FittedModel::RowMatch FittedModel::match_real_row(const Table& table, int64_t ro
   if (row_is_empty(table, row)) return RowMatch::None;
   if (!std::binary_search(real_row_hashes_.begin(), real_row_hashes_.end(), hash)) return RowMatch::None;
   return std::binary_search(repeated_row_hashes_.begin(), repeated_row_hashes_.end(), hash) ? RowMatch::Repeated
-                                                                                           : RowMatch::Unique;
+                                                                                            : RowMatch::Unique;
 }
 
 int64_t sample_block_rows(int64_t model_columns) {
   constexpr int64_t kBlockCells = int64_t{1} << 22;
   if (model_columns * kSampleBlockRows <= kBlockCells) return kSampleBlockRows;
-  return std::max<int64_t>(64, static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>(kBlockCells / model_columns))));
+  return std::max<int64_t>(64,
+                           static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>(kBlockCells / model_columns))));
 }
 
 int64_t FittedModel::block_rows() const { return sample_block_rows(pipeline_.width()); }
@@ -443,7 +446,8 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
   const double allowance = copy_policy_ == CopyPolicy::Holdout ? copy_allowance_ : 0.0;
   int64_t kept = 0;
   auto keep_allowed = [&](RowMatch match, int64_t r) {
-    if (match != RowMatch::Repeated || static_cast<double>(kept + 1) > allowance * static_cast<double>(r + 1)) return false;
+    if (match != RowMatch::Repeated || static_cast<double>(kept + 1) > allowance * static_cast<double>(r + 1))
+      return false;
     ++kept;
     status[static_cast<size_t>(r)] = kRowCopyAllowed;
     return true;
@@ -546,8 +550,8 @@ CsvWriteOptions FittedModel::output_format() const {
   return options;
 }
 
-SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows, uint64_t seed,
-                                          const Shard& shard, Progress* progress) const {
+SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows, uint64_t seed, const Shard& shard,
+                                          Progress* progress) const {
   SampleStats stats;
   if (rows < 0) throw usage_error("the number of rows must not be negative");
   NullProgress quiet;
@@ -558,8 +562,8 @@ SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows,
   // Only one block of rows is held at a time (the text is flushed every MiB).
   const auto columns = std::max<int64_t>(pipeline_.width(), static_cast<int64_t>(pipeline_.prototype().columns.size()));
   const int64_t block_size = block_rows();
-  check_memory(sample_block_bytes(block_size, columns) + (2u << 20), max_memory_,
-               path + " (one block of sampled rows)", block_size, columns, false);
+  check_memory(sample_block_bytes(block_size, columns) + (2u << 20), max_memory_, path + " (one block of sampled rows)",
+               block_size, columns, false);
   AtomicFile file(path);
   std::string text;
   Table header = sample(0, 0, seed);
@@ -573,8 +577,9 @@ SampleStats FittedModel::write_sample_csv(const std::string& path, int64_t rows,
     const auto sampled = std::chrono::steady_clock::now();
     const size_t before = text.size();
     append_csv_rows(part, 0, part.rows(), format, text);
-    if (begin == first) check_disk_space(path, static_cast<double>(text.size() - before) / static_cast<double>(part.rows()),
-                                         last - first);
+    if (begin == first)
+      check_disk_space(path, static_cast<double>(text.size() - before) / static_cast<double>(part.rows()),
+                       last - first);
     if (text.size() > (1u << 20)) {
       file.write(text);
       text.clear();

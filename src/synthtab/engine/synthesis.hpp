@@ -25,13 +25,13 @@ enum class MissingValues { Auto, Model, Fill };
 struct SynthesisOptions {
   std::string model = "auto";  // or a registered name: wgan, gan, copula, cart
   MissingValues missing = MissingValues::Auto;
-  FitOptions fit;                 // seed, epochs, learning rates, threads, progress
+  FitOptions fit;  // seed, epochs, learning rates, threads, progress
   CsvReadOptions csv;
   SchemaOverrides overrides;
   CleanOptions clean;
-  PipelineOptions pipeline;       // unset quantile settings = the chosen model's seed default
-  uint64_t max_memory = 0;        // bytes a run may use; 0 = no limit
-  bool will_sample = false;       // rows are sampled after the fit (generate): one block more
+  PipelineOptions pipeline;  // unset quantile settings = the chosen model's seed default
+  uint64_t max_memory = 0;   // bytes a run may use; 0 = no limit
+  bool will_sample = false;  // rows are sampled after the fit (generate): one block more
 };
 
 // Which part of a run's rows to produce: shard `index` (1-based) of `count`.
@@ -45,7 +45,7 @@ struct Shard {
 
 // A prepared table and what preparation did.
 struct PreparedInput {
-  int64_t input_rows = 0;  // data rows in the file, before preparation
+  int64_t input_rows = 0;        // data rows in the file, before preparation
   double read_seconds = 0.0;     // reading and splitting the CSV
   double prepare_seconds = 0.0;  // inferring the types, typing and cleaning
   Schema schema;
@@ -108,8 +108,8 @@ class FittedModel {
   // the table is too discrete for that, and the copies are kept and counted as unavoidable.
   Table sample(int64_t first, int64_t count, uint64_t seed, SampleStats* stats = nullptr) const;
   // Writes shard `shard` of a `rows`-row sample as CSV (atomically), block by block.
-  SampleStats write_sample_csv(const std::string& path, int64_t rows, uint64_t seed,
-                               const Shard& shard = {}, Progress* progress = nullptr) const;
+  SampleStats write_sample_csv(const std::string& path, int64_t rows, uint64_t seed, const Shard& shard = {},
+                               Progress* progress = nullptr) const;
   void set_copy_policy(CopyPolicy policy) { copy_policy_ = policy; }
   CopyPolicy copy_policy() const { return copy_policy_; }
   // The share of synthetic rows that may equal a (repeated) training row under CopyPolicy::Holdout.

@@ -51,7 +51,8 @@ std::vector<int64_t> random_rows(int64_t n, int64_t count, Rng& rng) {
   std::iota(rows.begin(), rows.end(), 0);
   count = std::min(count, n);
   for (int64_t i = 0; i < count; ++i)
-    std::swap(rows[static_cast<size_t>(i)], rows[static_cast<size_t>(i + static_cast<int64_t>(rng.below(static_cast<uint64_t>(n - i))))]);
+    std::swap(rows[static_cast<size_t>(i)],
+              rows[static_cast<size_t>(i + static_cast<int64_t>(rng.below(static_cast<uint64_t>(n - i))))]);
   rows.resize(static_cast<size_t>(count));
   return rows;
 }
@@ -92,15 +93,17 @@ ColumnTests test_column(const Column& real, const Column& synthetic, uint64_t se
   run_test(out.welch_t, out.notes, "Welch's t", [&] { return welch_ttest(a, b); });
   run_test(out.mann_whitney, out.notes, "Mann-Whitney U", [&] { return mann_whitney_u(a, b); });
   if (b.size() < a.size()) {
-    out.notes.push_back("the seed's Wilcoxon test left out: it pairs each real value with a synthetic one, "
-                        "and there are fewer synthetic values than real ones");
+    out.notes.push_back(
+        "the seed's Wilcoxon test left out: it pairs each real value with a synthetic one, "
+        "and there are fewer synthetic values than real ones");
   } else {
     // The seed's check: real values in order against a random synthetic subsample of equal size.
     Rng rng(derive_seed(seed, kWilcoxonStream, std::hash<std::string>{}(real.name)));
     std::vector<double> paired;
     for (int64_t i : random_rows(static_cast<int64_t>(b.size()), static_cast<int64_t>(a.size()), rng))
       paired.push_back(b[static_cast<size_t>(i)]);
-    run_test(out.wilcoxon_seed, out.notes, "the seed's Wilcoxon signed-rank", [&] { return wilcoxon_signed_rank(a, paired); });
+    run_test(out.wilcoxon_seed, out.notes, "the seed's Wilcoxon signed-rank",
+             [&] { return wilcoxon_signed_rank(a, paired); });
   }
   return out;
 }
@@ -115,7 +118,8 @@ FeatureMatrix to_features(const RowMatrix& m) {
 FeatureMatrix take(const FeatureMatrix& x, const std::vector<int64_t>& rows) {
   FeatureMatrix out(static_cast<int64_t>(rows.size()), x.cols);
   for (size_t i = 0; i < rows.size(); ++i)
-    std::copy(x.row(rows[i]), x.row(rows[i]) + x.cols, out.data.begin() + static_cast<std::ptrdiff_t>(i * static_cast<size_t>(x.cols)));
+    std::copy(x.row(rows[i]), x.row(rows[i]) + x.cols,
+              out.data.begin() + static_cast<std::ptrdiff_t>(i * static_cast<size_t>(x.cols)));
   return out;
 }
 
@@ -131,9 +135,10 @@ Detection detect(const FeatureMatrix& real, const FeatureMatrix& synthetic, cons
   out.rows_per_side = std::min({real.rows, synthetic.rows, kMaxDetectionRows});
   out.repeats = real.rows < 200 ? 5 : 1;  // tiny tables: average over several draws and splits
   out.folds = static_cast<int>(std::min<int64_t>(options.folds, out.rows_per_side));
-  out.classifier = fmt::format("random forest (100 trees), {}-fold stratified cross-validation, "
-                               "out-of-fold AUC averaged over {} draw{}",
-                               out.folds, out.repeats, out.repeats == 1 ? "" : "s");
+  out.classifier = fmt::format(
+      "random forest (100 trees), {}-fold stratified cross-validation, "
+      "out-of-fold AUC averaged over {} draw{}",
+      out.folds, out.repeats, out.repeats == 1 ? "" : "s");
   double auc_sum = 0.0;
   for (int rep = 0; rep < out.repeats; ++rep) {
     Rng rng(derive_seed(options.seed, kDetectionStream, static_cast<uint64_t>(rep)));
@@ -155,9 +160,9 @@ Detection detect(const FeatureMatrix& real, const FeatureMatrix& synthetic, cons
       const FeatureMatrix proba = model.predict_proba(take(x, fold.test));
       const int real_class = model.classes().size() == 2 ? 1 : 0;
       for (size_t i = 0; i < fold.test.size(); ++i)
-        scores[static_cast<size_t>(fold.test[i])] =
-            model.classes().size() == 2 ? proba(static_cast<int64_t>(i), real_class)
-                                        : (model.classes()[0] == 1.0 ? 1.0 : 0.0);
+        scores[static_cast<size_t>(fold.test[i])] = model.classes().size() == 2
+                                                        ? proba(static_cast<int64_t>(i), real_class)
+                                                        : (model.classes()[0] == 1.0 ? 1.0 : 0.0);
     }
     auc_sum += roc_auc(y, scores);
   }
@@ -212,7 +217,8 @@ MlEfficacy ml_efficacy(const Table& real, const Table& synthetic, const Evaluate
   const std::vector<double> y_real = target_values(target_real, labels, real_rows);
   const std::vector<double> y_synthetic = target_values(target_synthetic, labels, synthetic_rows);
   if (y_real.size() < 4 || y_synthetic.size() < 4)
-    throw Error(ErrorKind::Input, "ML efficacy needs at least 4 rows with a \"" + options.target + "\" value in each table");
+    throw Error(ErrorKind::Input,
+                "ML efficacy needs at least 4 rows with a \"" + options.target + "\" value in each table");
   const TreeFeatures features = tree_features(real, synthetic, options.target);
   const FeatureMatrix x_real = take(features.real, real_rows);
   const FeatureMatrix x_synthetic = take(features.synthetic, synthetic_rows);
@@ -253,27 +259,37 @@ MlEfficacy ml_efficacy(const Table& real, const Table& synthetic, const Evaluate
 nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 nlohmann::json relationship_json(const PairRelationship& p) {
-  return {{"columns", {p.column_a, p.column_b}}, {"measure", p.measure}, {"real", number(p.real)},
-          {"synthetic", number(p.synthetic)}, {"change", number(p.change)}};
+  return {{"columns", {p.column_a, p.column_b}},
+          {"measure", p.measure},
+          {"real", number(p.real)},
+          {"synthetic", number(p.synthetic)},
+          {"change", number(p.change)}};
 }
 
 nlohmann::json relationships_json(const RelationshipReport& r) {
   nlohmann::json pairs = nlohmann::json::array();
   for (const auto& p : r.pairs) pairs.push_back(relationship_json(p));
-  return {{"pairs", pairs}, {"max_change", number(r.max_change)}, {"strongest_max_change", number(r.strongest_max_change)},
-          {"strongest", strongest_count(r.pairs)}, {"worst", r.worst ? relationship_json(*r.worst) : nlohmann::json(nullptr)}};
+  return {{"pairs", pairs},
+          {"max_change", number(r.max_change)},
+          {"strongest_max_change", number(r.strongest_max_change)},
+          {"strongest", strongest_count(r.pairs)},
+          {"worst", r.worst ? relationship_json(*r.worst) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json holdout_json(const std::optional<HoldoutReport>& h) {
   if (!h) return nullptr;
-  return {{"training_rows", h->training_rows}, {"holdout_rows", h->holdout_rows},
+  return {{"training_rows", h->training_rows},
+          {"holdout_rows", h->holdout_rows},
           {"synthetic_match_share", number(h->synthetic_match_share)},
-          {"holdout_match_share", number(h->holdout_match_share)}, {"compared_rows", h->compared_rows},
-          {"closer_to_training_share", number(h->closer_to_training_share)}, {"ideal_closer_to_training_share", 0.5},
+          {"holdout_match_share", number(h->holdout_match_share)},
+          {"compared_rows", h->compared_rows},
+          {"closer_to_training_share", number(h->closer_to_training_share)},
+          {"ideal_closer_to_training_share", 0.5},
           {"overfitting_protection", number(h->overfitting_protection)},
-          {"method", "nearest row in the standardised feature space among the training and holdout rows, the larger "
-                     "subsampled (seeded) to the size of the smaller; a tie is not closer to training (SDMetrics' "
-                     "DCROverfittingProtection)"}};
+          {"method",
+           "nearest row in the standardised feature space among the training and holdout rows, the larger "
+           "subsampled (seeded) to the size of the smaller; a tie is not closer to training (SDMetrics' "
+           "DCROverfittingProtection)"}};
 }
 
 nlohmann::json test_json(const std::optional<TestResult>& t) {
@@ -284,8 +300,8 @@ nlohmann::json test_json(const std::optional<TestResult>& t) {
 }
 
 nlohmann::json summary_json(const ColumnSummary& s) {
-  return {{"mean", number(s.mean)}, {"sd", number(s.sd)}, {"min", number(s.min)}, {"max", number(s.max)},
-          {"count", s.count}, {"missing", s.missing}};
+  return {{"mean", number(s.mean)}, {"sd", number(s.sd)}, {"min", number(s.min)},
+          {"max", number(s.max)},   {"count", s.count},   {"missing", s.missing}};
 }
 
 nlohmann::json scores_json(const ModelScores& s, const std::string& task) {
@@ -359,9 +375,11 @@ TreeFeatures tree_features(const Table& real, const Table& synthetic, const std:
   return out;
 }
 
-Evaluation evaluate(const Table& real, const Table& synthetic_in, const EvaluateOptions& options, const Table* holdout) {
+Evaluation evaluate(const Table& real, const Table& synthetic_in, const EvaluateOptions& options,
+                    const Table* holdout) {
   if (real.rows() < 2) throw Error(ErrorKind::Input, "the real table needs at least 2 rows to compare with");
-  if (synthetic_in.rows() < 2) throw Error(ErrorKind::Input, "the synthetic table needs at least 2 rows to compare with");
+  if (synthetic_in.rows() < 2)
+    throw Error(ErrorKind::Input, "the synthetic table needs at least 2 rows to compare with");
   if (!options.target.empty()) real.column(options.target);  // Usage error listing the columns
   const Table synthetic = align_columns(real, synthetic_in);
   for (const auto& c : real.columns)
@@ -418,11 +436,16 @@ nlohmann::json to_json(const Evaluation& e) {
     columns.push_back(j);
   }
   nlohmann::json shapes = nlohmann::json::array(), pairs = nlohmann::json::array(), adherence = nlohmann::json::array();
-  for (const auto& s : e.quality.shapes) shapes.push_back({{"column", s.column}, {"metric", s.metric}, {"score", number(s.score)}});
+  for (const auto& s : e.quality.shapes)
+    shapes.push_back({{"column", s.column}, {"metric", s.metric}, {"score", number(s.score)}});
   for (const auto& p : e.quality.pairs)
-    pairs.push_back({{"columns", {p.column_a, p.column_b}}, {"metric", p.metric}, {"score", number(p.score)},
-                     {"real_correlation", number(p.real_correlation)}, {"synthetic_correlation", number(p.synthetic_correlation)}});
-  for (const auto& a : e.quality.adherence) adherence.push_back({{"column", a.column}, {"metric", a.metric}, {"score", number(a.score)}});
+    pairs.push_back({{"columns", {p.column_a, p.column_b}},
+                     {"metric", p.metric},
+                     {"score", number(p.score)},
+                     {"real_correlation", number(p.real_correlation)},
+                     {"synthetic_correlation", number(p.synthetic_correlation)}});
+  for (const auto& a : e.quality.adherence)
+    adherence.push_back({{"column", a.column}, {"metric", a.metric}, {"score", number(a.score)}});
   const PrivacyReport& p = e.privacy;
   nlohmann::json out = {
       {"format", "synthtab-evaluation"},
@@ -433,27 +456,40 @@ nlohmann::json to_json(const Evaluation& e) {
       {"column_tests", columns},
       {"mmd", mmd_json(e.mmd)},
       {"mmd_seed_compatible", e.mmd_seed ? mmd_json(*e.mmd_seed) : nlohmann::json(nullptr)},
-      {"quality", {{"overall", number(e.quality.overall)}, {"column_shapes", number(e.quality.column_shapes)},
-                   {"column_pair_trends", number(e.quality.column_pair_trends)}, {"shapes", shapes}, {"pairs", pairs},
-                   {"diagnostics", {{"adherence", adherence}, {"new_row_share", number(e.quality.new_row_share)}}}}},
-      {"privacy", {{"exact_copies", p.exact_copies}, {"exact_copy_share", number(p.exact_copy_share)},
-                   {"dcr", {{"median", number(p.dcr_median)}, {"p05", number(p.dcr_p05)},
-                            {"real_nn_median", number(p.real_nn_median)}, {"ratio", number(p.dcr_ratio)}}},
-                   {"baseline_protection", {{"score", number(p.baseline_protection)},
-                                            {"synthetic_median", number(p.baseline_synthetic_median)},
-                                            {"random_median", number(p.baseline_random_median)}}},
-                   {"identical_matches",
-                    {{"synthetic_share", number(p.exact_copy_share)},
-                     {"expected_share_estimate", number(p.real_duplicate_share)},
-                     {"estimate_method", "real rows equal to another real row (leave-one-out): an estimate of the share "
-                                         "of unseen real rows equal to a training row"}}},
-                   {"holdout", holdout_json(p.holdout)}}},
+      {"quality",
+       {{"overall", number(e.quality.overall)},
+        {"column_shapes", number(e.quality.column_shapes)},
+        {"column_pair_trends", number(e.quality.column_pair_trends)},
+        {"shapes", shapes},
+        {"pairs", pairs},
+        {"diagnostics", {{"adherence", adherence}, {"new_row_share", number(e.quality.new_row_share)}}}}},
+      {"privacy",
+       {{"exact_copies", p.exact_copies},
+        {"exact_copy_share", number(p.exact_copy_share)},
+        {"dcr",
+         {{"median", number(p.dcr_median)},
+          {"p05", number(p.dcr_p05)},
+          {"real_nn_median", number(p.real_nn_median)},
+          {"ratio", number(p.dcr_ratio)}}},
+        {"baseline_protection",
+         {{"score", number(p.baseline_protection)},
+          {"synthetic_median", number(p.baseline_synthetic_median)},
+          {"random_median", number(p.baseline_random_median)}}},
+        {"identical_matches",
+         {{"synthetic_share", number(p.exact_copy_share)},
+          {"expected_share_estimate", number(p.real_duplicate_share)},
+          {"estimate_method",
+           "real rows equal to another real row (leave-one-out): an estimate of the share "
+           "of unseen real rows equal to a training row"}}},
+        {"holdout", holdout_json(p.holdout)}}},
       {"relationships", relationships_json(e.relationships)},
       {"notes", e.notes},
   };
   if (e.detection)
-    out["detection"] = {{"auc", number(e.detection->auc)}, {"classifier", e.detection->classifier},
-                        {"folds", e.detection->folds}, {"repeats", e.detection->repeats},
+    out["detection"] = {{"auc", number(e.detection->auc)},
+                        {"classifier", e.detection->classifier},
+                        {"folds", e.detection->folds},
+                        {"repeats", e.detection->repeats},
                         {"rows_per_side", e.detection->rows_per_side}};
   else
     out["detection"] = nullptr;
@@ -469,8 +505,11 @@ nlohmann::json to_json(const Evaluation& e) {
   if (e.topology) out["topology"]["space"] = e.geometry_space;
   if (e.ml_efficacy) {
     const MlEfficacy& m = *e.ml_efficacy;
-    out["ml_efficacy"] = {{"target", m.target}, {"task", m.task}, {"model", m.model},
-                          {"trtr", scores_json(m.trtr, m.task)}, {"tstr", scores_json(m.tstr, m.task)},
+    out["ml_efficacy"] = {{"target", m.target},
+                          {"task", m.task},
+                          {"model", m.model},
+                          {"trtr", scores_json(m.trtr, m.task)},
+                          {"tstr", scores_json(m.tstr, m.task)},
                           {"seed_synthetic_on_synthetic", scores_json(m.seed_synthetic_on_synthetic, m.task)}};
   } else {
     out["ml_efficacy"] = nullptr;
@@ -481,54 +520,66 @@ nlohmann::json to_json(const Evaluation& e) {
 std::string format_text(const Evaluation& e) {
   std::string out = fmt::format("Real rows: {}   synthetic rows: {}   columns: {}\n\n", e.real_rows, e.synthetic_rows,
                                 e.columns.size());
-  out += fmt::format("  Quality score (SDMetrics definitions)  {:.3f}   (column shapes {:.3f}, column pair trends {:.3f})\n",
-                     e.quality.overall, e.quality.column_shapes, e.quality.column_pair_trends);
+  out += fmt::format(
+      "  Quality score (SDMetrics definitions)  {:.3f}   (column shapes {:.3f}, column pair trends {:.3f})\n",
+      e.quality.overall, e.quality.column_shapes, e.quality.column_pair_trends);
   if (e.relationships.worst) {
     const PairRelationship& w = *e.relationships.worst;
-    out += fmt::format("  Worst-kept strong relationship         {} - {} ({}): {:.2f} real vs {:.2f} synthetic "
-                       "(change {:.2f}; largest over all {} pairs {:.2f})\n",
-                       w.column_a, w.column_b, w.measure, w.real, w.synthetic, w.change, e.relationships.pairs.size(),
-                       e.relationships.max_change);
+    out += fmt::format(
+        "  Worst-kept strong relationship         {} - {} ({}): {:.2f} real vs {:.2f} synthetic "
+        "(change {:.2f}; largest over all {} pairs {:.2f})\n",
+        w.column_a, w.column_b, w.measure, w.real, w.synthetic, w.change, e.relationships.pairs.size(),
+        e.relationships.max_change);
   }
   if (e.detection)
-    out += fmt::format("  Detection AUC                          {:.3f}   (0.5 = a classifier cannot tell them apart; {})\n",
-                       e.detection->auc, e.detection->classifier);
+    out += fmt::format(
+        "  Detection AUC                          {:.3f}   (0.5 = a classifier cannot tell them apart; {})\n",
+        e.detection->auc, e.detection->classifier);
   out += fmt::format("  MMD^2 (unbiased, standardised)         {:.4g}  permutation p = {:.3g} ({} permutations)\n",
                      e.mmd.mmd2, e.mmd.pvalue, e.mmd.permutations);
   if (e.mmd_seed)
-    out += fmt::format("  MMD (the seed's formula, raw values)   {:.4g}  (near 1/n_real + 1/n_synthetic = {:.4g} means it says nothing)\n",
-                       e.mmd_seed->mmd2, 1.0 / static_cast<double>(e.real_rows) + 1.0 / static_cast<double>(e.synthetic_rows));
+    out += fmt::format(
+        "  MMD (the seed's formula, raw values)   {:.4g}  (near 1/n_real + 1/n_synthetic = {:.4g} means it says "
+        "nothing)\n",
+        e.mmd_seed->mmd2, 1.0 / static_cast<double>(e.real_rows) + 1.0 / static_cast<double>(e.synthetic_rows));
   if (e.ml_efficacy) {
     const MlEfficacy& m = *e.ml_efficacy;
     if (m.task == "regression")
-      out += fmt::format("  ML efficacy, {} ({})  R^2: real->real {:.3f}, synthetic->real {:.3f}; the seed's synthetic->synthetic {:.3f}\n",
-                         m.target, m.task, m.trtr.r2, m.tstr.r2, m.seed_synthetic_on_synthetic.r2);
+      out += fmt::format(
+          "  ML efficacy, {} ({})  R^2: real->real {:.3f}, synthetic->real {:.3f}; the seed's synthetic->synthetic "
+          "{:.3f}\n",
+          m.target, m.task, m.trtr.r2, m.tstr.r2, m.seed_synthetic_on_synthetic.r2);
     else
-      out += fmt::format("  ML efficacy, {} ({})  accuracy: real->real {:.3f}, synthetic->real {:.3f}; the seed's synthetic->synthetic {:.3f}\n",
-                         m.target, m.task, m.trtr.accuracy, m.tstr.accuracy, m.seed_synthetic_on_synthetic.accuracy);
+      out += fmt::format(
+          "  ML efficacy, {} ({})  accuracy: real->real {:.3f}, synthetic->real {:.3f}; the seed's "
+          "synthetic->synthetic {:.3f}\n",
+          m.target, m.task, m.trtr.accuracy, m.tstr.accuracy, m.seed_synthetic_on_synthetic.accuracy);
   }
   const PrivacyReport& p = e.privacy;
-  out += fmt::format("  Privacy: exact copies {} ({:.1f} %); distance to closest real row median {:.3g} "
-                     "(real rows to each other {:.3g}, ratio {:.2f}); baseline protection {:.3f}\n",
-                     p.exact_copies, 100 * p.exact_copy_share, p.dcr_median, p.real_nn_median, p.dcr_ratio,
-                     p.baseline_protection);
+  out += fmt::format(
+      "  Privacy: exact copies {} ({:.1f} %); distance to closest real row median {:.3g} "
+      "(real rows to each other {:.3g}, ratio {:.2f}); baseline protection {:.3f}\n",
+      p.exact_copies, 100 * p.exact_copy_share, p.dcr_median, p.real_nn_median, p.dcr_ratio, p.baseline_protection);
   if (p.holdout) {
     const HoldoutReport& h = *p.holdout;
-    out += fmt::format("  Holdout ({} training, {} holdout rows): equal to a training row: synthetic {:.1f} %, holdout {:.1f} %; "
-                       "synthetic rows closer to training than to holdout rows {:.1f} % (50 % ideal; {} rows of each "
-                       "compared)\n",
-                       h.training_rows, h.holdout_rows, 100 * h.synthetic_match_share, 100 * h.holdout_match_share,
-                       100 * h.closer_to_training_share, h.compared_rows);
+    out += fmt::format(
+        "  Holdout ({} training, {} holdout rows): equal to a training row: synthetic {:.1f} %, holdout {:.1f} %; "
+        "synthetic rows closer to training than to holdout rows {:.1f} % (50 % ideal; {} rows of each "
+        "compared)\n",
+        h.training_rows, h.holdout_rows, 100 * h.synthetic_match_share, 100 * h.holdout_match_share,
+        100 * h.closer_to_training_share, h.compared_rows);
   } else {
-    out += fmt::format("  Identical matches: synthetic rows equal to a real row {:.1f} %; real rows equal to another real "
-                       "row {:.1f} % (an estimate of the unseen real rows' share; `holdout` measures it)\n",
-                       100 * p.exact_copy_share, 100 * p.real_duplicate_share);
+    out += fmt::format(
+        "  Identical matches: synthetic rows equal to a real row {:.1f} %; real rows equal to another real "
+        "row {:.1f} % (an estimate of the unseen real rows' share; `holdout` measures it)\n",
+        100 * p.exact_copy_share, 100 * p.real_duplicate_share);
   }
   if (e.geometry.size() == 3) {
-    out += fmt::format("\n  Geometry ({} space)        {:>12} {:>12} {:>12}\n", e.geometry_space, "real", "synthetic", "random");
+    out += fmt::format("\n  Geometry ({} space)        {:>12} {:>12} {:>12}\n", e.geometry_space, "real", "synthetic",
+                       "random");
     auto line = [&](const char* label, auto field) {
-      out += fmt::format("    {:<26} {:>12.4g} {:>12.4g} {:>12.4g}\n", label, field(e.geometry[0]), field(e.geometry[1]),
-                         field(e.geometry[2]));
+      out += fmt::format("    {:<26} {:>12.4g} {:>12.4g} {:>12.4g}\n", label, field(e.geometry[0]),
+                         field(e.geometry[1]), field(e.geometry[2]));
     };
     line("mean pairwise distance", [](const GeometryResult& g) { return g.distance_mean; });
     line("variance of distances", [](const GeometryResult& g) { return g.distance_variance; });
@@ -541,19 +592,20 @@ std::string format_text(const Evaluation& e) {
     const TopologyComparison& t = *e.topology;
     out += fmt::format("\n  Topology (Vietoris-Rips, {} points per cloud: {})\n", t.points, t.sampling);
     for (const DimensionComparison* d : {&t.h0, &t.h1})
-      out += fmt::format("    H{}: bars real {} / synthetic {}, entropy {:.3f} / {:.3f}, bottleneck {:.4g}, "
-                         "lifetimes Mann-Whitney p {}\n",
-                         d->dimension, d->real_bars, d->synthetic_bars, d->real_entropy, d->synthetic_entropy, d->bottleneck,
-                         format_p(d->lifetimes_mann_whitney));
+      out += fmt::format(
+          "    H{}: bars real {} / synthetic {}, entropy {:.3f} / {:.3f}, bottleneck {:.4g}, "
+          "lifetimes Mann-Whitney p {}\n",
+          d->dimension, d->real_bars, d->synthetic_bars, d->real_entropy, d->synthetic_entropy, d->bottleneck,
+          format_p(d->lifetimes_mann_whitney));
   }
   out += fmt::format("\n{:<28} {:>8} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10}\n", "column", "shape", "KS p", "t p",
                      "MWU p", "Wilcoxon p*", "chi-square p", "adherence");
   for (size_t i = 0; i < e.column_tests.size(); ++i) {
     const ColumnTests& t = e.column_tests[i];
     const std::string name = t.column.size() > 28 ? t.column.substr(0, 25) + "..." : t.column;
-    out += fmt::format("{:<28} {:>8.3f} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10.3f}\n", name, e.quality.shapes[i].score,
-                       format_p(t.ks), format_p(t.welch_t), format_p(t.mann_whitney), format_p(t.wilcoxon_seed),
-                       format_p(t.chi_square), e.quality.adherence[i].score);
+    out += fmt::format("{:<28} {:>8.3f} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10.3f}\n", name,
+                       e.quality.shapes[i].score, format_p(t.ks), format_p(t.welch_t), format_p(t.mann_whitney),
+                       format_p(t.wilcoxon_seed), format_p(t.chi_square), e.quality.adherence[i].score);
   }
   out += "  * the seed's paired test on a random synthetic subsample of the real size\n";
   for (const auto& t : e.column_tests)

@@ -12,25 +12,25 @@
 #include "synthtab/eval/quality.hpp"
 #include "synthtab/eval/relationships.hpp"
 #include "synthtab/eval/topology.hpp"
-#include "synthtab/models/random_forest.hpp"
 #include "synthtab/eval/two_sample_tests.hpp"
+#include "synthtab/models/random_forest.hpp"
 #include "synthtab/table/table.hpp"
 
 namespace synthtab::eval {
 
 struct EvaluateOptions {
-  std::string target;               // column for ML efficacy; empty = none
-  std::optional<Task> task;         // inferred from the target's type when unset
+  std::string target;        // column for ML efficacy; empty = none
+  std::optional<Task> task;  // inferred from the target's type when unset
   uint64_t seed = 42;
-  int threads = 0;                  // 0 = all cores
-  int permutations = 200;           // MMD permutation test
-  bool mmd_seed_compatible = false; // also compute the seed's MMD formula
-  int folds = 5;                    // K of the cross-validations
-  bool geometry = false;            // the seed's distance-concentration and SVD checks
-  bool topology = false;            // Vietoris-Rips persistence (H0, H1)
-  bool raw = false;                 // geometry/topology on raw units, as the seed (default: standardised)
-  int64_t topology_points = 0;      // points per cloud; 0 = min(real, synthetic, 1000)
-  uint64_t memory_limit = 0;        // bytes, for the steps whose memory grows with the square of their points
+  int threads = 0;                   // 0 = all cores
+  int permutations = 200;            // MMD permutation test
+  bool mmd_seed_compatible = false;  // also compute the seed's MMD formula
+  int folds = 5;                     // K of the cross-validations
+  bool geometry = false;             // the seed's distance-concentration and SVD checks
+  bool topology = false;             // Vietoris-Rips persistence (H0, H1)
+  bool raw = false;                  // geometry/topology on raw units, as the seed (default: standardised)
+  int64_t topology_points = 0;       // points per cloud; 0 = min(real, synthetic, 1000)
+  uint64_t memory_limit = 0;         // bytes, for the steps whose memory grows with the square of their points
 };
 
 struct ColumnSummary {
@@ -40,12 +40,12 @@ struct ColumnSummary {
 
 struct ColumnTests {
   std::string column;
-  std::string type;  // "numeric" or "categorical"
-  ColumnSummary real, synthetic;               // numeric columns
-  std::vector<std::string> labels;             // categorical columns: union of labels
+  std::string type;                 // "numeric" or "categorical"
+  ColumnSummary real, synthetic;    // numeric columns
+  std::vector<std::string> labels;  // categorical columns: union of labels
   std::vector<double> real_counts, synthetic_counts;
   std::optional<TestResult> ks, welch_t, mann_whitney, wilcoxon_seed, chi_square;
-  std::vector<std::string> notes;              // why a test was left out
+  std::vector<std::string> notes;  // why a test was left out
 };
 
 struct Detection {
@@ -57,16 +57,16 @@ struct Detection {
 };
 
 struct ModelScores {
-  double r2 = 0.0, explained_variance = 0.0;   // regression
-  double accuracy = 0.0, macro_f1 = 0.0;       // classification
+  double r2 = 0.0, explained_variance = 0.0;  // regression
+  double accuracy = 0.0, macro_f1 = 0.0;      // classification
 };
 
 struct MlEfficacy {
   std::string target;
-  std::string task;   // "regression" or "classification"
+  std::string task;  // "regression" or "classification"
   std::string model;
-  ModelScores trtr;   // K-fold cross-validation on the real rows
-  ModelScores tstr;   // trained on all synthetic rows, scored on all real rows
+  ModelScores trtr;                         // K-fold cross-validation on the real rows
+  ModelScores tstr;                         // trained on all synthetic rows, scored on all real rows
   ModelScores seed_synthetic_on_synthetic;  // the seed's check: 80/20 split of synthetic rows
   std::vector<double> actual, predicted;    // TSTR predictions on the real rows
 };
@@ -84,7 +84,7 @@ struct Evaluation {
   PrivacyReport privacy;
   std::vector<GeometryResult> geometry;  // real, synthetic, uniform random (when asked)
   std::optional<TopologyComparison> topology;
-  std::string geometry_space;            // "standardised" or "raw"
+  std::string geometry_space;      // "standardised" or "raw"
   std::vector<std::string> notes;  // what was left out and why
   uint64_t seed = 0;
 };

@@ -59,8 +59,8 @@ EvaluationInput read_evaluation_files(const std::string& real_path, const std::s
     if (column.role == ColumnRole::Id) {
       out.notes.push_back("Column " + quoted(column.name) + " left out: " + column.reason + ".");
     } else if (column.role == ColumnRole::Dropped && !column.forced) {
-      throw Error(ErrorKind::Input, real_path + ": column " + quoted(column.name) + " has no values (" +
-                                        column.reason + "); drop it with `drop` to compare the rest");
+      throw Error(ErrorKind::Input, real_path + ": column " + quoted(column.name) + " has no values (" + column.reason +
+                                        "); drop it with `drop` to compare the rest");
     } else if (column.role != ColumnRole::Dropped) {
       used.push_back(column.name);
     }

@@ -50,26 +50,22 @@ Eigen::MatrixXd squared_distances(const RowMatrix& a, const RowMatrix& b) {
 Table align_columns(const Table& real, const Table& synthetic) {
   if (real.cols() != synthetic.cols())
     throw Error(ErrorKind::Input, "the real table has " + std::to_string(real.cols()) +
-                                      " columns but the synthetic table has " +
-                                      std::to_string(synthetic.cols()));
+                                      " columns but the synthetic table has " + std::to_string(synthetic.cols()));
   Table out;
   for (const auto& column : real.columns) {
     const int64_t index = synthetic.find(column.name);
     if (index < 0)
-      throw Error(ErrorKind::Input,
-                  "the synthetic table has no column \"" + column.name + "\" (the real one does)");
+      throw Error(ErrorKind::Input, "the synthetic table has no column \"" + column.name + "\" (the real one does)");
     const Column& other = synthetic.columns[static_cast<size_t>(index)];
     if (other.is_categorical() != column.is_categorical())
       throw Error(ErrorKind::Input, "column \"" + column.name + "\" is " + to_string(column.type) +
-                                        " in the real table but " + to_string(other.type) +
-                                        " in the synthetic table");
+                                        " in the real table but " + to_string(other.type) + " in the synthetic table");
     out.columns.push_back(other);
   }
   return out;
 }
 
-FeatureSpace encode_pair(const Table& real, const Table& synthetic_in,
-                         const FeatureSpaceOptions& options) {
+FeatureSpace encode_pair(const Table& real, const Table& synthetic_in, const FeatureSpaceOptions& options) {
   const Table synthetic = align_columns(real, synthetic_in);
   // First pass: the feature layout.
   struct Block {
@@ -95,8 +91,7 @@ FeatureSpace encode_pair(const Table& real, const Table& synthetic_in,
       for (auto& [label, index] : block.label_index) index = position++;
       if (options.one_hot) {
         block.width = static_cast<int>(block.label_index.size());
-        for (const auto& [label, index] : block.label_index)
-          space.feature_names.push_back(r.name + "=" + label);
+        for (const auto& [label, index] : block.label_index) space.feature_names.push_back(r.name + "=" + label);
       } else {
         space.feature_names.push_back(r.name);
       }

@@ -27,8 +27,7 @@ struct FeatureSpace {
 };
 
 // Throws Error(Input) when the tables' columns differ (names, or numeric vs categorical).
-FeatureSpace encode_pair(const Table& real, const Table& synthetic,
-                         const FeatureSpaceOptions& options = {});
+FeatureSpace encode_pair(const Table& real, const Table& synthetic, const FeatureSpaceOptions& options = {});
 
 // Squared Euclidean distances between the rows of a and b (|a|^2 + |b|^2 - 2 a.b, one GEMM),
 // clamped at 0 against rounding.

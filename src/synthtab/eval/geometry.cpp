@@ -14,8 +14,8 @@
 namespace synthtab::eval {
 namespace {
 
-constexpr int64_t kRowsPerTask = 64;         // exact path: rows i of a task, all j > i
-constexpr int64_t kPairsPerTask = 1 << 16;   // sampled path
+constexpr int64_t kRowsPerTask = 64;                 // exact path: rows i of a task, all j > i
+constexpr int64_t kPairsPerTask = 1 << 16;           // sampled path
 constexpr uint64_t kPairStream = 0x67656f2d7061;     // "geo-pa"
 constexpr uint64_t kUniformStream = 0x67656f2d756e;  // "geo-un"
 
@@ -120,8 +120,8 @@ Moments distance_moments(const RowMatrix& x, const PairPlan& plan, const Geometr
   return all;
 }
 
-DistanceHistogram distance_histogram(const RowMatrix& x, const PairPlan& plan,
-                                     const GeometryOptions& o, const std::vector<double>& edges) {
+DistanceHistogram distance_histogram(const RowMatrix& x, const PairPlan& plan, const GeometryOptions& o,
+                                     const std::vector<double>& edges) {
   const auto bins = static_cast<int64_t>(edges.size()) - 1;
   std::vector<std::vector<int64_t>> per_task(static_cast<size_t>(plan.tasks));
   std::vector<int64_t> outside(static_cast<size_t>(plan.tasks), 0);
@@ -153,8 +153,7 @@ DistanceHistogram distance_histogram(const RowMatrix& x, const PairPlan& plan,
   if (inside > 0)
     for (int64_t k = 0; k < bins; ++k) {
       const auto kk = static_cast<size_t>(k);
-      h.density[kk] = static_cast<double>(h.counts[kk]) / static_cast<double>(inside) /
-                      (edges[kk + 1] - edges[kk]);
+      h.density[kk] = static_cast<double>(h.counts[kk]) / static_cast<double>(inside) / (edges[kk + 1] - edges[kk]);
     }
   return h;
 }
@@ -172,27 +171,28 @@ void check_edges(const std::vector<double>& edges) {
   for (size_t k = 0; k < edges.size(); ++k) {
     if (!std::isfinite(edges[k])) throw usage_error("histogram edges: an edge is not finite");
     if (k > 0 && !(edges[k] > edges[k - 1]))
-      throw usage_error(fmt::format("histogram edges: edge {} ({}) is not above edge {} ({})", k,
-                                    edges[k], k - 1, edges[k - 1]));
+      throw usage_error(
+          fmt::format("histogram edges: edge {} ({}) is not above edge {} ({})", k, edges[k], k - 1, edges[k - 1]));
   }
 }
 
 // Everything but the histogram.
-GeometryResult measure(const RowMatrix& x, const std::string& what, const GeometryOptions& o,
-                       const PairPlan& plan) {
+GeometryResult measure(const RowMatrix& x, const std::string& what, const GeometryOptions& o, const PairPlan& plan) {
   const auto constant = check_point_cloud(x, what, o.feature_names);
   GeometryResult r;
   r.rows = x.rows();
   r.features = x.cols();
   r.exact = plan.exact;
   r.pairs = plan.pairs;
-  r.pairs_method = plan.exact ? fmt::format("exact, all {} pairs", plan.pairs)
-                              : fmt::format("sampled: {} random pairs", plan.pairs);
+  r.pairs_method =
+      plan.exact ? fmt::format("exact, all {} pairs", plan.pairs) : fmt::format("sampled: {} random pairs", plan.pairs);
   if (!constant.empty()) {
     std::string names;
     for (auto c : constant) names += (names.empty() ? "" : ", ") + feature_name(o.feature_names, c);
-    r.notes.push_back(fmt::format("{} constant column(s) (zero variance) add nothing to the "
-                                  "distances: {}", constant.size(), names));
+    r.notes.push_back(
+        fmt::format("{} constant column(s) (zero variance) add nothing to the "
+                    "distances: {}",
+                    constant.size(), names));
   }
 
   const Moments m = distance_moments(x, plan, o);
@@ -206,9 +206,10 @@ GeometryResult measure(const RowMatrix& x, const std::string& what, const Geomet
     r.relative_contrast = r.contrast / m.min;
   } else {
     r.relative_contrast = std::numeric_limits<double>::infinity();
-    r.notes.push_back(fmt::format(
-        "Dmin = 0: {} pair(s) of identical rows{}; the relative contrast (Dmax - Dmin) / Dmin "
-        "is infinite (null)", m.zeros, plan.exact ? "" : " in the sample"));
+    r.notes.push_back(
+        fmt::format("Dmin = 0: {} pair(s) of identical rows{}; the relative contrast (Dmax - Dmin) / Dmin "
+                    "is infinite (null)",
+                    m.zeros, plan.exact ? "" : " in the sample"));
   }
 
   // Row norms (sequential: cheap, and the order of the sums is fixed).
@@ -234,16 +235,13 @@ GeometryResult measure(const RowMatrix& x, const std::string& what, const Geomet
   const Eigen::VectorXd s = svd.singularValues();
   const double s1 = s.size() > 0 ? s(0) : 0.0;
   r.singular_values.resize(static_cast<size_t>(s.size()));
-  for (int64_t k = 0; k < s.size(); ++k)
-    r.singular_values[static_cast<size_t>(k)] = s1 > 0.0 ? s(k) / s1 : 0.0;
+  for (int64_t k = 0; k < s.size(); ++k) r.singular_values[static_cast<size_t>(k)] = s1 > 0.0 ? s(k) / s1 : 0.0;
   const double total = s.sum();
   r.vcr = total > 0.0 ? s1 / total : std::numeric_limits<double>::quiet_NaN();
   return r;
 }
 
-nlohmann::json number(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 }  // namespace
 
@@ -251,16 +249,14 @@ std::vector<int64_t> check_point_cloud(const RowMatrix& x, const std::string& wh
                                        const std::vector<std::string>& feature_names) {
   if (x.rows() < 2)
     throw Error(ErrorKind::Input,
-                fmt::format("{}: needs at least 2 rows to measure distances between rows, has {}",
-                            what, x.rows()));
+                fmt::format("{}: needs at least 2 rows to measure distances between rows, has {}", what, x.rows()));
   if (x.cols() < 1) throw Error(ErrorKind::Input, what + ": has no feature columns");
   for (int64_t i = 0; i < x.rows(); ++i)
     for (int64_t c = 0; c < x.cols(); ++c)
       if (!std::isfinite(x(i, c)))
         throw Error(ErrorKind::Input,
-                    fmt::format("{}: row {}, feature {} is {}; distances need finite values", what,
-                                i + 1, feature_name(feature_names, c),
-                                std::isnan(x(i, c)) ? "NaN" : "infinite"));
+                    fmt::format("{}: row {}, feature {} is {}; distances need finite values", what, i + 1,
+                                feature_name(feature_names, c), std::isnan(x(i, c)) ? "NaN" : "infinite"));
   std::vector<int64_t> constant;
   for (int64_t c = 0; c < x.cols(); ++c) {
     const auto col = x.col(c);
@@ -271,10 +267,9 @@ std::vector<int64_t> check_point_cloud(const RowMatrix& x, const std::string& wh
     for (size_t k = 0; k < constant.size() && k < 10; ++k)
       names += (k ? ", " : "") + feature_name(feature_names, constant[k]);
     if (constant.size() > 10) names += fmt::format(", ... ({} in all)", constant.size());
-    throw Error(ErrorKind::Input,
-                fmt::format("{}: every column is constant (zero variance: {}), so all {} rows are "
-                            "the same point and there is no geometry to measure",
-                            what, names, x.rows()));
+    throw Error(ErrorKind::Input, fmt::format("{}: every column is constant (zero variance: {}), so all {} rows are "
+                                              "the same point and there is no geometry to measure",
+                                              what, names, x.rows()));
   }
   return constant;
 }
@@ -294,16 +289,14 @@ std::vector<GeometryResult> geometry_shared_bins(const std::vector<const RowMatr
     results.push_back(measure(*clouds[k], what, options, plans.back()));
     hi = std::max(hi, results.back().dmax);
   }
-  const auto edges = options.histogram_edges.empty()
-                         ? uniform_edges(hi, options.histogram_bins)
-                         : options.histogram_edges;
+  const auto edges =
+      options.histogram_edges.empty() ? uniform_edges(hi, options.histogram_bins) : options.histogram_edges;
   for (size_t k = 0; k < clouds.size(); ++k)
     results[k].histogram = distance_histogram(*clouds[k], plans[k], options, edges);
   return results;
 }
 
-GeometryResult geometry(const RowMatrix& x, const GeometryOptions& options,
-                        const std::string& what) {
+GeometryResult geometry(const RowMatrix& x, const GeometryOptions& options, const std::string& what) {
   return geometry_shared_bins({&x}, {what}, options).front();
 }
 
@@ -315,8 +308,8 @@ Table uniform_random_table(const Table& real, int64_t rows, uint64_t seed) {
     Column c = column.empty_like();
     if (column.is_categorical()) {
       if (column.categories.empty())
-        throw Error(ErrorKind::Input, "column '" + column.name +
-                                          "' has no categories to draw uniform random values from");
+        throw Error(ErrorKind::Input,
+                    "column '" + column.name + "' has no categories to draw uniform random values from");
       const auto k = static_cast<uint64_t>(column.categories.size());
       c.codes.resize(static_cast<size_t>(rows));
       for (auto& code : c.codes) code = static_cast<int32_t>(rng.below(k));
@@ -332,8 +325,7 @@ Table uniform_random_table(const Table& real, int64_t rows, uint64_t seed) {
                                           "' has no present value: no range for uniform random "
                                           "values");
       if (!std::isfinite(lo) || !std::isfinite(hi))
-        throw Error(ErrorKind::Input,
-                    "column '" + column.name + "' has an infinite value: no finite range");
+        throw Error(ErrorKind::Input, "column '" + column.name + "' has an infinite value: no finite range");
       c.values.resize(static_cast<size_t>(rows));
       if (column.type == ColumnType::Integer) {
         const double a = std::ceil(lo), b = std::floor(hi);

@@ -22,10 +22,10 @@
 namespace synthtab::eval {
 
 struct GeometryOptions {
-  int64_t exact_rows = 5000;          // rows <= this: every pair (5000 rows = 12.5 M pairs)
-  int64_t sampled_pairs = 2'000'000;  // otherwise this many random pairs
-  int histogram_bins = 50;            // used when histogram_edges is empty
-  std::vector<double> histogram_edges;  // increasing; empty = [0, Dmax] in histogram_bins bins
+  int64_t exact_rows = 5000;               // rows <= this: every pair (5000 rows = 12.5 M pairs)
+  int64_t sampled_pairs = 2'000'000;       // otherwise this many random pairs
+  int histogram_bins = 50;                 // used when histogram_edges is empty
+  std::vector<double> histogram_edges;     // increasing; empty = [0, Dmax] in histogram_bins bins
   std::vector<std::string> feature_names;  // optional, for messages and notes
   uint64_t seed = 42;
   int threads = 0;  // 0 = all cores
@@ -42,15 +42,15 @@ struct DistanceHistogram {
 
 struct GeometryResult {
   int64_t rows = 0, features = 0;
-  int64_t pairs = 0;           // pairs the distance statistics are over
-  bool exact = true;           // every pair (true) or a random sample of pairs
-  std::string pairs_method;    // "exact, all N pairs" or "sampled: M random pairs"
+  int64_t pairs = 0;         // pairs the distance statistics are over
+  bool exact = true;         // every pair (true) or a random sample of pairs
+  std::string pairs_method;  // "exact, all N pairs" or "sampled: M random pairs"
   double distance_mean = 0.0;
-  double distance_variance = 0.0;  // over pairs, ddof = 0
-  double dmin = 0.0, dmax = 0.0;   // over distinct pairs i < j (of the sample when sampled)
-  double contrast = 0.0;           // Dmax - Dmin
-  double relative_contrast = 0.0;  // (Dmax - Dmin) / Dmin; +inf when Dmin = 0 (null in JSON)
-  int64_t zero_distance_pairs = 0; // pairs of identical rows seen
+  double distance_variance = 0.0;   // over pairs, ddof = 0
+  double dmin = 0.0, dmax = 0.0;    // over distinct pairs i < j (of the sample when sampled)
+  double contrast = 0.0;            // Dmax - Dmin
+  double relative_contrast = 0.0;   // (Dmax - Dmin) / Dmin; +inf when Dmin = 0 (null in JSON)
+  int64_t zero_distance_pairs = 0;  // pairs of identical rows seen
   double norm_mean = 0.0, norm_sd = 0.0;
   double norm_relative_variance = 0.0;  // norm_sd / norm_mean (François); ddof = 0
   DistanceHistogram histogram;
@@ -65,8 +65,7 @@ struct GeometryResult {
 std::vector<int64_t> check_point_cloud(const RowMatrix& x, const std::string& what,
                                        const std::vector<std::string>& feature_names = {});
 
-GeometryResult geometry(const RowMatrix& x, const GeometryOptions& options = {},
-                        const std::string& what = "data");
+GeometryResult geometry(const RowMatrix& x, const GeometryOptions& options = {}, const std::string& what = "data");
 
 // Several clouds with one set of histogram bins: when options.histogram_edges is empty the
 // edges are [0, max Dmax over all clouds] in options.histogram_bins bins (two passes over the

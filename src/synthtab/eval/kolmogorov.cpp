@@ -19,9 +19,8 @@ double clip01(double p) { return std::clamp(p, 0.0, 1.0); }
 
 // exp(log(n!) - n log n) by Stirling's series (SciPy's _log_nfactorial_div_n_pow_n).
 double log_nfactorial_div_n_pow_n(double n) {
-  static const double kStirling[] = {-2.955065359477124183e-2, 6.4102564102564102564e-3,
-                                     -1.9175269175269175269e-3, 8.4175084175084175084e-4,
-                                     -5.952380952380952381e-4, 7.9365079365079365079e-4,
+  static const double kStirling[] = {-2.955065359477124183e-2,  6.4102564102564102564e-3, -1.9175269175269175269e-3,
+                                     8.4175084175084175084e-4,  -5.952380952380952381e-4, 7.9365079365079365079e-4,
                                      -2.7777777777777777778e-3, 8.3333333333333333333e-2};
   const double rn = 1.0 / n;
   double poly = 0.0;
@@ -96,8 +95,7 @@ double kolmogorov_cdf_durbin(int64_t n, double d) {
 }
 
 // Row bounds of the Pomeranz recursion (SciPy's _pomeranz_compute_j1j2).
-void pomeranz_bounds(int64_t i, int64_t n, int64_t ll, int64_t ceilf, int64_t roundf, int64_t& j1,
-                     int64_t& j2) {
+void pomeranz_bounds(int64_t i, int64_t n, int64_t ll, int64_t ceilf, int64_t roundf, int64_t& j1, int64_t& j2) {
   if (i == 0) {
     j1 = -ll - ceilf - 1;
     j2 = ll + ceilf - 1;
@@ -150,8 +148,7 @@ double kolmogorov_cdf_pomeranz(int64_t n, double x) {
     std::swap(V0s, V1s);
     std::fill(V1.begin(), V1.end(), 0.0);
     pomeranz_bounds(i, n, ll, ceilf, roundf, j1, j2);
-    const std::vector<double>& pw =
-        (i == 1 || i == 2 * n + 1) ? gpower : (i % 2 ? twogpower : onem2gpower);
+    const std::vector<double>& pw = (i == 1 || i == 2 * n + 1) ? gpower : (i % 2 ? twogpower : onem2gpower);
     const int64_t ln2 = j2 - k1 + 1;
     if (ln2 > 0) {
       // conv = convolve(V0[k1 - V0s : k1 - V0s + ln2], pw[:ln2]); slices end at the array end.
@@ -198,8 +195,7 @@ double kolmogorov_cdf_pelz_good(int64_t n, double x) {
   if (qlog < -708) return 0.0;
   double q = std::exp(qlog);
   const double k1a = -z2, k1b = pi2 / 4;
-  const double k2a = 6 * z6 + 2 * z4, k2b = (2 * z4 - 5 * z2) * pi2 / 4,
-               k2c = pi4 * (1 - 2 * z2) / 16;
+  const double k2a = 6 * z6 + 2 * z4, k2b = (2 * z4 - 5 * z2) * pi2 / 4, k2c = pi4 * (1 - 2 * z2) / 16;
   const double k3d = pi6 * (5 - 30 * z2) / 64, k3c = pi4 * (-60 * z2 + 212 * z4) / 16,
                k3b = pi2 * (135 * z4 - 96 * z6) / 4, k3a = -30 * z6 - 90 * std::pow(z, 8);
   double K[4] = {0, 0, 0, 0};
@@ -207,8 +203,7 @@ double kolmogorov_cdf_pelz_good(int64_t n, double x) {
   for (int k = maxk; k > 0; --k) {
     const double m = 2.0 * k - 1, m2 = m * m, m4 = m2 * m2, m6 = m4 * m2;
     const double qpower = std::pow(q, 8.0 * k);
-    const double coeffs[4] = {1.0, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4,
-                              k3a + k3b * m2 + k3c * m4 + k3d * m6};
+    const double coeffs[4] = {1.0, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6};
     for (int i = 0; i < 4; ++i) K[i] = K[i] * qpower + coeffs[i];
   }
   const double div[4] = {z, 6 * z4, 72 * std::pow(z, 7), 6480 * std::pow(z, 10)};
@@ -277,8 +272,7 @@ double smirnov_sf(int64_t n, double d) {
   const int64_t last = std::min<int64_t>(static_cast<int64_t>(std::floor(n * (1.0 - d))), n - 1);
   long double log_binom = 0.0L, sum = 0.0L;
   for (int64_t v = 0; v <= last; ++v) {
-    if (v > 0)
-      log_binom += std::log(static_cast<long double>(n - v + 1) / static_cast<long double>(v));
+    if (v > 0) log_binom += std::log(static_cast<long double>(n - v + 1) / static_cast<long double>(v));
     const long double evn = ld + static_cast<long double>(v) / ln;
     const long double omevn = 1.0L - evn;
     if (omevn <= 0) continue;
@@ -345,8 +339,7 @@ double ks_outer_prob_inside(int64_t m, int64_t n, int64_t g, int64_t h) {
   const int64_t mg = m / g, ng = n / g;
   const double dmg = static_cast<double>(mg);
   int64_t minj = 0;
-  int64_t maxj = std::min<int64_t>(
-      static_cast<int64_t>(std::ceil(static_cast<double>(h) / dmg)), n + 1);
+  int64_t maxj = std::min<int64_t>(static_cast<int64_t>(std::ceil(static_cast<double>(h) / dmg)), n + 1);
   int64_t curlen = maxj - minj;
   // SciPy sizes the column min(2 maxj + 2, n + 1); a full column is just as correct and spares
   // bounds reasoning.
@@ -354,11 +347,9 @@ double ks_outer_prob_inside(int64_t m, int64_t n, int64_t g, int64_t h) {
   for (int64_t j = minj; j < maxj; ++j) A[static_cast<size_t>(j)] = 0.0;
   for (int64_t i = 1; i <= m; ++i) {
     const int64_t lastminj = minj, lastlen = curlen;
-    minj = std::max<int64_t>(
-        static_cast<int64_t>(std::floor(static_cast<double>(ng * i - h) / dmg)) + 1, 0);
+    minj = std::max<int64_t>(static_cast<int64_t>(std::floor(static_cast<double>(ng * i - h) / dmg)) + 1, 0);
     minj = std::min(minj, n);
-    maxj = std::min<int64_t>(
-        static_cast<int64_t>(std::ceil(static_cast<double>(ng * i + h) / dmg)), n + 1);
+    maxj = std::min<int64_t>(static_cast<int64_t>(std::ceil(static_cast<double>(ng * i + h) / dmg)), n + 1);
     if (maxj <= minj) return 1.0;
     double val = minj == 0 ? 0.0 : 1.0;
     const double di = static_cast<double>(i);

@@ -54,9 +54,7 @@ double numpy_sum(const std::vector<double>& a) {
   return acc;
 }
 
-double numpy_mean(const std::vector<double>& a) {
-  return numpy_sum(a) / static_cast<double>(a.size());
-}
+double numpy_mean(const std::vector<double>& a) { return numpy_sum(a) / static_cast<double>(a.size()); }
 
 // sklearn's _assemble_r2_explained_variance with force_finite=True.
 double assemble(double numerator, double denominator) {
@@ -68,8 +66,7 @@ std::vector<Fold> folds_from_assignment(const std::vector<int>& fold_of, int k) 
   std::vector<Fold> folds(static_cast<size_t>(k));
   for (size_t row = 0; row < fold_of.size(); ++row)
     for (int f = 0; f < k; ++f) {
-      auto& target = f == fold_of[row] ? folds[static_cast<size_t>(f)].test
-                                       : folds[static_cast<size_t>(f)].train;
+      auto& target = f == fold_of[row] ? folds[static_cast<size_t>(f)].test : folds[static_cast<size_t>(f)].train;
       target.push_back(static_cast<int64_t>(row));
     }
   return folds;
@@ -77,8 +74,8 @@ std::vector<Fold> folds_from_assignment(const std::vector<int>& fold_of, int k) 
 
 void check_folds(int64_t n, int k, const char* what) {
   if (k < 2 || k > n)
-    throw usage_error(std::string(what) + ": the number of folds must be between 2 and the " +
-                      "number of rows (" + std::to_string(n) + "), got " + std::to_string(k));
+    throw usage_error(std::string(what) + ": the number of folds must be between 2 and the " + "number of rows (" +
+                      std::to_string(n) + "), got " + std::to_string(k));
 }
 
 }  // namespace
@@ -147,10 +144,8 @@ double macro_f1(std::span<const double> y_true, std::span<const double> y_pred) 
   std::vector<double> f1;
   f1.reserve(labels.size());
   for (const auto& [label, c] : labels) {
-    const double precision =
-        c.tp + c.fp > 0 ? static_cast<double>(c.tp) / static_cast<double>(c.tp + c.fp) : 0.0;
-    const double recall =
-        c.tp + c.fn > 0 ? static_cast<double>(c.tp) / static_cast<double>(c.tp + c.fn) : 0.0;
+    const double precision = c.tp + c.fp > 0 ? static_cast<double>(c.tp) / static_cast<double>(c.tp + c.fp) : 0.0;
+    const double recall = c.tp + c.fn > 0 ? static_cast<double>(c.tp) / static_cast<double>(c.tp + c.fn) : 0.0;
     const double denom = precision + recall;
     f1.push_back(denom > 0.0 ? 2.0 * precision * recall / denom : 0.0);
   }
@@ -167,8 +162,7 @@ double roc_auc(std::span<const double> y_true, std::span<const double> scores) {
       (v < lo ? lo : hi) = v;
     }
   }
-  if (lo == hi)
-    throw usage_error("roc_auc: only one class present in y_true; the ROC AUC is not defined");
+  if (lo == hi) throw usage_error("roc_auc: only one class present in y_true; the ROC AUC is not defined");
   for (double s : scores)
     if (std::isnan(s)) throw usage_error("roc_auc: scores hold NaN");
 

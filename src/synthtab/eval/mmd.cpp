@@ -82,8 +82,7 @@ MmdResult mmd(const Table& real, const Table& synthetic, const MmdOptions& optio
   RowMatrix pooled(0, space.real.cols());
   {
     const RowMatrix a = take_rows(space.real, sorted_sample_indices(space.real.rows(), half, bandwidth_rng));
-    const RowMatrix b =
-        take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), half, bandwidth_rng));
+    const RowMatrix b = take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), half, bandwidth_rng));
     pooled.resize(a.rows() + b.rows(), a.cols());
     pooled << a, b;
   }
@@ -93,8 +92,10 @@ MmdResult mmd(const Table& real, const Table& synthetic, const MmdOptions& optio
   // The estimate costs (rows)^2 kernel evaluations: past max_rows per table it is computed on a
   // seeded random subsample (still unbiased), and the result says so.
   Rng statistic_rng(derive_seed(options.seed, kStatisticStream));
-  const RowMatrix x_all = take_rows(space.real, sorted_sample_indices(space.real.rows(), options.max_rows, statistic_rng));
-  const RowMatrix y_all = take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), options.max_rows, statistic_rng));
+  const RowMatrix x_all =
+      take_rows(space.real, sorted_sample_indices(space.real.rows(), options.max_rows, statistic_rng));
+  const RowMatrix y_all =
+      take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), options.max_rows, statistic_rng));
   result.statistic_rows_real = x_all.rows();
   result.statistic_rows_synthetic = y_all.rows();
   const double m = static_cast<double>(x_all.rows());
@@ -110,8 +111,10 @@ MmdResult mmd(const Table& real, const Table& synthetic, const MmdOptions& optio
   // Permutation test on the pooled kernel matrix (subsampled when large): relabel rows at
   // random and see how often the statistic is at least the observed one.
   Rng rng(derive_seed(options.seed, kPermutationStream));
-  const RowMatrix x = take_rows(space.real, sorted_sample_indices(space.real.rows(), options.max_permutation_rows, rng));
-  const RowMatrix y = take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), options.max_permutation_rows, rng));
+  const RowMatrix x =
+      take_rows(space.real, sorted_sample_indices(space.real.rows(), options.max_permutation_rows, rng));
+  const RowMatrix y =
+      take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), options.max_permutation_rows, rng));
   const int64_t mx = x.rows(), ny = y.rows(), total = mx + ny;
   RowMatrix z(total, x.cols());
   z << x, y;

@@ -17,25 +17,25 @@ namespace synthtab::eval {
 
 struct MmdOptions {
   bool seed_compatible = false;
-  int permutations = 200;                // 0 = no p-value
-  int64_t max_permutation_rows = 1000;   // per table; larger tables are subsampled for the p-value
-  int64_t max_bandwidth_rows = 1000;     // rows (pooled) used for the median heuristic
-  int64_t max_rows = 10000;              // per table for the statistic; larger ones are subsampled
+  int permutations = 200;               // 0 = no p-value
+  int64_t max_permutation_rows = 1000;  // per table; larger tables are subsampled for the p-value
+  int64_t max_bandwidth_rows = 1000;    // rows (pooled) used for the median heuristic
+  int64_t max_rows = 10000;             // per table for the statistic; larger ones are subsampled
   uint64_t seed = 42;
-  int threads = 0;                       // 0 = all cores
+  int threads = 0;  // 0 = all cores
 };
 
 struct MmdResult {
-  double mmd2 = 0.0;          // unbiased MMD^2 (default) or the seed's biased value
-  double pvalue = -1.0;       // permutation p-value; -1 when not computed
-  double bandwidth = 0.0;     // sigma (default) ...
-  double gamma = 0.0;         // ... or the seed's gamma
+  double mmd2 = 0.0;       // unbiased MMD^2 (default) or the seed's biased value
+  double pvalue = -1.0;    // permutation p-value; -1 when not computed
+  double bandwidth = 0.0;  // sigma (default) ...
+  double gamma = 0.0;      // ... or the seed's gamma
   int permutations = 0;
-  int64_t statistic_rows_real = 0;         // rows used for the statistic (after subsampling)
+  int64_t statistic_rows_real = 0;  // rows used for the statistic (after subsampling)
   int64_t statistic_rows_synthetic = 0;
-  int64_t permutation_rows_real = 0;       // rows used for the p-value (after subsampling)
+  int64_t permutation_rows_real = 0;  // rows used for the p-value (after subsampling)
   int64_t permutation_rows_synthetic = 0;
-  std::string estimator;      // "unbiased, RBF, median heuristic" or "seed-compatible (biased, ...)"
+  std::string estimator;  // "unbiased, RBF, median heuristic" or "seed-compatible (biased, ...)"
 };
 
 MmdResult mmd(const Table& real, const Table& synthetic, const MmdOptions& options = {});

@@ -40,8 +40,7 @@ struct GowerSpace {
   std::vector<double> range;
 };
 
-void encode_gower_column(const Column& column, const std::map<std::string, int>& labels,
-                         RowMatrix& out, int64_t c) {
+void encode_gower_column(const Column& column, const std::map<std::string, int>& labels, RowMatrix& out, int64_t c) {
   for (int64_t r = 0; r < column.size(); ++r) {
     if (!column.is_categorical()) {
       out(r, c) = column.values[static_cast<size_t>(r)];
@@ -143,7 +142,8 @@ Table stack_by_label(const Table& a, const Table& b) {
       if (added) column.categories.push_back(other.categories[k]);
       mapped[k] = it->second;
     }
-    for (int32_t code : other.codes) column.codes.push_back(code == kMissingCode ? kMissingCode : mapped[static_cast<size_t>(code)]);
+    for (int32_t code : other.codes)
+      column.codes.push_back(code == kMissingCode ? kMissingCode : mapped[static_cast<size_t>(code)]);
   }
   return out;
 }
@@ -163,9 +163,9 @@ std::vector<double> exact_nearest(const RowMatrix& query, const RowMatrix& refer
   parallel_for((n + kBlock - 1) / kBlock, threads, [&](int64_t block) {
     const int64_t begin = block * kBlock, end = std::min(n, begin + kBlock);
     for (int64_t i = begin; i < end; ++i)
-      out[static_cast<size_t>(i)] =
-          reference.rows() == 0 ? std::numeric_limits<double>::infinity()
-                                : (reference.rowwise() - query.row(i)).rowwise().squaredNorm().minCoeff();
+      out[static_cast<size_t>(i)] = reference.rows() == 0
+                                        ? std::numeric_limits<double>::infinity()
+                                        : (reference.rowwise() - query.row(i)).rowwise().squaredNorm().minCoeff();
   });
   return out;
 }
@@ -193,7 +193,8 @@ double duplicate_row_share(const Table& real) {
 HoldoutReport holdout_comparison(const Table& training, const Table& holdout_in, const Table& synthetic_in,
                                  const PrivacyOptions& options) {
   if (training.rows() < 2 || holdout_in.rows() < 1 || synthetic_in.rows() < 1)
-    throw Error(ErrorKind::Input, "the holdout comparison needs at least 2 training rows, 1 holdout row and 1 synthetic row");
+    throw Error(ErrorKind::Input,
+                "the holdout comparison needs at least 2 training rows, 1 holdout row and 1 synthetic row");
   const Table holdout = [&] {
     try {
       return align_columns(training, holdout_in);
@@ -208,7 +209,8 @@ HoldoutReport holdout_comparison(const Table& training, const Table& holdout_in,
   out.holdout_rows = holdout.rows();
   out.synthetic_match_share =
       static_cast<double>(count_exact_copies(training, synthetic)) / static_cast<double>(synthetic.rows());
-  out.holdout_match_share = static_cast<double>(count_exact_copies(training, holdout)) / static_cast<double>(holdout.rows());
+  out.holdout_match_share =
+      static_cast<double>(count_exact_copies(training, holdout)) / static_cast<double>(holdout.rows());
 
   // One encoding for the three tables (scaled by the training rows, as DCR), so that a label
   // seen only in the holdout still has its own one-hot position.
@@ -218,12 +220,15 @@ HoldoutReport holdout_comparison(const Table& training, const Table& holdout_in,
   const RowMatrix holdout_rows = space.synthetic.bottomRows(holdout.rows());
   out.compared_rows = std::min(training.rows(), holdout.rows());
   Rng rng(derive_seed(options.seed, kHoldoutStream));
-  const RowMatrix training_sample = take_rows(space.real, sorted_sample_indices(training.rows(), out.compared_rows, rng));
-  const RowMatrix holdout_sample = take_rows(holdout_rows, sorted_sample_indices(holdout.rows(), out.compared_rows, rng));
+  const RowMatrix training_sample =
+      take_rows(space.real, sorted_sample_indices(training.rows(), out.compared_rows, rng));
+  const RowMatrix holdout_sample =
+      take_rows(holdout_rows, sorted_sample_indices(holdout.rows(), out.compared_rows, rng));
   const std::vector<double> to_training = exact_nearest(synthetic_rows, training_sample, options.threads);
   const std::vector<double> to_holdout = exact_nearest(synthetic_rows, holdout_sample, options.threads);
   int64_t closer = 0;
-  for (int64_t i = 0; i < ns; ++i) closer += to_training[static_cast<size_t>(i)] < to_holdout[static_cast<size_t>(i)] ? 1 : 0;
+  for (int64_t i = 0; i < ns; ++i)
+    closer += to_training[static_cast<size_t>(i)] < to_holdout[static_cast<size_t>(i)] ? 1 : 0;
   out.closer_to_training_share = static_cast<double>(closer) / static_cast<double>(ns);
   out.overfitting_protection = std::min(1.0, 2.0 * (1.0 - out.closer_to_training_share));
   return out;
@@ -240,8 +245,8 @@ int64_t count_exact_copies(const Table& real, const Table& synthetic) {
   return copies;
 }
 
-std::vector<double> nearest_distances(const RowMatrix& query, const RowMatrix& reference,
-                                      bool leave_one_out, int threads) {
+std::vector<double> nearest_distances(const RowMatrix& query, const RowMatrix& reference, bool leave_one_out,
+                                      int threads) {
   const int64_t n = query.rows();
   std::vector<double> out(static_cast<size_t>(n), std::numeric_limits<double>::infinity());
   const int64_t blocks = (n + kBlock - 1) / kBlock;
@@ -282,10 +287,9 @@ PrivacyReport privacy(const Table& real, const Table& synthetic, const PrivacyOp
   const GowerSpace gower = gower_space(real, synthetic, options.seed);
   report.baseline_synthetic_median = quantile_of(gower_nearest(gower, gower.synthetic, options.threads), 0.5);
   report.baseline_random_median = quantile_of(gower_nearest(gower, gower.random, options.threads), 0.5);
-  report.baseline_protection =
-      report.baseline_random_median > 0
-          ? std::min(1.0, report.baseline_synthetic_median / report.baseline_random_median)
-          : std::nan("");
+  report.baseline_protection = report.baseline_random_median > 0
+                                   ? std::min(1.0, report.baseline_synthetic_median / report.baseline_random_median)
+                                   : std::nan("");
   return report;
 }
 

@@ -73,7 +73,7 @@ HoldoutReport holdout_comparison(const Table& training, const Table& holdout, co
 
 // Distance from each row of `query` to its nearest row of `reference` (Euclidean), skipping
 // the same index when `leave_one_out` (query == reference).
-std::vector<double> nearest_distances(const RowMatrix& query, const RowMatrix& reference,
-                                      bool leave_one_out, int threads);
+std::vector<double> nearest_distances(const RowMatrix& query, const RowMatrix& reference, bool leave_one_out,
+                                      int threads);
 
 }  // namespace synthtab::eval

@@ -55,8 +55,8 @@ std::string cell_key(const Column& column, int64_t r, double lo, double hi, int 
   return std::to_string(bin);
 }
 
-std::map<std::string, double> pair_frequencies(const Column& a, const Column& b, double lo_a,
-                                               double hi_a, double lo_b, double hi_b) {
+std::map<std::string, double> pair_frequencies(const Column& a, const Column& b, double lo_a, double hi_a, double lo_b,
+                                               double hi_b) {
   std::map<std::string, double> out;
   double total = 0.0;
   for (int64_t r = 0; r < a.size(); ++r) {
@@ -131,8 +131,8 @@ QualityReport quality(const Table& real, const Table& synthetic) {
         ++total;
         inside += known.count(s.categories[static_cast<size_t>(code)]) ? 1 : 0;
       }
-      report.adherence.push_back({r.name, "CategoryAdherence",
-                                  total > 0 ? static_cast<double>(inside) / total : std::nan("")});
+      report.adherence.push_back(
+          {r.name, "CategoryAdherence", total > 0 ? static_cast<double>(inside) / total : std::nan("")});
     } else {
       const auto [lo, hi] = real_range(r);
       int64_t inside = 0, total = 0;
@@ -141,8 +141,8 @@ QualityReport quality(const Table& real, const Table& synthetic) {
         ++total;
         inside += (v >= lo && v <= hi) ? 1 : 0;
       }
-      report.adherence.push_back({r.name, "BoundaryAdherence",
-                                  total > 0 ? static_cast<double>(inside) / total : std::nan("")});
+      report.adherence.push_back(
+          {r.name, "BoundaryAdherence", total > 0 ? static_cast<double>(inside) / total : std::nan("")});
     }
   }
   for (size_t i = 0; i < real.columns.size(); ++i) {
@@ -178,9 +178,8 @@ QualityReport quality(const Table& real, const Table& synthetic) {
   }
   report.column_shapes = mean_ignoring_nan(shape_scores);
   report.column_pair_trends = mean_ignoring_nan(pair_scores);
-  report.overall = std::isnan(report.column_pair_trends)
-                       ? report.column_shapes
-                       : (report.column_shapes + report.column_pair_trends) / 2.0;
+  report.overall = std::isnan(report.column_pair_trends) ? report.column_shapes
+                                                         : (report.column_shapes + report.column_pair_trends) / 2.0;
   const int64_t copies = count_exact_copies(real, synthetic);
   report.new_row_share =
       synthetic.rows() > 0 ? 1.0 - static_cast<double>(copies) / static_cast<double>(synthetic.rows()) : std::nan("");

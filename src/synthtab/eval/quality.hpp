@@ -29,7 +29,7 @@ struct PairTrend {
   std::string column_b;
   std::string metric;  // "CorrelationSimilarity" or "ContingencySimilarity"
   double score = 0.0;
-  double real_correlation = 0.0;       // CorrelationSimilarity only
+  double real_correlation = 0.0;  // CorrelationSimilarity only
   double synthetic_correlation = 0.0;
 };
 

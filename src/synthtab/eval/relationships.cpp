@@ -24,8 +24,8 @@ struct Prepared {
   std::vector<double> centred;                  // numeric: values - mean of the present ones, 0 if missing
   std::vector<double> present;                  // numeric: 1 present, 0 missing
   double norm = 0.0;                            // complete: the centred values' Euclidean norm
-  std::vector<int32_t> codes;  // categorical: the category, or kMissingCode
-  int32_t levels = 0;          // categorical: codes are in [0, levels)
+  std::vector<int32_t> codes;                   // categorical: the category, or kMissingCode
+  int32_t levels = 0;                           // categorical: codes are in [0, levels)
 };
 
 Prepared prepare(const Column& column) {
@@ -241,9 +241,8 @@ bool same_layout(const Table& real, const Table& synthetic) {
 }  // namespace
 
 size_t strongest_count(const std::vector<PairRelationship>& pairs) {
-  const auto strong = static_cast<size_t>(std::count_if(pairs.begin(), pairs.end(), [](const PairRelationship& p) {
-    return std::abs(p.real) >= kStrongRelationship;
-  }));
+  const auto strong = static_cast<size_t>(std::count_if(
+      pairs.begin(), pairs.end(), [](const PairRelationship& p) { return std::abs(p.real) >= kStrongRelationship; }));
   return std::max(strong, std::min(kMinStrongest, pairs.size()));
 }
 
@@ -286,7 +285,9 @@ RelationshipReport relationships(const Table& real, const Table& synthetic_in) {
       const double synthetic_value = value(s[i], s[j]);
       if (std::isnan(synthetic_value)) continue;
       report.pairs.push_back({real.columns[i].name, real.columns[j].name,
-                              numeric ? "Pearson" : categorical ? "Cramér's V" : "correlation ratio",
+                              numeric       ? "Pearson"
+                              : categorical ? "Cramér's V"
+                                            : "correlation ratio",
                               real_value, synthetic_value, std::abs(real_value - synthetic_value)});
     }
   }

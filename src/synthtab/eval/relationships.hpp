@@ -26,9 +26,9 @@ struct PairRelationship {
 };
 
 struct RelationshipReport {
-  std::vector<PairRelationship> pairs;  // every pair with a defined value, by |real| descending (ties: column order)
-  double max_change = 0.0;              // over all pairs (0 when there are none)
-  double strongest_max_change = 0.0;    // over the strongest real pairs (see strongest_count)
+  std::vector<PairRelationship> pairs;    // every pair with a defined value, by |real| descending (ties: column order)
+  double max_change = 0.0;                // over all pairs (0 when there are none)
+  double strongest_max_change = 0.0;      // over the strongest real pairs (see strongest_count)
   std::optional<PairRelationship> worst;  // the largest change among those strongest pairs
 };
 

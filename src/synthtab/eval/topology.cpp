@@ -1,5 +1,5 @@
-#include "synthtab/core/memory_limit.hpp"
 #include "synthtab/eval/topology.hpp"
+#include "synthtab/core/memory_limit.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -94,8 +94,7 @@ class RipsComplex {
   int64_t edges() const { return static_cast<int64_t>(dist_.size()); }
   double edge_diameter(int64_t index) const { return dist_[static_cast<size_t>(index)]; }
   double dist(int64_t i, int64_t j) const {
-    return i > j ? dist_[static_cast<size_t>(choose2(i) + j)]
-                 : dist_[static_cast<size_t>(choose2(j) + i)];
+    return i > j ? dist_[static_cast<size_t>(choose2(i) + j)] : dist_[static_cast<size_t>(choose2(j) + i)];
   }
 
   // min over points of the largest distance from it: above this diameter the complex is a cone.
@@ -156,15 +155,13 @@ Entry pop_pivot(std::vector<Entry>& heap) {
 }
 
 void sort_bars(std::vector<Bar>& bars) {
-  std::sort(bars.begin(), bars.end(), [](const Bar& x, const Bar& y) {
-    return x.birth < y.birth || (x.birth == y.birth && x.death < y.death);
-  });
+  std::sort(bars.begin(), bars.end(),
+            [](const Bar& x, const Bar& y) { return x.birth < y.birth || (x.birth == y.birth && x.death < y.death); });
 }
 
 // H1 by the cohomology algorithm: `columns` are the edges that do not kill an H0 class (the
 // others are cleared), in reduction order.
-std::vector<Bar> reduce_h1(const RipsComplex& rips, const std::vector<Entry>& columns,
-                           double threshold) {
+std::vector<Bar> reduce_h1(const RipsComplex& rips, const std::vector<Entry>& columns, double threshold) {
   const GreaterDiameterOrSmallerIndex order;
   std::vector<Bar> bars;
   std::unordered_map<int64_t, int64_t> pivot_column;  // triangle -> column whose pivot it is
@@ -356,8 +353,7 @@ RowMatrix sample_rows(const RowMatrix& x, int64_t count, uint64_t seed, uint64_t
   return out;
 }
 
-DimensionComparison compare_dimension(int dimension, const std::vector<Bar>& real,
-                                      const std::vector<Bar>& synthetic) {
+DimensionComparison compare_dimension(int dimension, const std::vector<Bar>& real, const std::vector<Bar>& synthetic) {
   DimensionComparison c;
   c.dimension = dimension;
   const auto lr = finite_lifetimes(real), ls = finite_lifetimes(synthetic);
@@ -373,20 +369,20 @@ DimensionComparison compare_dimension(int dimension, const std::vector<Bar>& rea
   if (!lr.empty() && !ls.empty()) {
     c.lifetimes_mann_whitney = mann_whitney_u(lr, ls);
   } else {
-    c.notes.push_back(fmt::format("no Mann-Whitney test on the H{} lifetimes: the {} diagram has "
-                                  "no finite bar", dimension,
-                                  lr.empty() ? "real" : "synthetic"));
+    c.notes.push_back(
+        fmt::format("no Mann-Whitney test on the H{} lifetimes: the {} diagram has "
+                    "no finite bar",
+                    dimension, lr.empty() ? "real" : "synthetic"));
   }
   if (c.real_essential != c.synthetic_essential)
-    c.notes.push_back(fmt::format("H{}: {} essential class(es) in the real diagram, {} in the "
-                                  "synthetic one: the bottleneck distance is infinite",
-                                  dimension, c.real_essential, c.synthetic_essential));
+    c.notes.push_back(
+        fmt::format("H{}: {} essential class(es) in the real diagram, {} in the "
+                    "synthetic one: the bottleneck distance is infinite",
+                    dimension, c.real_essential, c.synthetic_essential));
   return c;
 }
 
-nlohmann::json number(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 nlohmann::json bars_json(const std::vector<Bar>& bars) {
   nlohmann::json out = nlohmann::json::array();
@@ -416,14 +412,12 @@ nlohmann::json dimension_json(const DimensionComparison& c) {
 
 }  // namespace
 
-PersistenceDiagrams rips_persistence(const RowMatrix& points, const RipsOptions& options,
-                                     const std::string& what) {
+PersistenceDiagrams rips_persistence(const RowMatrix& points, const RipsOptions& options, const std::string& what) {
   check_point_cloud(points, what);
   if (points.rows() > kMaxPoints)
-    throw Error(ErrorKind::Resource,
-                fmt::format("{}: {} points; persistent homology keeps all pairwise distances and "
-                            "takes at most {} points (subsample first)",
-                            what, points.rows(), kMaxPoints));
+    throw Error(ErrorKind::Resource, fmt::format("{}: {} points; persistent homology keeps all pairwise distances and "
+                                                 "takes at most {} points (subsample first)",
+                                                 what, points.rows(), kMaxPoints));
   if (std::isnan(options.threshold) || options.threshold < 0.0)
     throw usage_error("Rips threshold: must be a non-negative number");
   const RipsComplex rips(points, options.threads);
@@ -481,12 +475,18 @@ double bottleneck_distance(std::span<const Bar> a, std::span<const Bar> b) {
   for (const auto& x : a) {
     if (std::isnan(x.birth) || std::isnan(x.death) || !std::isfinite(x.birth))
       throw Error(ErrorKind::Input, "bottleneck distance: a bar has a NaN or infinite birth");
-    if (std::isfinite(x.death)) fa.push_back(x); else ea.push_back(x.birth);
+    if (std::isfinite(x.death))
+      fa.push_back(x);
+    else
+      ea.push_back(x.birth);
   }
   for (const auto& x : b) {
     if (std::isnan(x.birth) || std::isnan(x.death) || !std::isfinite(x.birth))
       throw Error(ErrorKind::Input, "bottleneck distance: a bar has a NaN or infinite birth");
-    if (std::isfinite(x.death)) fb.push_back(x); else eb.push_back(x.birth);
+    if (std::isfinite(x.death))
+      fb.push_back(x);
+    else
+      eb.push_back(x.birth);
   }
   if (ea.size() != eb.size()) return kInf;
   std::sort(ea.begin(), ea.end());
@@ -499,8 +499,7 @@ double bottleneck_distance(std::span<const Bar> a, std::span<const Bar> b) {
   for (const auto& x : fa) candidates.push_back((x.death - x.birth) / 2.0);
   for (const auto& y : fb) candidates.push_back((y.death - y.birth) / 2.0);
   for (const auto& x : fa)
-    for (const auto& y : fb)
-      candidates.push_back(std::max(std::abs(x.birth - y.birth), std::abs(x.death - y.death)));
+    for (const auto& y : fb) candidates.push_back(std::max(std::abs(x.birth - y.birth), std::abs(x.death - y.death)));
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   // The largest candidate is feasible (every point to the diagonal); find the smallest.
@@ -515,13 +514,12 @@ double bottleneck_distance(std::span<const Bar> a, std::span<const Bar> b) {
   return std::max(essential, candidates[lo]);
 }
 
-TopologyComparison compare_topology(const RowMatrix& real, const RowMatrix& synthetic,
-                                    const TopologyOptions& options) {
+TopologyComparison compare_topology(const RowMatrix& real, const RowMatrix& synthetic, const TopologyOptions& options) {
   check_point_cloud(real, "real");
   check_point_cloud(synthetic, "synthetic");
   if (real.cols() != synthetic.cols())
-    throw Error(ErrorKind::Input, fmt::format("real rows have {} features, synthetic rows {}",
-                                              real.cols(), synthetic.cols()));
+    throw Error(ErrorKind::Input,
+                fmt::format("real rows have {} features, synthetic rows {}", real.cols(), synthetic.cols()));
   if (options.sample_size < 0 || options.max_points < 2)
     throw usage_error("topology sample size: need at least 2 points");
   TopologyComparison out;
@@ -530,8 +528,10 @@ TopologyComparison compare_topology(const RowMatrix& real, const RowMatrix& synt
   int64_t n = std::min(real.rows(), synthetic.rows());
   if (options.sample_size > 0) {
     if (options.sample_size > n)
-      out.notes.push_back(fmt::format("sample size {} is more than the smaller table's {} rows; "
-                                      "using {}", options.sample_size, n, n));
+      out.notes.push_back(
+          fmt::format("sample size {} is more than the smaller table's {} rows; "
+                      "using {}",
+                      options.sample_size, n, n));
     n = std::min(n, options.sample_size);
   } else {
     n = std::min(n, options.max_points);
@@ -550,18 +550,14 @@ TopologyComparison compare_topology(const RowMatrix& real, const RowMatrix& synt
   rips.threshold = options.threshold;
   rips.threads = options.threads;
   out.real = rips_persistence(sample_rows(real, n, options.seed, 0), rips, "real (sampled rows)");
-  out.synthetic =
-      rips_persistence(sample_rows(synthetic, n, options.seed, 1), rips, "synthetic (sampled rows)");
+  out.synthetic = rips_persistence(sample_rows(synthetic, n, options.seed, 1), rips, "synthetic (sampled rows)");
   out.h0 = compare_dimension(0, out.real.h0, out.synthetic.h0);
   out.h1 = compare_dimension(1, out.real.h1, out.synthetic.h1);
   return out;
 }
 
 nlohmann::json to_json(const PersistenceDiagrams& d) {
-  return {{"points", d.points},
-          {"threshold", number(d.threshold)},
-          {"h0", bars_json(d.h0)},
-          {"h1", bars_json(d.h1)}};
+  return {{"points", d.points}, {"threshold", number(d.threshold)}, {"h0", bars_json(d.h0)}, {"h1", bars_json(d.h1)}};
 }
 
 nlohmann::json to_json(const TopologyComparison& c) {

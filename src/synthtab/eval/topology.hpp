@@ -70,8 +70,8 @@ struct TopologyOptions {
 
 struct DimensionComparison {
   int dimension = 0;
-  int64_t real_bars = 0, synthetic_bars = 0;              // finite bars
-  int64_t real_essential = 0, synthetic_essential = 0;    // death = +inf
+  int64_t real_bars = 0, synthetic_bars = 0;            // finite bars
+  int64_t real_essential = 0, synthetic_essential = 0;  // death = +inf
   double real_entropy = 0.0, synthetic_entropy = 0.0;
   double real_max_lifetime = 0.0, synthetic_max_lifetime = 0.0;
   double bottleneck = 0.0;

@@ -26,13 +26,11 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 double clip01(double p) { return std::clamp(p, 0.0, 1.0); }
 
 void check_sample(std::span<const double> values, const char* test, const char* name) {
-  if (values.empty())
-    throw Error(ErrorKind::Input, std::string(test) + ": sample '" + name + "' is empty");
+  if (values.empty()) throw Error(ErrorKind::Input, std::string(test) + ": sample '" + name + "' is empty");
   for (size_t i = 0; i < values.size(); ++i)
     if (!std::isfinite(values[i]))
-      throw Error(ErrorKind::Input, std::string(test) + ": sample '" + name + "' value " +
-                                        std::to_string(i) + " is not finite (" +
-                                        std::to_string(values[i]) +
+      throw Error(ErrorKind::Input, std::string(test) + ": sample '" + name + "' value " + std::to_string(i) +
+                                        " is not finite (" + std::to_string(values[i]) +
                                         "); missing values must be removed first");
 }
 
@@ -48,8 +46,7 @@ std::vector<double> average_ranks(std::span<const double> values, double* tie_te
   const size_t n = values.size();
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), size_t{0});
-  std::sort(order.begin(), order.end(),
-            [&](size_t i, size_t j) { return values[i] < values[j]; });
+  std::sort(order.begin(), order.end(), [&](size_t i, size_t j) { return values[i] < values[j]; });
   std::vector<double> ranks(n);
   double ties = 0.0;
   for (size_t start = 0; start < n;) {
@@ -76,8 +73,7 @@ double normal_sf(double z) {
 double chi2_sf(double statistic, double dof) {
   if (statistic == kInf) return 0.0;
   if (statistic <= 0.0) return 1.0;
-  return boost::math::cdf(
-      boost::math::complement(boost::math::chi_squared_distribution<double>(dof), statistic));
+  return boost::math::cdf(boost::math::complement(boost::math::chi_squared_distribution<double>(dof), statistic));
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -91,8 +87,7 @@ std::vector<long double> mwu_counts(int64_t m, int64_t n, int64_t kmax) {
   std::vector<long double> c(static_cast<size_t>(kmax + 1), 0.0L);
   c[0] = 1.0L;
   for (int64_t i = 1; i <= s; ++i) {
-    for (int64_t j = kmax; j >= l + i; --j)
-      c[static_cast<size_t>(j)] -= c[static_cast<size_t>(j - l - i)];
+    for (int64_t j = kmax; j >= l + i; --j) c[static_cast<size_t>(j)] -= c[static_cast<size_t>(j - l - i)];
     for (int64_t j = i; j <= kmax; ++j) c[static_cast<size_t>(j)] += c[static_cast<size_t>(j - i)];
   }
   return c;
@@ -116,8 +111,8 @@ TestResult ks_2samp(std::span<const double> a, std::span<const double> b) {
     const double v = (j == y.size() || (i < x.size() && x[i] <= y[j])) ? x[i] : y[j];
     while (i < x.size() && x[i] <= v) ++i;
     while (j < y.size() && y[j] <= v) ++j;
-    const double diff = static_cast<double>(i) / static_cast<double>(n1) -
-                        static_cast<double>(j) / static_cast<double>(n2);
+    const double diff =
+        static_cast<double>(i) / static_cast<double>(n1) - static_cast<double>(j) / static_cast<double>(n2);
     max_diff = std::max(max_diff, diff);
     min_diff = std::min(min_diff, diff);
   }
@@ -132,8 +127,7 @@ TestResult ks_2samp(std::span<const double> a, std::span<const double> b) {
     const int64_t h = static_cast<int64_t>(std::nearbyint(d * static_cast<double>(lcm)));
     d = static_cast<double>(h) / static_cast<double>(lcm);
     double prob = 1.0;
-    if (h != 0)
-      prob = n1 == n2 ? ks_prob_outside_square(n1, h) : ks_outer_prob_inside(n1, n2, g, h);
+    if (h != 0) prob = n1 == n2 ? ks_prob_outside_square(n1, h) : ks_outer_prob_inside(n1, n2, g, h);
     if (prob >= 0.0 && prob <= 1.0) {
       result.statistic = d;
       result.pvalue = prob;
@@ -172,8 +166,7 @@ TestResult welch_ttest(std::span<const double> a, std::span<const double> b) {
     const bool constant = std::all_of(s.begin(), s.end(), [&](double v) { return v == s[0]; });
     // A constant sample has variance exactly 0 (and its own value as mean), whatever rounding.
     return Moments{constant ? s[0] : mean,
-                   constant ? 0.0 : static_cast<double>(ss / static_cast<long double>(s.size() - 1)),
-                   constant};
+                   constant ? 0.0 : static_cast<double>(ss / static_cast<long double>(s.size() - 1)), constant};
   };
   const Moments ma = moments(a), mb = moments(b);
   const double n1 = static_cast<double>(a.size()), n2 = static_cast<double>(b.size());
@@ -197,8 +190,7 @@ TestResult welch_ttest(std::span<const double> a, std::span<const double> b) {
   const double t = diff / std::sqrt(vn1 + vn2);
   result.statistic = t;
   result.dof = df;
-  result.pvalue = 2 * boost::math::cdf(boost::math::students_t_distribution<double>(df),
-                                       -std::fabs(t));
+  result.pvalue = 2 * boost::math::cdf(boost::math::students_t_distribution<double>(df), -std::fabs(t));
   result.method = "exact t distribution (Welch-Satterthwaite df)";
   return result;
 }
@@ -228,8 +220,7 @@ TestResult mann_whitney_u(std::span<const double> a, std::span<const double> b) 
       const std::vector<long double> counts = mwu_counts(n1, n2, k);
       long double total = 1.0L;  // binom(n1 + n2, s), s = min
       const int64_t s = std::min(n1, n2), l = std::max(n1, n2);
-      for (int64_t i = 1; i <= s; ++i)
-        total = total * static_cast<long double>(l + i) / static_cast<long double>(i);
+      for (int64_t i = 1; i <= s; ++i) total = total * static_cast<long double>(l + i) / static_cast<long double>(i);
       long double cum = 0.0L;
       for (long double c : counts) cum += c;
       result.pvalue = clip01(static_cast<double>(2 * cum / total));
@@ -257,16 +248,14 @@ TestResult wilcoxon_signed_rank(std::span<const double> x, std::span<const doubl
   check_sample(x, "wilcoxon_signed_rank", "x");
   check_sample(y, "wilcoxon_signed_rank", "y");
   if (x.size() != y.size())
-    throw Error(ErrorKind::Input, "wilcoxon_signed_rank: paired samples differ in length (" +
-                                      std::to_string(x.size()) + " and " +
-                                      std::to_string(y.size()) + ")");
+    throw Error(ErrorKind::Input, "wilcoxon_signed_rank: paired samples differ in length (" + std::to_string(x.size()) +
+                                      " and " + std::to_string(y.size()) + ")");
   std::vector<double> d;
   d.reserve(x.size());
   for (size_t i = 0; i < x.size(); ++i)
     if (x[i] - y[i] != 0.0) d.push_back(x[i] - y[i]);
   if (d.empty())
-    throw Error(ErrorKind::Input,
-                "wilcoxon_signed_rank: every difference x - y is zero; the test is undefined");
+    throw Error(ErrorKind::Input, "wilcoxon_signed_rank: every difference x - y is zero; the test is undefined");
   const bool zeros = d.size() != x.size();
   std::vector<double> magnitude(d.size());
   for (size_t i = 0; i < d.size(); ++i) magnitude[i] = std::fabs(d[i]);
@@ -315,19 +304,16 @@ namespace {
 void check_counts(std::span<const double> counts, const char* test, const char* name) {
   for (size_t i = 0; i < counts.size(); ++i)
     if (!std::isfinite(counts[i]) || counts[i] < 0)
-      throw Error(ErrorKind::Input, std::string(test) + ": " + name + " " + std::to_string(i) +
-                                        " is " + std::to_string(counts[i]) +
-                                        "; counts must be finite and non-negative");
+      throw Error(ErrorKind::Input, std::string(test) + ": " + name + " " + std::to_string(i) + " is " +
+                                        std::to_string(counts[i]) + "; counts must be finite and non-negative");
 }
 
 }  // namespace
 
-TestResult chi_square_homogeneity(std::span<const double> counts_real,
-                                  std::span<const double> counts_synthetic) {
+TestResult chi_square_homogeneity(std::span<const double> counts_real, std::span<const double> counts_synthetic) {
   if (counts_real.size() != counts_synthetic.size())
-    throw usage_error("chi_square_homogeneity: " + std::to_string(counts_real.size()) +
-                      " real categories but " + std::to_string(counts_synthetic.size()) +
-                      " synthetic ones");
+    throw usage_error("chi_square_homogeneity: " + std::to_string(counts_real.size()) + " real categories but " +
+                      std::to_string(counts_synthetic.size()) + " synthetic ones");
   check_counts(counts_real, "chi_square_homogeneity", "real count");
   check_counts(counts_synthetic, "chi_square_homogeneity", "synthetic count");
   std::vector<double> r, s;
@@ -339,8 +325,7 @@ TestResult chi_square_homogeneity(std::span<const double> counts_real,
   const double total_r = std::accumulate(r.begin(), r.end(), 0.0);
   const double total_s = std::accumulate(s.begin(), s.end(), 0.0);
   if (total_r <= 0 || total_s <= 0)
-    throw Error(ErrorKind::Input, std::string("chi_square_homogeneity: the ") +
-                                      (total_r <= 0 ? "real" : "synthetic") +
+    throw Error(ErrorKind::Input, std::string("chi_square_homogeneity: the ") + (total_r <= 0 ? "real" : "synthetic") +
                                       " column has no counts");
   TestResult result;
   const size_t k = r.size();
@@ -372,20 +357,16 @@ TestResult chi_square_homogeneity(std::span<const double> counts_real,
   return result;
 }
 
-TestResult chi_square_goodness(std::span<const double> observed,
-                               std::span<const double> expected_probabilities) {
+TestResult chi_square_goodness(std::span<const double> observed, std::span<const double> expected_probabilities) {
   if (observed.size() != expected_probabilities.size())
-    throw usage_error("chi_square_goodness: " + std::to_string(observed.size()) +
-                      " observed categories but " +
+    throw usage_error("chi_square_goodness: " + std::to_string(observed.size()) + " observed categories but " +
                       std::to_string(expected_probabilities.size()) + " probabilities");
   check_counts(observed, "chi_square_goodness", "observed count");
   check_counts(expected_probabilities, "chi_square_goodness", "expected probability");
   const double total = std::accumulate(observed.begin(), observed.end(), 0.0);
-  const double psum =
-      std::accumulate(expected_probabilities.begin(), expected_probabilities.end(), 0.0);
+  const double psum = std::accumulate(expected_probabilities.begin(), expected_probabilities.end(), 0.0);
   if (total <= 0) throw Error(ErrorKind::Input, "chi_square_goodness: no observed counts");
-  if (psum <= 0)
-    throw Error(ErrorKind::Input, "chi_square_goodness: the expected probabilities sum to 0");
+  if (psum <= 0) throw Error(ErrorKind::Input, "chi_square_goodness: the expected probabilities sum to 0");
   TestResult result;
   double chi2 = 0.0;
   size_t k = 0;

@@ -55,15 +55,12 @@ TestResult wilcoxon_signed_rank(std::span<const double> x, std::span<const doubl
 // (Yates' correction, which SciPy applies only when dof == 1). Categories that are zero in both
 // rows are dropped first; dof = (categories left) - 1. Counts are non-negative (may be
 // fractional); a row with no counts throws Error(Input). One category left: statistic 0, p 1.
-TestResult chi_square_homogeneity(std::span<const double> counts_real,
-                                  std::span<const double> counts_synthetic);
+TestResult chi_square_homogeneity(std::span<const double> counts_real, std::span<const double> counts_synthetic);
 
 // scipy.stats.chisquare(observed, f_exp = p * sum(observed)) with p the expected probabilities
 // (normalised to sum 1; they must be non-negative with a positive sum). Categories where both
 // p and the count are zero are ignored; a count where p is zero makes the statistic infinite
 // (p-value 0, method says so). dof = categories - 1.
-TestResult chi_square_goodness(std::span<const double> observed,
-                               std::span<const double> expected_probabilities);
-
+TestResult chi_square_goodness(std::span<const double> observed, std::span<const double> expected_probabilities);
 
 }  // namespace synthtab::eval

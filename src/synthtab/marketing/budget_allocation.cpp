@@ -17,8 +17,8 @@ double total_of(const std::vector<Curve>& curves, const std::vector<double>& x) 
 
 // Equal marginal returns among the funded channels, or an empty vector when the conditions have
 // no solution on the channels' diminishing-returns sides.
-std::vector<double> refine(const std::vector<Curve>& curves, const std::vector<double>& grid,
-                           double budget, double slice) {
+std::vector<double> refine(const std::vector<Curve>& curves, const std::vector<double>& grid, double budget,
+                           double slice) {
   std::vector<size_t> active;
   for (size_t c = 0; c < curves.size(); ++c)
     if (grid[c] > 0.0) active.push_back(c);

@@ -16,8 +16,7 @@ namespace synthtab::marketing {
 
 // Per-period spends (summing to `budget`) that maximise the sum of curves[c].value(x_c).
 // Throws Error(Usage) unless budget > 0 and finite and there is at least one curve.
-std::vector<double> optimal_allocation(const std::vector<Curve>& curves, double budget,
-                                       int grid_steps = 2000);
+std::vector<double> optimal_allocation(const std::vector<Curve>& curves, double budget, int grid_steps = 2000);
 
 struct BudgetAllocation {
   double budget = 0.0;
@@ -29,7 +28,7 @@ struct BudgetAllocation {
   double predicted_current = 0.0;           // predicted response (base included)
   double predicted_current_at_budget = 0.0;
   double predicted_optimal = 0.0;
-  double gain = 0.0;                        // predicted_optimal - predicted_current_at_budget
+  double gain = 0.0;  // predicted_optimal - predicted_current_at_budget
 };
 
 BudgetAllocation allocate_budget(const CurveFit& fit, double budget);

@@ -28,8 +28,8 @@ std::string column_list(const RawTable& raw) {
 void check_curve_columns(const RawTable& raw, const std::string& path, const CurveOptions& options) {
   auto require = [&](const std::string& option, const std::string& name) {
     if (std::find(raw.names.begin(), raw.names.end(), name) == raw.names.end())
-      throw usage_error(fmt::format("{} '{}': no such column in {}; columns are: {}", option, name, path,
-                                    column_list(raw)));
+      throw usage_error(
+          fmt::format("{} '{}': no such column in {}; columns are: {}", option, name, path, column_list(raw)));
   };
   for (const auto& spend : options.spend) require("`spend`", spend);
   if (!options.response.empty()) require("`response`", options.response);
@@ -62,8 +62,7 @@ Table read_curve_csv(const std::string& path, const CurveOptions& options, const
   if (!options.time.empty()) {
     const auto it = std::find_if(schema.columns.begin(), schema.columns.end(),
                                  [&](const ColumnSchema& c) { return c.name == options.time; });
-    if (it == schema.columns.end())
-      throw usage_error(fmt::format("{}: no time column '{}'", path, options.time));
+    if (it == schema.columns.end()) throw usage_error(fmt::format("{}: no time column '{}'", path, options.time));
     // An index or running number is a fine time order even though inference would drop it as an ID.
     if (it->role == ColumnRole::Id || it->role == ColumnRole::Dropped) it->role = ColumnRole::Float;
   }
@@ -85,8 +84,7 @@ CurveReport analyse_response(const Table& real, const Table* synthetic, const Cu
     synthetic_options.shape = report.real.shape;
     report.synthetic = fit_response_curves(*synthetic, synthetic_options);
     if (options.adstock != Adstock::None)
-      report.synthetic->notes.push_back(
-          "adstock not fitted on synthetic rows: they have no time order");
+      report.synthetic->notes.push_back("adstock not fitted on synthetic rows: they have no time order");
     if (report.real.bootstrap > 0) {
       auto add = [&](const std::string& channel, const Estimate& r, const Estimate& s) {
         const double rw = r.high - r.low, sw = s.high - s.low;
@@ -129,7 +127,8 @@ nlohmann::json to_json(const CurveFit& fit) {
         {"parameters", parameters},
         {"adstock_lambda", ch.adstock},
         {"steady_state_curve",
-         {{"beta", ch.curve.beta}, {fit.shape == CurveShape::Hill ? "k" : "m", ch.curve.location},
+         {{"beta", ch.curve.beta},
+          {fit.shape == CurveShape::Hill ? "k" : "m", ch.curve.location},
           {fit.shape == CurveShape::Hill ? "a" : "s", ch.curve.steepness}}},
         {"mean_spend", ch.mean_spend},
         {"max_spend", ch.max_spend},
@@ -228,22 +227,20 @@ void format_fit(std::string& out, const CurveFit& fit, const std::string& title)
   out += fmt::format("{}: response '{}', {} curve{}, {}\n", title, fit.response, to_string(fit.shape),
                      fit.adstock == Adstock::Geometric ? " with geometric adstock (" + fit.order + ")" : "",
                      to_string(fit.loss));
-  out += fmt::format("  rows used {}, dropped {}; R^2 {}, RMSE {}, AICc {}", fit.rows_used,
-                     fit.rows_dropped, num(fit.r2), num(fit.rmse), num(fit.aicc));
+  out += fmt::format("  rows used {}, dropped {}; R^2 {}, RMSE {}, AICc {}", fit.rows_used, fit.rows_dropped,
+                     num(fit.r2), num(fit.rmse), num(fit.aicc));
   if (!std::isnan(fit.aicc_hill))
     out += fmt::format(" (hill {}, logistic {})", num(fit.aicc_hill), num(fit.aicc_logistic));
   out += "\n";
   if (fit.bootstrap > 0)
-    out += fmt::format("  intervals: {} % percentile, residual bootstrap of {} resamples\n", percent,
-                       fit.bootstrap);
+    out += fmt::format("  intervals: {} % percentile, residual bootstrap of {} resamples\n", percent, fit.bootstrap);
   row(out, "base (response at zero spend)", num(fit.base.value), interval(fit.base));
   for (const auto& ch : fit.channels) {
     out += fmt::format("  channel '{}'\n", ch.spend);
     for (const auto& p : ch.parameters) row(out, "  " + p.name, num(p.value), interval(p));
     row(out, "  mean spend per period", num(ch.mean_spend));
     row(out, "  response from this channel at mean spend", num(ch.response_at_mean));
-    row(out, "  return of the next unit at mean spend", num(ch.marginal_return.value),
-        interval(ch.marginal_return));
+    row(out, "  return of the next unit at mean spend", num(ch.marginal_return.value), interval(ch.marginal_return));
     row(out, std::string("  return of the next ").append(num(fit.marginal_step)).append(" at mean spend"),
         num(ch.marginal_return_step.value), interval(ch.marginal_return_step));
     row(out, "  inflection (returns start to diminish)", num(ch.inflection));
@@ -272,22 +269,21 @@ std::string format_report(const CurveReport& report) {
     if (!report.interval_ratios.empty()) {
       out += "\n  interval width, synthetic / real (below 1: the synthetic rows claim more certainty)\n";
       for (const auto& r : report.interval_ratios)
-        row(out, "  " + (r.channel.empty() ? std::string() : "'" + r.channel + "' ") + r.parameter,
-            num(r.ratio));
+        row(out, "  " + (r.channel.empty() ? std::string() : "'" + r.channel + "' ") + r.parameter, num(r.ratio));
     }
   }
   if (report.budget) {
     const auto& b = *report.budget;
     out += fmt::format("\nBudget {} per period\n", num(b.budget));
-    out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16}\n", "channel", "current (mean)",
-                       "current mix at B", "optimal", "return of next");
+    out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16}\n", "channel", "current (mean)", "current mix at B",
+                       "optimal", "return of next");
     for (size_t c = 0; c < b.channels.size(); ++c)
       out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16}\n", b.channels[c], num(b.current[c]),
                          num(b.current_at_budget[c]), num(b.optimal[c]), num(b.marginal_at_optimal[c]));
-    out += fmt::format("  predicted response: current {}, current mix at budget {}, optimal {} "
-                       "(gain {})\n",
-                       num(b.predicted_current), num(b.predicted_current_at_budget),
-                       num(b.predicted_optimal), num(b.gain));
+    out += fmt::format(
+        "  predicted response: current {}, current mix at budget {}, optimal {} "
+        "(gain {})\n",
+        num(b.predicted_current), num(b.predicted_current_at_budget), num(b.predicted_optimal), num(b.gain));
   }
   return out;
 }

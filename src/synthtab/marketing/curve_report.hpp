@@ -17,16 +17,15 @@ namespace synthtab::marketing {
 // filled or dropped (fit_response_curves drops and counts incomplete rows). A cell that is not a
 // number in those columns is an Error(Input) naming file, line and column; a column name not in
 // the file is an Error(Usage).
-Table read_curve_csv(const std::string& path, const CurveOptions& options,
-                     const CsvReadOptions& csv = {});
+Table read_curve_csv(const std::string& path, const CurveOptions& options, const CsvReadOptions& csv = {});
 
 // Synthetic width / real width of one interval.
 struct IntervalRatio {
-  std::string channel;    // "" for the base
+  std::string channel;  // "" for the base
   std::string parameter;
   double real_width = 0.0;
   double synthetic_width = 0.0;
-  double ratio = 0.0;     // < 1: the synthetic rows claim more certainty than the real ones hold
+  double ratio = 0.0;  // < 1: the synthetic rows claim more certainty than the real ones hold
 };
 
 struct CurveReport {

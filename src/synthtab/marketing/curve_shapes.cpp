@@ -12,9 +12,12 @@ namespace synthtab::marketing {
 
 const char* to_string(CurveShape shape) {
   switch (shape) {
-    case CurveShape::Hill: return "hill";
-    case CurveShape::Logistic: return "logistic";
-    case CurveShape::Auto: return "auto";
+    case CurveShape::Hill:
+      return "hill";
+    case CurveShape::Logistic:
+      return "logistic";
+    case CurveShape::Auto:
+      return "auto";
   }
   return "?";
 }
@@ -68,14 +71,12 @@ Terms curve_terms(CurveShape shape, double beta, double location, double steepne
   return {beta * n / d, n / d, partial(dg_dm, dg0_dm), partial(dg_ds, dg0_ds), beta * s * gs / d};
 }
 
-
 double Curve::value(double x) const { return curve_terms(shape, beta, location, steepness, x).f; }
 double Curve::marginal(double x) const { return curve_terms(shape, beta, location, steepness, x).d_x; }
 
 double Curve::inflection() const {
   if (shape == CurveShape::Hill)
-    return steepness > 1.0 ? location * std::pow((steepness - 1.0) / (steepness + 1.0), 1.0 / steepness)
-                           : 0.0;
+    return steepness > 1.0 ? location * std::pow((steepness - 1.0) / (steepness + 1.0), 1.0 / steepness) : 0.0;
   return std::max(location, 0.0);
 }
 
@@ -109,8 +110,7 @@ double Curve::break_even() const { return spend_for_marginal(1.0); }
 
 double CurveFit::predict(const std::vector<double>& spend) const {
   double total = base.value;
-  for (size_t c = 0; c < channels.size() && c < spend.size(); ++c)
-    total += channels[c].curve.value(spend[c]);
+  for (size_t c = 0; c < channels.size() && c < spend.size(); ++c) total += channels[c].curve.value(spend[c]);
   return total;
 }
 

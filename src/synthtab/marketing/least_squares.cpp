@@ -7,9 +7,12 @@ namespace synthtab::marketing {
 
 const char* to_string(Loss loss) {
   switch (loss) {
-    case Loss::Squares: return "least squares";
-    case Loss::SoftL1: return "soft L1";
-    case Loss::Huber: return "Huber";
+    case Loss::Squares:
+      return "least squares";
+    case Loss::SoftL1:
+      return "soft L1";
+    case Loss::Huber:
+      return "Huber";
   }
   return "?";
 }
@@ -86,10 +89,8 @@ namespace {
 
 // Levenberg–Marquardt in the free variables; parameters with a finite `fixed` value are held
 // there (an active bound).
-LeastSquaresResult levenberg_marquardt(const LeastSquaresProblem& problem,
-                                       const Eigen::VectorXd& start,
-                                       const std::vector<double>& fixed,
-                                       const LeastSquaresOptions& options) {
+LeastSquaresResult levenberg_marquardt(const LeastSquaresProblem& problem, const Eigen::VectorXd& start,
+                                       const std::vector<double>& fixed, const LeastSquaresOptions& options) {
   const auto n = static_cast<Eigen::Index>(start.size());
   const auto& bounds = problem.bounds;
   Eigen::VectorXd u(n), p(n), dpdu(n);
@@ -176,8 +177,7 @@ LeastSquaresResult levenberg_marquardt(const LeastSquaresProblem& problem,
 
 }  // namespace
 
-LeastSquaresResult solve_least_squares(const LeastSquaresProblem& problem,
-                                       const Eigen::VectorXd& start,
+LeastSquaresResult solve_least_squares(const LeastSquaresProblem& problem, const Eigen::VectorXd& start,
                                        const LeastSquaresOptions& options) {
   const size_t n = static_cast<size_t>(start.size());
   std::vector<double> fixed(n, std::numeric_limits<double>::quiet_NaN());
@@ -190,8 +190,10 @@ LeastSquaresResult solve_least_squares(const LeastSquaresProblem& problem,
     const Bound& b = problem.bounds[j];
     if (!std::isfinite(b.low) || !std::isfinite(b.high)) continue;
     const double v = best.params[static_cast<Eigen::Index>(j)], margin = 1e-2 * (b.high - b.low);
-    if (v <= b.low + margin) fixed[j] = b.low;
-    else if (v >= b.high - margin) fixed[j] = b.high;
+    if (v <= b.low + margin)
+      fixed[j] = b.low;
+    else if (v >= b.high - margin)
+      fixed[j] = b.high;
     any = any || std::isfinite(fixed[j]);
   }
   if (!any) return best;

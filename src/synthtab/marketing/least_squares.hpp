@@ -46,8 +46,7 @@ struct LeastSquaresResult {
 };
 
 // Starts from `start` (moved a hair inside its bounds, where the transform has a gradient).
-LeastSquaresResult solve_least_squares(const LeastSquaresProblem& problem,
-                                       const Eigen::VectorXd& start,
+LeastSquaresResult solve_least_squares(const LeastSquaresProblem& problem, const Eigen::VectorXd& start,
                                        const LeastSquaresOptions& options = {});
 
 // The robust cost of residuals r under `loss` (see above).

@@ -55,8 +55,7 @@ std::vector<Bound> bounds_of(const Spec& spec) {
 }
 
 // Normalised adstock (1 - lambda) a_t, in the scale of the spend, and its derivative in lambda.
-void adstock_series(const Eigen::VectorXd& x, double lambda, Eigen::VectorXd& level,
-                    Eigen::VectorXd& d_lambda) {
+void adstock_series(const Eigen::VectorXd& x, double lambda, Eigen::VectorXd& level, Eigen::VectorXd& d_lambda) {
   double a_prev = 0.0, d_prev = 0.0;
   for (Eigen::Index t = 0; t < x.size(); ++t) {
     const double a = x[t] + lambda * a_prev;
@@ -104,8 +103,9 @@ LeastSquaresProblem problem_of(const Spec& spec, const Data& data, const Eigen::
   LeastSquaresProblem problem;
   problem.residuals = static_cast<int>(data.n);
   problem.bounds = bounds_of(spec);
-  problem.evaluate = [&spec, &data, &y](const Eigen::VectorXd& p, Eigen::VectorXd& r,
-                                        Eigen::MatrixXd* J) { evaluate(spec, data, y, p, r, J); };
+  problem.evaluate = [&spec, &data, &y](const Eigen::VectorXd& p, Eigen::VectorXd& r, Eigen::MatrixXd* J) {
+    evaluate(spec, data, y, p, r, J);
+  };
   return problem;
 }
 
@@ -118,8 +118,10 @@ void fit_linear_part(const Spec& spec, const Data& data, Eigen::VectorXd& p) {
   Eigen::VectorXd level(n), d_lambda(n);
   for (int c = 0; c < spec.channels; ++c) {
     const int i = spec.index(c);
-    if (spec.adstock) adstock_series(data.x.col(c), p[i + 3], level, d_lambda);
-    else level = data.x.col(c);
+    if (spec.adstock)
+      adstock_series(data.x.col(c), p[i + 3], level, d_lambda);
+    else
+      level = data.x.col(c);
     for (Eigen::Index t = 0; t < n; ++t)
       design(t, 1 + c) = curve_terms(spec.shape, 1.0, p[i + 1], p[i + 2], level[t]).f;
   }
@@ -133,8 +135,7 @@ void fit_linear_part(const Spec& spec, const Data& data, Eigen::VectorXd& p) {
   p[0] = offset.mean();
 }
 
-std::vector<Eigen::VectorXd> starts_of(const Spec& spec, const Data& data, int random_starts,
-                                       uint64_t seed) {
+std::vector<Eigen::VectorXd> starts_of(const Spec& spec, const Data& data, int random_starts, uint64_t seed) {
   std::vector<double> locations, steepnesses;
   if (spec.shape == CurveShape::Hill) {
     locations = {0.25, 0.6, 1.2};
@@ -143,8 +144,7 @@ std::vector<Eigen::VectorXd> starts_of(const Spec& spec, const Data& data, int r
     locations = {0.25, 0.6, 1.0};
     steepnesses = {4.0, 10.0, 25.0};
   }
-  const std::vector<double> lambdas = spec.adstock ? std::vector<double>{0.1, 0.4, 0.7}
-                                                   : std::vector<double>{0.0};
+  const std::vector<double> lambdas = spec.adstock ? std::vector<double>{0.1, 0.4, 0.7} : std::vector<double>{0.0};
   std::vector<Eigen::VectorXd> starts;
   for (double lambda : lambdas)
     for (double location : locations)
@@ -179,8 +179,7 @@ std::vector<Eigen::VectorXd> starts_of(const Spec& spec, const Data& data, int r
   return starts;
 }
 
-LeastSquaresResult fit_from_starts(const Spec& spec, const Data& data,
-                                   const std::vector<Eigen::VectorXd>& starts,
+LeastSquaresResult fit_from_starts(const Spec& spec, const Data& data, const std::vector<Eigen::VectorXd>& starts,
                                    const LeastSquaresOptions& ls) {
   const LeastSquaresProblem problem = problem_of(spec, data, data.y);
   LeastSquaresResult best;
@@ -300,17 +299,16 @@ ShapeFit fit_shape(CurveShape shape, const Data& data, const CurveOptions& optio
 // numbers (e.g. a spend column with few distinct values) parsed; anything else is an error.
 std::vector<double> numbers_of(const Column& column, const char* role, bool allow_dates) {
   if (column.type == ColumnType::Datetime && !allow_dates)
-    throw Error(ErrorKind::Input, fmt::format("column '{}' holds dates; a {} column must hold numbers",
-                                              column.name, role));
+    throw Error(ErrorKind::Input,
+                fmt::format("column '{}' holds dates; a {} column must hold numbers", column.name, role));
   if (column.is_numeric()) return column.values;
   std::vector<double> label_values;
   for (const auto& label : column.categories) {
     const auto v = parse_number(label, '.');
     if (!v)
-      throw Error(ErrorKind::Input,
-                  fmt::format("column '{}' is not numeric: it holds text such as '{}'; a {} column "
-                              "must hold numbers",
-                              column.name, label, role));
+      throw Error(ErrorKind::Input, fmt::format("column '{}' is not numeric: it holds text such as '{}'; a {} column "
+                                                "must hold numbers",
+                                                column.name, label, role));
     label_values.push_back(*v);
   }
   std::vector<double> out(column.codes.size(), kMissingValue);
@@ -325,14 +323,12 @@ void check_options(const CurveOptions& o) {
   std::set<std::string> seen;
   for (const auto& s : o.spend) {
     if (!seen.insert(s).second) throw usage_error("spend column '" + s + "' is given twice");
-    if (s == o.response)
-      throw usage_error("column '" + s + "' cannot be both a spend and the response");
+    if (s == o.response) throw usage_error("column '" + s + "' cannot be both a spend and the response");
   }
   if (!o.time.empty() && (o.time == o.response || seen.count(o.time)))
     throw usage_error("time column '" + o.time + "' is also a spend or the response column");
   if (o.bootstrap < 0) throw usage_error("bootstrap resamples must be 0 or more");
-  if (!(o.confidence > 0.0 && o.confidence < 1.0))
-    throw usage_error("confidence must be between 0 and 1 (e.g. 0.95)");
+  if (!(o.confidence > 0.0 && o.confidence < 1.0)) throw usage_error("confidence must be between 0 and 1 (e.g. 0.95)");
   if (!(o.loss_scale >= 0.0) || !std::isfinite(o.loss_scale))
     throw usage_error("loss scale must be 0 (automatic) or a positive number");
   if (!(o.marginal_step > 0.0) || !std::isfinite(o.marginal_step))
@@ -364,14 +360,15 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
     for (int c = 0; c < channels; ++c) {
       const double v = spend[static_cast<size_t>(c)][static_cast<size_t>(r)];
       if (v < 0.0)
-        throw Error(ErrorKind::Input,
-                    fmt::format("spend column '{}' has a negative value ({}) in data row {}; spend "
-                                "must be zero or more",
-                                options.spend[static_cast<size_t>(c)], format_number(v), r + 1));
+        throw Error(ErrorKind::Input, fmt::format("spend column '{}' has a negative value ({}) in data row {}; spend "
+                                                  "must be zero or more",
+                                                  options.spend[static_cast<size_t>(c)], format_number(v), r + 1));
       complete = complete && std::isfinite(v);
     }
-    if (complete) rows.push_back(r);
-    else ++dropped;
+    if (complete)
+      rows.push_back(r);
+    else
+      ++dropped;
   }
   if (!time.empty())
     std::stable_sort(rows.begin(), rows.end(), [&time](int64_t a, int64_t b) {
@@ -385,9 +382,8 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
     throw Error(ErrorKind::Input,
                 fmt::format("too few rows: a response curve of '{}' on {} spend column{}{} needs at "
                             "least {} rows with the spend and response present, got {}{}",
-                            options.response, channels, channels == 1 ? "" : "s",
-                            adstock ? " with adstock" : "", needed, n,
-                            dropped ? fmt::format(" ({} dropped for missing values)", dropped) : ""));
+                            options.response, channels, channels == 1 ? "" : "s", adstock ? " with adstock" : "",
+                            needed, n, dropped ? fmt::format(" ({} dropped for missing values)", dropped) : ""));
 
   Data data;
   data.n = n;
@@ -400,10 +396,9 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
     y_max = std::max(y_max, v);
   }
   if (!(y_max > y_min))
-    throw Error(ErrorKind::Input,
-                fmt::format("response column '{}' has the same value ({}) in all {} rows used: a "
-                            "response curve needs the response to vary",
-                            options.response, format_number(y_min), n));
+    throw Error(ErrorKind::Input, fmt::format("response column '{}' has the same value ({}) in all {} rows used: a "
+                                              "response curve needs the response to vary",
+                                              options.response, format_number(y_min), n));
   data.y_shift = y_min;
   data.y_scale = y_max - y_min;
   for (int64_t i = 0; i < n; ++i)
@@ -422,15 +417,15 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
     }
     const auto& name = options.spend[static_cast<size_t>(c)];
     if (distinct.size() == 1)
-      throw Error(ErrorKind::Input,
-                  fmt::format("spend column '{}' has a single distinct value ({}) in the {} rows "
-                              "used: the shape of a response curve cannot be estimated from one "
-                              "spend level",
-                              name, format_number(*distinct.begin()), n));
+      throw Error(ErrorKind::Input, fmt::format("spend column '{}' has a single distinct value ({}) in the {} rows "
+                                                "used: the shape of a response curve cannot be estimated from one "
+                                                "spend level",
+                                                name, format_number(*distinct.begin()), n));
     if (distinct.size() == 2)
-      fit.notes.push_back(fmt::format("spend column '{}' has only 2 distinct values: the curve's "
-                                      "shape is barely identified; read it with care",
-                                      name));
+      fit.notes.push_back(
+          fmt::format("spend column '{}' has only 2 distinct values: the curve's "
+                      "shape is barely identified; read it with care",
+                      name));
     data.x_scale.push_back(max);
     data.x_mean.push_back(sum / static_cast<double>(n));
     for (int64_t i = 0; i < n; ++i) data.x(i, c) = column[static_cast<size_t>(rows[static_cast<size_t>(i)])] / max;
@@ -443,9 +438,8 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
     ShapeFit logistic = fit_shape(CurveShape::Logistic, data, options);
     fit.aicc_hill = hill.aicc;
     fit.aicc_logistic = logistic.aicc;
-    const bool pick_logistic = std::isfinite(hill.aicc) && std::isfinite(logistic.aicc)
-                                   ? logistic.aicc < hill.aicc
-                                   : logistic.rss < hill.rss;
+    const bool pick_logistic =
+        std::isfinite(hill.aicc) && std::isfinite(logistic.aicc) ? logistic.aicc < hill.aicc : logistic.rss < hill.rss;
     chosen = pick_logistic ? std::move(logistic) : std::move(hill);
   } else {
     chosen = fit_shape(options.shape, data, options);
@@ -459,17 +453,14 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
   fit.loss = options.loss;
   fit.loss_scale = chosen.loss_scale * data.y_scale;
   fit.adstock = options.adstock;
-  if (adstock)
-    fit.order = options.time.empty() ? "rows in table order"
-                                     : "rows ordered by '" + options.time + "'";
+  if (adstock) fit.order = options.time.empty() ? "rows in table order" : "rows ordered by '" + options.time + "'";
   fit.rows_used = n;
   fit.rows_dropped = dropped;
   fit.confidence = options.confidence;
   fit.marginal_step = options.marginal_step;
   if (dropped)
-    fit.notes.insert(fit.notes.begin(),
-                     fmt::format("{} row{} with a missing spend, response{} dropped", dropped,
-                                 dropped == 1 ? "" : "s", time.empty() ? "" : " or time"));
+    fit.notes.insert(fit.notes.begin(), fmt::format("{} row{} with a missing spend, response{} dropped", dropped,
+                                                    dropped == 1 ? "" : "s", time.empty() ? "" : " or time"));
   if (adstock && options.time.empty())
     fit.notes.push_back("adstock: no time column given; rows are taken in table order");
 
@@ -487,8 +478,7 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
   const Reported point = report_of(spec, data, p, options.marginal_step);
   std::vector<std::vector<double>> draws(static_cast<size_t>(options.bootstrap));
   if (options.bootstrap > 0) {
-    if (n <= spec.params())
-      throw Error(ErrorKind::Input, "too few rows for bootstrap intervals");
+    if (n <= spec.params()) throw Error(ErrorKind::Input, "too few rows for bootstrap intervals");
     const Eigen::VectorXd fitted = fitted_values(spec, data, p);
     Eigen::VectorXd residuals = data.y - fitted;
     residuals.array() -= residuals.mean();
@@ -544,8 +534,9 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
       if (!low && !high) continue;
       std::string why;
       if (high && (j == 0 || j == 1))
-        why = ": the data show no saturation within the observed spend, so the saturation level "
-              "and the spend reaching it are extrapolations";
+        why =
+            ": the data show no saturation within the observed spend, so the saturation level "
+            "and the spend reaching it are extrapolations";
       if (j == 3 && low) continue;  // lambda = 0 (no carry-over) is an ordinary answer
       fit.notes.push_back(fmt::format("'{}': {} is at its {} bound{}", ch.spend, kNames[hill ? 0 : 1][j],
                                       low ? "lower" : "upper", why));
@@ -562,7 +553,8 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
   }
   for (auto& ch : fit.channels) {
     ch.marginal_return = estimate("marginal return at mean spend");
-    ch.marginal_return_step = estimate(fmt::format("return of the next {} at mean spend", format_number(options.marginal_step)));
+    ch.marginal_return_step =
+        estimate(fmt::format("return of the next {} at mean spend", format_number(options.marginal_step)));
   }
   return fit;
 }

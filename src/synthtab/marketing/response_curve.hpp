@@ -74,17 +74,17 @@ struct Curve {
 struct CurveOptions {
   std::vector<std::string> spend;  // one column per channel
   std::string response;
-  std::string time;                // orders the rows for adstock; "" = the table's row order
+  std::string time;  // orders the rows for adstock; "" = the table's row order
   Adstock adstock = Adstock::None;
   CurveShape shape = CurveShape::Auto;
   Loss loss = Loss::Squares;
-  double loss_scale = 0.0;         // robust losses; 0 = 1.4826 MAD of the least-squares residuals
-  int bootstrap = 500;             // resamples; 0 = no intervals
+  double loss_scale = 0.0;  // robust losses; 0 = 1.4826 MAD of the least-squares residuals
+  int bootstrap = 500;      // resamples; 0 = no intervals
   double confidence = 0.95;
-  int random_starts = 4;           // seeded starts beyond the deterministic grid
-  double marginal_step = 1000.0;   // "the next 1,000 units"
+  int random_starts = 4;          // seeded starts beyond the deterministic grid
+  double marginal_step = 1000.0;  // "the next 1,000 units"
   uint64_t seed = 42;
-  int threads = 0;                 // 0 = all cores
+  int threads = 0;  // 0 = all cores
 };
 
 // A value with its bootstrap percentile interval (NaN bounds when there is no bootstrap).
@@ -96,20 +96,20 @@ struct Estimate {
 };
 
 struct ChannelFit {
-  std::string spend;                // column name
-  Curve curve;                      // steady-state curve h(x): all derived numbers use it
-  std::vector<Estimate> parameters; // beta, k, a (Hill) or beta, m, s (logistic), then lambda
-  double adstock = 0.0;             // lambda (0 without adstock)
-  double mean_spend = 0.0;          // average per-period spend over the rows used
+  std::string spend;                 // column name
+  Curve curve;                       // steady-state curve h(x): all derived numbers use it
+  std::vector<Estimate> parameters;  // beta, k, a (Hill) or beta, m, s (logistic), then lambda
+  double adstock = 0.0;              // lambda (0 without adstock)
+  double mean_spend = 0.0;           // average per-period spend over the rows used
   double max_spend = 0.0;
-  double response_at_mean = 0.0;    // h(mean spend): this channel's contribution
-  Estimate marginal_return;         // dh/dx at mean spend: return of the next unit
-  Estimate marginal_return_step;    // h(mean + step) - h(mean): return of the next `step` units
+  double response_at_mean = 0.0;  // h(mean spend): this channel's contribution
+  Estimate marginal_return;       // dh/dx at mean spend: return of the next unit
+  Estimate marginal_return_step;  // h(mean + step) - h(mean): return of the next `step` units
   double inflection = 0.0;
-  double saturation = 0.0;          // beta
-  double saturation_spend = 0.0;    // spend reaching 90 % of beta
+  double saturation = 0.0;        // beta
+  double saturation_spend = 0.0;  // spend reaching 90 % of beta
   double peak_marginal = 0.0;
-  double break_even = kNaN;         // NaN: the next unit never returns 1
+  double break_even = kNaN;  // NaN: the next unit never returns 1
 };
 
 struct CurveFit {
@@ -119,20 +119,20 @@ struct CurveFit {
   Loss loss = Loss::Squares;
   double loss_scale = 0.0;
   Adstock adstock = Adstock::None;
-  std::string order;                    // how rows were ordered for adstock
+  std::string order;  // how rows were ordered for adstock
   Estimate base;
   std::vector<ChannelFit> channels;
   int64_t rows_used = 0;
-  int64_t rows_dropped = 0;             // rows with a missing spend, response or time
+  int64_t rows_dropped = 0;  // rows with a missing spend, response or time
   double r2 = 0.0;
   double rmse = 0.0;
   double aicc = kNaN;
-  double aicc_hill = kNaN;              // both, when shape was Auto
+  double aicc_hill = kNaN;  // both, when shape was Auto
   double aicc_logistic = kNaN;
-  int bootstrap = 0;                    // resamples used
+  int bootstrap = 0;  // resamples used
   double confidence = 0.95;
   double marginal_step = 1000.0;
-  std::vector<std::string> notes;       // plain sentences: dropped rows, parameters at bounds
+  std::vector<std::string> notes;  // plain sentences: dropped rows, parameters at bounds
 
   // base + sum of the channels' steady-state curves at per-period spends `spend`.
   double predict(const std::vector<double>& spend) const;

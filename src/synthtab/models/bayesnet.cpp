@@ -42,8 +42,9 @@ double mutual_information_counts(const int32_t* a, int64_t na, const int32_t* b,
   auto add = [&](int64_t x, int64_t y, int64_t joint) {
     const auto nxy = static_cast<double>(joint);
     mi += nxy / total *
-          std::log(nxy * total / (static_cast<double>(count_a[static_cast<size_t>(x)]) *
-                                  static_cast<double>(count_b[static_cast<size_t>(y)])));
+          std::log(nxy * total /
+                   (static_cast<double>(count_a[static_cast<size_t>(x)]) *
+                    static_cast<double>(count_b[static_cast<size_t>(y)])));
   };
   const int64_t cells = na * nb;
   if (na > 0 && nb > 0 && cells / nb == na && cells <= 4 * static_cast<int64_t>(n) + 1024) {
@@ -102,7 +103,7 @@ int32_t BayesNetSynthesizer::state_of(int64_t column, float value) const {
 }
 
 FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-                                   const FitOptions& options) {
+                                      const FitOptions& options) {
   check_discrete_input(data, "bayesnet");
   const int64_t rows = data.rows;
   const int64_t cols = data.cols;
@@ -123,9 +124,9 @@ FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<Mode
     std::vector<float> distinct = column;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    DiscreteColumn discrete = discretise_column(
-        column, categorical || static_cast<int64_t>(distinct.size()) <= BayesNetRules::kMaxKeptValues,
-        BayesNetRules::bins_for(rows));
+    DiscreteColumn discrete =
+        discretise_column(column, categorical || static_cast<int64_t>(distinct.size()) <= BayesNetRules::kMaxKeptValues,
+                          BayesNetRules::bins_for(rows));
     Node& node = nodes_[c];
     node.binned = discrete.binned;
     node.values = std::move(discrete.values);
@@ -277,8 +278,7 @@ FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<Mode
       std::vector<double> table(combinations * s);
       for (size_t k = 0; k < combinations; ++k) {
         const double* f = fallback.data() + fallback_row(k) * s;
-        for (size_t v = 0; v < s; ++v)
-          table[k * s + v] = (counts[k * s + v] + alpha * f[v]) / (key_counts[k] + alpha);
+        for (size_t v = 0; v < s; ++v) table[k * s + v] = (counts[k * s + v] + alpha * f[v]) / (key_counts[k] + alpha);
       }
       return table;
     };
@@ -304,7 +304,8 @@ FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<Mode
     for (size_t r = 0; r < n_rows; ++r) {
       int64_t key = 0;
       for (int32_t p : node.parents) key = key * n_states[static_cast<size_t>(p)] + states[static_cast<size_t>(p)][r];
-      pairs[static_cast<size_t>(states[c][r])].push_back({data(static_cast<int64_t>(r), static_cast<int64_t>(c)), static_cast<int32_t>(key)});
+      pairs[static_cast<size_t>(states[c][r])].push_back(
+          {data(static_cast<int64_t>(r), static_cast<int64_t>(c)), static_cast<int32_t>(key)});
     }
     node.keys.assign(node.bins.size(), {});
     for (size_t b = 0; b < pairs.size(); ++b) {
@@ -319,7 +320,9 @@ FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<Mode
   std::string state_text;
   for (size_t c = 0; c < n_cols; ++c)
     state_text += (c ? "; " : "") + names_[c] + ": " + std::to_string(n_states[c]) +
-                  (nodes_[c].binned ? " quantile bins" : n_states[c] == 1 ? " value" : " values");
+                  (nodes_[c].binned   ? " quantile bins"
+                   : n_states[c] == 1 ? " value"
+                                      : " values");
   std::string rule;
   if (max_parents_ == 0)
     rule = "0 (one column)";
@@ -328,15 +331,16 @@ FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<Mode
                                                        : "1 (fewer than 50 rows)";
   else
     rule = "2";
-  report.settings = {{"model", "bayesnet"},
-                     {"structure", structure()},
-                     {"states", state_text},
-                     {"max_parents", rule},
-                     {"structure_rows", std::to_string(n)},
-                     {"criterion", "mutual information - " + format_double(kPenaltyFactor) +
-                                       " x (states - 1) x (parent combinations - 1) / rows"},
-                     {"pseudo_count", format_double(alpha) + " per parent combination, spread as the table with one parent fewer"},
-                     {"seed", std::to_string(seed_)}};
+  report.settings = {
+      {"model", "bayesnet"},
+      {"structure", structure()},
+      {"states", state_text},
+      {"max_parents", rule},
+      {"structure_rows", std::to_string(n)},
+      {"criterion",
+       "mutual information - " + format_double(kPenaltyFactor) + " x (states - 1) x (parent combinations - 1) / rows"},
+      {"pseudo_count", format_double(alpha) + " per parent combination, spread as the table with one parent fewer"},
+      {"seed", std::to_string(seed_)}};
   return report;
 }
 
@@ -378,8 +382,9 @@ void BayesNetSynthesizer::build_cumulative() {
       auto& index = donors_[c][b];
       index.resize(node.keys[b].size());
       for (size_t i = 0; i < index.size(); ++i) index[i] = static_cast<int32_t>(i);
-      std::stable_sort(index.begin(), index.end(),
-                       [&](int32_t x, int32_t y) { return node.keys[b][static_cast<size_t>(x)] < node.keys[b][static_cast<size_t>(y)]; });
+      std::stable_sort(index.begin(), index.end(), [&](int32_t x, int32_t y) {
+        return node.keys[b][static_cast<size_t>(x)] < node.keys[b][static_cast<size_t>(y)];
+      });
     }
   }
 }
@@ -395,7 +400,8 @@ Matrix BayesNetSynthesizer::do_sample(int64_t first_row, int64_t count, uint64_t
       const auto s = static_cast<size_t>(node.states());
       size_t key = 0;
       for (int32_t p : node.parents)
-        key = key * static_cast<size_t>(nodes_[static_cast<size_t>(p)].states()) + static_cast<size_t>(state[static_cast<size_t>(p)]);
+        key = key * static_cast<size_t>(nodes_[static_cast<size_t>(p)].states()) +
+              static_cast<size_t>(state[static_cast<size_t>(p)]);
       const double* cum = cumulative_[c].data() + key * s;
       const double* prob = node.cpt.data() + key * s;
       const double u = rng.uniform();
@@ -441,9 +447,9 @@ void BayesNetSynthesizer::do_save(ArchiveWriter& out, const std::string& prefix)
       j["values"] = node.values;
     nodes.push_back(std::move(j));
   }
-  const json state = {{"version", kStateVersion}, {"rows", rows_},   {"columns", cols_},
-                      {"max_parents", max_parents_}, {"seed", seed_}, {"names", names_},
-                      {"order", order_},           {"nodes", nodes}};
+  const json state = {
+      {"version", kStateVersion}, {"rows", rows_},   {"columns", cols_}, {"max_parents", max_parents_}, {"seed", seed_},
+      {"names", names_},          {"order", order_}, {"nodes", nodes}};
   out.put(prefix + "bayesnet", state.dump());
 }
 
@@ -513,7 +519,8 @@ void BayesNetSynthesizer::do_load(const ArchiveReader& in, const std::string& pr
       if (node.binned) {
         const json& keys = check.array(j, "keys");
         if (keys.size() != node.bins.size())
-          check.fail(what + " has " + std::to_string(keys.size()) + " key lists for " + std::to_string(node.bins.size()) + " bins");
+          check.fail(what + " has " + std::to_string(keys.size()) + " key lists for " +
+                     std::to_string(node.bins.size()) + " bins");
         for (size_t b = 0; b < keys.size(); ++b) {
           if (!keys[b].is_array() || keys[b].size() != node.bins[b].size())
             check.fail(what + " bin " + std::to_string(b) + " has no key per value");
@@ -547,7 +554,9 @@ namespace {
 ModelTraits bayesnet_traits() {
   ModelTraits traits;
   traits.name = "bayesnet";
-  traits.description = "Bayesian network over discretised columns (greedy mutual-information structure, up to 2 parents): for small tables of categories and counts";
+  traits.description =
+      "Bayesian network over discretised columns (greedy mutual-information structure, up to 2 parents): for small "
+      "tables of categories and counts";
   traits.create = [] { return std::make_unique<BayesNetSynthesizer>(); };
   return traits;
 }

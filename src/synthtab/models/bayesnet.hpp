@@ -6,8 +6,8 @@
 // per column; each column gets a conditional probability table with a small Dirichlet
 // pseudo-count that falls back to its single-parent table and its marginal. A row is drawn
 // column by column in the order the columns were placed; a binned state becomes the value of a
-// training row in its bin, preferably one whose parents have the synthetic row's states. Meant for small tables of categories and counts.
-// docs/models.md ("Model: bayesnet") states every rule.
+// training row in its bin, preferably one whose parents have the synthetic row's states. Meant for small tables of
+// categories and counts. docs/models.md ("Model: bayesnet") states every rule.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -25,14 +25,14 @@ double mutual_information(std::span<const int32_t> a, std::span<const int32_t> b
 
 // The rules, public so that tests and docs can name them.
 struct BayesNetRules {
-  static constexpr int kMaxKeptValues = 20;        // <= this many distinct values: one state each
-  static constexpr int kMaxBins = kMaxQuantileBins;              // quantile bins: min(10, rows / 5), at least 2
-  static constexpr int kTwoParentsMinRows = 50;    // fewer rows: at most 1 parent per column
-  static constexpr int kTwoParentsMaxColumns = 100;  // more columns: 1 parent (a Chow-Liu tree)
-  static constexpr int kPairCandidates = 8;        // parent pairs come from a column's 8 best partners
-  static constexpr int64_t kStructureRows = 5000;  // the structure search uses at most this many rows
+  static constexpr int kMaxKeptValues = 20;                    // <= this many distinct values: one state each
+  static constexpr int kMaxBins = kMaxQuantileBins;            // quantile bins: min(10, rows / 5), at least 2
+  static constexpr int kTwoParentsMinRows = 50;                // fewer rows: at most 1 parent per column
+  static constexpr int kTwoParentsMaxColumns = 100;            // more columns: 1 parent (a Chow-Liu tree)
+  static constexpr int kPairCandidates = 8;                    // parent pairs come from a column's 8 best partners
+  static constexpr int64_t kStructureRows = 5000;              // the structure search uses at most this many rows
   static constexpr int64_t kMaxTableCells = int64_t{1} << 22;  // largest conditional table
-  static constexpr double kPseudoCount = 0.5;      // Dirichlet pseudo-count per parent combination
+  static constexpr double kPseudoCount = 0.5;                  // Dirichlet pseudo-count per parent combination
   // Number of quantile bins for a column of `rows` training values.
   static int bins_for(int64_t rows);
   // Largest parent-set size for a table of `rows` rows (structure rows) and `cols` columns.
@@ -48,7 +48,7 @@ class BayesNetSynthesizer final : public Synthesizer {
     std::vector<std::vector<float>> bins;  // binned: each bin's training values, ascending
     // binned: per bin and training value, the parent combination of its row (the donor's key)
     std::vector<std::vector<int32_t>> keys;
-    std::vector<int32_t> parents;          // model columns, strongest first; at most 2
+    std::vector<int32_t> parents;  // model columns, strongest first; at most 2
     // P(state | parent combination), row-major [combination][state]; the combination of parents
     // (p0, p1) is state(p0) * states(p1) + state(p1).
     std::vector<double> cpt;

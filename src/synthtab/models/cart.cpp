@@ -15,8 +15,8 @@
 namespace synthtab {
 namespace {
 
-constexpr uint64_t kCartRowStream = 0x63617274;  // "cart"
-constexpr int kSynthpopMinLeaf = 5;              // synthpop's cart.minbucket
+constexpr uint64_t kCartRowStream = 0x63617274;   // "cart"
+constexpr int kSynthpopMinLeaf = 5;               // synthpop's cart.minbucket
 constexpr uint64_t kTreeRowsStream = 0x74726565;  // "tree"
 
 // Silverman's rule of thumb (R's bw.nrd0, which synthpop's density smoothing uses).
@@ -99,7 +99,8 @@ CartSynthesizer::LeafDonors CartSynthesizer::route_rows(const DecisionTree& tree
   donors.rows.resize(static_cast<size_t>(data_.rows));
   std::vector<int64_t> next(donors.begin.begin(), donors.begin.end() - 1);
   for (int64_t r = 0; r < data_.rows; ++r)
-    donors.rows[static_cast<size_t>(next[static_cast<size_t>(leaf_of[static_cast<size_t>(r)])]++)] = static_cast<int32_t>(r);
+    donors.rows[static_cast<size_t>(next[static_cast<size_t>(leaf_of[static_cast<size_t>(r)])]++)] =
+        static_cast<int32_t>(r);
   return donors;
 }
 
@@ -138,7 +139,8 @@ void CartSynthesizer::compute_kernel_widths() {
   }
 }
 
-FitReport CartSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
+FitReport CartSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                                  const FitOptions& options) {
   if (cart_grow_work(data.rows, data.cols) > kCartMaxGrowWork)
     throw Error(ErrorKind::Input,
                 fmt::format("cart grows one tree per column on every column before it: {} rows x {} columns is {:.1e} "
@@ -155,12 +157,14 @@ FitReport CartSynthesizer::do_fit(const Matrix& data, const std::vector<ModelCol
     categorical_[c] = layout[c].kind == ModelColumnKind::Categorical ? 1 : 0;
   grow_trees();
   FitReport report;
-  report.settings = {{"model", "cart"}, {"min_leaf", std::to_string(min_leaf_)},
+  report.settings = {{"model", "cart"},
+                     {"min_leaf", std::to_string(min_leaf_)},
                      {"smoothing", smoothing_ == Smoothing::Density ? "Gaussian kernel, bw.nrd0 of the leaf's values"
                                                                     : "none (the donor's value)"},
                      {"seed", std::to_string(seed_)}};
   if (tree_rows_ > 0)
-    report.settings["trees"] = fmt::format("grown on a random {} of the {} rows; every row is a donor", tree_rows_, data.rows);
+    report.settings["trees"] =
+        fmt::format("grown on a random {} of the {} rows; every row is a donor", tree_rows_, data.rows);
   return report;
 }
 
@@ -201,8 +205,12 @@ Matrix CartSynthesizer::do_sample(int64_t first_row, int64_t count, uint64_t see
 }
 
 void CartSynthesizer::do_save(ArchiveWriter& out, const std::string& prefix) const {
-  nlohmann::json state = {{"rows", data_.rows}, {"cols", data_.cols}, {"data", data_.data},
-                          {"categorical", categorical_}, {"min_leaf", min_leaf_}, {"seed", seed_},
+  nlohmann::json state = {{"rows", data_.rows},
+                          {"cols", data_.cols},
+                          {"data", data_.data},
+                          {"categorical", categorical_},
+                          {"min_leaf", min_leaf_},
+                          {"seed", seed_},
                           {"smoothing", smoothing_name(smoothing_)}};
   if (tree_rows_ > 0) state["tree_rows"] = tree_rows_;
   out.put(prefix + "cart", state.dump());
@@ -216,8 +224,10 @@ void CartSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix
     // Bounded so that rows * cols cannot overflow; the data list must then match it exactly.
     const int64_t cols = check.integer(state, "cols", 1, 1'000'000);
     if (cart_grow_work(rows, cols) > kCartMaxGrowWork)
-      check.fail(fmt::format("declares {} rows x {} columns, more than cart grows trees for ({:.1e} row-predictor "
-                             "visits, over {:.0e})", rows, cols, cart_grow_work(rows, cols), kCartMaxGrowWork));
+      check.fail(
+          fmt::format("declares {} rows x {} columns, more than cart grows trees for ({:.1e} row-predictor "
+                      "visits, over {:.0e})",
+                      rows, cols, cart_grow_work(rows, cols), kCartMaxGrowWork));
     data_.data = check.finite_array<float>(state, "data", rows * cols);
     data_.rows = rows;
     data_.cols = cols;
@@ -242,7 +252,8 @@ namespace {
 ModelTraits cart_traits() {
   ModelTraits traits;
   traits.name = "cart";
-  traits.description = "sequential CART trees in the style of R's synthpop: each column drawn from the real values in its leaf";
+  traits.description =
+      "sequential CART trees in the style of R's synthpop: each column drawn from the real values in its leaf";
   // Peak RSS of `generate` per cell: 74 bytes on bench/large_tables.py's table (the trees'
   // row indices and leaf donors beside the copula's costs), rounded up.
   traits.memory.bytes_per_cell = 80;

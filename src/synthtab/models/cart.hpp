@@ -2,8 +2,8 @@
 // Sequential tree synthesis in the style of R's synthpop ("cart"): the first model column is
 // drawn from its training values; each later column j is drawn from the training rows that
 // share the synthetic row's leaf in a CART tree predicting column j from columns 0..j-1, with
-// kernel smoothing of continuous values (or none, synthpop's default). Trees keep the real rows of each leaf, so the model
-// file holds the training matrix (as synthpop's fitted object does) and refits on load.
+// kernel smoothing of continuous values (or none, synthpop's default). Trees keep the real rows of each leaf, so the
+// model file holds the training matrix (as synthpop's fitted object does) and refits on load.
 #include "synthtab/models/random_forest.hpp"
 #include "synthtab/models/synthesizer.hpp"
 
@@ -45,15 +45,15 @@ class CartSynthesizer final : public Synthesizer {
   std::span<const int32_t> leaf_donors(int64_t column, int32_t leaf) const;
   void compute_kernel_widths();
   Matrix data_;
-  std::vector<char> categorical_;       // per model column
-  std::vector<RandomForest> trees_;     // trees_[j - 1] predicts column j
+  std::vector<char> categorical_;    // per model column
+  std::vector<RandomForest> trees_;  // trees_[j - 1] predicts column j
   // Density smoothing's kernel widths: of each column's values, and for j >= 1 of the values in
   // each leaf of trees_[j - 1] (indexed by node; 0 for inner nodes and without smoothing).
   std::vector<double> column_width_;
   std::vector<std::vector<double>> leaf_width_;
-  std::vector<LeafDonors> donors_;      // donors_[j - 1], when tree_rows_ > 0
+  std::vector<LeafDonors> donors_;  // donors_[j - 1], when tree_rows_ > 0
   int64_t max_tree_rows_;
-  int64_t tree_rows_ = 0;               // rows the trees were grown on (0 = all of them)
+  int64_t tree_rows_ = 0;  // rows the trees were grown on (0 = all of them)
   int min_leaf_ = 5;
   uint64_t seed_ = 0;
   Smoothing smoothing_ = Smoothing::Density;

@@ -27,7 +27,8 @@ double bivariate_normal_cdf(double a, double b, double rho) {
     for (int k = 0; k < 8; ++k) {
       const double r = mid + 0.5 * width * nodes[k];
       const double one_minus = 1.0 - r * r;
-      const double density = std::exp(-(a * a - 2.0 * r * a * b + b * b) / (2.0 * one_minus)) / (2.0 * M_PI * std::sqrt(one_minus));
+      const double density =
+          std::exp(-(a * a - 2.0 * r * a * b + b * b) / (2.0 * one_minus)) / (2.0 * M_PI * std::sqrt(one_minus));
       integral += 0.5 * width * weights[k] * density;
     }
   }

@@ -20,7 +20,6 @@ namespace {
 // as a share of the training range: keeps the extremes at a finite density.
 constexpr double kSupportMargin = 0.01;
 
-
 struct Moments {
   double mean = 0.0, variance = 0.0;  // population variance (the MLE)
 };
@@ -51,7 +50,8 @@ Marginal fit_lognormal(const std::vector<double>& v, double loc) {
   const Moments m = moments(logs);
   const double sigma = std::sqrt(m.variance);
   double loglik = 0.0;
-  for (double y : logs) loglik += -y - std::log(sigma * std::sqrt(2.0 * M_PI)) - (y - m.mean) * (y - m.mean) / (2.0 * m.variance);
+  for (double y : logs)
+    loglik += -y - std::log(sigma * std::sqrt(2.0 * M_PI)) - (y - m.mean) * (y - m.mean) / (2.0 * m.variance);
   return {"lognormal", {loc, sigma, std::exp(m.mean)}, 4.0 - 2.0 * loglik};
 }
 
@@ -142,7 +142,8 @@ Marginal fit_marginal_family(const std::vector<double>& values, const std::strin
   if (family == "lognormal") return fit_lognormal(values, low - margin);
   if (family == "gamma") return fit_gamma(values, low - margin);
   if (family == "beta") return fit_beta(values, low - margin, high - low + 2.0 * margin);
-  throw Error(ErrorKind::Usage, "unknown marginal family '" + family + "'; known: normal, uniform, lognormal, gamma, beta");
+  throw Error(ErrorKind::Usage,
+              "unknown marginal family '" + family + "'; known: normal, uniform, lognormal, gamma, beta");
 }
 
 Marginal fit_parametric_marginal(const std::vector<double>& values) {
@@ -162,7 +163,8 @@ double marginal_quantile(const Marginal& m, double u) {
   if (m.family == "lognormal")
     return p[0] + boost::math::quantile(boost::math::lognormal_distribution<double>(std::log(p[2]), p[1]), u);
   if (m.family == "gamma") return p[1] + boost::math::quantile(boost::math::gamma_distribution<double>(p[0], p[2]), u);
-  if (m.family == "beta") return p[2] + p[3] * boost::math::quantile(boost::math::beta_distribution<double>(p[0], p[1]), u);
+  if (m.family == "beta")
+    return p[2] + p[3] * boost::math::quantile(boost::math::beta_distribution<double>(p[0], p[1]), u);
   throw std::logic_error("marginal_quantile: no quantile function for family " + m.family);
 }
 

@@ -10,10 +10,13 @@
 
 namespace synthtab {
 
-int quantile_bins_for(int64_t rows) { return static_cast<int>(std::max<int64_t>(2, std::min<int64_t>(kMaxQuantileBins, rows / 5))); }
+int quantile_bins_for(int64_t rows) {
+  return static_cast<int>(std::max<int64_t>(2, std::min<int64_t>(kMaxQuantileBins, rows / 5)));
+}
 
 void check_discrete_input(const Matrix& data, const char* model) {
-  if (data.rows < 1 || data.cols < 1) throw Error(ErrorKind::Input, std::string(model) + " needs at least 1 row and 1 column");
+  if (data.rows < 1 || data.cols < 1)
+    throw Error(ErrorKind::Input, std::string(model) + " needs at least 1 row and 1 column");
   for (float v : data.data)
     if (!std::isfinite(v))
       throw Error(ErrorKind::Input, std::string(model) + ": the model matrix holds a value that is not finite");
@@ -38,8 +41,8 @@ DiscreteColumn discretise_column(const std::vector<float>& column, bool keep_val
     out.values = sorted;
     out.values.erase(std::unique(out.values.begin(), out.values.end()), out.values.end());
     for (size_t r = 0; r < n; ++r)
-      out.states[r] = static_cast<int32_t>(std::lower_bound(out.values.begin(), out.values.end(), column[r]) -
-                                           out.values.begin());
+      out.states[r] =
+          static_cast<int32_t>(std::lower_bound(out.values.begin(), out.values.end(), column[r]) - out.values.begin());
     return out;
   }
   std::vector<float> cuts;
@@ -49,7 +52,8 @@ DiscreteColumn discretise_column(const std::vector<float>& column, bool keep_val
   }
   out.binned = true;
   out.bins.assign(cuts.size() + 1, {});
-  for (float v : sorted) out.bins[static_cast<size_t>(std::upper_bound(cuts.begin(), cuts.end(), v) - cuts.begin())].push_back(v);
+  for (float v : sorted)
+    out.bins[static_cast<size_t>(std::upper_bound(cuts.begin(), cuts.end(), v) - cuts.begin())].push_back(v);
   for (size_t r = 0; r < n; ++r)
     out.states[r] = static_cast<int32_t>(std::upper_bound(cuts.begin(), cuts.end(), column[r]) - cuts.begin());
   return out;

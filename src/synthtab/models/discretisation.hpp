@@ -45,8 +45,8 @@ DiscreteColumn discretise_column(const std::vector<float>& column, bool keep_val
 
 // The state of `value` in a fitted column: the nearest state value (exact for training values),
 // or the last bin that starts at or below it.
-int32_t state_of_value(const std::vector<float>& values, const std::vector<std::vector<float>>& bins,
-                       bool binned, float value);
+int32_t state_of_value(const std::vector<float>& values, const std::vector<std::vector<float>>& bins, bool binned,
+                       float value);
 
 // A value drawn near bin[pick]: uniform between the midpoints to its neighbours in the bin's
 // sorted training values (the bin's ends stay its smallest and largest training values); `u` is

@@ -6,10 +6,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
-#include <fmt/format.h>
 
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/json_checks.hpp"
@@ -58,8 +58,9 @@ double inverse_ecdf(const std::vector<float>& sorted, bool discrete, double u) {
 
 // A string naming where a state is broken, for Error(ModelFile).
 [[noreturn]] void bad_state(const std::string& source, const std::string& problem) {
-  throw Error(ErrorKind::ModelFile, source + ": the copula state " + problem + "; the model file is damaged or was "
-                                             "written by another synthtab version (fit the model again)");
+  throw Error(ErrorKind::ModelFile, source + ": the copula state " + problem +
+                                        "; the model file is damaged or was "
+                                        "written by another synthtab version (fit the model again)");
 }
 
 }  // namespace
@@ -76,7 +77,8 @@ void GaussianCopula::interval_mean_scores(const Matrix& data, Eigen::MatrixXd& s
     // (on 19 rows a random spread within a two-level column moved its correlation by +-0.1
     // from seed to seed).
     std::map<float, double> means;
-    for (const auto& interval : normal_intervals(sorted_[static_cast<size_t>(c)])) means[interval.value] = interval.mean;
+    for (const auto& interval : normal_intervals(sorted_[static_cast<size_t>(c)]))
+      means[interval.value] = interval.mean;
     for (int64_t r = 0; r < data.rows; ++r) {
       if (std::isnan(scores(r, c))) continue;
       const auto it = means.find(data(r, c));
@@ -85,8 +87,8 @@ void GaussianCopula::interval_mean_scores(const Matrix& data, Eigen::MatrixXd& s
   }
 }
 
-void GaussianCopula::order_categories(const Matrix& data, const std::vector<ModelColumn>& layout,
-                                      uint64_t seed, Eigen::MatrixXd& scores) {
+void GaussianCopula::order_categories(const Matrix& data, const std::vector<ModelColumn>& layout, uint64_t seed,
+                                      Eigen::MatrixXd& scores) {
   const int64_t rows = data.rows;
   if (cols_ > rows) return;  // wide tables keep the plain order (the low-rank form is about speed)
   std::vector<int64_t> continuous;
@@ -132,7 +134,8 @@ void GaussianCopula::order_categories(const Matrix& data, const std::vector<Mode
     Rng rng(derive_seed(seed, kCopulaOrderStream, static_cast<uint64_t>(c)));
     std::vector<std::pair<int, double>> key(static_cast<size_t>(rows));
     for (int64_t r : present) key[static_cast<size_t>(r)] = {rank[data(r, c)], rng.uniform()};
-    std::sort(present.begin(), present.end(), [&](int64_t a, int64_t b) { return key[static_cast<size_t>(a)] < key[static_cast<size_t>(b)]; });
+    std::sort(present.begin(), present.end(),
+              [&](int64_t a, int64_t b) { return key[static_cast<size_t>(a)] < key[static_cast<size_t>(b)]; });
     auto& sorted = sorted_[sc];  // grouped by category, in the new order (no longer ascending)
     const auto n = static_cast<double>(present.size());
     for (size_t i = 0; i < present.size(); ++i) {
@@ -142,11 +145,14 @@ void GaussianCopula::order_categories(const Matrix& data, const std::vector<Mode
   }
 }
 
-FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
+FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                                 const FitOptions& options) {
   cols_ = data.cols;
   const int64_t rows = data.rows;
   const auto n_cols = static_cast<size_t>(cols_);
-  auto kind = [&](int64_t c) -> const ModelColumn* { return static_cast<size_t>(c) < layout.size() ? &layout[static_cast<size_t>(c)] : nullptr; };
+  auto kind = [&](int64_t c) -> const ModelColumn* {
+    return static_cast<size_t>(c) < layout.size() ? &layout[static_cast<size_t>(c)] : nullptr;
+  };
   // A missing-value indicator follows its value column (same source); the value column's
   // cells where the indicator says "missing" hold filler and are left out of its fit.
   std::vector<int64_t> indicator_of(n_cols, -1), value_of(n_cols, -1);
@@ -183,7 +189,8 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
       }
     }
     if (order.empty()) order.push_back(0);  // a column missing everywhere: keep its filler as its only value
-    std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return keyed[static_cast<size_t>(a)] < keyed[static_cast<size_t>(b)]; });
+    std::sort(order.begin(), order.end(),
+              [&](int64_t a, int64_t b) { return keyed[static_cast<size_t>(a)] < keyed[static_cast<size_t>(b)]; });
     auto& sorted = sorted_[static_cast<size_t>(c)];
     sorted.resize(order.size());
     const auto present = static_cast<double>(order.size());
@@ -197,7 +204,8 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
     // drawn like a categorical one: interpolating would invent values between the levels that
     // no real row has, which makes synthetic rows easy to tell apart.
     const int levels = distinct_count(sorted);
-    const bool few_levels = levels <= kMaxNumericLevels && levels * kRowsPerLevel <= static_cast<int64_t>(sorted.size());
+    const bool few_levels =
+        levels <= kMaxNumericLevels && levels * kRowsPerLevel <= static_cast<int64_t>(sorted.size());
     discrete_[static_cast<size_t>(c)] = (k != nullptr && k->kind == ModelColumnKind::Categorical) || few_levels ? 1 : 0;
     if (options.marginals == Marginals::Parametric && !discrete_[static_cast<size_t>(c)] && distinct_count(sorted) >= 2)
       marginals_[static_cast<size_t>(c)] = fit_parametric_marginal(std::vector<double>(sorted.begin(), sorted.end()));
@@ -244,7 +252,8 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
         for (int64_t j = 0; j < cols_; ++j) {
           const double n = count(i, j);
           const double vi = n * square(i, j) - sum(i, j) * sum(i, j), vj = n * square(j, i) - sum(j, i) * sum(j, i);
-          correlation(i, j) = n >= 3 && vi > 0 && vj > 0 ? (n * product(i, j) - sum(i, j) * sum(j, i)) / std::sqrt(vi * vj) : 0.0;
+          correlation(i, j) =
+              n >= 3 && vi > 0 && vj > 0 ? (n * product(i, j) - sum(i, j) * sum(j, i)) / std::sqrt(vi * vj) : 0.0;
         }
     }
     // Interval-mean scores shrink a discrete column's correlations; undo it (exact for a
@@ -316,7 +325,8 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
     for (int64_t i = 0; i < cols_; ++i)
       for (int64_t j = 0; j < cols_; ++j) correlation(i, j) = i == j ? 1.0 : (1.0 - kShrinkage) * correlation(i, j);
     Eigen::LLT<Eigen::MatrixXd> llt(correlation);
-    if (llt.info() != Eigen::Success) throw Error(ErrorKind::Input, "the copula's correlation matrix is not positive definite");
+    if (llt.info() != Eigen::Success)
+      throw Error(ErrorKind::Input, "the copula's correlation matrix is not positive definite");
     const Eigen::MatrixXd lower = llt.matrixL();
     cholesky_.reserve(n_cols * (n_cols + 1) / 2);
     for (int64_t i = 0; i < cols_; ++i)
@@ -326,12 +336,16 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
   FitReport report;
   int parametric = 0;
   for (const auto& m : marginals_) parametric += m.family != "empirical";
-  report.settings = {{"model", "copula"}, {"rows", std::to_string(rows)}, {"columns", std::to_string(cols_)},
-                     {"shrinkage", "0.001"}, {"seed", std::to_string(options.seed)},
-                     {"dependence", factor_.empty() ? "full correlation" : "low rank (more columns than rows)"},
-                     {"marginals", options.marginals == Marginals::Parametric
-                                       ? fmt::format("parametric ({} of {} columns; the rest discrete or constant)", parametric, cols_)
-                                       : "empirical"}};
+  report.settings = {
+      {"model", "copula"},
+      {"rows", std::to_string(rows)},
+      {"columns", std::to_string(cols_)},
+      {"shrinkage", "0.001"},
+      {"seed", std::to_string(options.seed)},
+      {"dependence", factor_.empty() ? "full correlation" : "low rank (more columns than rows)"},
+      {"marginals", options.marginals == Marginals::Parametric
+                        ? fmt::format("parametric ({} of {} columns; the rest discrete or constant)", parametric, cols_)
+                        : "empirical"}};
   return report;
 }
 
@@ -342,9 +356,11 @@ std::vector<double> GaussianCopula::correlation() const {
     for (size_t j = 0; j < n; ++j) {
       double sum = 0.0;
       if (factor_.empty()) {
-        for (size_t k = 0; k <= std::min(i, j); ++k) sum += cholesky_[i * (i + 1) / 2 + k] * cholesky_[j * (j + 1) / 2 + k];
+        for (size_t k = 0; k <= std::min(i, j); ++k)
+          sum += cholesky_[i * (i + 1) / 2 + k] * cholesky_[j * (j + 1) / 2 + k];
       } else {
-        for (int64_t k = 0; k < rank_; ++k) sum += factor_[static_cast<size_t>(k) * n + i] * factor_[static_cast<size_t>(k) * n + j];
+        for (int64_t k = 0; k < rank_; ++k)
+          sum += factor_[static_cast<size_t>(k) * n + i] * factor_[static_cast<size_t>(k) * n + j];
         sum = i == j ? 1.0 : (1.0 - kShrinkage) * sum;
       }
       out[i * n + j] = sum;
@@ -362,7 +378,8 @@ Matrix GaussianCopula::do_sample(int64_t first_row, int64_t count, uint64_t seed
     residual.assign(n, 0.0);
     for (size_t c = 0; c < n; ++c) {
       double norm = 0.0;
-      for (int64_t k = 0; k < rank_; ++k) norm += factor_[static_cast<size_t>(k) * n + c] * factor_[static_cast<size_t>(k) * n + c];
+      for (int64_t k = 0; k < rank_; ++k)
+        norm += factor_[static_cast<size_t>(k) * n + c] * factor_[static_cast<size_t>(k) * n + c];
       residual[c] = std::sqrt(std::max(0.0, 1.0 - (1.0 - kShrinkage) * norm));
     }
   }
@@ -393,7 +410,8 @@ Matrix GaussianCopula::do_sample(int64_t first_row, int64_t count, uint64_t seed
       if (marginals_[c].family == "empirical")
         value = inverse_ecdf(sorted, discrete_[c] != 0, u);
       else  // inside the training range, as the empirical marginal is
-        value = std::clamp(marginal_quantile(marginals_[c], u), static_cast<double>(sorted.front()), static_cast<double>(sorted.back()));
+        value = std::clamp(marginal_quantile(marginals_[c], u), static_cast<double>(sorted.front()),
+                           static_cast<double>(sorted.back()));
       out(i, static_cast<int64_t>(c)) = static_cast<float>(value);
     }
   }
@@ -403,7 +421,10 @@ Matrix GaussianCopula::do_sample(int64_t first_row, int64_t count, uint64_t seed
 void GaussianCopula::do_save(ArchiveWriter& out, const std::string& prefix) const {
   json marginals = json::array();
   for (const auto& m : marginals_) marginals.push_back({{"family", m.family}, {"parameters", m.parameters}});
-  json state = {{"version", kStateVersion}, {"columns", cols_}, {"sorted", sorted_}, {"discrete", discrete_},
+  json state = {{"version", kStateVersion},
+                {"columns", cols_},
+                {"sorted", sorted_},
+                {"discrete", discrete_},
                 {"marginals", marginals}};
   if (factor_.empty())
     state["cholesky"] = cholesky_;
@@ -426,7 +447,8 @@ void GaussianCopula::do_load(const ArchiveReader& in, const std::string& prefix)
   };
   const json& version = field("version");
   if (!version.is_number_integer() || version.get<int64_t>() != kStateVersion)
-    bad_state(source, "has format version " + json_excerpt(version) + ", this synthtab reads version " + std::to_string(kStateVersion));
+    bad_state(source, "has format version " + json_excerpt(version) + ", this synthtab reads version " +
+                          std::to_string(kStateVersion));
   const json& columns = field("columns");
   if (!columns.is_number_integer() || columns.get<int64_t>() < 0 || columns.get<int64_t>() > (int64_t{1} << 24))
     bad_state(source, "has no valid column count");
@@ -437,18 +459,22 @@ void GaussianCopula::do_load(const ArchiveReader& in, const std::string& prefix)
     std::vector<double> out;
     out.reserve(list.size());
     for (const auto& v : list) {
-      if (!v.is_number() || !std::isfinite(v.get<double>())) bad_state(source, "has a value in '" + what + "' that is not a finite number");
+      if (!v.is_number() || !std::isfinite(v.get<double>()))
+        bad_state(source, "has a value in '" + what + "' that is not a finite number");
       out.push_back(v.get<double>());
     }
     return out;
   };
   const json& sorted_json = field("sorted");
-  if (!sorted_json.is_array() || sorted_json.size() != n) bad_state(source, "has " + std::string(sorted_json.is_array() ? std::to_string(sorted_json.size()) : "no") + " value lists for " + std::to_string(cols) + " columns");
+  if (!sorted_json.is_array() || sorted_json.size() != n)
+    bad_state(source, "has " + std::string(sorted_json.is_array() ? std::to_string(sorted_json.size()) : "no") +
+                          " value lists for " + std::to_string(cols) + " columns");
   const json& discrete_json = field("discrete");
   if (!discrete_json.is_array() || discrete_json.size() != n) bad_state(source, "has no discrete flag per column");
   std::vector<char> discrete;
   for (const auto& d : discrete_json) {
-    if (!d.is_number_integer() || (d.get<int64_t>() != 0 && d.get<int64_t>() != 1)) bad_state(source, "has a discrete flag that is not 0 or 1");
+    if (!d.is_number_integer() || (d.get<int64_t>() != 0 && d.get<int64_t>() != 1))
+      bad_state(source, "has a discrete flag that is not 0 or 1");
     discrete.push_back(static_cast<char>(d.get<int64_t>()));
   }
   std::vector<std::vector<float>> sorted;
@@ -487,7 +513,8 @@ void GaussianCopula::do_load(const ArchiveReader& in, const std::string& prefix)
   if (state.contains("factor")) {
     const json& rank_json = field("rank");
     // At most the column count, so that columns x rank cannot overflow.
-    if (!rank_json.is_number_integer() || rank_json.get<int64_t>() < 1 || rank_json.get<int64_t>() > std::max<int64_t>(cols, 1))
+    if (!rank_json.is_number_integer() || rank_json.get<int64_t>() < 1 ||
+        rank_json.get<int64_t>() > std::max<int64_t>(cols, 1))
       bad_state(source, "has no valid rank (1 to the column count)");
     rank = rank_json.get<int64_t>();
     factor = numbers(state["factor"], "factor");
@@ -496,7 +523,8 @@ void GaussianCopula::do_load(const ArchiveReader& in, const std::string& prefix)
     cholesky = numbers(field("cholesky"), "cholesky");
     if (cholesky.size() != n * (n + 1) / 2) bad_state(source, "has a correlation factor of the wrong size");
     for (size_t i = 0; i < n; ++i)
-      if (!(cholesky[i * (i + 1) / 2 + i] > 0.0)) bad_state(source, "has a correlation factor that is not positive definite");
+      if (!(cholesky[i * (i + 1) / 2 + i] > 0.0))
+        bad_state(source, "has a correlation factor that is not positive definite");
   }
   cols_ = cols;
   sorted_ = std::move(sorted);
@@ -512,7 +540,9 @@ namespace {
 ModelTraits gaussian_copula_traits() {
   ModelTraits traits;
   traits.name = "copula";
-  traits.description = "Gaussian copula: empirical (or parametric) marginals joined by the correlation of normal scores; models missing values; fast, no network";
+  traits.description =
+      "Gaussian copula: empirical (or parametric) marginals joined by the correlation of normal scores; models missing "
+      "values; fast, no network";
   // A family fitted to quantile-transformed (uniform) values would say nothing about the
   // column: the parametric marginals read standardised numbers.
   traits.input_space = [](const FitOptions& options, PipelineOptions& input) {

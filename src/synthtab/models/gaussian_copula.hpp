@@ -36,9 +36,9 @@ class GaussianCopula final : public Synthesizer {
                         Eigen::MatrixXd& scores);
 
   int64_t cols_ = 0;
-  std::vector<std::vector<float>> sorted_;   // per column: the training values present, sorted
-  std::vector<char> discrete_;               // per column: draw training values, don't interpolate
-  std::vector<Marginal> marginals_;          // per column
+  std::vector<std::vector<float>> sorted_;  // per column: the training values present, sorted
+  std::vector<char> discrete_;              // per column: draw training values, don't interpolate
+  std::vector<Marginal> marginals_;         // per column
   // Dependence, one of two forms. Full: the lower-triangular Cholesky factor of the
   // correlation (cols x cols, row-major). Low rank (tables with more columns than rows): the
   // correlation is (1 - shrinkage) F'F + shrinkage I with F = factor_ (rank x cols, row-major),

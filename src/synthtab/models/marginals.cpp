@@ -55,8 +55,11 @@ class IndependentMarginals final : public Synthesizer {
   }
 
   void do_save(ArchiveWriter& out, const std::string& prefix) const override {
-    const nlohmann::json state = {{"version", kStateVersion}, {"rows", data_.rows}, {"cols", data_.cols},
-                                  {"data", data_.data}, {"groups", groups_}};
+    const nlohmann::json state = {{"version", kStateVersion},
+                                  {"rows", data_.rows},
+                                  {"cols", data_.cols},
+                                  {"data", data_.data},
+                                  {"groups", groups_}};
     out.put(prefix + "marginals", state.dump());
   }
 
@@ -95,8 +98,8 @@ class IndependentMarginals final : public Synthesizer {
     }
   }
 
-  Matrix data_;                                    // the training rows, in model space
-  std::vector<int64_t> groups_;                    // per model column: which table column it is from
+  Matrix data_;                                     // the training rows, in model space
+  std::vector<int64_t> groups_;                     // per model column: which table column it is from
   std::vector<std::pair<int64_t, int64_t>> spans_;  // [begin, end) of each group's model columns
 };
 

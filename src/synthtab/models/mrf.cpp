@@ -64,7 +64,9 @@ double jitter_between_neighbours(const std::vector<std::vector<float>>& bins, si
   const auto& values = bins[bin];
   const double here = values[pick];
   const double below = pick > 0 ? values[pick - 1] : bin > 0 ? bins[bin - 1].back() : here;
-  const double above = pick + 1 < values.size() ? values[pick + 1] : bin + 1 < bins.size() ? bins[bin + 1].front() : here;
+  const double above = pick + 1 < values.size() ? values[pick + 1]
+                       : bin + 1 < bins.size()  ? bins[bin + 1].front()
+                                                : here;
   return below + u * (above - below);
 }
 
@@ -76,7 +78,8 @@ bool MrfRules::keeps_values(int64_t distinct, int64_t rows) {
 
 int MrfRules::bins_for(int64_t rows) { return quantile_bins_for(rows); }
 
-FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
+FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                                 const FitOptions& options) {
   check_discrete_input(data, "mrf");
   const int64_t rows = data.rows;
   const int64_t cols = data.cols;
@@ -145,10 +148,12 @@ FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColu
       const auto sb = static_cast<size_t>(n_states[b]);
       std::vector<double> target(static_cast<size_t>(n_states[a]) * sb, 0.0);
       for (size_t r = 0; r < n_rows; ++r)
-        target[static_cast<size_t>(discrete[a].states[r]) * sb + static_cast<size_t>(discrete[b].states[r])] += 1.0 / total;
+        target[static_cast<size_t>(discrete[a].states[r]) * sb + static_cast<size_t>(discrete[b].states[r])] +=
+            1.0 / total;
       for (size_t i = 0; i < target.size(); ++i)
         target[i] = (1.0 - lambda) * target[i] + lambda * marginal[a][i / sb] * marginal[b][i % sb];
-      potentials_.push_back({static_cast<int32_t>(a), static_cast<int32_t>(b), std::vector<double>(target.size(), 0.0)});
+      potentials_.push_back(
+          {static_cast<int32_t>(a), static_cast<int32_t>(b), std::vector<double>(target.size(), 0.0)});
       targets.push_back(std::move(target));
     }
 
@@ -231,7 +236,8 @@ FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColu
     node.partner_states.assign(pairs.size(), {});
     for (size_t b = 0; b < pairs.size(); ++b) {
       std::sort(pairs[b].begin(), pairs[b].end());
-      for (const auto& [value, state] : pairs[b]) node.bins[b].push_back(value), node.partner_states[b].push_back(state);
+      for (const auto& [value, state] : pairs[b])
+        node.bins[b].push_back(value), node.partner_states[b].push_back(state);
     }
   }
   build_joint();
@@ -241,7 +247,9 @@ FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColu
   std::string state_text;
   for (size_t c = 0; c < n_cols; ++c)
     state_text += (c ? "; " : "") + names_[c] + ": " + std::to_string(n_states[c]) +
-                  (nodes_[c].binned ? " quantile bins" : n_states[c] == 1 ? " value" : " values");
+                  (nodes_[c].binned   ? " quantile bins"
+                   : n_states[c] == 1 ? " value"
+                                      : " values");
   char error_text[32];
   std::snprintf(error_text, sizeof error_text, "%.2g", max_error_);
   char lambda_text[32];
@@ -363,10 +371,9 @@ void MrfSynthesizer::do_save(ArchiveWriter& out, const std::string& prefix) cons
   json potentials = json::array();
   for (const Potential& potential : potentials_)
     potentials.push_back({{"a", potential.a}, {"b", potential.b}, {"log_table", potential.log_table}});
-  const json state = {{"version", kStateVersion}, {"rows", rows_},   {"columns", cols_},
-                      {"seed", seed_},            {"sweeps", sweeps_}, {"max_error", max_error_},
-                      {"names", names_},          {"nodes", nodes},  {"potentials", potentials},
-                      {"zeros", zeros_}};
+  const json state = {{"version", kStateVersion}, {"rows", rows_},           {"columns", cols_}, {"seed", seed_},
+                      {"sweeps", sweeps_},        {"max_error", max_error_}, {"names", names_},  {"nodes", nodes},
+                      {"potentials", potentials}, {"zeros", zeros_}};
   out.put(prefix + "mrf", state.dump());
 }
 
@@ -419,7 +426,8 @@ void MrfSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix)
       if (lists.size() != node.bins.size()) check.fail(what + " has no partner-state list per bin");
       for (size_t b = 0; b < lists.size(); ++b) {
         const std::string list_what = what + " bin " + std::to_string(b) + " partner state";
-        if (!lists[b].is_array() || lists[b].size() != node.bins[b].size()) check.fail(list_what + "s do not match its values");
+        if (!lists[b].is_array() || lists[b].size() != node.bins[b].size())
+          check.fail(list_what + "s do not match its values");
         std::vector<int32_t> list;
         for (size_t i = 0; i < lists[b].size(); ++i)
           list.push_back(static_cast<int32_t>(
@@ -431,7 +439,8 @@ void MrfSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix)
     const json& potentials = check.array(state, "potentials");
     const size_t expected = n_cols + n_cols * (n_cols - 1) / 2;
     if (potentials.size() != expected)
-      check.fail("'potentials' has " + std::to_string(potentials.size()) + " entries, expected " + std::to_string(expected));
+      check.fail("'potentials' has " + std::to_string(potentials.size()) + " entries, expected " +
+                 std::to_string(expected));
     size_t k = 0;
     auto read_potential = [&](int32_t a, int32_t b) {
       const json& p = potentials[k];
@@ -468,7 +477,9 @@ namespace {
 ModelTraits mrf_traits() {
   ModelTraits traits;
   traits.name = "mrf";
-  traits.description = "pairwise Markov random field over discretised columns: keeps every one- and two-way table of small tables of categories and counts; narrow tables only";
+  traits.description =
+      "pairwise Markov random field over discretised columns: keeps every one- and two-way table of small tables of "
+      "categories and counts; narrow tables only";
   traits.create = [] { return std::make_unique<MrfSynthesizer>(); };
   return traits;
 }

@@ -27,7 +27,7 @@ struct MrfRules {
   static constexpr int kMaxKeptValues = 20;
   static constexpr int kRowsPerKeptValue = 3;
   static bool keeps_values(int64_t distinct, int64_t rows);
-  static constexpr int kMaxBins = kMaxQuantileBins;        // quantile bins: min(10, rows / 5), at least 2
+  static constexpr int kMaxBins = kMaxQuantileBins;  // quantile bins: min(10, rows / 5), at least 2
   // Largest joint table, counted as cells x (columns + column pairs): one sweep of the fit visits
   // every cell once per table it matches. Binned columns lose bins (down to 2) to fit under it.
   static constexpr int64_t kMaxWork = int64_t{1} << 22;
@@ -47,9 +47,9 @@ class MrfSynthesizer final : public Synthesizer {
  public:
   struct Node {
     bool binned = false;
-    std::vector<float> values;             // not binned: the state values, strictly ascending
-    std::vector<std::vector<float>> bins;  // binned: each bin's training values, ascending
-    int32_t partner = -1;                  // binned: the column its donors are matched on
+    std::vector<float> values;                         // not binned: the state values, strictly ascending
+    std::vector<std::vector<float>> bins;              // binned: each bin's training values, ascending
+    int32_t partner = -1;                              // binned: the column its donors are matched on
     std::vector<std::vector<int32_t>> partner_states;  // binned: per bin and value, the partner's state
     int64_t states() const { return binned ? static_cast<int64_t>(bins.size()) : static_cast<int64_t>(values.size()); }
   };

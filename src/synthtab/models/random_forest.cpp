@@ -14,7 +14,7 @@ namespace synthtab {
 namespace {
 
 constexpr uint64_t kTreePurpose = 0x666f72657374ULL;  // "forest"
-constexpr int64_t kPredictBlock = 256;                 // rows per prediction task
+constexpr int64_t kPredictBlock = 256;                // rows per prediction task
 
 // What every tree of one fit reads (shared, never written while trees are built).
 struct TrainingData {
@@ -25,23 +25,22 @@ struct TrainingData {
   std::vector<double> y;         // regression targets
   std::vector<int32_t> klass;    // classification: index into classes
   std::vector<double> classes;
-  int n_classes = 0;             // 0 for regression
+  int n_classes = 0;  // 0 for regression
 };
 
 void check_finite(const FeatureMatrix& X, const char* what) {
   for (int64_t r = 0; r < X.rows; ++r)
     for (int64_t c = 0; c < X.cols; ++c)
       if (!std::isfinite(X(r, c)))
-        throw usage_error(std::string(what) + ": feature " + std::to_string(c) + " of row " +
-                          std::to_string(r) + " is " + (std::isnan(X(r, c)) ? "NaN" : "infinite") +
+        throw usage_error(std::string(what) + ": feature " + std::to_string(c) + " of row " + std::to_string(r) +
+                          " is " + (std::isnan(X(r, c)) ? "NaN" : "infinite") +
                           "; encode missing values before fitting a forest");
 }
 
 int resolve_max_features(double fraction, Task task, int64_t p) {
   double count = 0.0;
   if (fraction == 0.0)
-    count = task == Task::Classification ? std::floor(std::sqrt(static_cast<double>(p)))
-                                         : static_cast<double>(p);
+    count = task == Task::Classification ? std::floor(std::sqrt(static_cast<double>(p))) : static_cast<double>(p);
   else
     count = std::floor(fraction * static_cast<double>(p));
   return static_cast<int>(std::clamp<double>(count, 1.0, static_cast<double>(p)));
@@ -54,8 +53,7 @@ int resolve_max_features(double fraction, Task task, int64_t p) {
 // partitions each list stably so both children stay sorted.
 class TreeBuilder {
  public:
-  TreeBuilder(const TrainingData& data, const ForestOptions& options, int max_features,
-              uint64_t seed)
+  TreeBuilder(const TrainingData& data, const ForestOptions& options, int max_features, uint64_t seed)
       : d_(data), o_(options), mtry_(max_features), rng_(seed) {}
 
   DecisionTree build() {
@@ -89,8 +87,8 @@ class TreeBuilder {
       }
       const bool pure = describe_node(id, job.begin, job.end);
       const int32_t count = job.end - job.begin;
-      if (pure || (o_.max_depth > 0 && job.depth >= o_.max_depth) ||
-          count < o_.min_samples_split || count < 2 * o_.min_samples_leaf)
+      if (pure || (o_.max_depth > 0 && job.depth >= o_.max_depth) || count < o_.min_samples_split ||
+          count < 2 * o_.min_samples_leaf)
         continue;
       const Split split = find_split(job.begin, job.end);
       if (split.feature < 0) continue;
@@ -104,7 +102,8 @@ class TreeBuilder {
     }
     if (o_.keep_leaf_rows) keep_rows();
     tree_.branches_.reserve(tree_.nodes_.size());
-    for (const TreeNode& node : tree_.nodes_) tree_.branches_.push_back({node.threshold, node.feature, node.left, node.right});
+    for (const TreeNode& node : tree_.nodes_)
+      tree_.branches_.push_back({node.threshold, node.feature, node.left, node.right});
     return std::move(tree_);
   }
 
@@ -121,8 +120,7 @@ class TreeBuilder {
     weight_.assign(n, o_.bootstrap ? 0.0 : 1.0);
     if (o_.bootstrap)
       for (size_t i = 0; i < n; ++i) weight_[rng_.below(n)] += 1.0;
-    m_ = static_cast<int32_t>(std::count_if(weight_.begin(), weight_.end(),
-                                            [](double w) { return w > 0.0; }));
+    m_ = static_cast<int32_t>(std::count_if(weight_.begin(), weight_.end(), [](double w) { return w > 0.0; }));
     idx_.resize(static_cast<size_t>(d_.p) * static_cast<size_t>(m_));
     for (int64_t f = 0; f < d_.p; ++f) {
       const uint32_t* all = d_.sorted.data() + f * d_.n;
@@ -201,8 +199,8 @@ class TreeBuilder {
   }
 
   // Records position i | i + 1 (x[ids[i]] < x[ids[i + 1]]) when its proxy beats the best.
-  static void consider(int32_t f, const uint32_t* ids, const double* x, int32_t i, double proxy,
-                       Split& best, double& best_proxy) {
+  static void consider(int32_t f, const uint32_t* ids, const double* x, int32_t i, double proxy, Split& best,
+                       double& best_proxy) {
     if (!(proxy > best_proxy)) return;
     const double lo = x[ids[i]], hi = x[ids[i + 1]];
     double threshold = lo / 2.0 + hi / 2.0;
@@ -212,8 +210,8 @@ class TreeBuilder {
   }
 
   // Squared error: minimising the children's SSE = maximising sl^2/wl + sr^2/wr.
-  void scan_regression(int32_t f, const uint32_t* ids, const double* x, int32_t begin,
-                       int32_t end, Split& best, double& best_proxy) const {
+  void scan_regression(int32_t f, const uint32_t* ids, const double* x, int32_t begin, int32_t end, Split& best,
+                       double& best_proxy) const {
     const int32_t msl = o_.min_samples_leaf;
     double wl = 0.0, sl = 0.0;
     for (int32_t i = begin; i < end - 1; ++i) {
@@ -231,8 +229,8 @@ class TreeBuilder {
 
   // Gini: minimising wl gini_l + wr gini_r = maximising sum_k cl_k^2 / wl + sum_k cr_k^2 / wr.
   // Weights are whole numbers, so the running sums of squares stay exact.
-  void scan_classification(int32_t f, const uint32_t* ids, const double* x, int32_t begin,
-                           int32_t end, Split& best, double& best_proxy) {
+  void scan_classification(int32_t f, const uint32_t* ids, const double* x, int32_t begin, int32_t end, Split& best,
+                           double& best_proxy) {
     const int32_t msl = o_.min_samples_leaf;
     std::fill(left_counts_.begin(), left_counts_.end(), 0.0);
     std::copy(counts_.begin(), counts_.end(), right_counts_.begin());
@@ -271,8 +269,7 @@ class TreeBuilder {
         else
           buffer_[right++] = r;
       }
-      std::copy(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(right),
-                ids + write);
+      std::copy(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(right), ids + write);
     }
   }
 
@@ -281,8 +278,7 @@ class TreeBuilder {
     tree_.rows_.assign(idx_.begin(), idx_.begin() + m_);
     for (size_t id = 0; id < tree_.nodes_.size(); ++id)
       if (tree_.nodes_[id].is_leaf())
-        std::sort(tree_.rows_.begin() + tree_.row_begin_[id],
-                  tree_.rows_.begin() + tree_.row_end_[id]);
+        std::sort(tree_.rows_.begin() + tree_.row_begin_[id], tree_.rows_.begin() + tree_.row_end_[id]);
   }
 
   const TrainingData& d_;
@@ -313,8 +309,7 @@ int32_t DecisionTree::leaf_index(const double* row) const {
 
 std::span<const double> DecisionTree::proba(int32_t node) const {
   if (n_classes_ == 0) return {};
-  return {proba_.data() + static_cast<size_t>(node) * static_cast<size_t>(n_classes_),
-          static_cast<size_t>(n_classes_)};
+  return {proba_.data() + static_cast<size_t>(node) * static_cast<size_t>(n_classes_), static_cast<size_t>(n_classes_)};
 }
 
 int DecisionTree::depth() const {
@@ -332,8 +327,7 @@ int DecisionTree::depth() const {
 }
 
 std::span<const int32_t> DecisionTree::node_rows(int32_t node) const {
-  if (rows_.empty())
-    throw usage_error("DecisionTree::node_rows: fit the forest with keep_leaf_rows = true");
+  if (rows_.empty()) throw usage_error("DecisionTree::node_rows: fit the forest with keep_leaf_rows = true");
   const auto i = static_cast<size_t>(node);
   return {rows_.data() + row_begin_[i], static_cast<size_t>(row_end_[i] - row_begin_[i])};
 }
@@ -351,15 +345,13 @@ void RandomForest::fit(const FeatureMatrix& X, std::span<const double> y, Task t
     throw usage_error("random forest: the feature matrix holds " + std::to_string(X.data.size()) +
                       " values, not rows x cols");
   if (static_cast<int64_t>(y.size()) != X.rows)
-    throw usage_error("random forest: " + std::to_string(X.rows) + " rows of features but " +
-                      std::to_string(y.size()) + " targets");
-  if (X.rows >= std::numeric_limits<int32_t>::max())
-    throw usage_error("random forest: at most 2^31 - 2 training rows");
+    throw usage_error("random forest: " + std::to_string(X.rows) + " rows of features but " + std::to_string(y.size()) +
+                      " targets");
+  if (X.rows >= std::numeric_limits<int32_t>::max()) throw usage_error("random forest: at most 2^31 - 2 training rows");
   check_finite(X, "random forest fit");
   for (size_t r = 0; r < y.size(); ++r)
     if (!std::isfinite(y[r]))
-      throw usage_error("random forest fit: the target of row " + std::to_string(r) +
-                        " is not a finite number");
+      throw usage_error("random forest fit: the target of row " + std::to_string(r) + " is not a finite number");
 
   task_ = task;
   n_features_ = X.cols;
@@ -376,8 +368,7 @@ void RandomForest::fit(const FeatureMatrix& X, std::span<const double> y, Task t
     classes_.erase(std::unique(classes_.begin(), classes_.end()), classes_.end());
     d.klass.resize(y.size());
     for (size_t r = 0; r < y.size(); ++r)
-      d.klass[r] = static_cast<int32_t>(
-          std::lower_bound(classes_.begin(), classes_.end(), y[r]) - classes_.begin());
+      d.klass[r] = static_cast<int32_t>(std::lower_bound(classes_.begin(), classes_.end(), y[r]) - classes_.begin());
     d.classes = classes_;
     d.n_classes = static_cast<int>(classes_.size());
   } else {
@@ -388,9 +379,7 @@ void RandomForest::fit(const FeatureMatrix& X, std::span<const double> y, Task t
     uint32_t* order = d.sorted.data() + f * d.n;
     const double* x = d.columns.data() + f * d.n;
     std::iota(order, order + d.n, 0u);
-    std::sort(order, order + d.n, [x](uint32_t a, uint32_t b) {
-      return x[a] < x[b] || (x[a] == x[b] && a < b);
-    });
+    std::sort(order, order + d.n, [x](uint32_t a, uint32_t b) { return x[a] < x[b] || (x[a] == x[b] && a < b); });
   });
 
   const int mtry = resolve_max_features(o.max_features, task, d.p);
@@ -418,8 +407,7 @@ std::vector<double> RandomForest::predict(const FeatureMatrix& X) const {
     std::vector<double> labels(static_cast<size_t>(X.rows));
     for (int64_t r = 0; r < X.rows; ++r) {
       const double* p = proba.row(r);
-      labels[static_cast<size_t>(r)] =
-          classes_[static_cast<size_t>(std::max_element(p, p + proba.cols) - p)];
+      labels[static_cast<size_t>(r)] = classes_[static_cast<size_t>(std::max_element(p, p + proba.cols) - p)];
     }
     return labels;
   }
@@ -430,17 +418,14 @@ std::vector<double> RandomForest::predict(const FeatureMatrix& X) const {
   parallel_for(blocks, options_.threads, [&](int64_t block) {
     const int64_t first = block * kPredictBlock, last = std::min(X.rows, first + kPredictBlock);
     for (const DecisionTree& tree : trees_)
-      for (int64_t r = first; r < last; ++r)
-        out[static_cast<size_t>(r)] += tree.node(tree.leaf_index(X.row(r))).value;
-    for (int64_t r = first; r < last; ++r)
-      out[static_cast<size_t>(r)] /= static_cast<double>(trees_.size());
+      for (int64_t r = first; r < last; ++r) out[static_cast<size_t>(r)] += tree.node(tree.leaf_index(X.row(r))).value;
+    for (int64_t r = first; r < last; ++r) out[static_cast<size_t>(r)] /= static_cast<double>(trees_.size());
   });
   return out;
 }
 
 FeatureMatrix RandomForest::predict_proba(const FeatureMatrix& X) const {
-  if (task_ != Task::Classification)
-    throw usage_error("random forest: predict_proba needs a classification forest");
+  if (task_ != Task::Classification) throw usage_error("random forest: predict_proba needs a classification forest");
   check_predict_input(X);
   const auto k = static_cast<int64_t>(classes_.size());
   FeatureMatrix out(X.rows, k, 0.0);

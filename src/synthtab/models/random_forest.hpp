@@ -34,8 +34,7 @@ struct FeatureMatrix {
   std::vector<double> data;
 
   FeatureMatrix() = default;
-  FeatureMatrix(int64_t r, int64_t c, double fill = 0.0)
-      : rows(r), cols(c), data(static_cast<size_t>(r * c), fill) {}
+  FeatureMatrix(int64_t r, int64_t c, double fill = 0.0) : rows(r), cols(c), data(static_cast<size_t>(r * c), fill) {}
   double& operator()(int64_t r, int64_t c) { return data[static_cast<size_t>(r * cols + c)]; }
   double operator()(int64_t r, int64_t c) const { return data[static_cast<size_t>(r * cols + c)]; }
   const double* row(int64_t r) const { return data.data() + r * cols; }
@@ -53,9 +52,9 @@ struct ForestOptions {
   // at least 1. Features constant within the node do not count, and drawing goes on past this
   // number until a valid split is found (as sklearn documents).
   double max_features = 0.0;
-  bool bootstrap = true;      // each tree sees `rows` rows drawn with replacement
+  bool bootstrap = true;  // each tree sees `rows` rows drawn with replacement
   uint64_t seed = 0;
-  int threads = 0;            // 0 = all cores; the result does not depend on it
+  int threads = 0;              // 0 = all cores; the result does not depend on it
   bool keep_leaf_rows = false;  // keep each node's training rows (DecisionTree::node_rows)
 };
 
@@ -67,8 +66,8 @@ struct TreeNode {
   // Regression: weighted mean of the node's targets. Classification: the label of the most
   // probable class (the first one on ties); the probabilities are DecisionTree::proba(node).
   double value = 0.0;
-  int64_t n_samples = 0;   // distinct training rows in the node (sklearn's n_node_samples)
-  double weight = 0.0;     // rows counted with their bootstrap multiplicity
+  int64_t n_samples = 0;  // distinct training rows in the node (sklearn's n_node_samples)
+  double weight = 0.0;    // rows counted with their bootstrap multiplicity
   bool is_leaf() const { return feature < 0; }
 };
 
@@ -100,9 +99,9 @@ class DecisionTree {
   };
   std::vector<Branch> branches_;
   std::vector<TreeNode> nodes_;
-  std::vector<double> proba_;            // nodes x n_classes (classification)
+  std::vector<double> proba_;  // nodes x n_classes (classification)
   int n_classes_ = 0;
-  std::vector<int32_t> rows_;            // training rows ordered so each node is a range
+  std::vector<int32_t> rows_;                 // training rows ordered so each node is a range
   std::vector<int32_t> row_begin_, row_end_;  // per node, into rows_ (keep_leaf_rows)
 };
 
@@ -125,9 +124,7 @@ class RandomForest {
   const std::vector<double>& classes() const { return classes_; }  // ascending labels
   int n_trees() const { return static_cast<int>(trees_.size()); }
   const DecisionTree& tree(int index) const { return trees_[static_cast<size_t>(index)]; }
-  int32_t leaf_index(int tree_index, const double* row) const {
-    return tree(tree_index).leaf_index(row);
-  }
+  int32_t leaf_index(int tree_index, const double* row) const { return tree(tree_index).leaf_index(row); }
 
  private:
   void check_predict_input(const FeatureMatrix& X) const;

@@ -9,9 +9,11 @@ namespace synthtab {
 
 FitReport Synthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
   if (data.rows < 2 || data.cols < 1)
-    throw Error(ErrorKind::Input, fmt::format("{} needs at least 2 rows and 1 column, got {} x {}", name(), data.rows, data.cols));
+    throw Error(ErrorKind::Input,
+                fmt::format("{} needs at least 2 rows and 1 column, got {} x {}", name(), data.rows, data.cols));
   if (static_cast<int64_t>(layout.size()) != data.cols)
-    throw Error(ErrorKind::Usage, fmt::format("{}: {} model columns but a layout of {}", name(), data.cols, layout.size()));
+    throw Error(ErrorKind::Usage,
+                fmt::format("{}: {} model columns but a layout of {}", name(), data.cols, layout.size()));
   const auto start = std::chrono::steady_clock::now();
   FitReport report = do_fit(data, layout, options);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

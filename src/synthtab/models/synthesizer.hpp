@@ -30,14 +30,14 @@ inline const char* smoothing_name(Smoothing smoothing) { return smoothing == Smo
 
 struct FitOptions {
   uint64_t seed = 42;
-  int threads = 0;                          // 0 = all cores
-  std::optional<int> epochs;                // unset = the model's default
+  int threads = 0;            // 0 = all cores
+  std::optional<int> epochs;  // unset = the model's default
   std::optional<int> batch_size;
-  std::optional<double> learning_rate;      // generator
+  std::optional<double> learning_rate;  // generator
   std::optional<double> critic_learning_rate;
   std::optional<double> dropout;
-  std::optional<int> critic_steps;          // critic updates per generator update
-  Progress* progress = nullptr;             // may be null
+  std::optional<int> critic_steps;             // critic updates per generator update
+  Progress* progress = nullptr;                // may be null
   Marginals marginals = Marginals::Empirical;  // copula only
   Smoothing smoothing = Smoothing::Density;    // cart only
 };

@@ -47,8 +47,7 @@ double kl_div(double x, double y) {
 // The seed's divergence of a filled column from the observed values: the filled column's
 // first n entries (n = number of observed values) against the observed values in order, with
 // infinities counted as 0 (np.nan_to_num(..., posinf=0)).
-double fill_divergence(const std::vector<double>& column, const std::vector<double>& observed,
-                       double fill) {
+double fill_divergence(const std::vector<double>& column, const std::vector<double>& observed, double fill) {
   double sum = 0.0;
   for (size_t i = 0; i < observed.size(); ++i) {
     const double filled = std::isnan(column[i]) ? fill : column[i];
@@ -77,8 +76,7 @@ bool is_continuous(const Column& column) {
   if (observed.empty()) return false;
   std::sort(observed.begin(), observed.end());
   const auto distinct = std::unique(observed.begin(), observed.end()) - observed.begin();
-  return static_cast<double>(distinct) / static_cast<double>(observed.size()) >
-         kContinuousDistinctShare;
+  return static_cast<double>(distinct) / static_cast<double>(observed.size()) > kContinuousDistinctShare;
 }
 
 void fill_numeric_gaps(Column& column, PreparationLog& log) {
@@ -95,11 +93,11 @@ void fill_numeric_gaps(Column& column, PreparationLog& log) {
       chosen_kl < other_kl
           ? fmt::format("which changes its distribution less than the {} would", mean ? "median" : "mean")
           : "as the mean would change its distribution as much (the median is the safer choice)";
-  log.add(fmt::format("Filled {} missing value{} of {} with the {}{} ({}), {} (KL divergence {:.4g} "
-                      "vs {:.4g}).",
-                      gaps, gaps == 1 ? "" : "s", quoted(column.name), whole ? "rounded " : "",
-                      mean ? "mean" : "median", readable(choice.fill), comparison, chosen_kl,
-                      other_kl));
+  log.add(
+      fmt::format("Filled {} missing value{} of {} with the {}{} ({}), {} (KL divergence {:.4g} "
+                  "vs {:.4g}).",
+                  gaps, gaps == 1 ? "" : "s", quoted(column.name), whole ? "rounded " : "", mean ? "mean" : "median",
+                  readable(choice.fill), comparison, chosen_kl, other_kl));
 }
 
 // ISO 8601 year, week and weekday of a time in seconds since 1970-01-01 (UTC).
@@ -200,20 +198,20 @@ void drop_incomplete_rows(Table& table, const std::string& source, PreparationLo
   const auto kept = std::count(keep.begin(), keep.end(), 1);
   if (kept == rows) return;
   if (kept == 0)
-    throw Error(ErrorKind::Input,
-                fmt::format("{}: no row is left: each of the {} rows has a missing value in {} "
-                            "(most in {}: {} of {}); leave such columns out with `drop`, or "
-                            "fill the file's gaps",
-                            source, rows, quoted_list(with_gaps), quoted(worst), worst_gaps, rows));
+    throw Error(ErrorKind::Input, fmt::format("{}: no row is left: each of the {} rows has a missing value in {} "
+                                              "(most in {}: {} of {}); leave such columns out with `drop`, or "
+                                              "fill the file's gaps",
+                                              source, rows, quoted_list(with_gaps), quoted(worst), worst_gaps, rows));
   for (auto& column : table.columns) {
     if (column.is_categorical())
       keep_rows(column.codes, keep);
     else
       keep_rows(column.values, keep);
   }
-  log.add(fmt::format("Dropped {} of {} rows that still had missing values; {} remain. The gaps "
-                      "were in {}.",
-                      rows - kept, rows, kept, quoted_list(with_gaps)));
+  log.add(
+      fmt::format("Dropped {} of {} rows that still had missing values; {} remain. The gaps "
+                  "were in {}.",
+                  rows - kept, rows, kept, quoted_list(with_gaps)));
 }
 
 // After rows are dropped a column may hold one value only; say so (it is reproduced as is).
@@ -229,11 +227,10 @@ void log_new_constants(const Table& table, const Schema& schema, PreparationLog&
     for (const auto& spec : schema.columns)
       was_constant = was_constant || (spec.name == column.name && spec.role == ColumnRole::Constant);
     if (was_constant) continue;
-    const std::string value = column.is_categorical()
-                                  ? column.categories[static_cast<size_t>(column.codes[0])]
-                                  : readable(column.values[0]);
-    log.add("After dropping rows, " + quoted(column.name) + " holds one value only (" +
-            quoted(value) + "); it is kept and reproduced as that value.");
+    const std::string value =
+        column.is_categorical() ? column.categories[static_cast<size_t>(column.codes[0])] : readable(column.values[0]);
+    log.add("After dropping rows, " + quoted(column.name) + " holds one value only (" + quoted(value) +
+            "); it is kept and reproduced as that value.");
   }
 }
 
@@ -286,8 +283,7 @@ FillChoice choose_fill(const std::vector<double>& values, bool whole) {
   return choice;
 }
 
-Prepared clean(Table table, const Schema& schema, const CleanOptions& options,
-               const std::string& source) {
+Prepared clean(Table table, const Schema& schema, const CleanOptions& options, const std::string& source) {
   Prepared out;
   PreparationLog& log = out.log;
   log_schema(schema, log);
@@ -302,11 +298,10 @@ Prepared clean(Table table, const Schema& schema, const CleanOptions& options,
     const int64_t missing = column.missing_count();
     const double share = rows > 0 ? static_cast<double>(missing) / static_cast<double>(rows) : 0.0;
     if (options.keep_missing ? rows > 0 && missing == rows : share > options.max_missing_share) {
-      const std::string reason =
-          options.keep_missing
-              ? fmt::format("all {} of its values are missing", rows)
-              : fmt::format("{:.0f} % of its values are missing ({} of {}; more than {:.0f} %)",
-                            share * 100, missing, rows, options.max_missing_share * 100);
+      const std::string reason = options.keep_missing
+                                     ? fmt::format("all {} of its values are missing", rows)
+                                     : fmt::format("{:.0f} % of its values are missing ({} of {}; more than {:.0f} %)",
+                                                   share * 100, missing, rows, options.max_missing_share * 100);
       log.add("Dropped column " + quoted(column.name) + ": " + reason + ".");
       unusable.push_back(quoted(column.name) + ": " + reason);
       table.columns.erase(table.columns.begin() + static_cast<std::ptrdiff_t>(c));
@@ -317,18 +312,18 @@ Prepared clean(Table table, const Schema& schema, const CleanOptions& options,
   if (table.columns.empty()) {
     std::string reasons;
     for (const auto& r : unusable) reasons.append(reasons.empty() ? "" : "; ").append(r);
-    throw Error(ErrorKind::Input,
-                source + ": no usable column is left after preparation (" + reasons + ")");
+    throw Error(ErrorKind::Input, source + ": no usable column is left after preparation (" + reasons + ")");
   }
 
   if (options.keep_missing) {
     for (const auto& column : table.columns) {
       const int64_t gaps = column.missing_count();
       if (gaps > 0)
-        log.add(fmt::format("Kept {} missing value{} of {} ({:.1f} %) as missing: the model learns where they "
-                            "occur, with the other columns' values and gaps.",
-                            gaps, gaps == 1 ? "" : "s", quoted(column.name),
-                            100.0 * static_cast<double>(gaps) / static_cast<double>(rows)));
+        log.add(
+            fmt::format("Kept {} missing value{} of {} ({:.1f} %) as missing: the model learns where they "
+                        "occur, with the other columns' values and gaps.",
+                        gaps, gaps == 1 ? "" : "s", quoted(column.name),
+                        100.0 * static_cast<double>(gaps) / static_cast<double>(rows)));
     }
   }
   if (options.fill_numeric && !options.keep_missing)
@@ -345,8 +340,7 @@ Prepared clean(Table table, const Schema& schema, const CleanOptions& options,
         expand_datetime(table, c, log);
         c += 2;
       }
-  if (table.rows() == 0)
-    throw Error(ErrorKind::Input, source + ": the table has no rows to learn from");
+  if (table.rows() == 0) throw Error(ErrorKind::Input, source + ": the table has no rows to learn from");
   out.table = std::move(table);
   return out;
 }

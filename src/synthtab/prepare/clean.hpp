@@ -14,10 +14,10 @@ struct PreparationLog {
 };
 
 struct CleanOptions {
-  double max_missing_share = 0.35;  // drop columns with a larger share of missing values
-  bool fill_numeric = true;         // fill numeric gaps with mean or median (lower KL divergence)
-  bool drop_incomplete_rows = true; // then drop rows that still have a missing value
-  bool expand_datetimes = false;    // datetime -> ISO year, ISO week, ISO weekday (the seed's rule)
+  double max_missing_share = 0.35;   // drop columns with a larger share of missing values
+  bool fill_numeric = true;          // fill numeric gaps with mean or median (lower KL divergence)
+  bool drop_incomplete_rows = true;  // then drop rows that still have a missing value
+  bool expand_datetimes = false;     // datetime -> ISO year, ISO week, ISO weekday (the seed's rule)
   // Keep missing values for the model to learn (it generates them at the real rate and
   // pattern): no fill, no dropped rows, and only columns with no value at all are dropped.
   // Overrides the three rules above about missing values.
@@ -25,7 +25,7 @@ struct CleanOptions {
 };
 
 struct Prepared {
-  Table table;          // ready for transform/
+  Table table;  // ready for transform/
   PreparationLog log;
 };
 
@@ -39,14 +39,13 @@ struct FillChoice {
   double fill = 0.0;
   double kl_mean = 0.0;
   double kl_median = 0.0;
-  double mean = 0.0;    // the candidates (rounded when `whole`)
+  double mean = 0.0;  // the candidates (rounded when `whole`)
   double median = 0.0;
 };
 FillChoice choose_fill(const std::vector<double>& values, bool whole = false);
 
 // Applies the rules to `table` (already typed by to_table) and returns the result; throws
 // Error(Input) when nothing usable is left (no columns, or no rows).
-Prepared clean(Table table, const Schema& schema, const CleanOptions& options,
-               const std::string& source);
+Prepared clean(Table table, const Schema& schema, const CleanOptions& options, const std::string& source);
 
 }  // namespace synthtab

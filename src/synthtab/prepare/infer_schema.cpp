@@ -33,13 +33,11 @@ constexpr double kExactIntegerLimit = 9007199254740992.0;
 // column is a date column when one format reads every cell, even if the first cell alone is
 // ambiguous (05/01/2023 reads as day/month and as month/day).
 constexpr const char* kDatetimeFormats[] = {
-    "%Y-%m-%d",       "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
-    "%Y/%m/%d",       "%d/%m/%Y",          "%m/%d/%Y",          "%d.%m.%Y",
+    "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+    "%Y/%m/%d", "%d/%m/%Y",          "%m/%d/%Y",          "%d.%m.%Y",
 };
 
-bool is_whole(double value) {
-  return std::abs(value) < kExactIntegerLimit && value == std::floor(value);
-}
+bool is_whole(double value) { return std::abs(value) < kExactIntegerLimit && value == std::floor(value); }
 
 // Built by appending: `"\"" + std::string(...)` trips a false -Wrestrict in g++ 12.
 std::string quoted(std::string_view text) {
@@ -172,11 +170,11 @@ ColumnScan scan_column(const RawColumn& column, char decimal) {
 // Said, not silent: one impossible date (2024-02-30) makes a column of dates text.
 std::string not_dates(const ColumnScan& scan) {
   if (scan.not_a_date.empty()) return "";
-  return "; not dates: " + scan.not_a_date + " (name the column in `datetime` to have such a value reported with its line)";
+  return "; not dates: " + scan.not_a_date +
+         " (name the column in `datetime` to have such a value reported with its line)";
 }
 
-ColumnSchema infer_column(const std::string& name, const RawColumn& column, int64_t rows,
-                          char decimal) {
+ColumnSchema infer_column(const std::string& name, const RawColumn& column, int64_t rows, char decimal) {
   const ColumnScan scan = scan_column(column, decimal);
   ColumnSchema out;
   out.name = name;
@@ -188,17 +186,15 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
   if (scan.distinct == 1) {
     out.role = ColumnRole::Constant;
     out.reason = fmt::format("one distinct value ({}) in {} rows", quoted(scan.first_value), rows);
-    if (scan.non_missing < rows)
-      out.reason += fmt::format(", {} of them missing", rows - scan.non_missing);
+    if (scan.non_missing < rows) out.reason += fmt::format(", {} of them missing", rows - scan.non_missing);
     return out;
   }
-  const std::string kind = scan.numeric ? (scan.whole ? "whole numbers" : "numbers")
+  const std::string kind = scan.numeric                   ? (scan.whole ? "whole numbers" : "numbers")
                            : scan.datetime_format.empty() ? "text values"
                                                           : "dates";
   // The seed's ID rule; floats and dates are never IDs.
   const bool all_unique = static_cast<int64_t>(scan.distinct) == scan.non_missing;
-  const bool mostly_distinct =
-      static_cast<double>(scan.distinct) / static_cast<double>(rows) > kIdDistinctShare;
+  const bool mostly_distinct = static_cast<double>(scan.distinct) / static_cast<double>(rows) > kIdDistinctShare;
   const bool may_be_id = (!scan.numeric || scan.whole) && scan.datetime_format.empty();
   std::string not_an_id;  // why a unique whole-number column is kept
   if (may_be_id && all_unique && mostly_distinct) {
@@ -209,8 +205,7 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
           fmt::format("{} unique {} in {} rows, so it looks like an ID", scan.distinct, kind, rows) + not_dates(scan);
       return out;
     }
-    not_an_id = fmt::format(", all unique but skewed (skew {:.3g} > {}), so not an ID", skew,
-                            kIdMaxSkew);
+    not_an_id = fmt::format(", all unique but skewed (skew {:.3g} > {}), so not an ID", skew, kIdMaxSkew);
   }
   if (!scan.datetime_format.empty()) {
     out.role = ColumnRole::Datetime;
@@ -225,10 +220,10 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
   }
   const auto distinct = static_cast<double>(scan.distinct);
   if (scan.whole && scan.distinct <= kMaxCategoricalIntegers && distinct <= static_cast<double>(rows) / 2.0 &&
-      (scan.distinct <= kAlwaysCategoricalIntegers || distinct * kRowsPerIntegerCategory <= static_cast<double>(rows))) {
+      (scan.distinct <= kAlwaysCategoricalIntegers ||
+       distinct * kRowsPerIntegerCategory <= static_cast<double>(rows))) {
     out.role = ColumnRole::Categorical;
-    out.reason = fmt::format("{} distinct whole numbers in {} rows, few enough to be categories",
-                             scan.distinct, rows);
+    out.reason = fmt::format("{} distinct whole numbers in {} rows, few enough to be categories", scan.distinct, rows);
     return out;
   }
   out.role = scan.whole ? ColumnRole::Integer : ColumnRole::Float;
@@ -249,8 +244,8 @@ ColumnSchema forced_numeric(const RawTable& raw, size_t c, char decimal) {
     const auto number = parse_number(cell, decimal);
     if (!number)
       throw input_error(raw.source, raw.line_of(r), static_cast<int64_t>(c) + 1,
-                        "expected a number in column " + quoted(out.name) + ", found " +
-                            quoted(cell) + " (the column was named in `numeric`)");
+                        "expected a number in column " + quoted(out.name) + ", found " + quoted(cell) +
+                            " (the column was named in `numeric`)");
     whole = whole && is_whole(*number);
   }
   out.role = whole ? ColumnRole::Integer : ColumnRole::Float;
@@ -271,12 +266,10 @@ ColumnSchema forced_datetime(const RawTable& raw, size_t c) {
     for (const char* format : kDatetimeFormats) known.append(known.empty() ? "" : ", ").append(format);
     throw input_error(raw.source, raw.line_of(scan.failing_row), static_cast<int64_t>(c) + 1,
                       scan.format_above.empty()
-                          ? "expected a date in column " + quoted(out.name) + ", found " +
-                                quoted(cell) + " (the column was named in `datetime`; known formats: " +
-                                known + ")"
-                          : "expected a date in column " + quoted(out.name) + " in the format " +
-                                scan.format_above + " of the cells above, found " + quoted(cell) +
-                                " (the column was named in `datetime`)");
+                          ? "expected a date in column " + quoted(out.name) + ", found " + quoted(cell) +
+                                " (the column was named in `datetime`; known formats: " + known + ")"
+                          : "expected a date in column " + quoted(out.name) + " in the format " + scan.format_above +
+                                " of the cells above, found " + quoted(cell) + " (the column was named in `datetime`)");
   }
   if (scan.format.empty()) {  // every cell missing: nothing to read, nothing to check
     out.role = ColumnRole::Dropped;
@@ -289,22 +282,21 @@ ColumnSchema forced_datetime(const RawTable& raw, size_t c) {
 }
 
 void check_overrides(const RawTable& raw, const SchemaOverrides& overrides) {
-  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-      {"`categorical`", &overrides.categorical},
-      {"`numeric`", &overrides.numeric},
-      {"`datetime`", &overrides.datetime},
-      {"`drop`", &overrides.drop}};
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {{"`categorical`", &overrides.categorical},
+                                                                           {"`numeric`", &overrides.numeric},
+                                                                           {"`datetime`", &overrides.datetime},
+                                                                           {"`drop`", &overrides.drop}};
   for (const auto& [option, names] : lists)
     for (const auto& name : *names)
       if (!contains(raw.names, name))
-        throw usage_error(raw.source + ": " + option + " names no column " + quoted(name) +
-                          "; the columns are " + column_list(raw.names));
+        throw usage_error(raw.source + ": " + option + " names no column " + quoted(name) + "; the columns are " +
+                          column_list(raw.names));
   for (size_t a = 0; a < std::size(lists); ++a)
     for (size_t b = a + 1; b < std::size(lists); ++b)
       for (const auto& name : *lists[a].second)
         if (contains(*lists[b].second, name))
-          throw usage_error(std::string("column ") + quoted(name) + " is named in both " +
-                            lists[a].first + " and " + lists[b].first + "; choose one");
+          throw usage_error(std::string("column ") + quoted(name) + " is named in both " + lists[a].first + " and " +
+                            lists[b].first + "; choose one");
 }
 
 }  // namespace
@@ -337,8 +329,7 @@ Schema infer_schema(const RawTable& raw, const SchemaOverrides& overrides) {
     if (contains(overrides.drop, name)) {
       schema.columns.push_back({name, ColumnRole::Dropped, "left out, as asked by `drop`", "", true});
     } else if (contains(overrides.categorical, name)) {
-      schema.columns.push_back(
-          {name, ColumnRole::Categorical, "categories, as asked by `categorical`", "", true});
+      schema.columns.push_back({name, ColumnRole::Categorical, "categories, as asked by `categorical`", "", true});
     } else if (contains(overrides.numeric, name)) {
       schema.columns.push_back(forced_numeric(raw, c, schema.decimal));
     } else if (contains(overrides.datetime, name)) {
@@ -352,9 +343,8 @@ Schema infer_schema(const RawTable& raw, const SchemaOverrides& overrides) {
 
 Table to_table(const RawTable& raw, const Schema& schema) {
   if (schema.columns.size() != raw.columns.size())
-    throw Error(ErrorKind::Input,
-                fmt::format("{}: the schema has {} columns but the file has {}", raw.source,
-                            schema.columns.size(), raw.columns.size()));
+    throw Error(ErrorKind::Input, fmt::format("{}: the schema has {} columns but the file has {}", raw.source,
+                                              schema.columns.size(), raw.columns.size()));
   Table table;
   for (size_t c = 0; c < schema.columns.size(); ++c) {
     const ColumnSchema& spec = schema.columns[c];
@@ -363,8 +353,7 @@ Table to_table(const RawTable& raw, const Schema& schema) {
     const int64_t rows = cells.size();
     const auto fail = [&](int64_t r, std::string_view cell, const std::string& expected) {
       return input_error(raw.source, raw.line_of(r), static_cast<int64_t>(c) + 1,
-                         "expected " + expected + " in column " + quoted(spec.name) + ", found " +
-                             quoted(cell));
+                         "expected " + expected + " in column " + quoted(spec.name) + ", found " + quoted(cell));
     };
     Column column;
     column.name = spec.name;

@@ -94,8 +94,8 @@ Histogram histogram(std::span<const double> values, std::vector<double> edges) {
   out.density.assign(bins, 0.0);
   if (total > 0)
     for (size_t k = 0; k < bins; ++k)
-      out.density[k] = static_cast<double>(out.counts[k]) /
-                       (static_cast<double>(total) * (out.edges[k + 1] - out.edges[k]));
+      out.density[k] =
+          static_cast<double>(out.counts[k]) / (static_cast<double>(total) * (out.edges[k + 1] - out.edges[k]));
   return out;
 }
 

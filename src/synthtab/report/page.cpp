@@ -13,12 +13,23 @@ std::string esc(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -72,10 +83,14 @@ std::string short_name(const std::string& name, size_t limit) {
 
 std::string level_class(Level level) {
   switch (level) {
-    case Level::Good: return "good";
-    case Level::Fair: return "fair";
-    case Level::Poor: return "poor";
-    case Level::None: break;
+    case Level::Good:
+      return "good";
+    case Level::Fair:
+      return "fair";
+    case Level::Poor:
+      return "poor";
+    case Level::None:
+      break;
   }
   return "none";
 }
@@ -92,10 +107,17 @@ void plotly_escape(json& value) {
     out.reserve(text.size() + 8);
     for (char c : text) {
       switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        default: out += c;
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        default:
+          out += c;
       }
     }
     value = std::move(out);
@@ -103,7 +125,6 @@ void plotly_escape(json& value) {
     for (auto& item : value) plotly_escape(item);
   }
 }
-
 
 json axis(const std::string& title) {
   return {{"title", {{"text", title}}}, {"gridcolor", "#e6e6e6"}, {"zerolinecolor", "#c8c8c8"}, {"automargin", true}};
@@ -155,11 +176,13 @@ std::string Page::chart(json data, json layout, int height, const std::string& e
   layout["paper_bgcolor"] = "#ffffff";
   layout["plot_bgcolor"] = "#ffffff";
   if (!layout.contains("legend"))
-    layout["legend"] = {{"orientation", "h"}, {"x", 1}, {"xanchor", "right"}, {"y", 1.01}, {"yanchor", "bottom"},
-                        {"bgcolor", "rgba(255,255,255,0)"}};
+    layout["legend"] = {{"orientation", "h"},  {"x", 1},
+                        {"xanchor", "right"},  {"y", 1.01},
+                        {"yanchor", "bottom"}, {"bgcolor", "rgba(255,255,255,0)"}};
   if (layout.contains("title") && layout["title"].is_string())
-    layout["title"] = {{"text", layout["title"]}, {"x", 0.01}, {"xanchor", "left"}, {"xref", "paper"},
-                       {"y", 0.985}, {"yanchor", "top"}, {"yref", "container"}, {"font", {{"size", 14}}}};
+    layout["title"] = {
+        {"text", layout["title"]}, {"x", 0.01},           {"xanchor", "left"},     {"xref", "paper"}, {"y", 0.985},
+        {"yanchor", "top"},        {"yref", "container"}, {"font", {{"size", 14}}}};
   figures.push_back({{"data", std::move(data)}, {"layout", std::move(layout)}});
   return fmt::format("<div class=\"chart{}\" id=\"chart-{}\" data-figure=\"{}\" style=\"height:{}px\"></div>\n",
                      extra_class.empty() ? "" : " " + extra_class, index, index, height);
@@ -185,9 +208,20 @@ std::string heatmap(Page& page, const std::string& title, const std::vector<std:
     text.push_back(r);
   }
   const bool label_cells = names.size() <= 10;  // beyond that the numbers no longer fit the cells
-  json trace = {{"type", "heatmap"}, {"x", labels}, {"y", labels}, {"z", matrix_json(z)}, {"text", text},
-                {"texttemplate", label_cells ? "%{text}" : ""}, {"zmin", -limit}, {"zmax", limit},
-                {"colorscale", json::array({json::array({0, "#b2182b"}), json::array({0.5, "#f7f7f7"}), json::array({1, "#2166ac"})})}, {"showscale", scale}, {"hoverongaps", false}, {"xgap", 1}, {"ygap", 1}};
+  json trace = {{"type", "heatmap"},
+                {"x", labels},
+                {"y", labels},
+                {"z", matrix_json(z)},
+                {"text", text},
+                {"texttemplate", label_cells ? "%{text}" : ""},
+                {"zmin", -limit},
+                {"zmax", limit},
+                {"colorscale", json::array({json::array({0, "#b2182b"}), json::array({0.5, "#f7f7f7"}),
+                                            json::array({1, "#2166ac"})})},
+                {"showscale", scale},
+                {"hoverongaps", false},
+                {"xgap", 1},
+                {"ygap", 1}};
   if (scale) trace["colorbar"] = {{"thickness", 12}, {"len", 0.9}};
   json layout = {{"title", title}, {"margin", {{"l", 110}, {"r", 10}, {"t", 48}, {"b", 90}}}};
   layout["xaxis"] = {{"tickangle", -35}, {"automargin", true}};

@@ -19,11 +19,11 @@ using nlohmann::json;
 inline constexpr const char* kRealColour = "#1f5f99";
 inline constexpr const char* kSyntheticColour = "#e8833a";
 inline constexpr const char* kRandomColour = "#9a9a9a";
-inline constexpr int kGridPoints = 120;          // density curves
-inline constexpr int64_t kScatterPoints = 2000;  // points per scatter series
-inline constexpr int64_t kTableRows = 300;       // rows of a per-point table
-inline constexpr int kMaxLabels = 30;            // bars of a categorical chart
-inline constexpr int kMaxColourLabels = 12;      // colours of a scatter
+inline constexpr int kGridPoints = 120;                           // density curves
+inline constexpr int64_t kScatterPoints = 2000;                   // points per scatter series
+inline constexpr int64_t kTableRows = 300;                        // rows of a per-point table
+inline constexpr int kMaxLabels = 30;                             // bars of a categorical chart
+inline constexpr int kMaxColourLabels = 12;                       // colours of a scatter
 inline constexpr uint64_t kThinStream = 0x7468696e;               // "thin"
 inline constexpr uint64_t kRandomTableStream = 0x756e69666f726d;  // as the evaluation's geometry
 

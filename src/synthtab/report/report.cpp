@@ -39,7 +39,8 @@ void check_chart_options(const Table& real, const ChartOptions& charts) {
   if (charts.x.empty() != charts.y.empty())
     throw usage_error(charts.x.empty() ? "`y` needs `x` as well: the scatter plot draws one pair of columns"
                                        : "`x` needs `y` as well: the scatter plot draws one pair of columns");
-  for (const auto& [option, name] : {std::pair{"`x`", charts.x}, std::pair{"`y`", charts.y}, std::pair{"`color`", charts.color}}) {
+  for (const auto& [option, name] :
+       {std::pair{"`x`", charts.x}, std::pair{"`y`", charts.y}, std::pair{"`color`", charts.color}}) {
     if (name.empty() || real.find(name) >= 0) continue;
     std::string list;
     for (const auto& c : real.columns) list += (list.empty() ? "" : ", ") + ("\"" + c.name + "\"");
@@ -88,7 +89,8 @@ ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& opt
       in.evaluation.geometry_space = "standardised";
       if (options.geometry) {
         try {
-          const Table random = eval::uniform_random_table(in.real, in.synthetic.rows(), derive_seed(options.seed, kRandomTableStream));
+          const Table random =
+              eval::uniform_random_table(in.real, in.synthetic.rows(), derive_seed(options.seed, kRandomTableStream));
           const eval::FeatureSpace random_space = eval::encode_pair(in.real, random);
           eval::GeometryOptions go;
           go.feature_names = space.feature_names;
@@ -122,14 +124,19 @@ ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& opt
 std::string render_html(const ReportInput& in) {
   const eval::Evaluation& e = in.evaluation;
   Page page;
-  const std::string title = fmt::format("Synthetic data report: {} vs {}", in.options.synthetic_name, in.options.real_name);
+  const std::string title =
+      fmt::format("Synthetic data report: {} vs {}", in.options.synthetic_name, in.options.real_name);
   page.html += "<header><h1>How good are these synthetic rows?</h1>\n";
-  page.html += fmt::format("<p><strong>{}</strong> ({} rows) compared with the real <strong>{}</strong> ({} rows), {} columns, seed {}.</p></header>\n",
-                           esc(in.options.synthetic_name), show_int(e.synthetic_rows), esc(in.options.real_name),
-                           show_int(e.real_rows), e.columns.size(), e.seed);
-  page.html += "<nav><a href=\"#headline\">At a glance</a><a href=\"#preparation\">Preparation</a><a href=\"#columns\">Columns</a>"
-               "<a href=\"#pairs\">Pairs</a><a href=\"#efficacy\">ML efficacy</a><a href=\"#geometry\">Shape</a>"
-               "<a href=\"#privacy\">Privacy</a></nav>\n<main>\n";
+  page.html += fmt::format(
+      "<p><strong>{}</strong> ({} rows) compared with the real <strong>{}</strong> ({} rows), {} columns, seed "
+      "{}.</p></header>\n",
+      esc(in.options.synthetic_name), show_int(e.synthetic_rows), esc(in.options.real_name), show_int(e.real_rows),
+      e.columns.size(), e.seed);
+  page.html +=
+      "<nav><a href=\"#headline\">At a glance</a><a href=\"#preparation\">Preparation</a><a "
+      "href=\"#columns\">Columns</a>"
+      "<a href=\"#pairs\">Pairs</a><a href=\"#efficacy\">ML efficacy</a><a href=\"#geometry\">Shape</a>"
+      "<a href=\"#privacy\">Privacy</a></nav>\n<main>\n";
   headline(page, in);
   preparation(page, in);
   columns_section(page, in);
@@ -141,15 +148,20 @@ std::string render_html(const ReportInput& in) {
   // Option names in the page's text, shown in the caller's terms (ReportOptions::option_names).
   if (in.options.option_names) page.html = rename_options(page.html, in.options.option_names);
 
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<meta name=\"generator\" content=\"synthtab\">\n<title>" + esc(title) + "</title>\n<style>" + std::string(report_css()) +
-                    "</style>\n<script>" + std::string(report_error_trap_js()) + "</script>\n</head>\n<body>\n";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"generator\" content=\"synthtab\">\n<title>" +
+      esc(title) + "</title>\n<style>" + std::string(report_css()) + "</style>\n<script>" +
+      std::string(report_error_trap_js()) + "</script>\n</head>\n<body>\n";
   out += page.html;
-  out += fmt::format("<footer>Made by synthtab (docs/report.md explains every figure and verdict). Charts drawn with "
-                     "Plotly.js {} (MIT licence), embedded in this file: it opens without a network.</footer>\n",
-                     plotly_version());
-  out += "<pre id=\"render-status\">charts=? drawn=0 errors=0 (the charts' script has not run)</pre>\n<pre id=\"render-errors\"></pre>\n";
+  out += fmt::format(
+      "<footer>Made by synthtab (docs/report.md explains every figure and verdict). Charts drawn with "
+      "Plotly.js {} (MIT licence), embedded in this file: it opens without a network.</footer>\n",
+      plotly_version());
+  out +=
+      "<pre id=\"render-status\">charts=? drawn=0 errors=0 (the charts' script has not run)</pre>\n<pre "
+      "id=\"render-errors\"></pre>\n";
   out += "<script>";
   out += script_safe(std::string(plotly_js()));
   out += "</script>\n<script type=\"application/json\" id=\"report-data\">";
@@ -176,7 +188,8 @@ std::string json_in_script(std::string_view text) {
       out += "\\u003e";
     } else if (c == '&') {
       out += "\\u0026";
-    } else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+    } else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' &&
+               (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
       out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";  // line and paragraph separators (UTF-8)
       i += 2;
     } else {
@@ -186,6 +199,8 @@ std::string json_in_script(std::string_view text) {
   return out;
 }
 
-void write_report(const std::string& path, const ReportInput& input) { write_file_atomically(path, render_html(input)); }
+void write_report(const std::string& path, const ReportInput& input) {
+  write_file_atomically(path, render_html(input));
+}
 
 }  // namespace synthtab::report

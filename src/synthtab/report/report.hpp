@@ -27,19 +27,19 @@ struct ChartOptions {
 // What the run did before the synthetic rows existed (only known when one run fits, draws and reports).
 struct RunInfo {
   std::string input_path;
-  int64_t input_rows = 0;     // data rows in the file
-  int64_t training_rows = 0;  // rows the model learned from, after preparation
-  int64_t synthetic_rows = 0; // rows written
-  std::vector<ColumnSchema> schema;                  // every input column: type and why
-  std::vector<std::string> preparation;              // the preparation log, in order
+  int64_t input_rows = 0;                // data rows in the file
+  int64_t training_rows = 0;             // rows the model learned from, after preparation
+  int64_t synthetic_rows = 0;            // rows written
+  std::vector<ColumnSchema> schema;      // every input column: type and why
+  std::vector<std::string> preparation;  // the preparation log, in order
   std::string model;
-  std::map<std::string, std::string> settings;       // effective settings, as text
+  std::map<std::string, std::string> settings;  // effective settings, as text
   uint64_t seed = 0;
   double fit_seconds = 0.0, sample_seconds = 0.0;
 };
 
 struct ReportOptions {
-  std::string target;              // ML efficacy; empty = left out (the report says so)
+  std::string target;  // ML efficacy; empty = left out (the report says so)
   std::optional<Task> task;
   ChartOptions charts;
   uint64_t seed = 42;
@@ -47,8 +47,8 @@ struct ReportOptions {
   int permutations = 200;
   bool geometry = true;
   bool topology = true;
-  int64_t topology_points = 300;   // per cloud: persistence is O(n^2) memory and slow beyond
-  uint64_t memory_limit = 0;       // bytes; topology beyond it is left out, with a note
+  int64_t topology_points = 300;  // per cloud: persistence is O(n^2) memory and slow beyond
+  uint64_t memory_limit = 0;      // bytes; topology beyond it is left out, with a note
   std::string real_name = "real", synthetic_name = "synthetic";  // file names shown in the title
   // How the page names the caller's options (`target`, `holdout`, `x`, ...; core/option_terms.hpp):
   // empty keeps the names; the CLI shows its flags. A column named like an option in backticks
@@ -73,8 +73,8 @@ void check_chart_options(const Table& real, const ChartOptions& charts);
 // (e.g. ID columns left out when reading the files). `holdout`: real rows the generator never
 // saw (`real` = the rows it learned from), for the holdout copy checks.
 ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& options,
-                           std::optional<RunInfo> run = std::nullopt,
-                           std::vector<std::string> notes = {}, std::optional<Table> holdout = std::nullopt);
+                           std::optional<RunInfo> run = std::nullopt, std::vector<std::string> notes = {},
+                           std::optional<Table> holdout = std::nullopt);
 
 // The whole page. Same input, same bytes.
 std::string render_html(const ReportInput& input);

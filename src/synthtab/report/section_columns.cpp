@@ -20,8 +20,9 @@ std::string test_row(const char* name, const char* asks, const std::optional<eva
   const std::string reading = std::isnan(t->pvalue) ? "undefined"
                               : t->pvalue >= 0.05   ? "no difference found"
                                                     : "differs";
-  return fmt::format("<tr><td>{}<br><span class=\"asks\">{}</span></td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n", name, asks,
-                     show(t->statistic), show_p(t->pvalue), t->pvalue >= 0.05 ? "ok" : "warn", reading);
+  return fmt::format(
+      "<tr><td>{}<br><span class=\"asks\">{}</span></td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n", name,
+      asks, show(t->statistic), show_p(t->pvalue), t->pvalue >= 0.05 ? "ok" : "warn", reading);
 }
 
 std::string tests_table(const eval::ColumnTests& t, double shape) {
@@ -31,10 +32,13 @@ std::string tests_table(const eval::ColumnTests& t, double shape) {
   rows += test_row("Mann&ndash;Whitney U", "neither side tends to be larger?", t.mann_whitney);
   rows += test_row("Wilcoxon (the seed&rsquo;s, paired)*", "see docs/evaluation.md", t.wilcoxon_seed);
   rows += test_row("chi-square", "same label frequencies?", t.chi_square);
-  std::string out = "<div class=\"table-wrap\"><table class=\"tests\"><thead><tr><th>test</th><th>statistic</th>"
-                    "<th>p-value</th><th>reading</th></tr></thead><tbody>\n" + rows + "</tbody></table></div>\n";
-  out += fmt::format("<p class=\"small\">Shape score ({}): <strong>{}</strong> (1 = identical distributions).", 
-                     t.type == "numeric" ? "1 &minus; KS statistic" : "1 &minus; total variation distance", show(shape));
+  std::string out =
+      "<div class=\"table-wrap\"><table class=\"tests\"><thead><tr><th>test</th><th>statistic</th>"
+      "<th>p-value</th><th>reading</th></tr></thead><tbody>\n" +
+      rows + "</tbody></table></div>\n";
+  out +=
+      fmt::format("<p class=\"small\">Shape score ({}): <strong>{}</strong> (1 = identical distributions).",
+                  t.type == "numeric" ? "1 &minus; KS statistic" : "1 &minus; total variation distance", show(shape));
   if (t.wilcoxon_seed) out += " * pairs real values with random synthetic ones; read Mann&ndash;Whitney instead.";
   out += "</p>\n";
   for (const auto& n : t.notes) out += left_out(n);
@@ -63,15 +67,25 @@ void numeric_column(Page& page, const eval::ColumnTests& t, const Column& real, 
     const std::vector<double> grid = linspace(lo, hi, kGridPoints);
     const std::vector<double> ra = gaussian_kde(a, grid, *bandwidth), sa = gaussian_kde(b, grid, *bandwidth);
     const json x = nums(scaled(grid));
-    data.push_back({{"type", "scatter"}, {"mode", "lines"}, {"name", "real"}, {"x", x}, {"y", nums(ra)},
-                    {"line", {{"color", kRealColour}, {"width", 2.5}}}, {"fill", "tozeroy"},
+    data.push_back({{"type", "scatter"},
+                    {"mode", "lines"},
+                    {"name", "real"},
+                    {"x", x},
+                    {"y", nums(ra)},
+                    {"line", {{"color", kRealColour}, {"width", 2.5}}},
+                    {"fill", "tozeroy"},
                     {"fillcolor", "rgba(31,95,153,0.15)"}});
-    data.push_back({{"type", "scatter"}, {"mode", "lines"}, {"name", "synthetic"}, {"x", x}, {"y", nums(sa)},
+    data.push_back({{"type", "scatter"},
+                    {"mode", "lines"},
+                    {"name", "synthetic"},
+                    {"x", x},
+                    {"y", nums(sa)},
                     {"line", {{"color", kSyntheticColour}, {"width", 3}}}});
     layout["title"] = "How common each value is";
     layout["yaxis"]["showticklabels"] = false;  // densities' units mean little to a reader; the table has them
     std::vector<std::vector<std::string>> rows;
-    for (size_t i = 0; i < grid.size(); ++i) rows.push_back({show(grid[i]), fmt::format("{:.4g}", ra[i]), fmt::format("{:.4g}", sa[i])});
+    for (size_t i = 0; i < grid.size(); ++i)
+      rows.push_back({show(grid[i]), fmt::format("{:.4g}", ra[i]), fmt::format("{:.4g}", sa[i])});
     numbers_html = numbers("Density values", table({"value", "real density", "synthetic density"}, rows, "compact"));
   } else {
     // A constant column, or too few values, has no smooth density: a histogram says it plainly.
@@ -79,16 +93,25 @@ void numeric_column(Page& page, const eval::ColumnTests& t, const Column& real, 
     const Histogram ha = histogram(a, edges), hb = histogram(b, edges);
     std::vector<double> centres;
     for (size_t k = 0; k + 1 < edges.size(); ++k) centres.push_back(0.5 * (edges[k] + edges[k + 1]));
-    data.push_back({{"type", "bar"}, {"name", "real"}, {"x", nums(scaled(centres))}, {"y", nums(ha.density)},
-                    {"marker", {{"color", kRealColour}}}, {"opacity", 0.7}});
-    data.push_back({{"type", "bar"}, {"name", "synthetic"}, {"x", nums(scaled(centres))}, {"y", nums(hb.density)},
-                    {"marker", {{"color", kSyntheticColour}}}, {"opacity", 0.7}});
+    data.push_back({{"type", "bar"},
+                    {"name", "real"},
+                    {"x", nums(scaled(centres))},
+                    {"y", nums(ha.density)},
+                    {"marker", {{"color", kRealColour}}},
+                    {"opacity", 0.7}});
+    data.push_back({{"type", "bar"},
+                    {"name", "synthetic"},
+                    {"x", nums(scaled(centres))},
+                    {"y", nums(hb.density)},
+                    {"marker", {{"color", kSyntheticColour}}},
+                    {"opacity", 0.7}});
     layout["barmode"] = "overlay";
     layout["title"] = "How common each value is (histogram: too few distinct values for a smooth curve)";
     layout["yaxis"]["showticklabels"] = false;
     std::vector<std::vector<std::string>> rows;
     for (size_t k = 0; k < ha.counts.size(); ++k)
-      rows.push_back({show(edges[k]) + " &ndash; " + show(edges[k + 1]), show_int(ha.counts[k]), show_int(hb.counts[k])});
+      rows.push_back(
+          {show(edges[k]) + " &ndash; " + show(edges[k + 1]), show_int(ha.counts[k]), show_int(hb.counts[k])});
     numbers_html = numbers("Histogram counts", table({"bin", "real rows", "synthetic rows"}, rows, "compact"));
   }
   page.html += "<div class=\"two\"><div>" + page.chart(data, layout, 320) + numbers_html + "</div><div>";
@@ -116,14 +139,15 @@ void categorical_column(Page& page, const eval::ColumnTests& t, double shape) {
     return t.synthetic_counts[x] > t.synthetic_counts[y];
   });
   const bool cut = order.size() > static_cast<size_t>(kMaxLabels);
-  std::vector<size_t> shown(order.begin(), order.begin() + static_cast<int64_t>(std::min(order.size(), static_cast<size_t>(kMaxLabels))));
+  std::vector<size_t> shown(
+      order.begin(), order.begin() + static_cast<int64_t>(std::min(order.size(), static_cast<size_t>(kMaxLabels))));
   json labels = json::array(), rs = json::array(), ss = json::array();
   std::vector<std::vector<std::string>> rows;
   for (size_t i : order) {
     const double r = real_total > 0 ? t.real_counts[i] / real_total : 0.0;
     const double s = synthetic_total > 0 ? t.synthetic_counts[i] / synthetic_total : 0.0;
-    rows.push_back({esc(t.labels[i]), show(t.real_counts[i]), fmt::format("{:.1f} %", 100 * r), show(t.synthetic_counts[i]),
-                    fmt::format("{:.1f} %", 100 * s)});
+    rows.push_back({esc(t.labels[i]), show(t.real_counts[i]), fmt::format("{:.1f} %", 100 * r),
+                    show(t.synthetic_counts[i]), fmt::format("{:.1f} %", 100 * s)});
   }
   for (size_t i : shown) {
     labels.push_back(short_name(t.labels[i], 24));
@@ -132,17 +156,21 @@ void categorical_column(Page& page, const eval::ColumnTests& t, double shape) {
   }
   json data = json::array();
   data.push_back({{"type", "bar"}, {"name", "real"}, {"x", labels}, {"y", rs}, {"marker", {{"color", kRealColour}}}});
-  data.push_back({{"type", "bar"}, {"name", "synthetic"}, {"x", labels}, {"y", ss}, {"marker", {{"color", kSyntheticColour}}}});
+  data.push_back(
+      {{"type", "bar"}, {"name", "synthetic"}, {"x", labels}, {"y", ss}, {"marker", {{"color", kSyntheticColour}}}});
   json layout = {{"barmode", "group"},
-                 {"title", cut ? fmt::format("Share of rows per label: the {} most frequent of {} labels", kMaxLabels, order.size())
+                 {"title", cut ? fmt::format("Share of rows per label: the {} most frequent of {} labels", kMaxLabels,
+                                             order.size())
                                : std::string("Share of rows per label")},
                  {"xaxis", axis(short_name(t.column, 60))},
                  {"yaxis", axis("share of rows")}};
   layout["xaxis"]["type"] = "category";
   layout["yaxis"]["tickformat"] = ".0%";
-  page.html += "<div class=\"two\"><div>" + page.chart(data, layout, 320) +
-               numbers("Counts per label", table({"label", "real rows", "real share", "synthetic rows", "synthetic share"}, rows, "compact")) +
-               "</div><div>" + tests_table(t, shape) + "</div></div>\n";
+  page.html +=
+      "<div class=\"two\"><div>" + page.chart(data, layout, 320) +
+      numbers("Counts per label",
+              table({"label", "real rows", "real share", "synthetic rows", "synthetic share"}, rows, "compact")) +
+      "</div><div>" + tests_table(t, shape) + "</div></div>\n";
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ void efficacy_section(Page& page, const ReportInput& in) {
   }
   const auto& m = *e.ml_efficacy;
   const bool regression = m.task == "regression";
-  page.html += fmt::format("<p>Target: <strong>{}</strong> ({}); model: {}.</p>\n", esc(m.target), esc(m.task), esc(m.model));
+  page.html +=
+      fmt::format("<p>Target: <strong>{}</strong> ({}); model: {}.</p>\n", esc(m.target), esc(m.task), esc(m.model));
   std::vector<std::vector<std::string>> scores;
   auto add = [&](const char* name, const char* how, const eval::ModelScores& s) {
     if (regression)
@@ -39,12 +40,14 @@ void efficacy_section(Page& page, const ReportInput& in) {
   };
   add("TRTR", "trained on real rows, scored on real rows (cross-validated): the yardstick", m.trtr);
   add("TSTR", "trained on synthetic rows, scored on real rows", m.tstr);
-  add("the seed&rsquo;s check", "trained on 80 % of the synthetic rows, scored on the other 20 % (says little about real data)",
+  add("the seed&rsquo;s check",
+      "trained on 80 % of the synthetic rows, scored on the other 20 % (says little about real data)",
       m.seed_synthetic_on_synthetic);
   page.html += table(regression ? std::vector<std::string>{"score", "meaning", "R&sup2;", "explained variance"}
                                 : std::vector<std::string>{"score", "meaning", "accuracy", "macro F1"},
                      scores);
-  const auto rows = thin_indexes(static_cast<int64_t>(m.actual.size()), kScatterPoints, derive_seed(in.options.seed, kThinStream, 3));
+  const auto rows =
+      thin_indexes(static_cast<int64_t>(m.actual.size()), kScatterPoints, derive_seed(in.options.seed, kThinStream, 3));
   const std::string thinned = rows.size() < m.actual.size()
                                   ? fmt::format(" — {} of {} real rows (random sample)", rows.size(), m.actual.size())
                                   : "";
@@ -57,26 +60,48 @@ void efficacy_section(Page& page, const ReportInput& in) {
       lo = std::min({lo, a, p}), hi = std::max({hi, a, p});
     }
     json d1 = json::array();
-    d1.push_back({{"type", "scatter"}, {"mode", "lines"}, {"name", "perfect prediction"}, {"x", {num(lo), num(hi)}},
-                  {"y", {num(lo), num(hi)}}, {"line", {{"color", "#999"}, {"dash", "dash"}}}});
-    d1.push_back({{"type", "scatter"}, {"mode", "markers"}, {"name", "real rows"}, {"x", nums(actual)}, {"y", nums(predicted)},
+    d1.push_back({{"type", "scatter"},
+                  {"mode", "lines"},
+                  {"name", "perfect prediction"},
+                  {"x", {num(lo), num(hi)}},
+                  {"y", {num(lo), num(hi)}},
+                  {"line", {{"color", "#999"}, {"dash", "dash"}}}});
+    d1.push_back({{"type", "scatter"},
+                  {"mode", "markers"},
+                  {"name", "real rows"},
+                  {"x", nums(actual)},
+                  {"y", nums(predicted)},
                   {"marker", {{"color", kSyntheticColour}, {"size", 8}, {"line", {{"color", "#fff"}, {"width", 1}}}}}});
-    json l1 = {{"title", "Predicted vs actual (TSTR)" + thinned}, {"xaxis", axis("actual " + short_name(m.target, 40))},
+    json l1 = {{"title", "Predicted vs actual (TSTR)" + thinned},
+               {"xaxis", axis("actual " + short_name(m.target, 40))},
                {"yaxis", axis("predicted")}};
     json d2 = json::array();
-    d2.push_back({{"type", "scatter"}, {"mode", "markers"}, {"name", "residual"}, {"x", nums(predicted)}, {"y", nums(residual)},
+    d2.push_back({{"type", "scatter"},
+                  {"mode", "markers"},
+                  {"name", "residual"},
+                  {"x", nums(predicted)},
+                  {"y", nums(residual)},
                   {"marker", {{"color", kRealColour}, {"size", 8}, {"line", {{"color", "#fff"}, {"width", 1}}}}}});
-    json l2 = {{"title", "Residuals: actual − predicted" + thinned}, {"xaxis", axis("predicted")},
-               {"yaxis", axis("residual")}, {"showlegend", false}};
-    l2["shapes"] = json::array({{{"type", "line"}, {"xref", "paper"}, {"x0", 0}, {"x1", 1}, {"y0", 0}, {"y1", 0},
+    json l2 = {{"title", "Residuals: actual − predicted" + thinned},
+               {"xaxis", axis("predicted")},
+               {"yaxis", axis("residual")},
+               {"showlegend", false}};
+    l2["shapes"] = json::array({{{"type", "line"},
+                                 {"xref", "paper"},
+                                 {"x0", 0},
+                                 {"x1", 1},
+                                 {"y0", 0},
+                                 {"y1", 0},
                                  {"line", {{"color", "#999"}, {"dash", "dash"}}}}});
-    page.html += "<div class=\"two\"><div>" + page.chart(d1, l1, 380) + "</div><div>" + page.chart(d2, l2, 380) + "</div></div>\n";
+    page.html += "<div class=\"two\"><div>" + page.chart(d1, l1, 380) + "</div><div>" + page.chart(d2, l2, 380) +
+                 "</div></div>\n";
     std::vector<std::vector<std::string>> t;
     for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < kTableRows; ++i)
       t.push_back({std::to_string(rows[i] + 1), show(actual[i]), show(predicted[i]), show(residual[i])});
-    page.html += numbers(rows.size() > static_cast<size_t>(kTableRows) ? fmt::format("Predictions (first {} shown)", kTableRows)
-                                                                       : std::string("Predictions"),
-                         table({"#", "actual", "predicted", "residual"}, t, "compact"));
+    page.html +=
+        numbers(rows.size() > static_cast<size_t>(kTableRows) ? fmt::format("Predictions (first {} shown)", kTableRows)
+                                                              : std::string("Predictions"),
+                table({"#", "actual", "predicted", "residual"}, t, "compact"));
   } else {
     // Classification: a confusion matrix of the labels (positions in the sorted union of labels).
     const Column* real = find_column(in.real, m.target);
@@ -93,10 +118,12 @@ void efficacy_section(Page& page, const ReportInput& in) {
     }
     json names = json::array();
     for (const auto& l : labels) names.push_back(short_name(l, 16));
-    json trace = {{"type", "heatmap"}, {"x", names}, {"y", names}, {"z", matrix_json(counts)}, {"colorscale", "Blues"},
-                  {"texttemplate", "%{z}"}, {"xgap", 1}, {"ygap", 1}};
+    json trace = {
+        {"type", "heatmap"},      {"x", names}, {"y", names}, {"z", matrix_json(counts)}, {"colorscale", "Blues"},
+        {"texttemplate", "%{z}"}, {"xgap", 1},  {"ygap", 1}};
     json layout = {{"title", "Confusion matrix of the TSTR model on the real rows"},
-                   {"xaxis", axis("predicted")}, {"yaxis", axis("actual")}};
+                   {"xaxis", axis("predicted")},
+                   {"yaxis", axis("actual")}};
     layout["xaxis"]["type"] = "category";
     layout["yaxis"]["type"] = "category";
     layout["yaxis"]["autorange"] = "reversed";

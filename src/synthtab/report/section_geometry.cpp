@@ -27,22 +27,31 @@ void geometry_section(Page& page, const ReportInput& in) {
     for (size_t k = 0; k + 1 < edges.size(); ++k) centres.push_back(0.5 * (edges[k] + edges[k + 1]));
     json d1 = json::array(), d2 = json::array();
     for (int i = 0; i < 3; ++i) {
-      d1.push_back({{"type", "scatter"}, {"mode", "lines"}, {"name", names[i]}, {"x", nums(centres)},
+      d1.push_back({{"type", "scatter"},
+                    {"mode", "lines"},
+                    {"name", names[i]},
+                    {"x", nums(centres)},
                     {"y", nums(e.geometry[static_cast<size_t>(i)].histogram.density)},
                     {"line", {{"color", colours[i]}, {"width", 2.5}, {"shape", "hvh"}}}});
       const auto& sv = e.geometry[static_cast<size_t>(i)].singular_values;
       std::vector<int> idx;
       for (size_t k = 0; k < sv.size(); ++k) idx.push_back(static_cast<int>(k + 1));
-      d2.push_back({{"type", "scatter"}, {"mode", "lines+markers"}, {"name", names[i]}, {"x", ints(idx)}, {"y", nums(sv)},
+      d2.push_back({{"type", "scatter"},
+                    {"mode", "lines+markers"},
+                    {"name", names[i]},
+                    {"x", ints(idx)},
+                    {"y", nums(sv)},
                     {"line", {{"color", colours[i]}, {"width", 2}}}});
     }
     json l1 = {{"title", fmt::format("Pairwise distances ({} space)", e.geometry_space)},
-               {"xaxis", axis("distance between two rows")}, {"yaxis", axis("density")}};
-    json l2 = {{"title", "Singular values (divided by the largest)"}, {"xaxis", axis("component")},
+               {"xaxis", axis("distance between two rows")},
+               {"yaxis", axis("density")}};
+    json l2 = {{"title", "Singular values (divided by the largest)"},
+               {"xaxis", axis("component")},
                {"yaxis", axis("relative singular value")}};
     l2["xaxis"]["dtick"] = 1;
-    page.html += "<h3>Geometry</h3>\n<div class=\"two\"><div>" + page.chart(d1, l1, 340) + "</div><div>" + page.chart(d2, l2, 340) +
-                 "</div></div>\n";
+    page.html += "<h3>Geometry</h3>\n<div class=\"two\"><div>" + page.chart(d1, l1, 340) + "</div><div>" +
+                 page.chart(d2, l2, 340) + "</div></div>\n";
     std::vector<std::vector<std::string>> rows;
     auto row = [&](const std::string& label, auto field) {
       rows.push_back({label, show(field(e.geometry[0])), show(field(e.geometry[1])), show(field(e.geometry[2]))});
@@ -68,7 +77,8 @@ void geometry_section(Page& page, const ReportInput& in) {
       };
       sv.push_back({std::to_string(k + 1), at(0), at(1), at(2)});
     }
-    page.html += numbers("Distance histogram (pairs per bin)", table({"distance", "real", "synthetic", "uniform random"}, bins, "compact"));
+    page.html += numbers("Distance histogram (pairs per bin)",
+                         table({"distance", "real", "synthetic", "uniform random"}, bins, "compact"));
     page.html += numbers("Singular values", table({"component", "real", "synthetic", "uniform random"}, sv, "compact"));
     for (const auto& g : e.geometry)
       for (const auto& n : g.notes) page.html += "<p class=\"small\">" + esc(n) + "</p>\n";
@@ -92,8 +102,14 @@ void geometry_section(Page& page, const ReportInput& in) {
     for (int side = 0; side < 2; ++side) {
       const eval::PersistenceDiagrams& d = side == 0 ? t.real : t.synthetic;
       const std::string xa = side == 0 ? "x" : "x2", ya = side == 0 ? "y" : "y2";
-      data.push_back({{"type", "scatter"}, {"mode", "lines"}, {"x", {0, num(infinity_line)}}, {"y", {0, num(infinity_line)}},
-                      {"xaxis", xa}, {"yaxis", ya}, {"showlegend", false}, {"hoverinfo", "skip"},
+      data.push_back({{"type", "scatter"},
+                      {"mode", "lines"},
+                      {"x", {0, num(infinity_line)}},
+                      {"y", {0, num(infinity_line)}},
+                      {"xaxis", xa},
+                      {"yaxis", ya},
+                      {"showlegend", false},
+                      {"hoverinfo", "skip"},
                       {"line", {{"color", "#bbb"}, {"dash", "dot"}}}});
       const char* dim_colour[] = {kRealColour, kSyntheticColour};
       for (int dim = 0; dim < 2; ++dim) {
@@ -103,30 +119,55 @@ void geometry_section(Page& page, const ReportInput& in) {
           b.push_back(bar.birth);
           dd.push_back(std::isfinite(bar.death) ? bar.death : infinity_line);
           if (rows.size() < static_cast<size_t>(kTableRows))
-            rows.push_back({side == 0 ? "real" : "synthetic", dim == 0 ? "H0" : "H1", show(bar.birth), show(bar.death)});
+            rows.push_back(
+                {side == 0 ? "real" : "synthetic", dim == 0 ? "H0" : "H1", show(bar.birth), show(bar.death)});
         }
-        data.push_back({{"type", "scatter"}, {"mode", "markers"}, {"name", dim == 0 ? "H0 (clusters)" : "H1 (loops)"},
-                        {"legendgroup", dim == 0 ? "h0" : "h1"}, {"showlegend", side == 0}, {"x", nums(b)}, {"y", nums(dd)},
-                        {"xaxis", xa}, {"yaxis", ya},
-                        {"marker", {{"color", dim_colour[dim]}, {"size", 7}, {"symbol", dim == 0 ? "circle" : "diamond"},
-                                    {"opacity", 0.8}}}});
+        data.push_back({{"type", "scatter"},
+                        {"mode", "markers"},
+                        {"name", dim == 0 ? "H0 (clusters)" : "H1 (loops)"},
+                        {"legendgroup", dim == 0 ? "h0" : "h1"},
+                        {"showlegend", side == 0},
+                        {"x", nums(b)},
+                        {"y", nums(dd)},
+                        {"xaxis", xa},
+                        {"yaxis", ya},
+                        {"marker",
+                         {{"color", dim_colour[dim]},
+                          {"size", 7},
+                          {"symbol", dim == 0 ? "circle" : "diamond"},
+                          {"opacity", 0.8}}}});
       }
     }
-    json layout = {{"grid", {{"rows", 1}, {"columns", 2}, {"pattern", "independent"}}},
-                   {"title", fmt::format("Persistence diagrams: real (left) and synthetic (right), {} points each", t.points)},
-                   {"xaxis", axis("birth (real)")}, {"yaxis", axis("death")},
-                   {"xaxis2", axis("birth (synthetic)")}, {"yaxis2", axis("death")}};
-    for (const char* key : {"xaxis", "yaxis", "xaxis2", "yaxis2"}) layout[key]["range"] = {num(-0.03 * infinity_line), num(infinity_line * 1.08)};
+    json layout = {
+        {"grid", {{"rows", 1}, {"columns", 2}, {"pattern", "independent"}}},
+        {"title", fmt::format("Persistence diagrams: real (left) and synthetic (right), {} points each", t.points)},
+        {"xaxis", axis("birth (real)")},
+        {"yaxis", axis("death")},
+        {"xaxis2", axis("birth (synthetic)")},
+        {"yaxis2", axis("death")}};
+    for (const char* key : {"xaxis", "yaxis", "xaxis2", "yaxis2"})
+      layout[key]["range"] = {num(-0.03 * infinity_line), num(infinity_line * 1.08)};
     // The line that classes which never die are drawn on.
     layout["shapes"] = json::array();
     layout["annotations"] = json::array();
     for (const char* side : {"", "2"}) {
-      layout["shapes"].push_back({{"type", "line"}, {"xref", std::string("x") + side + " domain"}, {"x0", 0}, {"x1", 1},
-                                  {"yref", std::string("y") + side}, {"y0", num(infinity_line)}, {"y1", num(infinity_line)},
+      layout["shapes"].push_back({{"type", "line"},
+                                  {"xref", std::string("x") + side + " domain"},
+                                  {"x0", 0},
+                                  {"x1", 1},
+                                  {"yref", std::string("y") + side},
+                                  {"y0", num(infinity_line)},
+                                  {"y1", num(infinity_line)},
                                   {"line", {{"color", "#999"}, {"dash", "dash"}, {"width", 1}}}});
-      layout["annotations"].push_back({{"xref", std::string("x") + side + " domain"}, {"x", 1}, {"xanchor", "right"},
-                                       {"yref", std::string("y") + side}, {"y", num(infinity_line)}, {"yanchor", "bottom"},
-                                       {"text", "never dies (∞)"}, {"showarrow", false}, {"font", {{"size", 11}, {"color", "#777"}}}});
+      layout["annotations"].push_back({{"xref", std::string("x") + side + " domain"},
+                                       {"x", 1},
+                                       {"xanchor", "right"},
+                                       {"yref", std::string("y") + side},
+                                       {"y", num(infinity_line)},
+                                       {"yanchor", "bottom"},
+                                       {"text", "never dies (∞)"},
+                                       {"showarrow", false},
+                                       {"font", {{"size", 11}, {"color", "#777"}}}});
     }
     layout["margin"] = {{"l", 60}, {"r", 20}, {"t", 70}, {"b", 50}};
     page.html += "<h3>Topology</h3>\n<p>" + esc(t.sampling) +
@@ -144,9 +185,10 @@ void geometry_section(Page& page, const ReportInput& in) {
         cmp.push_back({dim + " lifetimes, Mann&ndash;Whitney p", show_p(c->lifetimes_mann_whitney->pvalue), ""});
     }
     page.html += table({"", "real", "synthetic"}, cmp, "compact");
-    page.html += numbers(rows.size() >= static_cast<size_t>(kTableRows) ? fmt::format("Bars (first {} shown)", kTableRows)
-                                                                        : std::string("Bars"),
-                         table({"cloud", "dimension", "birth", "death"}, rows, "compact"));
+    page.html +=
+        numbers(rows.size() >= static_cast<size_t>(kTableRows) ? fmt::format("Bars (first {} shown)", kTableRows)
+                                                               : std::string("Bars"),
+                table({"cloud", "dimension", "birth", "death"}, rows, "compact"));
     for (const auto* notes : {&t.notes, &t.h0.notes, &t.h1.notes})
       for (const auto& n : *notes) page.html += "<p class=\"small\">" + esc(n) + "</p>\n";
   } else {

@@ -15,13 +15,13 @@ namespace synthtab::report {
 
 namespace {
 
-std::string card(const std::string& title, const std::string& value, const Verdict& verdict, const std::string& detail) {
+std::string card(const std::string& title, const std::string& value, const Verdict& verdict,
+                 const std::string& detail) {
   return fmt::format(
       "<div class=\"card {}\"><div class=\"card-title\">{}</div><div class=\"card-value\">{}</div>"
       "<div class=\"card-verdict\">{}</div><div class=\"card-detail\">{}</div></div>\n",
       level_class(verdict.level), title, value, esc(verdict.text), detail);
 }
-
 
 // "Strongest relationships": the worst kept of the strongest real pairs, named.
 std::string relationship_card(const eval::Evaluation& e) {
@@ -37,8 +37,8 @@ std::string relationship_card(const eval::Evaluation& e) {
               relationship_verdict(rel.strongest_max_change),
               fmt::format("<code>{}</code> &ndash; <code>{}</code> ({}): the worst kept of the {} strongest real "
                           "pair{}; the largest change over all {} pairs is {}",
-                          esc(w.column_a), esc(w.column_b), measure_label(w.measure),
-                          strongest, strongest == 1 ? "" : "s", rel.pairs.size(), show(rel.max_change)));
+                          esc(w.column_a), esc(w.column_b), measure_label(w.measure), strongest,
+                          strongest == 1 ? "" : "s", rel.pairs.size(), show(rel.max_change)));
 }
 
 std::string holdout_card(const eval::HoldoutReport& h) {
@@ -87,19 +87,20 @@ void headline(Page& page, const ReportInput& in) {
                                   "both scored on real rows",
                                   esc(m.target)));
   } else {
-    page.html += card("ML efficacy", "&ndash;", {Level::None, "Not computed: no target column."},
-                      "Set <code>`target`</code> to a column to see whether a model trained on synthetic rows works on real ones");
+    page.html += card(
+        "ML efficacy", "&ndash;", {Level::None, "Not computed: no target column."},
+        "Set <code>`target`</code> to a column to see whether a model trained on synthetic rows works on real ones");
   }
   const auto& p = e.privacy;
-  page.html += card("Exact copies", fmt::format("{} <span class=\"vs\">({} %)</span>", show_int(p.exact_copies),
-                                                show(100.0 * p.exact_copy_share)),
-                    copies_verdict(p.exact_copies, p.exact_copy_share),
-                    p.holdout ? fmt::format("synthetic rows equal cell for cell to a real row, of {}",
-                                            show_int(e.synthetic_rows))
-                              : fmt::format("synthetic rows equal cell for cell to a real row, of {}; real rows equal "
-                                            "to another real row: {} % (an estimate of how often unseen real rows "
-                                            "would equal one; give <code>`holdout`</code> to measure it)",
-                                            show_int(e.synthetic_rows), show(100.0 * p.real_duplicate_share)));
+  page.html += card(
+      "Exact copies",
+      fmt::format("{} <span class=\"vs\">({} %)</span>", show_int(p.exact_copies), show(100.0 * p.exact_copy_share)),
+      copies_verdict(p.exact_copies, p.exact_copy_share),
+      p.holdout ? fmt::format("synthetic rows equal cell for cell to a real row, of {}", show_int(e.synthetic_rows))
+                : fmt::format("synthetic rows equal cell for cell to a real row, of {}; real rows equal "
+                              "to another real row: {} % (an estimate of how often unseen real rows "
+                              "would equal one; give <code>`holdout`</code> to measure it)",
+                              show_int(e.synthetic_rows), show(100.0 * p.real_duplicate_share)));
   if (p.holdout) page.html += holdout_card(*p.holdout);
   page.html += card("DCR ratio", show(p.dcr_ratio), dcr_verdict(p.dcr_ratio),
                     fmt::format("median distance to the closest real row {} vs real rows to each other {}",
@@ -113,26 +114,31 @@ void headline(Page& page, const ReportInput& in) {
                     esc(rel.worst->column_a) + " &ndash; " + esc(rel.worst->column_b) + ": " + show(rel.worst->real) +
                         " real vs " + show(rel.worst->synthetic) + " synthetic. " +
                         esc(relationship_verdict(rel.strongest_max_change).text)});
-  if (e.detection) rows.push_back({"detection AUC", show(e.detection->auc), esc(detection_verdict(e.detection->auc).text)});
+  if (e.detection)
+    rows.push_back({"detection AUC", show(e.detection->auc), esc(detection_verdict(e.detection->auc).text)});
   rows.push_back({"MMD&sup2; (unbiased)", show(e.mmd.mmd2),
-                  e.mmd.pvalue >= 0 ? "permutation p = " + show_p(e.mmd.pvalue) + " (" +
-                                          (e.mmd.pvalue >= 0.05 ? "no difference detected" : "the joint distributions differ") + ")"
-                                    : "no permutation test"});
+                  e.mmd.pvalue >= 0
+                      ? "permutation p = " + show_p(e.mmd.pvalue) + " (" +
+                            (e.mmd.pvalue >= 0.05 ? "no difference detected" : "the joint distributions differ") + ")"
+                      : "no permutation test"});
   if (e.ml_efficacy) {
     const auto& m = *e.ml_efficacy;
     const bool regression = m.task == "regression";
-    rows.push_back({"TSTR " + std::string(regression ? "R&sup2;" : "accuracy"), show(regression ? m.tstr.r2 : m.tstr.accuracy),
-                    "trained on synthetic rows, scored on real rows"});
-    rows.push_back({"TRTR " + std::string(regression ? "R&sup2;" : "accuracy"), show(regression ? m.trtr.r2 : m.trtr.accuracy),
+    rows.push_back({"TSTR " + std::string(regression ? "R&sup2;" : "accuracy"),
+                    show(regression ? m.tstr.r2 : m.tstr.accuracy), "trained on synthetic rows, scored on real rows"});
+    rows.push_back({"TRTR " + std::string(regression ? "R&sup2;" : "accuracy"),
+                    show(regression ? m.trtr.r2 : m.trtr.accuracy),
                     "trained and scored on real rows (cross-validated): the yardstick"});
   }
-  rows.push_back({"exact copies", show_int(p.exact_copies), esc(copies_verdict(p.exact_copies, p.exact_copy_share).text)});
+  rows.push_back(
+      {"exact copies", show_int(p.exact_copies), esc(copies_verdict(p.exact_copies, p.exact_copy_share).text)});
   rows.push_back({"DCR ratio", show(p.dcr_ratio), esc(dcr_verdict(p.dcr_ratio).text)});
   if (p.holdout)
-    rows.push_back({"synthetic rows closer to training than to holdout", show(100.0 * p.holdout->closer_to_training_share) + " %",
-                    "50 % is ideal: " + esc(holdout_verdict(p.holdout->synthetic_match_share, p.holdout->holdout_match_share,
-                                                           p.holdout->closer_to_training_share)
-                                                .text)});
+    rows.push_back(
+        {"synthetic rows closer to training than to holdout", show(100.0 * p.holdout->closer_to_training_share) + " %",
+         "50 % is ideal: " + esc(holdout_verdict(p.holdout->synthetic_match_share, p.holdout->holdout_match_share,
+                                                 p.holdout->closer_to_training_share)
+                                     .text)});
   rows.push_back({"DCR baseline protection", show(p.baseline_protection),
                   "1 = synthetic rows are at least as far from real rows as random rows are"});
   page.html += numbers("The headline figures as a table", table({"figure", "value", "reading"}, rows));
@@ -141,13 +147,13 @@ void headline(Page& page, const ReportInput& in) {
 
 void preparation(Page& page, const ReportInput& in) {
   page.html += "<section id=\"preparation\"><h2>What preparation and the model did</h2>\n";
-  page.html += good_looks_like(
-      "Every column has the type you expect, and nothing you need was dropped.");
+  page.html += good_looks_like("Every column has the type you expect, and nothing you need was dropped.");
   if (in.run) {
     const RunInfo& r = *in.run;
-    page.html += fmt::format("<p>Read <code>{}</code>: {} rows; the model learned from {} rows after preparation and "
-                             "wrote {} synthetic rows.</p>\n",
-                             esc(r.input_path), show_int(r.input_rows), show_int(r.training_rows), show_int(r.synthetic_rows));
+    page.html += fmt::format(
+        "<p>Read <code>{}</code>: {} rows; the model learned from {} rows after preparation and "
+        "wrote {} synthetic rows.</p>\n",
+        esc(r.input_path), show_int(r.input_rows), show_int(r.training_rows), show_int(r.synthetic_rows));
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : r.schema)
       rows.push_back({esc(c.name), esc(to_string(c.role)) + (c.forced ? " (your choice)" : ""), esc(c.reason)});
@@ -168,14 +174,16 @@ void preparation(Page& page, const ReportInput& in) {
   } else {
     page.html +=
         "<p class=\"left-out\">Not known: this report compares two files, so how the synthetic rows were made "
-        "(preparation, model, settings, seed, timings) is not known. Make the report in the run that generates the rows "
+        "(preparation, model, settings, seed, timings) is not known. Make the report in the run that generates the "
+        "rows "
         "(<code>`report`</code>) to include it. The column types below are the ones inferred from the real file, used "
         "to read both files.</p>\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : in.real.columns)
       rows.push_back({esc(c.name), esc(to_string(c.type)),
-                      c.is_categorical() ? fmt::format("{} labels", c.categories.size())
-                                         : fmt::format("{} missing of {}", show_int(c.missing_count()), show_int(c.size()))});
+                      c.is_categorical()
+                          ? fmt::format("{} labels", c.categories.size())
+                          : fmt::format("{} missing of {}", show_int(c.missing_count()), show_int(c.size()))});
     page.html += table({"column", "inferred type", "detail"}, rows);
   }
   if (!in.notes.empty()) {

@@ -42,15 +42,14 @@ Correlations correlations(const eval::Evaluation& e) {
   return out;
 }
 
-
-
 std::string matrix_table(const std::vector<std::string>& names, const Correlations& c) {
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < names.size(); ++i)
     for (size_t j = i + 1; j < names.size(); ++j)
       rows.push_back({esc(names[i]), esc(names[j]), show(c.real[i][j]), show(c.synthetic[i][j]),
                       show(c.synthetic[i][j] - c.real[i][j])});
-  return numbers("Correlations as a table", table({"column", "column", "real r", "synthetic r", "difference"}, rows, "compact"));
+  return numbers("Correlations as a table",
+                 table({"column", "column", "real r", "synthetic r", "difference"}, rows, "compact"));
 }
 
 // The scatter's axis values for a column: numbers (dates in ms), or labels for categories.
@@ -101,11 +100,13 @@ void scatter_section(Page& page, const ReportInput& in, const Correlations& corr
   const Column* cs = charts.color.empty() ? nullptr : find_column(in.synthetic, charts.color);
   if (!xr || !yr || !xs || !ys) return;  // checked up front; a column left out as an ID ends here
   const auto real_rows = thin_indexes(in.real.rows(), kScatterPoints, derive_seed(in.options.seed, kThinStream, 1));
-  const auto synthetic_rows = thin_indexes(in.synthetic.rows(), kScatterPoints, derive_seed(in.options.seed, kThinStream, 2));
+  const auto synthetic_rows =
+      thin_indexes(in.synthetic.rows(), kScatterPoints, derive_seed(in.options.seed, kThinStream, 2));
   const bool thinned = static_cast<int64_t>(real_rows.size()) < in.real.rows() ||
                        static_cast<int64_t>(synthetic_rows.size()) < in.synthetic.rows();
   json data = json::array();
-  auto add_side = [&](const Column& cx, const Column& cy, const Column* cc, const std::vector<int64_t>& rows, bool real) {
+  auto add_side = [&](const Column& cx, const Column& cy, const Column* cc, const std::vector<int64_t>& rows,
+                      bool real) {
     const std::string xa = real ? "x" : "x2", ya = real ? "y" : "y2";
     const char* colour = real ? kRealColour : kSyntheticColour;
     const double size = rows.size() > 500 ? 5 : 8;
@@ -120,15 +121,27 @@ void scatter_section(Page& page, const ReportInput& in, const Correlations& corr
           const int32_t code = cc->codes[static_cast<size_t>(r)];
           if (code != kMissingCode && cc->categories[static_cast<size_t>(code)] == labels[l]) subset.push_back(r);
         }
-        data.push_back({{"type", "scatter"}, {"mode", "markers"}, {"name", labels[l]}, {"legendgroup", labels[l]},
-                        {"showlegend", real}, {"x", axis_values(cx, subset)}, {"y", axis_values(cy, subset)},
-                        {"xaxis", xa}, {"yaxis", ya}, {"marker", {{"size", size}, {"opacity", 0.75}}}});
+        data.push_back({{"type", "scatter"},
+                        {"mode", "markers"},
+                        {"name", labels[l]},
+                        {"legendgroup", labels[l]},
+                        {"showlegend", real},
+                        {"x", axis_values(cx, subset)},
+                        {"y", axis_values(cy, subset)},
+                        {"xaxis", xa},
+                        {"yaxis", ya},
+                        {"marker", {{"size", size}, {"opacity", 0.75}}}});
         data.back()["marker"]["color"] = fmt::format("hsl({},60%,45%)", (l * 360) / labels.size());
       }
       return;
     }
-    json trace = {{"type", "scatter"}, {"mode", "markers"}, {"name", real ? "real" : "synthetic"},
-                  {"x", axis_values(cx, rows)}, {"y", axis_values(cy, rows)}, {"xaxis", xa}, {"yaxis", ya},
+    json trace = {{"type", "scatter"},
+                  {"mode", "markers"},
+                  {"name", real ? "real" : "synthetic"},
+                  {"x", axis_values(cx, rows)},
+                  {"y", axis_values(cy, rows)},
+                  {"xaxis", xa},
+                  {"yaxis", ya},
                   {"marker", {{"size", size}, {"color", colour}, {"opacity", real ? 0.9 : 0.45}}}};
     if (cc) {  // a numeric colour column: one shared colour scale
       double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -173,13 +186,15 @@ void scatter_section(Page& page, const ReportInput& in, const Correlations& corr
   }
   std::string title = "Real (left) and synthetic (right) on the same axes";
   if (thinned)
-    title += fmt::format(" — showing {} of {} real and {} of {} synthetic rows (random sample)",
-                         real_rows.size(), in.real.rows(), synthetic_rows.size(), in.synthetic.rows());
+    title += fmt::format(" — showing {} of {} real and {} of {} synthetic rows (random sample)", real_rows.size(),
+                         in.real.rows(), synthetic_rows.size(), in.synthetic.rows());
   if (cr) title += "; colour: " + short_name(cr->name, 30);
   layout["title"] = title;
   layout["margin"] = {{"l", 60}, {"r", 20}, {"t", 70}, {"b", 50}};
   page.html += fmt::format("<h3>{} against {}</h3>\n<p>Chosen: {}. ", esc(y), esc(x), chosen_because) +
-               (charts.x.empty() ? "Pick another pair with <code>`x`</code> and <code>`y`</code> (and <code>`color`</code>).</p>\n" : "</p>\n");
+               (charts.x.empty()
+                    ? "Pick another pair with <code>`x`</code> and <code>`y`</code> (and <code>`color`</code>).</p>\n"
+                    : "</p>\n");
   page.html += page.chart(data, layout, 440);
   // The scatter's numbers: how many points, the means and the correlation on each side.
   std::vector<std::vector<std::string>> rows;
@@ -190,7 +205,8 @@ void scatter_section(Page& page, const ReportInput& in, const Correlations& corr
     if (cx.is_numeric() && cy.is_numeric()) {
       std::vector<double> a, b;
       for (size_t i = 0; i < cx.values.size(); ++i)
-        if (!std::isnan(cx.values[i]) && !std::isnan(cy.values[i])) a.push_back(cx.values[i]), b.push_back(cy.values[i]);
+        if (!std::isnan(cx.values[i]) && !std::isnan(cy.values[i]))
+          a.push_back(cx.values[i]), b.push_back(cy.values[i]);
       if (a.size() >= 2) {
         r = show(eval::pearson(a, b));
         double sa = 0, sb = 0;
@@ -203,7 +219,9 @@ void scatter_section(Page& page, const ReportInput& in, const Correlations& corr
                     show_int(static_cast<int64_t>(side == 0 ? real_rows.size() : synthetic_rows.size())), mx, my, r});
   }
   page.html += numbers("The scatter plot&rsquo;s numbers",
-                       table({"table", "rows", "points drawn", "mean of " + esc(short_name(x)), "mean of " + esc(short_name(y)), "Pearson r"}, rows));
+                       table({"table", "rows", "points drawn", "mean of " + esc(short_name(x)),
+                              "mean of " + esc(short_name(y)), "Pearson r"},
+                             rows));
 }
 
 // Every pair's relationship, real vs synthetic, strongest real first; the strongest pairs (those
@@ -212,8 +230,9 @@ void relationships_table(Page& page, const eval::RelationshipReport& rel) {
   constexpr size_t kShown = 15;  // the rest, up to kTableRows, under "all pairs"
   page.html += "<h3>Strongest relationships</h3>\n";
   if (rel.pairs.empty()) {
-    page.html += left_out("Relationships left out: no pair of columns has a value that can be measured on both tables "
-                          "(a constant column, or fewer than 3 rows complete in both columns).");
+    page.html += left_out(
+        "Relationships left out: no pair of columns has a value that can be measured on both tables "
+        "(a constant column, or fewer than 3 rows complete in both columns).");
     return;
   }
   page.html += fmt::format(
@@ -227,9 +246,9 @@ void relationships_table(Page& page, const eval::RelationshipReport& rel) {
     for (size_t k = 0; k < rel.pairs.size() && k < limit; ++k) {
       const auto& p = rel.pairs[k];
       const Verdict v = relationship_verdict(p.change);
-      rows.push_back({esc(p.column_a), esc(p.column_b), measure_label(p.measure),
-                      show(p.real), show(p.synthetic), show(p.change),
-                      k < strongest ? "<span class=\"tag\">strongest</span> " + level_class(v.level) : level_class(v.level)});
+      rows.push_back(
+          {esc(p.column_a), esc(p.column_b), measure_label(p.measure), show(p.real), show(p.synthetic), show(p.change),
+           k < strongest ? "<span class=\"tag\">strongest</span> " + level_class(v.level) : level_class(v.level)});
     }
     return rows;
   };
@@ -265,8 +284,9 @@ void pairs_section(Page& page, const ReportInput& in) {
                  heatmap(page, "Real", corr.names, corr.real, 1.0, false) + "</div><div>" +
                  heatmap(page, "Synthetic", corr.names, corr.synthetic, 1.0, false) + "</div><div>" +
                  heatmap(page, "Difference (synthetic − real)", corr.names, diff, 1.0, true) + "</div></div>\n";
-    page.html += "<p class=\"small\">Blue: the two columns rise together; red: one falls as the other rises. "
-                 "On the difference map any strong colour is a relationship the synthetic rows got wrong.</p>\n";
+    page.html +=
+        "<p class=\"small\">Blue: the two columns rise together; red: one falls as the other rises. "
+        "On the difference map any strong colour is a relationship the synthetic rows got wrong.</p>\n";
     page.html += matrix_table(corr.names, corr);
   }
   scatter_section(page, in, corr);

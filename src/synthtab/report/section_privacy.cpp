@@ -65,27 +65,43 @@ void privacy_section(Page& page, const ReportInput& in) {
   std::vector<double> centres;
   for (size_t k = 0; k + 1 < edges.size(); ++k) centres.push_back(0.5 * (edges[k] + edges[k + 1]));
   json data = json::array();
-  data.push_back({{"type", "bar"}, {"name", "synthetic row to its closest real row"}, {"x", nums(centres)},
-                  {"y", nums(hs.density)}, {"marker", {{"color", kSyntheticColour}}}, {"opacity", 0.7}});
-  data.push_back({{"type", "bar"}, {"name", "real row to its closest other real row"}, {"x", nums(centres)},
-                  {"y", nums(hr.density)}, {"marker", {{"color", kRealColour}}}, {"opacity", 0.6}});
-  json layout = {{"barmode", "overlay"}, {"bargap", 0.02},
+  data.push_back({{"type", "bar"},
+                  {"name", "synthetic row to its closest real row"},
+                  {"x", nums(centres)},
+                  {"y", nums(hs.density)},
+                  {"marker", {{"color", kSyntheticColour}}},
+                  {"opacity", 0.7}});
+  data.push_back({{"type", "bar"},
+                  {"name", "real row to its closest other real row"},
+                  {"x", nums(centres)},
+                  {"y", nums(hr.density)},
+                  {"marker", {{"color", kRealColour}}},
+                  {"opacity", 0.6}});
+  json layout = {{"barmode", "overlay"},
+                 {"bargap", 0.02},
                  {"title", "Distance to closest record (DCR), standardised units; dashed: medians"},
-                 {"xaxis", axis("distance")}, {"yaxis", axis("density")}};
+                 {"xaxis", axis("distance")},
+                 {"yaxis", axis("density")}};
   layout["shapes"] = json::array();
   for (auto [value, colour] : {std::pair{p.dcr_median, kSyntheticColour}, std::pair{p.real_nn_median, kRealColour}})
-    layout["shapes"].push_back({{"type", "line"}, {"yref", "paper"}, {"y0", 0}, {"y1", 1}, {"x0", num(value)}, {"x1", num(value)},
+    layout["shapes"].push_back({{"type", "line"},
+                                {"yref", "paper"},
+                                {"y0", 0},
+                                {"y1", 1},
+                                {"x0", num(value)},
+                                {"x1", num(value)},
                                 {"line", {{"color", colour}, {"dash", "dash"}, {"width", 2}}}});
   page.html += page.chart(data, layout, 360);
   std::vector<std::vector<std::string>> figs = {
-      {"exact copies", fmt::format("{} of {} synthetic rows", show_int(p.exact_copies), show_int(in.evaluation.synthetic_rows))},
+      {"exact copies",
+       fmt::format("{} of {} synthetic rows", show_int(p.exact_copies), show_int(in.evaluation.synthetic_rows))},
       {"median DCR (synthetic &rarr; real)", show(p.dcr_median)},
       {"5th percentile DCR", show(p.dcr_p05) + " (near 0: a minority of near-copies)"},
       {"median real &rarr; other real", show(p.real_nn_median)},
       {"DCR ratio", show(p.dcr_ratio)},
-      {"DCR baseline protection", fmt::format("{} (synthetic median {} vs random rows {}, SDMetrics&rsquo; distance)",
-                                              show(p.baseline_protection), show(p.baseline_synthetic_median),
-                                              show(p.baseline_random_median))}};
+      {"DCR baseline protection",
+       fmt::format("{} (synthetic median {} vs random rows {}, SDMetrics&rsquo; distance)", show(p.baseline_protection),
+                   show(p.baseline_synthetic_median), show(p.baseline_random_median))}};
   page.html += table({"figure", "value"}, figs, "compact");
   holdout_figures(page, in.evaluation);
   std::vector<std::vector<std::string>> rows;

@@ -54,16 +54,18 @@ Verdict efficacy_verdict(const std::string& task, double tstr, double trtr) {
     return {Level::Poor, "A model trained on synthetic rows predicts the real target worse than its average does."};
   const double gap = trtr - tstr;
   if (gap <= 0.05)
-    return {Level::Good, "A model trained on synthetic rows predicts the real target as well as one trained on real rows."};
+    return {Level::Good,
+            "A model trained on synthetic rows predicts the real target as well as one trained on real rows."};
   if (gap <= 0.15)
-    return {Level::Fair, "A model trained on synthetic rows predicts the real target a little worse than one trained on real rows."};
-  return {Level::Poor, "A model trained on synthetic rows predicts the real target much worse than one trained on real rows."};
+    return {Level::Fair,
+            "A model trained on synthetic rows predicts the real target a little worse than one trained on real rows."};
+  return {Level::Poor,
+          "A model trained on synthetic rows predicts the real target much worse than one trained on real rows."};
 }
 
 Verdict copies_verdict(int64_t copies, double share) {
   if (copies == 0) return {Level::Good, "No synthetic row copies a real row."};
-  if (share <= 0.01)
-    return {Level::Fair, fmt::format("A few synthetic rows ({}) copy a real row exactly.", copies)};
+  if (share <= 0.01) return {Level::Fair, fmt::format("A few synthetic rows ({}) copy a real row exactly.", copies)};
   return {Level::Poor, fmt::format("Many synthetic rows ({:.1f} %) copy a real row exactly.", 100.0 * share)};
 }
 

@@ -6,10 +6,14 @@ namespace synthtab {
 
 const char* to_string(ColumnType type) {
   switch (type) {
-    case ColumnType::Integer: return "integer";
-    case ColumnType::Float: return "float";
-    case ColumnType::Categorical: return "categorical";
-    case ColumnType::Datetime: return "datetime";
+    case ColumnType::Integer:
+      return "integer";
+    case ColumnType::Float:
+      return "float";
+    case ColumnType::Categorical:
+      return "categorical";
+    case ColumnType::Datetime:
+      return "datetime";
   }
   return "unknown";
 }

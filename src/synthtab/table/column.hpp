@@ -24,16 +24,14 @@ inline constexpr double kMissingValue = std::numeric_limits<double>::quiet_NaN()
 struct Column {
   std::string name;
   ColumnType type = ColumnType::Float;
-  std::vector<double> values;          // Integer, Float, Datetime; NaN = missing
-  std::vector<int32_t> codes;          // Categorical: index into `categories`, or kMissingCode
-  std::vector<std::string> categories; // Categorical labels, as they appear in the input
-  std::string datetime_format;         // Datetime: strftime-style format used to write back
+  std::vector<double> values;           // Integer, Float, Datetime; NaN = missing
+  std::vector<int32_t> codes;           // Categorical: index into `categories`, or kMissingCode
+  std::vector<std::string> categories;  // Categorical labels, as they appear in the input
+  std::string datetime_format;          // Datetime: strftime-style format used to write back
 
   bool is_categorical() const { return type == ColumnType::Categorical; }
   bool is_numeric() const { return !is_categorical(); }
-  int64_t size() const {
-    return static_cast<int64_t>(is_categorical() ? codes.size() : values.size());
-  }
+  int64_t size() const { return static_cast<int64_t>(is_categorical() ? codes.size() : values.size()); }
   bool is_missing(int64_t row) const {
     return is_categorical() ? codes[static_cast<size_t>(row)] == kMissingCode
                             : std::isnan(values[static_cast<size_t>(row)]);

@@ -5,12 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <memory>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -99,8 +99,7 @@ std::optional<EncodingProblem> find_encoding_problem(std::string_view text) {
     if (!valid) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02X", c);
-      return EncodingProblem{
-          i, std::string("invalid UTF-8 (byte ") + hex + "); the file must be UTF-8 encoded"};
+      return EncodingProblem{i, std::string("invalid UTF-8 (byte ") + hex + "); the file must be UTF-8 encoded"};
     }
     i += length;
   }
@@ -182,8 +181,7 @@ char sniff_delimiter(std::string_view text) {
   int best_agreeing = 0;
   for (size_t i = 0; i < counts.size(); ++i) {
     if (counts[i].empty() || counts[i][0] < 2) continue;
-    const auto agreeing =
-        static_cast<int>(std::count(counts[i].begin(), counts[i].end(), counts[i][0]));
+    const auto agreeing = static_cast<int>(std::count(counts[i].begin(), counts[i].end(), counts[i][0]));
     if (agreeing > best_agreeing) {
       best = kDelimiterCandidates[i];
       best_agreeing = agreeing;
@@ -214,9 +212,7 @@ class Parser {
   int64_t column_of(const Mark& m) const { return character_column(text_, m.line_start, m.pos); }
   // Where the last field read ended (before its terminator).
   int64_t last_end_line() const { return last_end_line_; }
-  int64_t last_end_column() const {
-    return character_column(text_, last_end_line_start_, last_end_);
-  }
+  int64_t last_end_column() const { return character_column(text_, last_end_line_start_, last_end_); }
 
   // Wholly empty lines are skipped, as pandas does (skip_blank_lines).
   void skip_blank_lines() {
@@ -270,8 +266,7 @@ class Parser {
     for (;;) {
       const size_t quote = text_.find('"', pos_);
       if (quote == std::string_view::npos) {
-        throw input_error(source_, open_line,
-                          character_column(text_, open_line_start, open_pos),
+        throw input_error(source_, open_line, character_column(text_, open_line_start, open_pos),
                           "unterminated quoted field: the quote opened here is never closed");
       }
       count_newlines(pos_, quote);
@@ -301,8 +296,7 @@ class Parser {
       return End::Input;
     }
     throw input_error(source_, line_, column(),
-                      "unexpected text after the closing quote of a field (expected " +
-                          delimiter_name(delimiter_) +
+                      "unexpected text after the closing quote of a field (expected " + delimiter_name(delimiter_) +
                           " or the end of the line; a quote inside a quoted field is written "
                           "as two quotes \"\")");
   }
@@ -358,9 +352,8 @@ class Parser {
 };
 
 std::string field_count_message(int64_t line, int64_t fields, size_t header_fields) {
-  return "line " + std::to_string(line) + " has " + std::to_string(fields) +
-         (fields == 1 ? " field" : " fields") + ", the header has " +
-         std::to_string(header_fields);
+  return "line " + std::to_string(line) + " has " + std::to_string(fields) + (fields == 1 ? " field" : " fields") +
+         ", the header has " + std::to_string(header_fields);
 }
 
 void read_header(Parser& parser, const std::string& source, RawTable& table) {
@@ -382,9 +375,8 @@ void read_header(Parser& parser, const std::string& source, RawTable& table) {
     const auto [it, inserted] = seen.emplace(name, index);
     if (!inserted) {
       throw input_error(source, start.line, parser.column_of(start),
-                        "column " + std::to_string(index + 1) + " is named \"" + name +
-                            "\", like column " + std::to_string(it->second + 1) +
-                            "; column names must be unique");
+                        "column " + std::to_string(index + 1) + " is named \"" + name + "\", like column " +
+                            std::to_string(it->second + 1) + "; column names must be unique");
     }
     table.names.push_back(std::move(name));
     if (end != Parser::End::Field) return;
@@ -404,8 +396,7 @@ void reserve_from_sample(RawTable& table, size_t bytes_done, size_t bytes_total)
 
 }  // namespace
 
-RawTable parse_csv(std::string_view text, const std::string& source,
-                   const CsvReadOptions& options) {
+RawTable parse_csv(std::string_view text, const std::string& source, const CsvReadOptions& options) {
   // Classic Mac OS files end their lines with a carriage return alone: read them as line feeds
   // (a file with no line feed at all would otherwise be one header line and no data rows).
   if (text.find('\n') == std::string_view::npos && text.find('\r') != std::string_view::npos) {
@@ -419,8 +410,7 @@ RawTable parse_csv(std::string_view text, const std::string& source,
     }
   }
   if (options.decimal != 0 && options.decimal != '.' && options.decimal != ',') {
-    throw usage_error(std::string("the decimal mark must be '.' or ',', not '") +
-                      options.decimal + "'");
+    throw usage_error(std::string("the decimal mark must be '.' or ',', not '") + options.decimal + "'");
   }
 
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
@@ -430,8 +420,7 @@ RawTable parse_csv(std::string_view text, const std::string& source,
     const int64_t line = 1 + static_cast<int64_t>(std::count(before.begin(), before.end(), '\n'));
     const size_t last_newline = before.rfind('\n');
     const size_t line_start = last_newline == std::string_view::npos ? 0 : last_newline + 1;
-    throw input_error(source, line, character_column(text, line_start, problem->offset),
-                      problem->message);
+    throw input_error(source, line, character_column(text, line_start, problem->offset), problem->message);
   }
 
   RawTable table;
@@ -472,17 +461,16 @@ RawTable parse_csv(std::string_view text, const std::string& source,
           rest = parser.read_field(extra_field);
           ++fields;
         }
-        throw input_error(source, line, column_number,
-                          field_count_message(record_line, fields, width));
+        throw input_error(source, line, column_number, field_count_message(record_line, fields, width));
       }
     }
     if (table.rows() == kRowsBeforeReserve) {
       const size_t done = parser.position() - data_begin;
       if (options.size_check && done > 0)
-        options.size_check(static_cast<int64_t>(static_cast<double>(table.rows()) *
-                                                static_cast<double>(text.size() - data_begin) /
-                                                static_cast<double>(done)),
-                           static_cast<int64_t>(width), true);
+        options.size_check(
+            static_cast<int64_t>(static_cast<double>(table.rows()) * static_cast<double>(text.size() - data_begin) /
+                                 static_cast<double>(done)),
+            static_cast<int64_t>(width), true);
       reserve_from_sample(table, done, text.size() - data_begin);
     }
     if (options.size_check && table.rows() % kRowsBetweenSizeChecks == 0)

@@ -39,12 +39,12 @@ struct RawColumn {
 };
 
 struct RawTable {
-  std::string source;               // file name, for messages
-  std::vector<std::string> names;   // header cells, in order
-  std::vector<RawColumn> columns;   // one per header cell
-  std::vector<int64_t> row_lines;   // 1-based line in the file where each data row starts
-  char delimiter = ',';             // as used (forced or sniffed)
-  char decimal = 0;                 // forced mark, or 0 when prepare/ should decide
+  std::string source;              // file name, for messages
+  std::vector<std::string> names;  // header cells, in order
+  std::vector<RawColumn> columns;  // one per header cell
+  std::vector<int64_t> row_lines;  // 1-based line in the file where each data row starts
+  char delimiter = ',';            // as used (forced or sniffed)
+  char decimal = 0;                // forced mark, or 0 when prepare/ should decide
 
   int64_t rows() const { return static_cast<int64_t>(row_lines.size()); }
   int64_t line_of(int64_t row) const { return row_lines[static_cast<size_t>(row)]; }
@@ -54,7 +54,6 @@ struct RawTable {
 // file, a header only, a row with a different number of fields than the header, an unterminated
 // quote, bytes after a closing quote, invalid UTF-8, NUL bytes, empty or duplicate column names.
 RawTable read_csv(const std::string& path, const CsvReadOptions& options = {});
-RawTable parse_csv(std::string_view text, const std::string& source,
-                   const CsvReadOptions& options = {});
+RawTable parse_csv(std::string_view text, const std::string& source, const CsvReadOptions& options = {});
 
 }  // namespace synthtab

@@ -17,8 +17,7 @@ constexpr char kDefaultDatetimeFormat[] = "%Y-%m-%d %H:%M:%S";
 
 bool needs_quotes(std::string_view field, char delimiter) {
   if (field.empty()) return false;
-  if (field.front() == ' ' || field.front() == '\t' || field.back() == ' ' ||
-      field.back() == '\t') {
+  if (field.front() == ' ' || field.front() == '\t' || field.back() == ' ' || field.back() == '\t') {
     return true;  // readers (and people) tend to trim unquoted spaces
   }
   for (char c : field) {
@@ -58,8 +57,7 @@ void append_integer(double value, std::string& out) {
   } else {
     // Plain digits even for huge values, so the text still reads as a whole number.
     char buffer[400];
-    const auto result =
-        std::to_chars(buffer, buffer + sizeof buffer, whole, std::chars_format::fixed);
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, whole, std::chars_format::fixed);
     out.append(buffer, result.ptr);
   }
 }
@@ -78,22 +76,20 @@ std::string cell_text(const Column& column, int64_t row, const CsvWriteOptions& 
     case ColumnType::Categorical: {
       const int32_t code = column.codes[r];
       if (code < 0 || static_cast<size_t>(code) >= column.categories.size()) {
-        throw std::logic_error("column '" + column.name + "' row " + std::to_string(row) +
-                               " has category code " + std::to_string(code) + " but only " +
-                               std::to_string(column.categories.size()) + " categories");
+        throw std::logic_error("column '" + column.name + "' row " + std::to_string(row) + " has category code " +
+                               std::to_string(code) + " but only " + std::to_string(column.categories.size()) +
+                               " categories");
       }
       return column.categories[static_cast<size_t>(code)];
     }
     case ColumnType::Datetime:
-      return format_datetime(column.values[r], column.datetime_format.empty()
-                                                   ? std::string(kDefaultDatetimeFormat)
-                                                   : column.datetime_format);
+      return format_datetime(column.values[r], column.datetime_format.empty() ? std::string(kDefaultDatetimeFormat)
+                                                                              : column.datetime_format);
   }
   return {};
 }
 
-void append_row(const Table& table, int64_t row, const CsvWriteOptions& options,
-                std::string& out) {
+void append_row(const Table& table, int64_t row, const CsvWriteOptions& options, std::string& out) {
   const bool lone_field = table.columns.size() == 1;
   for (size_t c = 0; c < table.columns.size(); ++c) {
     if (c > 0) out.push_back(options.delimiter);
@@ -103,13 +99,11 @@ void append_row(const Table& table, int64_t row, const CsvWriteOptions& options,
 }
 
 void check_options(const CsvWriteOptions& options) {
-  if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r' ||
-      options.delimiter == 0) {
+  if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r' || options.delimiter == 0) {
     throw usage_error("the CSV delimiter cannot be a quote, a line break or NUL");
   }
   if (options.decimal != '.' && options.decimal != ',') {
-    throw usage_error(std::string("the decimal mark must be '.' or ',', not '") +
-                      options.decimal + "'");
+    throw usage_error(std::string("the decimal mark must be '.' or ',', not '") + options.decimal + "'");
   }
 }
 
@@ -125,13 +119,12 @@ void append_csv_header(const Table& table, const CsvWriteOptions& options, std::
   out.push_back('\n');
 }
 
-void append_csv_rows(const Table& table, int64_t first, int64_t count,
-                     const CsvWriteOptions& options, std::string& out) {
+void append_csv_rows(const Table& table, int64_t first, int64_t count, const CsvWriteOptions& options,
+                     std::string& out) {
   check_options(options);
   if (first < 0 || count < 0 || first + count > table.rows()) {
-    throw std::out_of_range("append_csv_rows: rows [" + std::to_string(first) + ", " +
-                            std::to_string(first + count) + ") outside a table of " +
-                            std::to_string(table.rows()) + " rows");
+    throw std::out_of_range("append_csv_rows: rows [" + std::to_string(first) + ", " + std::to_string(first + count) +
+                            ") outside a table of " + std::to_string(table.rows()) + " rows");
   }
   for (int64_t row = first; row < first + count; ++row) append_row(table, row, options, out);
 }

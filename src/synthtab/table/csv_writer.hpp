@@ -16,8 +16,8 @@ struct CsvWriteOptions {
 // Appends the CSV text of the header line.
 void append_csv_header(const Table& table, const CsvWriteOptions& options, std::string& out);
 // Appends the CSV text of rows [first, first + count).
-void append_csv_rows(const Table& table, int64_t first, int64_t count,
-                     const CsvWriteOptions& options, std::string& out);
+void append_csv_rows(const Table& table, int64_t first, int64_t count, const CsvWriteOptions& options,
+                     std::string& out);
 // Header plus all rows, written atomically to `path`.
 void write_csv(const Table& table, const std::string& path, const CsvWriteOptions& options = {});
 

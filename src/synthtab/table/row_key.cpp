@@ -22,7 +22,7 @@ std::string row_key(const Table& table, int64_t row) {
     } else {
       double v = column.values[static_cast<size_t>(row)];
       if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();  // one NaN pattern
-      if (v == 0.0) v = 0.0;                                             // -0 == +0
+      if (v == 0.0) v = 0.0;                                            // -0 == +0
       char bytes[sizeof(double)];
       std::memcpy(bytes, &v, sizeof v);
       key += '\x03';

@@ -29,7 +29,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // underflow when from_chars reports the result out of range.
 struct NumberShape {
   bool valid = false;
-  size_t mantissa_begin = 0;  // after the sign
+  size_t mantissa_begin = 0;           // after the sign
   int64_t leading_integer_digits = 0;  // integer-part digits after leading zeros
   int64_t fraction_leading_zeros = 0;  // zeros right after the decimal mark (when integer is 0)
   bool mantissa_is_zero = true;
@@ -110,8 +110,7 @@ int64_t days_in_month(int64_t y, int64_t m) {
 }
 
 // Reads between min_digits and max_digits decimal digits at text[pos].
-bool read_digits(std::string_view text, size_t& pos, int min_digits, int max_digits,
-                 int64_t& value) {
+bool read_digits(std::string_view text, size_t& pos, int min_digits, int max_digits, int64_t& value) {
   value = 0;
   int count = 0;
   while (pos < text.size() && count < max_digits && is_digit(text[pos])) {
@@ -123,8 +122,8 @@ bool read_digits(std::string_view text, size_t& pos, int min_digits, int max_dig
 }
 
 constexpr std::array<const char*, 8> kKnownDatetimeFormats = {
-    "%Y-%m-%d",       "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
-    "%Y/%m/%d",       "%d/%m/%Y",          "%m/%d/%Y",          "%d.%m.%Y",
+    "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+    "%Y/%m/%d", "%d/%m/%Y",          "%m/%d/%Y",          "%d.%m.%Y",
 };
 
 void append_padded(std::string& out, int64_t value, int width) {
@@ -191,16 +190,14 @@ std::optional<double> parse_number(std::string_view cell, char decimal) {
   }
 
   double value = 0.0;
-  const auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value,
-                                      std::chars_format::general);
+  const auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value, std::chars_format::general);
   if (result.ptr != digits.data() + digits.size()) return std::nullopt;
   if (result.ec == std::errc::result_out_of_range) {
     // Out of range is either an overflow (refused: not finite) or an underflow, which rounds
     // to zero as Python's float() and strtod do. The decimal exponent of the leading digit
     // tells which.
-    const int64_t magnitude = shape.leading_integer_digits > 0
-                                  ? shape.leading_integer_digits - 1 + shape.exponent
-                                  : -(shape.fraction_leading_zeros + 1) + shape.exponent;
+    const int64_t magnitude = shape.leading_integer_digits > 0 ? shape.leading_integer_digits - 1 + shape.exponent
+                                                               : -(shape.fraction_leading_zeros + 1) + shape.exponent;
     if (shape.mantissa_is_zero || magnitude < 0) {
       value = 0.0;
     } else {
@@ -226,14 +223,29 @@ std::optional<double> parse_datetime(std::string_view cell, const std::string& f
     if (++f >= format.size()) return std::nullopt;
     bool ok = false;
     switch (format[f]) {
-      case 'Y': ok = read_digits(text, pos, 4, 4, year); break;
-      case 'm': ok = read_digits(text, pos, 1, 2, month) && month >= 1 && month <= 12; break;
-      case 'd': ok = read_digits(text, pos, 1, 2, day) && day >= 1; break;
-      case 'H': ok = read_digits(text, pos, 1, 2, hour) && hour <= 23; break;
-      case 'M': ok = read_digits(text, pos, 1, 2, minute) && minute <= 59; break;
-      case 'S': ok = read_digits(text, pos, 1, 2, second) && second <= 59; break;
-      case '%': ok = pos < text.size() && text[pos++] == '%'; break;
-      default: ok = false;
+      case 'Y':
+        ok = read_digits(text, pos, 4, 4, year);
+        break;
+      case 'm':
+        ok = read_digits(text, pos, 1, 2, month) && month >= 1 && month <= 12;
+        break;
+      case 'd':
+        ok = read_digits(text, pos, 1, 2, day) && day >= 1;
+        break;
+      case 'H':
+        ok = read_digits(text, pos, 1, 2, hour) && hour <= 23;
+        break;
+      case 'M':
+        ok = read_digits(text, pos, 1, 2, minute) && minute <= 59;
+        break;
+      case 'S':
+        ok = read_digits(text, pos, 1, 2, second) && second <= 59;
+        break;
+      case '%':
+        ok = pos < text.size() && text[pos++] == '%';
+        break;
+      default:
+        ok = false;
     }
     if (!ok) return std::nullopt;
   }
@@ -271,13 +283,27 @@ std::string format_datetime(double seconds, const std::string& format) {
       continue;
     }
     switch (format[++f]) {
-      case 'Y': append_padded(out, year, 4); break;
-      case 'm': append_padded(out, month, 2); break;
-      case 'd': append_padded(out, day, 2); break;
-      case 'H': append_padded(out, in_day / 3600, 2); break;
-      case 'M': append_padded(out, in_day / 60 % 60, 2); break;
-      case 'S': append_padded(out, in_day % 60, 2); break;
-      case '%': out.push_back('%'); break;
+      case 'Y':
+        append_padded(out, year, 4);
+        break;
+      case 'm':
+        append_padded(out, month, 2);
+        break;
+      case 'd':
+        append_padded(out, day, 2);
+        break;
+      case 'H':
+        append_padded(out, in_day / 3600, 2);
+        break;
+      case 'M':
+        append_padded(out, in_day / 60 % 60, 2);
+        break;
+      case 'S':
+        append_padded(out, in_day % 60, 2);
+        break;
+      case '%':
+        out.push_back('%');
+        break;
       default:
         out.push_back('%');
         out.push_back(format[f]);
@@ -292,8 +318,7 @@ std::string format_double(double value, char decimal) {
   char buffer[64];
   std::to_chars_result result;
   constexpr double kExactIntegerLimit = 9007199254740992.0;  // 2^53
-  if (value == std::trunc(value) && std::fabs(value) <= kExactIntegerLimit &&
-      !(value == 0.0 && std::signbit(value))) {
+  if (value == std::trunc(value) && std::fabs(value) <= kExactIntegerLimit && !(value == 0.0 && std::signbit(value))) {
     // Whole numbers such as years print as "2021", never "2.021e+03".
     result = std::to_chars(buffer, buffer + sizeof buffer, static_cast<int64_t>(value));
   } else {

@@ -15,7 +15,7 @@ namespace synthtab {
 namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();  // numpy's finfo(float64).eps
-constexpr int kKmeansMaxIter = 300;                               // sklearn's KMeans default
+constexpr int kKmeansMaxIter = 300;                              // sklearn's KMeans default
 
 double digamma(double x) { return boost::math::digamma(x); }
 double betaln(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
@@ -43,13 +43,11 @@ std::vector<int> BayesianGmm::kmeans_labels(const std::vector<double>& x, int k,
     double best_centre = x[0];
     for (int t = 0; t < trials; ++t) {
       const double u = rng.uniform() * cumulative.back();
-      size_t pick = static_cast<size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) -
-                                        cumulative.begin());
+      size_t pick = static_cast<size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
       pick = std::min(pick, n - 1);
       const double c = x[pick];
       double p = 0.0;
-      for (size_t i = 0; i < n; ++i)
-        p += candidate_closest[i] = std::min(closest[i], (x[i] - c) * (x[i] - c));
+      for (size_t i = 0; i < n; ++i) p += candidate_closest[i] = std::min(closest[i], (x[i] - c) * (x[i] - c));
       if (p < best_potential) {
         best_potential = p;
         best_centre = c;
@@ -95,14 +93,13 @@ void BayesianGmm::fit(const std::vector<double>& x, const BayesianGmmOptions& op
 
 void BayesianGmm::fit_from_labels(const std::vector<double>& x, const std::vector<int>& labels,
                                   const BayesianGmmOptions& options) {
-  if (options.components < 1 || options.max_iter < 1 || !(options.tol >= 0.0) ||
-      !(options.reg_covar >= 0.0) || !(options.weight_concentration_prior > 0.0))
+  if (options.components < 1 || options.max_iter < 1 || !(options.tol >= 0.0) || !(options.reg_covar >= 0.0) ||
+      !(options.weight_concentration_prior > 0.0))
     throw usage_error("Gaussian mixture options out of range");
   if (x.empty()) throw Error(ErrorKind::Input, "the Gaussian mixture has no values to fit");
   if (labels.size() != x.size()) throw usage_error("one k-means label per value is needed");
   for (double v : x)
-    if (!std::isfinite(v))
-      throw Error(ErrorKind::Input, "the Gaussian mixture got a value that is not finite");
+    if (!std::isfinite(v)) throw Error(ErrorKind::Input, "the Gaussian mixture got a value that is not finite");
   const size_t n = x.size();
   k_ = options.components;
   const auto k = static_cast<size_t>(k_);
@@ -157,8 +154,7 @@ void BayesianGmm::fit_from_labels(const std::vector<double>& x, const std::vecto
     double log_wishart = 0.0, log_norm_weight = 0.0, log_mean_precision = 0.0;
     for (size_t j = 0; j < k; ++j) {
       const double log_det_chol = -0.5 * std::log(variances_[j]) - 0.5 * std::log(dof_[j]);
-      log_wishart += -(dof_[j] * log_det_chol + dof_[j] * 0.5 * std::numbers::ln2 +
-                       std::lgamma(0.5 * dof_[j]));
+      log_wishart += -(dof_[j] * log_det_chol + dof_[j] * 0.5 * std::numbers::ln2 + std::lgamma(0.5 * dof_[j]));
       log_norm_weight -= betaln(concentration_a_[j], concentration_b_[j]);
       log_mean_precision += std::log(mean_precision_[j]);
     }
@@ -219,9 +215,9 @@ void BayesianGmm::m_step(const std::vector<double>& x, const std::vector<double>
     means_[j] = (mean_precision_prior_ * mean_prior_ + nk[j] * xk[j]) / mean_precision_[j];
     dof_[j] = dof_prior_ + nk[j];
     const double diff = xk[j] - mean_prior_;
-    variances_[j] = (covariance_prior_ + nk[j] * sk[j] +
-                     nk[j] * mean_precision_prior_ / mean_precision_[j] * diff * diff) /
-                    dof_[j];
+    variances_[j] =
+        (covariance_prior_ + nk[j] * sk[j] + nk[j] * mean_precision_prior_ / mean_precision_[j] * diff * diff) /
+        dof_[j];
   }
 
   // E-step constants: log weights (stick breaking in digammas) and the x-free part of each
@@ -236,8 +232,8 @@ void BayesianGmm::m_step(const std::vector<double>& x, const std::vector<double>
     stick += digamma(concentration_b_[j]) - digamma_sum;
     precision_[j] = 1.0 / variances_[j];
     const double log_lambda = std::numbers::ln2 + digamma(0.5 * dof_[j]);
-    log_const_[j] = -0.5 * std::log(2.0 * std::numbers::pi) - 0.5 * std::log(variances_[j]) -
-                    0.5 * std::log(dof_[j]) + 0.5 * (log_lambda - 1.0 / mean_precision_[j]);
+    log_const_[j] = -0.5 * std::log(2.0 * std::numbers::pi) - 0.5 * std::log(variances_[j]) - 0.5 * std::log(dof_[j]) +
+                    0.5 * (log_lambda - 1.0 / mean_precision_[j]);
   }
 }
 

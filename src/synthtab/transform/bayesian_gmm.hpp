@@ -42,8 +42,7 @@ class BayesianGmm {
 
   // Exposed for the tests: the k-means start (labels per value) and the fit from given labels.
   static std::vector<int> kmeans_labels(const std::vector<double>& x, int k, uint64_t seed);
-  void fit_from_labels(const std::vector<double>& x, const std::vector<int>& labels,
-                       const BayesianGmmOptions& options);
+  void fit_from_labels(const std::vector<double>& x, const std::vector<int>& labels, const BayesianGmmOptions& options);
 
  private:
   // One M step from responsibilities resp (n x K, row-major).

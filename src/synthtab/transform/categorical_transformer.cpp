@@ -25,8 +25,7 @@ void CategoricalTransformer::fit(const Column& column) {
   std::vector<int32_t> used;
   for (size_t i = 0; i < present.size(); ++i)
     if (present[i]) used.push_back(static_cast<int32_t>(i));
-  if (used.empty())
-    throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
+  if (used.empty()) throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
   prototype_ = column.empty_like();
   set_used(std::move(used));
 }
@@ -34,8 +33,7 @@ void CategoricalTransformer::fit(const Column& column) {
 void CategoricalTransformer::set_used(std::vector<int32_t> used) {
   used_ = std::move(used);
   rank_of_.assign(prototype_.categories.size(), -1);
-  for (size_t k = 0; k < used_.size(); ++k)
-    rank_of_[static_cast<size_t>(used_[k])] = static_cast<int32_t>(k);
+  for (size_t k = 0; k < used_.size(); ++k) rank_of_[static_cast<size_t>(used_[k])] = static_cast<int32_t>(k);
 }
 
 void CategoricalTransformer::require_fitted() const {
@@ -73,9 +71,8 @@ void CategoricalTransformer::transform(const Column& column, Matrix& out, int64_
     const int32_t rank = code < rank_of.size() ? rank_of[code] : -1;
     if (rank < 0) {
       const std::string label = code < column.categories.size() ? column.categories[code] : "?";
-      throw Error(ErrorKind::Input, "column '" + column.name + "' has the category '" + label +
-                                        "' (row " + std::to_string(row + 1) +
-                                        "), which was not seen when fitting");
+      throw Error(ErrorKind::Input, "column '" + column.name + "' has the category '" + label + "' (row " +
+                                        std::to_string(row + 1) + "), which was not seen when fitting");
     }
     out(row, offset) = static_cast<float>(position(rank));
   }
@@ -118,16 +115,14 @@ void CategoricalTransformer::load(const std::string& text) {
   if (!prototype.is_categorical()) throw state_error(what, "is not categorical");
 
   const auto codes = state.find("codes");
-  if (codes == state.end() || !codes->is_array() || codes->empty())
-    throw state_error(what, "has no category codes");
+  if (codes == state.end() || !codes->is_array() || codes->empty()) throw state_error(what, "has no category codes");
   std::vector<int32_t> used;
   for (const auto& code : *codes) {
     if (!code.is_number_integer()) throw state_error(what, "has a code that is not an integer");
     const auto value = code.get<int64_t>();
     if (value < 0 || value >= static_cast<int64_t>(prototype.categories.size()))
       throw state_error(what, "has a code without a category");
-    if (!used.empty() && value <= used.back())
-      throw state_error(what, "has codes out of order");
+    if (!used.empty() && value <= used.back()) throw state_error(what, "has codes out of order");
     used.push_back(static_cast<int32_t>(value));
   }
   prototype_ = std::move(prototype);

@@ -33,8 +33,8 @@ class CategoricalTransformer final : public ColumnTransformer {
   void require_fitted() const;
 
   Column prototype_;
-  std::vector<int32_t> used_;      // category indices present when fitting, ascending
-  std::vector<int32_t> rank_of_;   // category index -> its position in used_, or -1
+  std::vector<int32_t> used_;     // category indices present when fitting, ascending
+  std::vector<int32_t> rank_of_;  // category index -> its position in used_, or -1
 };
 
 }  // namespace synthtab

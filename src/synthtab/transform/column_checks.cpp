@@ -9,10 +9,9 @@ namespace synthtab {
 void require_no_missing(const Column& column) {
   for (int64_t row = 0; row < column.size(); ++row) {
     if (column.is_missing(row)) {
-      throw Error(ErrorKind::Input,
-                  "column '" + column.name + "' has missing values (first at row " +
-                      std::to_string(row + 1) +
-                      "); fill or drop them before transforming (see the preparation step)");
+      throw Error(ErrorKind::Input, "column '" + column.name + "' has missing values (first at row " +
+                                        std::to_string(row + 1) +
+                                        "); fill or drop them before transforming (see the preparation step)");
     }
   }
 }
@@ -20,15 +19,13 @@ void require_no_missing(const Column& column) {
 void require_same_kind(const Column& column, const Column& fitted) {
   if (column.is_categorical() != fitted.is_categorical()) {
     throw Error(ErrorKind::Input, "column '" + column.name + "' is " + to_string(column.type) +
-                                      ", but its transformer was fitted on a " +
-                                      to_string(fitted.type) + " column");
+                                      ", but its transformer was fitted on a " + to_string(fitted.type) + " column");
   }
 }
 
 void require_room(const Column& column, const Matrix& out, int64_t offset, int width) {
   if (column.size() != out.rows || offset < 0 || offset + width > out.cols) {
-    throw std::invalid_argument("transform of column '" + column.name +
-                                "': the output matrix has the wrong shape");
+    throw std::invalid_argument("transform of column '" + column.name + "': the output matrix has the wrong shape");
   }
 }
 

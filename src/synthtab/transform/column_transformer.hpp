@@ -19,8 +19,8 @@ enum class ModelColumnKind : uint8_t {
 
 struct ModelColumn {
   ModelColumnKind kind = ModelColumnKind::Continuous;
-  int categories = 0;       // for Categorical
-  std::string source;       // the table column it comes from
+  int categories = 0;  // for Categorical
+  std::string source;  // the table column it comes from
   // A 0/1 column the pipeline adds after a column that has missing values: +1 where the value
   // is missing, -1 where it is present (kind Categorical, 2 categories). Models treat it as any
   // other column, so missing values are generated at the real rate and with the real pattern.

@@ -27,10 +27,8 @@ void ConstantTransformer::fit(const Column& column) {
     }
   }
   if (!single)
-    throw Error(ErrorKind::Input, "column '" + column.name +
-                                      "' has more than one distinct value; it is not constant");
-  if (!value && !code)
-    throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
+    throw Error(ErrorKind::Input, "column '" + column.name + "' has more than one distinct value; it is not constant");
+  if (!value && !code) throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
   if (value && !std::isfinite(*value))
     throw Error(ErrorKind::Input, "column '" + column.name + "' holds only an infinite value");
   if (code && (*code < 0 || static_cast<size_t>(*code) >= column.categories.size()))

@@ -11,7 +11,7 @@ namespace synthtab {
 
 namespace {
 
-constexpr double kClip = 0.99;        // CTGAN clips alpha to [-0.99, 0.99]
+constexpr double kClip = 0.99;  // CTGAN clips alpha to [-0.99, 0.99]
 constexpr int64_t kMaxCategories = 1'000'000;
 
 // A category position in [-1, 1] (the categorical transformer's) back to its rank.
@@ -21,17 +21,15 @@ int rank_of(double position, int categories) {
   return static_cast<int>(std::clamp(k, 0.0, static_cast<double>(categories - 1)));
 }
 
-double position_of(int rank, int categories) {
-  return categories <= 1 ? 0.0 : rank * (2.0 / (categories - 1)) - 1.0;
-}
+double position_of(int rank, int categories) { return categories <= 1 ? 0.0 : rank * (2.0 / (categories - 1)) - 1.0; }
 
 }  // namespace
 
 Matrix ModeSpecificNormalizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout,
                                    const ModeSpecificOptions& options) {
   if (static_cast<int64_t>(layout.size()) != data.cols)
-    throw usage_error("the layout describes " + std::to_string(layout.size()) +
-                      " columns but the matrix has " + std::to_string(data.cols));
+    throw usage_error("the layout describes " + std::to_string(layout.size()) + " columns but the matrix has " +
+                      std::to_string(data.cols));
   if (data.rows < 1) throw Error(ErrorKind::Input, "no rows to learn from");
   std::vector<ModeColumn> columns;
   std::vector<BayesianGmm> mixtures(static_cast<size_t>(data.cols));
@@ -49,14 +47,13 @@ Matrix ModeSpecificNormalizer::fit(const Matrix& data, const std::vector<ModelCo
         continue;
       }
       if (!std::isfinite(v))
-        throw Error(ErrorKind::Input, "model-space value at row " + std::to_string(r + 1) +
-                                          ", column " + std::to_string(c + 1) + " is not finite");
+        throw Error(ErrorKind::Input, "model-space value at row " + std::to_string(r + 1) + ", column " +
+                                          std::to_string(c + 1) + " is not finite");
       values.push_back(v);
     }
     if (info.kind == ModelColumnKind::Categorical) {
       if (info.categories < 1 || info.categories > kMaxCategories)
-        throw usage_error("column '" + info.source + "' has " + std::to_string(info.categories) +
-                          " categories");
+        throw usage_error("column '" + info.source + "' has " + std::to_string(info.categories) + " categories");
       column.discrete = true;
       column.categories = info.categories;
     } else if (!values.empty()) {
@@ -180,8 +177,7 @@ void ModeSpecificNormalizer::from_json(const nlohmann::json& state, const Sectio
   const int64_t width = check.integer(state, "input_width", 1, 1'000'000);
   const auto& list = check.array(state, "columns");
   if (static_cast<int64_t>(list.size()) != width)
-    check.fail("'columns' has " + std::to_string(list.size()) + " entries, expected " +
-               std::to_string(width));
+    check.fail("'columns' has " + std::to_string(list.size()) + " entries, expected " + std::to_string(width));
   std::vector<ModeColumn> columns;
   for (size_t i = 0; i < list.size(); ++i) {
     const auto& j = list[i];

@@ -30,13 +30,13 @@ struct ModeSpan {
 
 struct ModeColumn {
   bool discrete = false;
-  bool missing = false;        // one extra one-hot slot (the last) for missing values
-  int64_t source = 0;          // column of the input matrix
-  int64_t start = 0;           // first output column
-  int categories = 0;          // discrete: number of categories (without the missing slot)
-  std::vector<double> means;   // continuous: the kept modes
+  bool missing = false;       // one extra one-hot slot (the last) for missing values
+  int64_t source = 0;         // column of the input matrix
+  int64_t start = 0;          // first output column
+  int categories = 0;         // discrete: number of categories (without the missing slot)
+  std::vector<double> means;  // continuous: the kept modes
   std::vector<double> stds;
-  int64_t slots() const {      // width of the one-hot
+  int64_t slots() const {  // width of the one-hot
     return (discrete ? categories : static_cast<int64_t>(means.size())) + (missing ? 1 : 0);
   }
   int64_t width() const { return slots() + (discrete ? 0 : 1); }
@@ -53,8 +53,7 @@ class ModeSpecificNormalizer {
   // Fits the mixtures and returns the training rows in CTGAN's representation (each value's
   // mode drawn from its responsibilities over the kept modes, plus 1e-6, as CTGAN does).
   // Throws Error(Usage) when `layout` does not describe `data`, Error(Input) for an infinite value.
-  Matrix fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-             const ModeSpecificOptions& options = {});
+  Matrix fit(const Matrix& data, const std::vector<ModelColumn>& layout, const ModeSpecificOptions& options = {});
   // Decodes `count` generated rows (output width each; values already through tanh, one-hots as
   // scores: the largest wins) into input rows (input width each).
   void inverse(const float* generated, int64_t count, float* out) const;

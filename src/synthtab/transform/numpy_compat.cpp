@@ -32,8 +32,7 @@ std::vector<double> numpy_unit_linspace(int count) {
   return out;
 }
 
-std::vector<double> numpy_percentiles(const std::vector<double>& sorted,
-                                      const std::vector<double>& fractions) {
+std::vector<double> numpy_percentiles(const std::vector<double>& sorted, const std::vector<double>& fractions) {
   const auto last = static_cast<double>(sorted.size() - 1);
   std::vector<double> out;
   out.reserve(fractions.size());

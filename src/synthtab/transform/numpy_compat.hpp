@@ -13,7 +13,6 @@ std::vector<double> numpy_unit_linspace(int count);
 
 // np.percentile(sorted, fractions * 100) with linear interpolation; `sorted` ascending, not
 // empty, without NaN.
-std::vector<double> numpy_percentiles(const std::vector<double>& sorted,
-                                      const std::vector<double>& fractions);
+std::vector<double> numpy_percentiles(const std::vector<double>& sorted, const std::vector<double>& fractions);
 
 }  // namespace synthtab

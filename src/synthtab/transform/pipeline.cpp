@@ -29,8 +29,8 @@ int distinct_values_up_to_two(const Column& column) {
     }
     const auto a = static_cast<size_t>(first);
     const auto b = static_cast<size_t>(row);
-    const bool same = column.is_categorical() ? column.codes[a] == column.codes[b]
-                                              : column.values[a] == column.values[b];
+    const bool same =
+        column.is_categorical() ? column.codes[a] == column.codes[b] : column.values[a] == column.values[b];
     if (!same) return 2;
   }
   return count;
@@ -38,8 +38,7 @@ int distinct_values_up_to_two(const Column& column) {
 
 const char* transformer_for(const Column& column, const PipelineOptions& options) {
   const int distinct = distinct_values_up_to_two(column);
-  if (distinct == 0)
-    throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
+  if (distinct == 0) throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
   if (distinct == 1) return "constant";
   if (column.is_categorical()) return "categorical";
   return options.standardize_numeric ? "standard" : "quantile";
@@ -69,15 +68,12 @@ Column fill_missing(const Column& column, size_t index) {
 
 }  // namespace
 
-std::unique_ptr<ColumnTransformer> make_transformer(const std::string& name,
-                                                    const PipelineOptions& options) {
-  if (name == "quantile")
-    return std::make_unique<QuantileTransformer>(options.n_quantiles, options.quantile_share);
+std::unique_ptr<ColumnTransformer> make_transformer(const std::string& name, const PipelineOptions& options) {
+  if (name == "quantile") return std::make_unique<QuantileTransformer>(options.n_quantiles, options.quantile_share);
   if (name == "categorical") return std::make_unique<CategoricalTransformer>();
   if (name == "constant") return std::make_unique<ConstantTransformer>();
   if (name == "standard") return std::make_unique<StandardTransformer>();
-  throw usage_error("unknown transformer '" + name +
-                    "'; known: quantile, categorical, constant, standard");
+  throw usage_error("unknown transformer '" + name + "'; known: quantile, categorical, constant, standard");
 }
 
 void Pipeline::fit(const Table& table, const PipelineOptions& options) {
@@ -106,8 +102,7 @@ Matrix Pipeline::transform(const Table& table) const {
     const std::string& name = prototype_.columns[i].name;
     const int64_t index = table.find(name);
     if (index < 0)
-      throw Error(ErrorKind::Input,
-                  "the table has no column '" + name + "', which the model was fitted on");
+      throw Error(ErrorKind::Input, "the table has no column '" + name + "', which the model was fitted on");
     const Column& column = table.columns[static_cast<size_t>(index)];
     if (!indicator_[i]) {
       transformers_[i]->transform(column, out, offset);
@@ -125,8 +120,7 @@ Matrix Pipeline::transform(const Table& table) const {
 Table Pipeline::inverse(const Matrix& model_rows, Rng& rng) const {
   if (model_rows.cols != width())
     throw Error(ErrorKind::ModelFile, "the model produces " + std::to_string(model_rows.cols) +
-                                          " columns, but its transformers expect " +
-                                          std::to_string(width()));
+                                          " columns, but its transformers expect " + std::to_string(width()));
   Table table;
   int64_t offset = 0;
   for (size_t i = 0; i < transformers_.size(); ++i) {
@@ -184,11 +178,9 @@ void Pipeline::load(const std::string& text) {
   if (version == state.end() || *version != kVersion)
     throw Error(ErrorKind::ModelFile, "the pipeline state has an unsupported format version " +
                                           (version == state.end() ? "(none)" : version->dump()) +
-                                          "; this synthtab reads version " +
-                                          std::to_string(kVersion));
+                                          "; this synthtab reads version " + std::to_string(kVersion));
   const auto columns = state.find("columns");
-  if (columns == state.end() || !columns->is_array())
-    throw state_error("of the pipeline", "has no list of columns");
+  if (columns == state.end() || !columns->is_array()) throw state_error("of the pipeline", "has no list of columns");
 
   Table prototype;
   std::vector<std::unique_ptr<ColumnTransformer>> transformers;
@@ -200,8 +192,7 @@ void Pipeline::load(const std::string& text) {
     const auto kind = entry.find("transformer");
     const auto column_state = entry.find("state");
     if (name == entry.end() || !name->is_string() || kind == entry.end() || !kind->is_string() ||
-        column_state == entry.end() || !column_state->is_object() ||
-        !column_state->contains("column"))
+        column_state == entry.end() || !column_state->is_object() || !column_state->contains("column"))
       throw state_error("of the pipeline", "has a column without name, transformer or state");
     const std::string what = "of column '" + name->get<std::string>() + "'";
     std::unique_ptr<ColumnTransformer> transformer;

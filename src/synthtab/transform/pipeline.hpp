@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "synthtab/transform/column_transformer.hpp"
 #include "synthtab/table/table.hpp"
+#include "synthtab/transform/column_transformer.hpp"
 
 namespace synthtab {
 
@@ -45,7 +45,6 @@ class Pipeline {
 };
 
 // Creates an unfitted transformer by name ("quantile", "categorical", ...), or throws.
-std::unique_ptr<ColumnTransformer> make_transformer(const std::string& name,
-                                                    const PipelineOptions& options);
+std::unique_ptr<ColumnTransformer> make_transformer(const std::string& name, const PipelineOptions& options);
 
 }  // namespace synthtab

@@ -9,8 +9,7 @@ namespace synthtab {
 
 namespace {
 
-constexpr ColumnType kTypes[] = {ColumnType::Integer, ColumnType::Float, ColumnType::Categorical,
-                                 ColumnType::Datetime};
+constexpr ColumnType kTypes[] = {ColumnType::Integer, ColumnType::Float, ColumnType::Categorical, ColumnType::Datetime};
 
 }  // namespace
 
@@ -45,8 +44,7 @@ Column prototype_from_json(const nlohmann::json& state) {
 
   if (column.is_categorical()) {
     const auto categories = state.find("categories");
-    if (categories == state.end() || !categories->is_array())
-      throw state_error(where, "has no list of categories");
+    if (categories == state.end() || !categories->is_array()) throw state_error(where, "has no list of categories");
     std::set<std::string> seen;
     for (const auto& label : *categories) {
       if (!label.is_string()) throw state_error(where, "has a category that is not a string");
@@ -57,8 +55,7 @@ Column prototype_from_json(const nlohmann::json& state) {
   }
   if (column.type == ColumnType::Datetime) {
     const auto format = state.find("datetime_format");
-    if (format == state.end() || !format->is_string())
-      throw state_error(where, "has no datetime format");
+    if (format == state.end() || !format->is_string()) throw state_error(where, "has no datetime format");
     column.datetime_format = format->get<std::string>();
   }
   return column;

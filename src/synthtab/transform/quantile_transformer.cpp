@@ -30,20 +30,19 @@ QuantileTransformer::QuantileTransformer(int n_quantiles, double quantile_share)
 
 void QuantileTransformer::fit(const Column& column) {
   if (column.is_categorical())
-    throw Error(ErrorKind::Input, "column '" + column.name +
-                                      "' is categorical; the quantile transformer needs numbers");
+    throw Error(ErrorKind::Input,
+                "column '" + column.name + "' is categorical; the quantile transformer needs numbers");
   std::vector<double> present;
   present.reserve(column.values.size());
   for (size_t row = 0; row < column.values.size(); ++row) {
     const double v = column.values[row];
     if (std::isnan(v)) continue;
     if (std::isinf(v))
-      throw Error(ErrorKind::Input, "column '" + column.name + "' has an infinite value at row " +
-                                        std::to_string(row + 1));
+      throw Error(ErrorKind::Input,
+                  "column '" + column.name + "' has an infinite value at row " + std::to_string(row + 1));
     present.push_back(v);
   }
-  if (present.empty())
-    throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
+  if (present.empty()) throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
   std::sort(present.begin(), present.end());
 
   const auto rows = static_cast<int64_t>(present.size());
@@ -55,8 +54,7 @@ void QuantileTransformer::fit(const Column& column) {
   const std::vector<double> references = numpy_unit_linspace(static_cast<int>(count));
   std::vector<double> quantiles = numpy_percentiles(present, references);
   // sklearn's guard against NumPy's rounding: np.maximum.accumulate.
-  for (size_t i = 1; i < quantiles.size(); ++i)
-    quantiles[i] = std::max(quantiles[i], quantiles[i - 1]);
+  for (size_t i = 1; i < quantiles.size(); ++i) quantiles[i] = std::max(quantiles[i], quantiles[i - 1]);
 
   prototype_ = column.empty_like();
   set_quantiles(std::move(quantiles));
@@ -94,8 +92,8 @@ double QuantileTransformer::to_uniform(double value) const {
   // map to 0 or 1 through np.interp's ends (BOUNDS_THRESHOLD only concerns a normal output).
   if (value == quantiles_.front()) return 0.0;
   if (value == quantiles_.back()) return 1.0;
-  return 0.5 * (numpy_interp(value, quantiles_, references_) -
-                numpy_interp(-value, negated_quantiles_, negated_references_));
+  return 0.5 *
+         (numpy_interp(value, quantiles_, references_) - numpy_interp(-value, negated_quantiles_, negated_references_));
 }
 
 void QuantileTransformer::require_fitted() const {
@@ -164,14 +162,12 @@ void QuantileTransformer::load(const std::string& text) {
   if (resolution < 0.0) throw state_error(what, "has a negative rounding unit");
 
   const auto list = state.find("quantiles");
-  if (list == state.end() || !list->is_array() || list->empty())
-    throw state_error(what, "has no quantiles");
+  if (list == state.end() || !list->is_array() || list->empty()) throw state_error(what, "has no quantiles");
   std::vector<double> quantiles;
   for (const auto& q : *list) {
     if (!q.is_number() || !std::isfinite(q.get<double>()))
       throw state_error(what, "has a quantile that is not a finite number");
-    if (!quantiles.empty() && q.get<double>() < quantiles.back())
-      throw state_error(what, "has decreasing quantiles");
+    if (!quantiles.empty() && q.get<double>() < quantiles.back()) throw state_error(what, "has decreasing quantiles");
     quantiles.push_back(q.get<double>());
   }
   if (!rounding_unit_fits(resolution, quantiles.front(), quantiles.back()))

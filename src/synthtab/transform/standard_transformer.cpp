@@ -13,19 +13,18 @@ namespace synthtab {
 
 void StandardTransformer::fit(const Column& column) {
   if (column.is_categorical())
-    throw Error(ErrorKind::Input, "column '" + column.name +
-                                      "' is categorical; the standard transformer needs numbers");
+    throw Error(ErrorKind::Input,
+                "column '" + column.name + "' is categorical; the standard transformer needs numbers");
   std::vector<double> present;
   for (size_t row = 0; row < column.values.size(); ++row) {
     const double v = column.values[row];
     if (std::isnan(v)) continue;
     if (std::isinf(v))
-      throw Error(ErrorKind::Input, "column '" + column.name + "' has an infinite value at row " +
-                                        std::to_string(row + 1));
+      throw Error(ErrorKind::Input,
+                  "column '" + column.name + "' has an infinite value at row " + std::to_string(row + 1));
     present.push_back(v);
   }
-  if (present.empty())
-    throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
+  if (present.empty()) throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
   double mean = 0.0;
   for (double v : present) mean += v;
   mean /= static_cast<double>(present.size());
@@ -78,8 +77,11 @@ ModelColumn StandardTransformer::describe(int index) const {
 std::string StandardTransformer::save() const {
   require_fitted();
   const nlohmann::json state = {{"column", prototype_to_json(prototype_)},
-                                {"mean", mean_}, {"scale", scale_}, {"low", low_},
-                                {"high", high_}, {"resolution", resolution_},
+                                {"mean", mean_},
+                                {"scale", scale_},
+                                {"low", low_},
+                                {"high", high_},
+                                {"resolution", resolution_},
                                 {"decimals", decimals_}};
   return state.dump();
 }
@@ -90,12 +92,13 @@ void StandardTransformer::load(const std::string& text) {
   const std::string what = column_what(prototype);
   if (prototype.is_categorical()) throw state_error(what, "is categorical, not numeric");
   const auto number = [&](const char* key) { return state_number(state, key, what); };
-  const double mean = number("mean"), scale = number("scale"), low = number("low"),
-               high = number("high"), resolution = number("resolution");
+  const double mean = number("mean"), scale = number("scale"), low = number("low"), high = number("high"),
+               resolution = number("resolution");
   if (!(scale > 0.0)) throw state_error(what, "has a scale that is not positive");
   if (low > high) throw state_error(what, "has a range whose low end is above its high end");
   if (resolution < 0.0) throw state_error(what, "has a negative rounding unit");
-  if (!rounding_unit_fits(resolution, low, high)) throw state_error(what, "has a rounding unit too small for its range");
+  if (!rounding_unit_fits(resolution, low, high))
+    throw state_error(what, "has a rounding unit too small for its range");
   const auto decimals = state.find("decimals");
   if (decimals == state.end() || !decimals->is_number_integer() || decimals->get<int64_t>() < -1 ||
       decimals->get<int64_t>() > 10)

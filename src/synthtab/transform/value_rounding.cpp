@@ -11,8 +11,8 @@ namespace {
 // The coarsest candidate (coarsest first) that every value is a whole multiple of, or 0.
 double common_unit(const std::vector<double>& values, std::initializer_list<double> units) {
   for (double unit : units) {
-    const bool all_multiples = std::all_of(values.begin(), values.end(),
-                                           [unit](double v) { return std::fmod(v, unit) == 0.0; });
+    const bool all_multiples =
+        std::all_of(values.begin(), values.end(), [unit](double v) { return std::fmod(v, unit) == 0.0; });
     if (all_multiples) return unit;
   }
   return 0.0;
@@ -22,9 +22,12 @@ double common_unit(const std::vector<double>& values, std::initializer_list<doub
 
 double rounding_unit(const Column& column, const std::vector<double>& values) {
   switch (column.type) {
-    case ColumnType::Integer: return common_unit(values, {1.0});
-    case ColumnType::Datetime: return common_unit(values, {86400.0, 3600.0, 60.0, 1.0});
-    default: return 0.0;
+    case ColumnType::Integer:
+      return common_unit(values, {1.0});
+    case ColumnType::Datetime:
+      return common_unit(values, {86400.0, 3600.0, 60.0, 1.0});
+    default:
+      return 0.0;
   }
 }
 
@@ -47,8 +50,11 @@ bool rounding_unit_fits(double unit, double low, double high) {
 }
 
 ValueRounding::ValueRounding(double unit, int decimals, double low, double high)
-    : unit_(unit), decimal_scale_(decimals >= 0 ? std::pow(10.0, decimals) : 1.0), low_(low),
-      high_(high), has_decimals_(decimals >= 0) {}
+    : unit_(unit),
+      decimal_scale_(decimals >= 0 ? std::pow(10.0, decimals) : 1.0),
+      low_(low),
+      high_(high),
+      has_decimals_(decimals >= 0) {}
 
 double ValueRounding::operator()(double value) const {
   value = std::clamp(value, low_, high_);

@@ -34,13 +34,12 @@ using torch_io::check_holds_weights;
 using torch_io::tensors_from_bytes;
 using torch_io::tensors_to_bytes;
 
-static_assert(std::endian::native == std::endian::little,
-              "the weights section stores raw little-endian floats");
+static_assert(std::endian::native == std::endian::little, "the weights section stores raw little-endian floats");
 
-constexpr int64_t kEmbedding = 128;     // noise size (CTGAN) and latent size (TVAE)
-constexpr int64_t kPac = 10;            // PacGAN: the critic judges 10 rows at once
+constexpr int64_t kEmbedding = 128;  // noise size (CTGAN) and latent size (TVAE)
+constexpr int64_t kPac = 10;         // PacGAN: the critic judges 10 rows at once
 constexpr double kGradientPenalty = 10.0;
-constexpr double kTau = 0.2;            // Gumbel-softmax temperature
+constexpr double kTau = 0.2;  // Gumbel-softmax temperature
 constexpr double kLeaky = 0.2;
 constexpr double kTvaeLossFactor = 2.0;
 constexpr int64_t kSampleBlock = 1024;  // rows are generated in fixed global blocks
@@ -66,11 +65,8 @@ std::string number_text(double value) {
 // CTGAN's residual block: Linear -> BatchNorm -> ReLU, concatenated with its input.
 struct ResidualImpl : torch::nn::Module {
   ResidualImpl(int64_t in, int64_t out)
-      : fc(register_module("fc", torch::nn::Linear(in, out))),
-        bn(register_module("bn", torch::nn::BatchNorm1d(out))) {}
-  torch::Tensor forward(const torch::Tensor& x) {
-    return torch::cat({torch::relu(bn(fc(x))), x}, 1);
-  }
+      : fc(register_module("fc", torch::nn::Linear(in, out))), bn(register_module("bn", torch::nn::BatchNorm1d(out))) {}
+  torch::Tensor forward(const torch::Tensor& x) { return torch::cat({torch::relu(bn(fc(x))), x}, 1); }
   torch::nn::Linear fc;
   torch::nn::BatchNorm1d bn;
 };
@@ -127,9 +123,7 @@ struct TvaeDecoderImpl : torch::nn::Module {
         fc2(register_module("fc2", torch::nn::Linear(128, 128))),
         fc3(register_module("fc3", torch::nn::Linear(128, data_dim))),
         sigma(register_parameter("sigma", torch::full({data_dim}, 0.1))) {}
-  torch::Tensor forward(const torch::Tensor& z) {
-    return fc3(torch::relu(fc2(torch::relu(fc1(z)))));
-  }
+  torch::Tensor forward(const torch::Tensor& z) { return fc3(torch::relu(fc2(torch::relu(fc1(z))))); }
   torch::nn::Linear fc1, fc2, fc3;
   torch::Tensor sigma;  // learned per output column; used by the value columns
 };
@@ -142,8 +136,8 @@ TORCH_MODULE(TvaeDecoder);
 // Index tensors that let every softmax span be handled by a few whole-batch operations: the
 // spans' logits are gathered into a padded (rows, spans, widest) block.
 struct SpanIndex {
-  int64_t dim = 0;       // output width
-  int64_t spans = 0;     // softmax spans
+  int64_t dim = 0;    // output width
+  int64_t spans = 0;  // softmax spans
   int64_t widest = 0;
   torch::Tensor gather;  // (spans * widest) long: output column of each padded slot (0 for pads)
   torch::Tensor pad;     // (spans, widest) float: 0, or kPad on padding slots
@@ -197,11 +191,11 @@ struct SpanIndex {
 // The discrete columns, as the conditional vector and training-by-sampling see them.
 struct Conditions {
   struct Column {
-    int64_t start = 0;   // first one-hot column in the data representation
+    int64_t start = 0;  // first one-hot column in the data representation
     int64_t slots = 0;
-    int64_t offset = 0;  // first entry in the conditional vector
-    std::vector<double> log_cumulative;  // training-by-sampling: log(count + 1), cumulative
-    std::vector<double> cumulative;      // sampling: real frequencies, cumulative
+    int64_t offset = 0;                      // first entry in the conditional vector
+    std::vector<double> log_cumulative;      // training-by-sampling: log(count + 1), cumulative
+    std::vector<double> cumulative;          // sampling: real frequencies, cumulative
     std::vector<std::vector<int64_t>> rows;  // training rows per category
   };
   std::vector<Column> columns;
@@ -253,8 +247,7 @@ class CtganTvae final : public Synthesizer {
  public:
   explicit CtganTvae(Kind kind) : kind_(kind) {}
   std::string name() const override { return kind_name(kind_); }
-  FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-                const FitOptions& options) override;
+  FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) override;
   Matrix do_sample(int64_t first_row, int64_t count, uint64_t seed) const override;
   void do_save(ArchiveWriter& out, const std::string& prefix) const override;
   void do_load(const ArchiveReader& in, const std::string& prefix) override;
@@ -275,13 +268,12 @@ class CtganTvae final : public Synthesizer {
   FitReport report_;
 };
 
-FitReport CtganTvae::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-                         const FitOptions& options) {
+FitReport CtganTvae::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::string model = name();
   if (data.rows < 2 || data.cols < 1)
-    throw Error(ErrorKind::Input, model + ": needs at least 2 rows and 1 column, got " +
-                                      std::to_string(data.rows) + " x " + std::to_string(data.cols));
+    throw Error(ErrorKind::Input, model + ": needs at least 2 rows and 1 column, got " + std::to_string(data.rows) +
+                                      " x " + std::to_string(data.cols));
   if (static_cast<int64_t>(layout.size()) != data.cols)
     throw usage_error(model + ": the layout describes " + std::to_string(layout.size()) +
                       " columns but the matrix has " + std::to_string(data.cols));
@@ -291,10 +283,8 @@ FitReport CtganTvae::do_fit(const Matrix& data, const std::vector<ModelColumn>& 
   if (epochs < 0) throw usage_error(model + ": epochs must be >= 0, got " + std::to_string(epochs));
   if (ctgan && (batch < 2 * kPac || batch % kPac != 0))
     throw usage_error(model + ": batch size must be a multiple of " + std::to_string(kPac) +
-                      " (PacGAN groups) and at least " + std::to_string(2 * kPac) + ", got " +
-                      std::to_string(batch));
-  if (!ctgan && batch < 2)
-    throw usage_error(model + ": batch size must be >= 2, got " + std::to_string(batch));
+                      " (PacGAN groups) and at least " + std::to_string(2 * kPac) + ", got " + std::to_string(batch));
+  if (!ctgan && batch < 2) throw usage_error(model + ": batch size must be >= 2, got " + std::to_string(batch));
   int threads = options.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
@@ -318,8 +308,7 @@ FitReport CtganTvae::do_fit(const Matrix& data, const std::vector<ModelColumn>& 
     fit_ctgan(train, options, epochs, batch);
   else
     fit_tvae(train, options, epochs, batch);
-  const double train_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
+  const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
   report_.settings["seconds_per_epoch"] = number_text(epochs > 0 ? train_seconds / epochs : 0.0);
   report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report_;
@@ -358,8 +347,7 @@ void CtganTvae::fit_ctgan(const Matrix& train, const FitOptions& options, int ep
   critic->train();
   torch::optim::Adam opt_g(generator_->parameters(),
                            torch::optim::AdamOptions(lr_g).betas({0.5, 0.9}).weight_decay(1e-6));
-  torch::optim::Adam opt_d(critic->parameters(),
-                           torch::optim::AdamOptions(lr_d).betas({0.5, 0.9}).weight_decay(1e-6));
+  torch::optim::Adam opt_d(critic->parameters(), torch::optim::AdamOptions(lr_d).betas({0.5, 0.9}).weight_decay(1e-6));
   const SpanIndex spans(normalizer_.spans(), dim);
   // Per discrete column, its padded logit columns and pad mask, for the conditional loss.
   const int64_t n_discrete = static_cast<int64_t>(conditions_.columns.size());
@@ -453,11 +441,9 @@ void CtganTvae::fit_ctgan(const Matrix& train, const FitOptions& options, int ep
         const auto alpha = torch::rand({groups, 1, 1}).expand({groups, kPac, width}).reshape({batch, width});
         const auto mixed = (alpha * real_cat + (1 - alpha) * fake_cat).requires_grad_(true);
         const auto mixed_scores = critic->forward(mixed);
-        const auto gradients = torch::autograd::grad({mixed_scores}, {mixed},
-                                                     {torch::ones_like(mixed_scores)},
+        const auto gradients = torch::autograd::grad({mixed_scores}, {mixed}, {torch::ones_like(mixed_scores)},
                                                      /*retain_graph=*/true, /*create_graph=*/true)[0];
-        const auto penalty =
-            (gradients.reshape({-1, kPac * width}).norm(2, 1) - 1).pow(2).mean() * kGradientPenalty;
+        const auto penalty = (gradients.reshape({-1, kPac * width}).norm(2, 1) - 1).pow(2).mean() * kGradientPenalty;
         opt_d.zero_grad();
         (loss_d + penalty).backward();
         opt_d.step();
@@ -480,8 +466,8 @@ void CtganTvae::fit_ctgan(const Matrix& train, const FitOptions& options, int ep
       if (n_discrete > 0) {
         // Cross-entropy of the chosen column's logits against the chosen category.
         const auto chosen = as_long(col_of);
-        const auto chosen_logits = logits.gather(1, cond_gather_t.index_select(0, chosen)) +
-                                   cond_pad_t.index_select(0, chosen);
+        const auto chosen_logits =
+            logits.gather(1, cond_gather_t.index_select(0, chosen)) + cond_pad_t.index_select(0, chosen);
         loss_g = loss_g + torch::nll_loss(torch::log_softmax(chosen_logits, 1), as_long(cat_of));
       }
       opt_g.zero_grad();
@@ -494,8 +480,7 @@ void CtganTvae::fit_ctgan(const Matrix& train, const FitOptions& options, int ep
     const double g_mean = g_sum / static_cast<double>(steps);
     report_.critic_loss.push_back(d_mean);
     report_.generator_loss.push_back(g_mean);
-    if (progress)
-      progress->update(epoch + 1, "D " + number_text(d_mean) + " G " + number_text(g_mean));
+    if (progress) progress->update(epoch + 1, "D " + number_text(d_mean) + " G " + number_text(g_mean));
   }
   if (progress) progress->end();
   generator_->eval();  // sampling uses the BatchNorm running statistics
@@ -531,8 +516,7 @@ void CtganTvae::fit_tvae(const Matrix& train, const FitOptions& options, int epo
     for (int64_t step = 0; step < steps; ++step) {
       const int64_t from = step * batch;
       const int64_t n = std::min<int64_t>(batch, rows - from);
-      const auto index =
-          torch::from_blob(order.data() + from, {n}, torch::kLong).clone();
+      const auto index = torch::from_blob(order.data() + from, {n}, torch::kLong).clone();
       const auto x = data.index_select(0, index);
       const auto [mu, logvar] = encoder->forward(x);
       const auto z = torch::randn_like(mu) * torch::exp(0.5 * logvar) + mu;
@@ -638,8 +622,8 @@ void CtganTvae::sample_block(int64_t block_first, uint64_t seed, std::vector<flo
 Matrix CtganTvae::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
   if (!fitted()) throw usage_error(name() + ": sample() before fit() or load()");
   if (first_row < 0 || count < 0)
-    throw usage_error(name() + ": rows to sample must be non-negative (first " +
-                      std::to_string(first_row) + ", count " + std::to_string(count) + ")");
+    throw usage_error(name() + ": rows to sample must be non-negative (first " + std::to_string(first_row) +
+                      ", count " + std::to_string(count) + ")");
   if (count > std::numeric_limits<int64_t>::max() - kSampleBlock - first_row)
     throw usage_error(name() + ": rows to sample run past the end of the row numbers");
   const int64_t width = normalizer_.input_width();
@@ -715,8 +699,8 @@ void CtganTvae::do_load(const ArchiveReader& in, const std::string& prefix) {
     const auto& frequencies = meta_check.array(meta, "frequencies");
     if (frequencies.size() != conditions.columns.size())
       meta_check.fail("'frequencies' has " + std::to_string(frequencies.size()) +
-                      " entries, expected one per categorical column (" +
-                      std::to_string(conditions.columns.size()) + ")");
+                      " entries, expected one per categorical column (" + std::to_string(conditions.columns.size()) +
+                      ")");
     for (size_t d = 0; d < frequencies.size(); ++d) {
       auto& c = conditions.columns[d];
       const std::string what = "'frequencies' entry " + std::to_string(d);

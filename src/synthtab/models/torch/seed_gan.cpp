@@ -31,8 +31,7 @@
 namespace synthtab {
 namespace {
 
-static_assert(std::endian::native == std::endian::little,
-              "the generator section stores raw little-endian floats");
+static_assert(std::endian::native == std::endian::little, "the generator section stores raw little-endian floats");
 
 // Keras layer settings the seed relies on, in PyTorch terms.
 constexpr double kLeakySlope = 0.7;         // LeakyReLU(alpha=0.7)
@@ -83,8 +82,7 @@ struct GeneratorImpl : torch::nn::Module {
   }
 
   static torch::nn::BatchNorm1d make_bn(int64_t width) {
-    return torch::nn::BatchNorm1d(
-        torch::nn::BatchNorm1dOptions(width).eps(kBatchNormEps).momentum(kBatchNormMomentum));
+    return torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(width).eps(kBatchNormEps).momentum(kBatchNormMomentum));
   }
 
   // Dense -> LeakyReLU -> BatchNorm, as the seed orders them.
@@ -150,8 +148,7 @@ class SeedGan final : public Synthesizer, public SeedGanInspector {
 
   std::string name() const override { return variant_name(variant_); }
 
-  FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-                const FitOptions& options) override;
+  FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) override;
   Matrix do_sample(int64_t first_row, int64_t count, uint64_t seed) const override;
   void do_save(ArchiveWriter& out, const std::string& prefix) const override;
   void do_load(const ArchiveReader& in, const std::string& prefix) override;
@@ -173,13 +170,11 @@ class SeedGan final : public Synthesizer, public SeedGanInspector {
   FitReport report_;
 };
 
-FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-                       const FitOptions& options) {
+FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::string model = name();
   if (data.rows < 1 || data.cols < 1)
-    throw Error(ErrorKind::Input, model + ": cannot fit on an empty matrix (" +
-                                      std::to_string(data.rows) + " rows, " +
+    throw Error(ErrorKind::Input, model + ": cannot fit on an empty matrix (" + std::to_string(data.rows) + " rows, " +
                                       std::to_string(data.cols) + " columns)");
   if (static_cast<int64_t>(layout.size()) != data.cols)
     throw usage_error(model + ": the layout describes " + std::to_string(layout.size()) +
@@ -187,8 +182,7 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
   for (int64_t r = 0; r < data.rows; ++r)
     for (int64_t c = 0; c < data.cols; ++c)
       if (!std::isfinite(data(r, c)))
-        throw Error(ErrorKind::Input, model + ": model-space value at row " +
-                                          std::to_string(r + 1) + ", column " +
+        throw Error(ErrorKind::Input, model + ": model-space value at row " + std::to_string(r + 1) + ", column " +
                                           std::to_string(c + 1) + " is not finite");
 
   const bool wgan = variant_ == Variant::Wgan;
@@ -204,16 +198,14 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
 
   if (epochs < 0) throw usage_error(model + ": epochs must be >= 0, got " + std::to_string(epochs));
   // BatchNorm in training mode needs at least 2 generated rows per critic step.
-  if (batch < 4)
-    throw usage_error(model + ": batch size must be >= 4, got " + std::to_string(batch));
+  if (batch < 4) throw usage_error(model + ": batch size must be >= 4, got " + std::to_string(batch));
   if (!(lr_g > 0.0) || !std::isfinite(lr_g))
     throw usage_error(model + ": learning rate must be > 0, got " + number_text(lr_g));
   if (!(lr_c > 0.0) || !std::isfinite(lr_c))
     throw usage_error(model + ": critic learning rate must be > 0, got " + number_text(lr_c));
   if (!(dropout >= 0.0 && dropout < 1.0))
     throw usage_error(model + ": dropout must be in [0, 1), got " + number_text(dropout));
-  if (critic_steps < 1)
-    throw usage_error(model + ": critic steps must be >= 1, got " + std::to_string(critic_steps));
+  if (critic_steps < 1) throw usage_error(model + ": critic steps must be >= 1, got " + std::to_string(critic_steps));
 
   const int64_t half = batch / 2;
   const int64_t iterations = seed_iterations_per_epoch(rows, batch);
@@ -232,19 +224,15 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
   std::unique_ptr<torch::optim::Optimizer> critic_opt;
   if (wgan)
     critic_opt = std::make_unique<torch::optim::RMSprop>(
-        critic_->parameters(),
-        torch::optim::RMSpropOptions(lr_c).alpha(0.9).eps(kKerasEps).centered(true));
+        critic_->parameters(), torch::optim::RMSpropOptions(lr_c).alpha(0.9).eps(kKerasEps).centered(true));
   else
     critic_opt = std::make_unique<torch::optim::Adam>(
-        critic_->parameters(),
-        torch::optim::AdamOptions(lr_c).betas({0.4, 0.999}).eps(kKerasEps).amsgrad(true));
-  torch::optim::Adam generator_opt(
-      generator_->parameters(),
-      torch::optim::AdamOptions(lr_g).betas({0.4, 0.999}).eps(kKerasEps).amsgrad(true));
+        critic_->parameters(), torch::optim::AdamOptions(lr_c).betas({0.4, 0.999}).eps(kKerasEps).amsgrad(true));
+  torch::optim::Adam generator_opt(generator_->parameters(),
+                                   torch::optim::AdamOptions(lr_g).betas({0.4, 0.999}).eps(kKerasEps).amsgrad(true));
 
   const torch::Tensor real_all =
-      torch::from_blob(const_cast<float*>(data.data.data()), {rows, features_}, torch::kFloat)
-          .clone();
+      torch::from_blob(const_cast<float*>(data.data.data()), {rows, features_}, torch::kFloat).clone();
   std::vector<int64_t> order(static_cast<size_t>(rows));
   for (int64_t i = 0; i < rows; ++i) order[static_cast<size_t>(i)] = i;
   Rng data_rng(derive_seed(options.seed, kDataPurpose));
@@ -319,10 +307,8 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
         } else {
           // Extra critic steps (WGAN paper cadence) see a fresh random half-batch of real rows.
           std::vector<int64_t> pick(static_cast<size_t>(half));
-          for (auto& p : pick)
-            p = static_cast<int64_t>(data_rng.below(static_cast<uint64_t>(rows)));
-          real =
-              real_all.index_select(0, torch::from_blob(pick.data(), {half}, torch::kLong).clone());
+          for (auto& p : pick) p = static_cast<int64_t>(data_rng.below(static_cast<uint64_t>(rows)));
+          real = real_all.index_select(0, torch::from_blob(pick.data(), {half}, torch::kLong).clone());
         }
         critic_loss = critic_step(real);
         critic_sum += critic_loss;
@@ -333,8 +319,7 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
       for (auto& p : critic_->parameters()) p.set_requires_grad(false);
       const auto scores = critic_->forward(generator_->forward(torch::rand({batch, latent_})));
       const torch::Tensor loss =
-          wgan ? -scores.mean()
-               : torch::binary_cross_entropy_with_logits(scores, torch::ones({batch, 1}));
+          wgan ? -scores.mean() : torch::binary_cross_entropy_with_logits(scores, torch::ones({batch, 1}));
       generator_opt.zero_grad();
       loss.backward();
       generator_opt.step();
@@ -343,8 +328,7 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
       generator_sum += generator_loss;
 
       ++done;
-      if (progress)
-        progress->update(done, "D " + loss_text(critic_loss) + " G " + loss_text(generator_loss));
+      if (progress) progress->update(done, "D " + loss_text(critic_loss) + " G " + loss_text(generator_loss));
     }
     report_.critic_loss.push_back(critic_count > 0 ? critic_sum / static_cast<double>(critic_count)
                                                    : std::numeric_limits<double>::quiet_NaN());
@@ -361,8 +345,8 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
 Matrix SeedGan::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
   if (generator_.is_empty()) throw usage_error(name() + ": sample() before fit() or load()");
   if (first_row < 0 || count < 0)
-    throw usage_error(name() + ": rows to sample must be non-negative (first " +
-                      std::to_string(first_row) + ", count " + std::to_string(count) + ")");
+    throw usage_error(name() + ": rows to sample must be non-negative (first " + std::to_string(first_row) +
+                      ", count " + std::to_string(count) + ")");
   if (count > std::numeric_limits<int64_t>::max() - kSampleBlock - first_row)
     throw usage_error(name() + ": rows to sample run past the end of the row numbers");
   Matrix out(count, features_);
@@ -392,9 +376,7 @@ Matrix SeedGan::do_sample(int64_t first_row, int64_t count, uint64_t seed) const
           for (int64_t k = 0; k < latent_; ++k) z[k] = static_cast<float>(rng.uniform());
         }
         const torch::Tensor rows =
-            generator
-                ->forward(torch::from_blob(noise.data(), {kSampleBlock, latent_}, torch::kFloat))
-                .contiguous();
+            generator->forward(torch::from_blob(noise.data(), {kSampleBlock, latent_}, torch::kFloat)).contiguous();
         const float* y = rows.data_ptr<float>();
         const int64_t from = std::max(first_row, block_first);
         const int64_t to = std::min(last_row + 1, block_first + kSampleBlock);
@@ -452,16 +434,13 @@ void SeedGan::do_load(const ArchiveReader& in, const std::string& prefix) {
     }
     // NaN losses (a diverged run) are stored as null.
     for (const auto& v : check.array(meta, "critic_loss"))
-      report.critic_loss.push_back(v.is_number() ? v.get<double>()
-                                                 : std::numeric_limits<double>::quiet_NaN());
+      report.critic_loss.push_back(v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN());
     for (const auto& v : check.array(meta, "generator_loss"))
-      report.generator_loss.push_back(v.is_number() ? v.get<double>()
-                                                    : std::numeric_limits<double>::quiet_NaN());
+      report.generator_loss.push_back(v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN());
     report.seconds = meta.contains("seconds") ? check.finite(meta, "seconds") : 0.0;
   });
   if (latent != latent_for(features))
-    check.fail("inconsistent sizes (features " + std::to_string(features) + ", latent " +
-               std::to_string(latent) + ")");
+    check.fail("inconsistent sizes (features " + std::to_string(features) + ", latent " + std::to_string(latent) + ")");
 
   // fc1 (latent x 256) and fc4 (1024 x features) alone.
   torch_io::check_holds_weights(in.get(prefix + "generator"),

@@ -80,8 +80,7 @@ inline void tensors_from_bytes(const std::string& bytes, torch::nn::Module& m, u
   for (const auto& [key, tensor] : tensors) {
     const uint32_t name_size = get(uint32_t{});
     if (std::string(take(name_size), name_size) != key) check.fail("expected tensor '" + key + "'");
-    if (get(uint32_t{}) != static_cast<uint32_t>(tensor.dim()))
-      check.fail("tensor '" + key + "' has the wrong rank");
+    if (get(uint32_t{}) != static_cast<uint32_t>(tensor.dim())) check.fail("tensor '" + key + "' has the wrong rank");
     for (int64_t d : tensor.sizes())
       if (get(int64_t{}) != d) check.fail("tensor '" + key + "' does not match the column layout");
     const size_t n = static_cast<size_t>(tensor.numel());
