@@ -8,32 +8,32 @@
 
 namespace synthtab::report {
 
-std::string esc(const std::string& text) {
+namespace {
+
+// & < > as HTML entities, and " ' too when `quotes`.
+std::string with_entities(const std::string& text, bool quotes) {
   std::string out;
-  out.reserve(text.size());
+  out.reserve(text.size() + 8);
   for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (quotes && c == '"')
+      out += "&quot;";
+    else if (quotes && c == '\'')
+      out += "&#39;";
+    else
+      out += c;
   }
   return out;
 }
+
+}  // namespace
+
+std::string esc(const std::string& text) { return with_entities(text, true); }
 
 // A number for people: grouped thousands for large values, 3 significant digits otherwise.
 std::string show(double x) {
@@ -103,24 +103,7 @@ void plotly_escape(json& value) {
   if (value.is_string()) {
     const std::string& text = value.get_ref<const std::string&>();
     if (text.find_first_of("&<>") == std::string::npos) return;
-    std::string out;
-    out.reserve(text.size() + 8);
-    for (char c : text) {
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        default:
-          out += c;
-      }
-    }
-    value = std::move(out);
+    value = with_entities(text, false);
   } else if (value.is_structured()) {
     for (auto& item : value) plotly_escape(item);
   }
