@@ -23,7 +23,7 @@ namespace synthtab {
 enum class MissingValues { Auto, Model, Fill };
 
 struct SynthesisOptions {
-  std::string model = "auto";  // or a registered name: wgan, gan, copula, cart
+  std::string model = "auto";  // or a model's name (ModelRegistry::list())
   MissingValues missing = MissingValues::Auto;
   FitOptions fit;  // seed, epochs, learning rates, threads, progress
   CsvReadOptions csv;

@@ -22,6 +22,7 @@
 
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/json_checks.hpp"
+#include "synthtab/core/parallel.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/models/torch/tensor_io.hpp"
@@ -285,8 +286,7 @@ FitReport CtganTvae::do_fit(const Matrix& data, const std::vector<ModelColumn>& 
     throw usage_error(model + ": batch size must be a multiple of " + std::to_string(kPac) +
                       " (PacGAN groups) and at least " + std::to_string(2 * kPac) + ", got " + std::to_string(batch));
   if (!ctgan && batch < 2) throw usage_error(model + ": batch size must be >= 2, got " + std::to_string(batch));
-  int threads = options.threads;
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = resolve_threads(options.threads);
   torch::set_num_threads(threads);
   ModeSpecificOptions normalizer_options;
   normalizer_options.seed = derive_seed(options.seed, kModesPurpose);

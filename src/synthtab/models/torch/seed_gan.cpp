@@ -23,6 +23,7 @@
 
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/json_checks.hpp"
+#include "synthtab/core/parallel.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/models/torch/plugin.hpp"
@@ -193,8 +194,7 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
   const double lr_c = options.critic_learning_rate.value_or(wgan ? 1e-3 : 2e-4);
   const double dropout = options.dropout.value_or(0.5);
   const int critic_steps = options.critic_steps.value_or(1);
-  int threads = options.threads;
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = resolve_threads(options.threads);
 
   if (epochs < 0) throw usage_error(model + ": epochs must be >= 0, got " + std::to_string(epochs));
   // BatchNorm in training mode needs at least 2 generated rows per critic step.
