@@ -147,6 +147,19 @@ TEST(Synthesis, WideTablesSampleInSmallerBlocksAndShardsStillAgree) {
   EXPECT_EQ(joined, read_text(dir / "all.csv"));
 }
 
+TEST(Synthesis, TaskParsing) {
+  EXPECT_FALSE(parse_task("").has_value());
+  EXPECT_EQ(parse_task("regression"), Task::Regression);
+  EXPECT_EQ(parse_task("classification"), Task::Classification);
+  try {
+    parse_task("Regression");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Usage);
+    EXPECT_NE(std::string(e.what()).find("`task` expects regression or classification"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Synthesis, ShardParsing) {
   EXPECT_EQ(parse_shard("3/8").index, 3);
   EXPECT_EQ(parse_shard("3/8").count, 8);

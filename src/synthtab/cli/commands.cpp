@@ -352,8 +352,7 @@ void Commands::run_evaluate() {
   const eval::EvaluationInput input = read_evaluation_pair("evaluate");
   eval::EvaluateOptions options;
   options.target = target_;
-  if (task_ == "regression") options.task = Task::Regression;
-  if (task_ == "classification") options.task = Task::Classification;
+  options.task = parse_task(task_);
   options.seed = seed_;
   options.threads = threads_;
   options.permutations = permutations_;
@@ -387,8 +386,7 @@ void Commands::run_report() {
   eval::EvaluationInput input = read_evaluation_pair("report");
   report::ReportOptions options;
   options.target = target_;
-  if (task_ == "regression") options.task = Task::Regression;
-  if (task_ == "classification") options.task = Task::Classification;
+  options.task = parse_task(task_);
   options.charts = {chart_x_, chart_y_, chart_color_};
   options.seed = seed_;
   options.threads = threads_;

@@ -51,4 +51,11 @@ Smoothing parse_smoothing(const std::string& text) {
   throw usage_error("`smoothing` expects density or none, got '" + text + "'");
 }
 
+std::optional<Task> parse_task(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  if (text == "regression") return Task::Regression;
+  if (text == "classification") return Task::Classification;
+  throw usage_error("`task` expects regression or classification, got '" + text + "'");
+}
+
 }  // namespace synthtab
