@@ -250,6 +250,17 @@ TEST(GaussianCopula, ParametricMarginalsEqualScipyFits) {
   }
 }
 
+// A model file's gamma or beta shape beyond 1e6 is refused at load: Boost's inverse incomplete
+// beta at shapes near 1e300 overflows an int and never returns.
+TEST(GaussianCopula, ParametricShapesBeyondTheBoundAreInvalid) {
+  EXPECT_TRUE(valid_parameters({"beta", {1e6, 0.5, 0.0, 1.0}, 0.0}));
+  EXPECT_FALSE(valid_parameters({"beta", {1e300, 1e300, 0.0, 1.0}, 0.0}));
+  EXPECT_FALSE(valid_parameters({"beta", {2.0, 1.5e6, 0.0, 1.0}, 0.0}));
+  EXPECT_TRUE(valid_parameters({"gamma", {1e6, 0.0, 2.0}, 0.0}));
+  EXPECT_FALSE(valid_parameters({"gamma", {2e6, 0.0, 2.0}, 0.0}));
+  EXPECT_FALSE(valid_parameters({"gamma", {0.0, 0.0, 2.0}, 0.0}));
+}
+
 TEST(GaussianCopula, ParametricMarginalsSampleTheirFamilyAndSurviveSaveLoad) {
   Rng rng(3);
   Matrix real(3000, 2);

@@ -20,6 +20,12 @@ namespace {
 // as a share of the training range: keeps the extremes at a finite density.
 constexpr double kSupportMargin = 0.01;
 
+// Largest shape parameter of the gamma and beta families. Fits of real data stay far below it
+// (a shape grows with the rows, not past them); beyond it Boost's inverse incomplete beta and
+// gamma take seconds, and near 1e300 they overflow an int and never return, so a model file
+// with such a shape is refused and a fit that reaches it falls to another family.
+constexpr double kMaxShape = 1e6;
+
 struct Moments {
   double mean = 0.0, variance = 0.0;  // population variance (the MLE)
 };
@@ -126,8 +132,9 @@ bool valid_parameters(const Marginal& m) {
   if (m.family == "normal") return p[1] > 0.0;
   if (m.family == "uniform") return p[1] > 0.0;
   if (m.family == "lognormal") return p[1] > 0.0 && p[2] > 0.0;
-  if (m.family == "gamma") return p[0] > 0.0 && p[2] > 0.0;
-  if (m.family == "beta") return p[0] > 0.0 && p[1] > 0.0 && p[3] > 0.0;
+  const auto shape_in_range = [](double shape) { return shape > 0.0 && shape <= kMaxShape; };
+  if (m.family == "gamma") return shape_in_range(p[0]) && p[2] > 0.0;
+  if (m.family == "beta") return shape_in_range(p[0]) && shape_in_range(p[1]) && p[3] > 0.0;
   return true;
 }
 
