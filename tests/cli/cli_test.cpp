@@ -48,6 +48,28 @@ TEST(Cli, GenerateWritesRowsAndASummary) {
   EXPECT_TRUE(r.err.empty()) << "no progress bar when stderr is not a terminal: " << r.err;
 }
 
+// The models' parameter flags come from their schemas: the built-in models' at once, the
+// plugin's once the plugin is loaded (for help, or a flag only a plugin model has).
+TEST(Cli, ModelParameterFlagsComeFromTheModelsSchemas) {
+  const auto dir = scratch_dir("cli-parameters");
+  const auto help = run("generate --help", dir);
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  for (const char* line : {"--marginals TEXT            copula: ", "--smoothing TEXT            cart: ",
+                           "--epochs TEXT:INT >= 0      ctgan, gan, tvae, wgan: training epochs",
+                           "(default: 300 for ctgan, tvae; 10 for gan, wgan)"})
+    EXPECT_NE(help.out.find(line), std::string::npos) << line << "\n" << help.out;
+  const auto models = run("models", dir);
+  EXPECT_NE(
+      models.out.find("--critic-steps  critic updates per generator update (default 1; a whole number from 1 to 100)"),
+      std::string::npos)
+      << models.out;
+  const auto out = dir / "w.csv";
+  const auto wgan =
+      run("generate " + data_path("ROI.csv") + " -m wgan --epochs 1 --critic-steps 2 -q -n 5 -o " + out.string(), dir);
+  EXPECT_EQ(wgan.exit_code, 0) << wgan.err;
+  EXPECT_EQ(count_lines(read_text(out)), 6);
+}
+
 TEST(Cli, GenerateKeepsTheInputsDecimalComma) {
   const auto dir = scratch_dir("cli-decimal");
   const auto out = dir / "m.csv";

@@ -413,7 +413,7 @@ TEST(Synthesis, AutoFitsTheCandidatesAndKeepsTheMostFaithful) {
   EXPECT_EQ(choice.candidates[choice.ranking.front()].model, choice.model);
   for (const auto& c : choice.candidates) {
     // The score is fidelity less detectability, excess copies and the strongest relationship's change.
-    ASSERT_TRUE(c.fitted) << c.label() << ": " << c.note;
+    ASSERT_TRUE(c.fitted) << c.label << ": " << c.note;
     ASSERT_EQ(c.split_scores.size(), 10u);
     EXPECT_GT(c.detection_auc, 0.0);
     EXPECT_LE(c.score, c.quality + 1e-12);
@@ -434,7 +434,7 @@ TEST(Synthesis, AutoFitsTheCandidatesAndKeepsTheMostFaithful) {
   const FittedModel model = FittedModel::fit_prepared(input, options);
   EXPECT_EQ(model.model_name(), choice.model);
   const std::string& said = model.fit_report().settings.at("auto");
-  EXPECT_NE(said.find("chose " + choice.label() + " (10 splits"), std::string::npos) << said;
+  EXPECT_NE(said.find("chose " + choice.label + " (10 splits"), std::string::npos) << said;
   EXPECT_NE(said.find(" ± "), std::string::npos) << said;  // how sure the choice is
 }
 
@@ -479,8 +479,8 @@ TEST(Synthesis, AutoScoresTheSameOnOneThreadAndOnSeveral) {
   const ModelChoice three = choose_model(input.prepared.table, options.fit);
   ASSERT_EQ(one.candidates.size(), three.candidates.size());
   for (size_t i = 0; i < one.candidates.size(); ++i) {
-    EXPECT_EQ(one.candidates[i].split_scores, three.candidates[i].split_scores) << one.candidates[i].label();
-    EXPECT_EQ(one.candidates[i].detection_auc, three.candidates[i].detection_auc) << one.candidates[i].label();
+    EXPECT_EQ(one.candidates[i].split_scores, three.candidates[i].split_scores) << one.candidates[i].label;
+    EXPECT_EQ(one.candidates[i].detection_auc, three.candidates[i].detection_auc) << one.candidates[i].label;
   }
   EXPECT_EQ(one.ranking, three.ranking);
 }
@@ -504,7 +504,7 @@ TEST(Synthesis, AutoChoosesOnASubsampleOfALargeTable) {
   EXPECT_EQ(choice.table_rows, rows);
   EXPECT_EQ(choice.rows_compared, kMaxChoiceRows);
   EXPECT_EQ(choice.splits, 1);
-  const std::string said = choice.describe(choice.label(), "");
+  const std::string said = choice.describe(choice.label, "");
   EXPECT_NE(said.find(fmt::format("1 split of a random {} of the {} rows", kMaxChoiceRows, rows)), std::string::npos)
       << said;
   EXPECT_NE(choice.model, "copula") << said;  // y = x² is cart's, on the subsample as on the whole

@@ -65,7 +65,7 @@ TEST(Cart, DeterministicShardableAndRefitsIdenticallyOnLoad) {
 TEST(Cart, WithoutSmoothingDrawsRealValuesAndKeepsTheSettingOnLoad) {
   const Matrix real = draw(300, 6);
   FitOptions options;
-  options.smoothing = Smoothing::None;
+  options.parameters.set("smoothing", "none");
   CartSynthesizer model;
   model.fit(real, kLayout, options);
   const Matrix s = model.sample(0, 400, 7);
@@ -94,7 +94,7 @@ TEST(Cart, WithoutSmoothingDrawsRealValuesAndKeepsTheSettingOnLoad) {
 TEST(Cart, GrowsOnASubsetOfALargeTableAndDrawsFromEveryRow) {
   const Matrix real = draw(3000, 8);
   FitOptions options;
-  options.smoothing = Smoothing::None;
+  options.parameters.set("smoothing", "none");
   CartSynthesizer model(1000);
   const FitReport report = model.fit(real, kLayout, options);
   EXPECT_EQ(report.settings.at("trees"), "grown on a random 1000 of the 3000 rows; every row is a donor");

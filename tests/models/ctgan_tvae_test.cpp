@@ -56,7 +56,7 @@ FitOptions options(int epochs, uint64_t seed = 11) {
   FitOptions o;
   o.seed = seed;
   o.threads = 1;
-  o.epochs = epochs;
+  o.parameters.set("epochs", epochs);
   return o;
 }
 
@@ -192,11 +192,11 @@ TEST_P(CtganTvae, DamagedModelFileIsRefused) {
 TEST_P(CtganTvae, RefusesBadSettings) {
   const ModelData t = two_mode_table(50, 4);
   FitOptions o = options(1);
-  o.epochs = -1;
+  o.parameters.set("epochs", -1);
   testing::error_of([&] { fitted(GetParam(), t, o); }, ErrorKind::Usage);
   if (GetParam() == "ctgan") {
     o = options(1);
-    o.batch_size = 25;  // not a multiple of the PacGAN group of 10
+    o.parameters.set("batch_size", 25);  // not a multiple of the PacGAN group of 10
     testing::error_of([&] { fitted(GetParam(), t, o); }, ErrorKind::Usage);
   }
   auto m = ModelRegistry::instance().create(GetParam());
@@ -213,7 +213,7 @@ struct Learned {
 Learned learned(const std::string& model, int epochs, int batch) {
   const ModelData t = two_mode_table(2000, 5);
   FitOptions o = options(epochs);
-  o.batch_size = batch;
+  o.parameters.set("batch_size", batch);
   const auto m = fitted(model, t, o);
   const Matrix rows = m->sample(0, 4000, 3);
   Learned out;
@@ -278,7 +278,7 @@ TEST_P(CtganTvae, EndToEndThroughThePipeline) {
   options.fit = synthtab::FitOptions{};
   options.fit.seed = 4;
   options.fit.threads = 1;
-  options.fit.epochs = 2;
+  options.fit.parameters.set("epochs", 2);
   const FittedModel model = FittedModel::fit_table(table, options);
   EXPECT_NE(model.pipeline().save().find("\"standard\""), std::string::npos);
   const Table rows = model.sample(0, 600, 3);

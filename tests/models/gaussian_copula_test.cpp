@@ -272,7 +272,7 @@ TEST(GaussianCopula, ParametricMarginalsSampleTheirFamilyAndSurviveSaveLoad) {
   const std::vector<ModelColumn> layout = {{ModelColumnKind::Continuous, 0, "a"},
                                            {ModelColumnKind::Continuous, 0, "b"}};
   FitOptions options;
-  options.marginals = Marginals::Parametric;
+  options.parameters.set("marginals", "parametric");
   GaussianCopula model;
   model.fit(real, layout, options);
   ASSERT_EQ(model.marginals().size(), 2u);

@@ -59,7 +59,7 @@ TEST(ModelRegistry, EachModelAsksForItsOwnInputSpace) {
   EXPECT_TRUE(input_space("ctgan").standardize_numeric);
   EXPECT_TRUE(input_space("tvae").standardize_numeric);
   FitOptions parametric;
-  parametric.marginals = Marginals::Parametric;
+  parametric.parameters.set("marginals", "parametric");
   EXPECT_TRUE(input_space("copula", parametric).standardize_numeric);
   EXPECT_FALSE(input_space("copula").standardize_numeric);
   EXPECT_FALSE(input_space("cart").standardize_numeric);

@@ -66,7 +66,7 @@ FitOptions quick_options(int epochs, uint64_t seed = 7) {
   FitOptions o;
   o.seed = seed;
   o.threads = 1;
-  o.epochs = epochs;
+  o.parameters.set("epochs", epochs);
   return o;
 }
 
@@ -173,11 +173,11 @@ TEST(SeedGan, FitReportsEffectiveSettingsAndTheRuleTheFitUsed) {
     EXPECT_GT(report.seconds, 0.0);
   }
   FitOptions o = quick_options(2);
-  o.batch_size = 10;
-  o.learning_rate = 1e-3;
-  o.critic_learning_rate = 5e-4;
-  o.dropout = 0.25;
-  o.critic_steps = 3;
+  o.parameters.set("batch_size", 10);
+  o.parameters.set("learning_rate", 1e-3);
+  o.parameters.set("critic_learning_rate", 5e-4);
+  o.parameters.set("dropout", 0.25);
+  o.parameters.set("critic_steps", 3);
   FitReport report;
   auto model = fitted("gan", uniform_data(30, 2, 3), o, &report);
   EXPECT_EQ(report.settings.at("model"), "gan");
@@ -224,7 +224,7 @@ TEST(SeedGan, SameSeedGivesBitIdenticalWeightsAndSamples) {
     for (int threads : {1, 2}) {
       FitOptions o = quick_options(2, 123);
       o.threads = threads;
-      o.critic_steps = 2;
+      o.parameters.set("critic_steps", 2);
       auto a = fitted(name, data, o);
       auto b = fitted(name, data, o);
       ArchiveWriter wa, wb;
@@ -359,12 +359,12 @@ TEST(SeedGan, RejectsBadInputAndOptions) {
     tweak(o);
     return kind_of([&] { model->fit(data, layout_for(3), o); });
   };
-  EXPECT_EQ(bad([](FitOptions& o) { o.batch_size = 2; }), ErrorKind::Usage);
-  EXPECT_EQ(bad([](FitOptions& o) { o.epochs = -1; }), ErrorKind::Usage);
-  EXPECT_EQ(bad([](FitOptions& o) { o.learning_rate = 0.0; }), ErrorKind::Usage);
-  EXPECT_EQ(bad([](FitOptions& o) { o.critic_learning_rate = -1.0; }), ErrorKind::Usage);
-  EXPECT_EQ(bad([](FitOptions& o) { o.dropout = 1.0; }), ErrorKind::Usage);
-  EXPECT_EQ(bad([](FitOptions& o) { o.critic_steps = 0; }), ErrorKind::Usage);
+  EXPECT_EQ(bad([](FitOptions& o) { o.parameters.set("batch_size", 2); }), ErrorKind::Usage);
+  EXPECT_EQ(bad([](FitOptions& o) { o.parameters.set("epochs", -1); }), ErrorKind::Usage);
+  EXPECT_EQ(bad([](FitOptions& o) { o.parameters.set("learning_rate", 0.0); }), ErrorKind::Usage);
+  EXPECT_EQ(bad([](FitOptions& o) { o.parameters.set("critic_learning_rate", -1.0); }), ErrorKind::Usage);
+  EXPECT_EQ(bad([](FitOptions& o) { o.parameters.set("dropout", 1.0); }), ErrorKind::Usage);
+  EXPECT_EQ(bad([](FitOptions& o) { o.parameters.set("critic_steps", 0); }), ErrorKind::Usage);
 }
 
 TEST(SeedGan, ReportsProgressEveryIteration) {
@@ -388,11 +388,11 @@ TEST(SeedGan, WganLearnsAndKeepsTheCriticClipped) {
   const auto real_mean = column_means(data);
 
   FitOptions o = quick_options(0, 5);
-  o.critic_steps = 5;
+  o.parameters.set("critic_steps", 5);
   auto untrained = fitted("wgan", data, o);
   const double before = distance(column_means(untrained->sample(0, 2000, 1)), real_mean);
 
-  o.epochs = 15;  // 21 iterations per epoch: 315 generator and 1575 critic updates
+  o.parameters.set("epochs", 15);  // 21 iterations per epoch: 315 generator and 1575 critic updates
   FitReport report;
   auto trained = fitted("wgan", data, o, &report);
   const Matrix synthetic = trained->sample(0, 2000, 1);

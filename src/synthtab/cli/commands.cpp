@@ -109,17 +109,8 @@ void Commands::add_fit_options(CLI::App& command) {
   command.add_option("--seed", seed_, "random seed: same input and seed, same output")
       ->check(unsigned_number())
       ->capture_default_str();
-  command.add_option("--epochs", epochs_, "training epochs (default: the model's, 10 for wgan)")
-      ->check(whole_number(1, std::numeric_limits<int>::max()));
-  command.add_option("--batch-size", batch_size_, "batch size (default: the seed's rule)")
-      ->check(whole_number(2, 1 << 20));
-  command.add_option("--lr", learning_rate_, "generator learning rate (default 2e-4)")->check(real_number(0.0, true));
-  command.add_option("--critic-lr", critic_learning_rate_, "critic learning rate (default 1e-3)")
-      ->check(real_number(0.0, true));
-  command.add_option("--dropout", dropout_, "critic dropout (default 0.5)")
-      ->check(real_number(0.0, false, 0.99, false));
-  command.add_option("--critic-steps", critic_steps_, "critic updates per generator update (default 1)")
-      ->check(whole_number(1, 100));
+  // The plugin's models' flags are here once it is loaded (main loads it when a flag is unknown).
+  parameters_.add_to(command, ModelRegistry::instance().loaded());
   command.add_option("--threads", threads_, "threads (default: all cores)")->check(whole_number(0, 1024));
   command.add_option("--max-memory", max_memory_, kMaxMemoryHelp);
   add_input_options(command);
@@ -127,16 +118,6 @@ void Commands::add_fit_options(CLI::App& command) {
       .add_option("--missing", missing_,
                   "missing values: model (kept and generated at the real rate and pattern), fill (the seed's "
                   "rules: fill numeric gaps, drop incomplete rows), auto (model, fill for wgan/gan)")
-      ->capture_default_str();
-  command
-      .add_option("--marginals", marginals_,
-                  "copula marginals: empirical (interpolated) or parametric (per column the best of "
-                  "normal, lognormal, gamma, beta, uniform by AIC)")
-      ->capture_default_str();
-  command
-      .add_option("--smoothing", smoothing_,
-                  "cart: density (a Gaussian kernel around the drawn value) or none (the real value "
-                  "itself, synthpop's default; auto tries both)")
       ->capture_default_str();
   command.add_flag("--expand-dates", expand_dates_,
                    "the seed's rule: a date column becomes ISO year, week and weekday columns");
@@ -274,12 +255,6 @@ SynthesisOptions Commands::synthesis_options() {
   options.model = model_;
   options.fit.seed = seed_;
   options.fit.threads = threads_;
-  if (epochs_ > 0) options.fit.epochs = epochs_;
-  if (batch_size_ > 0) options.fit.batch_size = batch_size_;
-  if (learning_rate_ > 0) options.fit.learning_rate = learning_rate_;
-  if (critic_learning_rate_ > 0) options.fit.critic_learning_rate = critic_learning_rate_;
-  if (dropout_ >= 0) options.fit.dropout = dropout_;
-  if (critic_steps_ > 0) options.fit.critic_steps = critic_steps_;
   options.csv.delimiter = single_char_option(delimiter_, "--delimiter");
   options.csv.decimal = single_char_option(decimal_, "--decimal");
   if (options.csv.decimal != 0 && options.csv.decimal != '.' && options.csv.decimal != ',')
@@ -287,8 +262,8 @@ SynthesisOptions Commands::synthesis_options() {
   options.overrides = {categorical_, numeric_, datetime_, drop_};
   options.clean.expand_datetimes = expand_dates_;
   options.missing = parse_missing_values(missing_);
-  options.fit.marginals = parse_marginals(marginals_);
-  options.fit.smoothing = parse_smoothing(smoothing_);
+  if (const auto given = parameters_.given(); !given.empty())
+    options.fit.parameters = parse_model_parameters(model_, given);
   options.max_memory = memory_limit(max_memory_);
   return options;
 }
@@ -572,8 +547,8 @@ void Commands::report_copies(const SampleStats& stats) const {
 void Commands::run_models() {
   auto& registry = ModelRegistry::instance();
   for (const auto& model : registry.list())
-    std::printf("%-10s %s%s\n", model.name.c_str(), model.description.c_str(),
-                model.needs_torch ? " [LibTorch plugin]" : "");
+    std::printf("%-10s %s%s\n%s", model.name.c_str(), model.description.c_str(),
+                model.needs_torch ? " [LibTorch plugin]" : "", describe_parameters(model).c_str());
   if (const std::string problem = registry.plugin_problem(); !problem.empty())
     std::printf("\nNot listed: %s\n", problem.c_str());
 }

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "synthtab/cli/parameter_flags.hpp"
 #include "synthtab/engine/synthesis.hpp"
 #include "synthtab/eval/evaluation_input.hpp"
 
@@ -53,20 +54,13 @@ class Commands {
   std::string output_;
   std::string model_file_;
   std::string model_ = "auto";
-  std::string missing_ = "auto";         // --missing model|fill|auto
-  std::string marginals_ = "empirical";  // --marginals (copula)
-  std::string smoothing_ = "density";
+  std::string missing_ = "auto";  // --missing model|fill|auto
   int64_t rows_ = 2000;
   uint64_t seed_ = 42;
   uint64_t sample_seed_ = 0;
   bool sample_seed_set_ = false;
   std::string shard_ = "1/1";
-  int epochs_ = 0;
-  int batch_size_ = 0;
-  double learning_rate_ = 0.0;
-  double critic_learning_rate_ = 0.0;
-  double dropout_ = -1.0;
-  int critic_steps_ = 0;
+  ParameterFlags parameters_;  // the models' own (their schemas), for fit and generate
   int threads_ = 0;
   bool quiet_ = false;
   bool allow_copies_ = false;  // the older spelling of --copies allow

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/process_tuning.hpp"
+#include "synthtab/models/registry.hpp"
 
 namespace {
 
@@ -35,6 +37,16 @@ extern "C" void on_file_size_limit(int) {
   ::_exit(static_cast<int>(synthtab::ErrorKind::Output));
 }
 
+// The app and its commands, made again when the plugin's flags are needed.
+struct Cli {
+  CLI::App app{"synthtab: learn a table, generate realistic synthetic rows, and check them"};
+  synthtab::cli::Commands commands{app};
+  Cli() {
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "synthtab 0.1.0");
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,13 +54,10 @@ int main(int argc, char** argv) {
   for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2})
     std::signal(signal_number, on_terminating_signal);
   std::signal(SIGXFSZ, on_file_size_limit);
-  CLI::App app{"synthtab: learn a table, generate realistic synthetic rows, and check them"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "synthtab 0.1.0");
-  synthtab::cli::Commands commands(app);
+  auto cli = std::make_unique<Cli>();
   std::string names;
   bool known = false;
-  for (const auto* command : app.get_subcommands({})) {
+  for (const auto* command : cli->app.get_subcommands({})) {
     names.append(names.empty() ? "" : ", ").append(command->get_name());
     known = known || (argc > 1 && command->get_name() == argv[1]);
   }
@@ -64,16 +73,27 @@ int main(int argc, char** argv) {
     return static_cast<int>(synthtab::ErrorKind::Usage);
   }
   try {
-    app.parse(argc, argv);
+    try {
+      cli->app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      // The plugin's models' flags (--epochs...) exist once it is loaded: loaded only when the
+      // command line asks for a flag the built-in models lack, or for help.
+      const bool may_be_plugin_flag =
+          dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr || dynamic_cast<const CLI::CallForHelp*>(&e) != nullptr;
+      if (!may_be_plugin_flag || synthtab::ModelRegistry::instance().plugin_tried()) throw;
+      synthtab::ModelRegistry::instance().list();
+      cli = std::make_unique<Cli>();
+      cli->app.parse(argc, argv);
+    }
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    if (e.get_exit_code() == 0) return cli->app.exit(e);  // --help, --version
     // One line, like every other error (CLI11's own text spans two lines).
     std::fprintf(stderr, "synthtab: error: %s\n",
-                 synthtab::cli::printable(synthtab::cli::parse_error_message(app, e)).c_str());
+                 synthtab::cli::printable(synthtab::cli::parse_error_message(cli->app, e)).c_str());
     return static_cast<int>(synthtab::ErrorKind::Usage);
   }
   try {
-    commands.run();
+    cli->commands.run();
     return 0;
   } catch (const synthtab::Error& e) {
     std::fprintf(stderr, "synthtab: error: %s\n",

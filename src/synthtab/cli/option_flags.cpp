@@ -2,7 +2,9 @@
 
 #include <map>
 
+#include "synthtab/cli/parameter_flags.hpp"
 #include "synthtab/core/option_terms.hpp"
+#include "synthtab/models/registry.hpp"
 
 namespace synthtab::cli {
 
@@ -14,14 +16,12 @@ std::string flag_for(std::string_view name) {
       {"datetime", "--datetime"},
       {"drop", "--drop"},
       {"holdout", "--holdout"},
-      {"marginals", "--marginals"},
       {"max_memory", "--max-memory"},
       {"missing", "--missing"},
       {"numeric", "--numeric"},
       {"report", "generate --report"},
       {"response", "--response"},
       {"shard", "--shard"},
-      {"smoothing", "--smoothing"},
       {"spend", "--spend"},
       {"target", "--target"},
       {"task", "--task"},
@@ -29,8 +29,11 @@ std::string flag_for(std::string_view name) {
       {"x", "--x"},
       {"y", "--y"},
   };
-  const auto it = flags.find(name);
-  return it == flags.end() ? std::string() : std::string(it->second);
+  if (const auto it = flags.find(name); it != flags.end()) return std::string(it->second);
+  for (const ModelTraits& model : ModelRegistry::instance().loaded())
+    for (const ParameterSpec& spec : model.parameters)
+      if (spec.name == name) return parameter_flag(name);
+  return {};
 }
 
 std::string in_cli_terms(std::string_view text) { return rename_options(text, flag_for); }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <set>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -114,7 +116,7 @@ void score_split(CandidateScore& candidate, const Table& train, const Table& hel
   fit.model = candidate.model;
   fit.fit = options;
   fit.fit.progress = nullptr;
-  fit.fit.smoothing = candidate.smoothing;
+  fit.fit.parameters = candidate.parameters;
   fit.fit.seed = derive_seed(options.seed, kChoiceStream, 100 + static_cast<uint64_t>(split));
   FittedModel model = FittedModel::fit_table(train, fit);
   // Judge what the user gets: the default copy rule keeps copies at the rate unseen rows equal
@@ -153,20 +155,41 @@ void score_split(CandidateScore& candidate, const Table& train, const Table& hel
   candidate.split_scores.push_back(score);
 }
 
-// The prior (kPrior) first.
-std::vector<CandidateScore> candidate_models() {
-  std::vector<CandidateScore> candidates;
-  for (const auto& [name, smoothing] : {std::pair{"copula", Smoothing::Density}, std::pair{"cart", Smoothing::Density},
-                                        std::pair{"cart", Smoothing::None}}) {
-    CandidateScore candidate;
-    candidate.model = name;
-    candidate.smoothing = smoothing;
-    candidates.push_back(candidate);
+}  // namespace
+
+std::vector<CandidateScore> candidate_models(const ModelParameters& given) {
+  std::vector<std::pair<int, CandidateScore>> ordered;
+  std::set<std::string> known;
+  std::string models;
+  for (const ModelTraits& traits : ModelRegistry::instance().loaded()) {
+    if (traits.auto_candidates.empty()) continue;
+    models += (models.empty() ? "" : ", ") + traits.name;
+    for (const ParameterSpec& spec : traits.parameters) known.insert(spec.name);
+    ModelParameters own;  // the caller's that are this model's
+    for (const auto& [name, value] : given.values())
+      if (std::any_of(traits.parameters.begin(), traits.parameters.end(),
+                      [&](const ParameterSpec& spec) { return spec.name == name; }))
+        std::visit([&, &name = name](const auto& v) { own.set(name, v); }, value);
+    check_parameters(traits.name, traits.parameters, own);
+    for (const AutoCandidate& candidate : traits.auto_candidates) {
+      CandidateScore score;
+      score.model = traits.name;
+      score.label = candidate.label;
+      score.parameters = own;
+      for (const auto& [name, value] : candidate.parameters.values())
+        std::visit([&, &name = name](const auto& v) { score.parameters.set(name, v); }, value);
+      ordered.emplace_back(candidate.order, std::move(score));
+    }
   }
+  for (const auto& [name, value] : given.values())
+    if (known.count(name) == 0)
+      throw usage_error(fmt::format("`{}` is not a parameter of auto's candidates ({})", name, models));
+  // The prior (order 0) first.
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<CandidateScore> candidates;
+  for (auto& [order, candidate] : ordered) candidates.push_back(std::move(candidate));
   return candidates;
 }
-
-}  // namespace
 
 ModelMemory auto_fit_memory() {
   ModelMemory most{0.0, 0};
@@ -194,12 +217,12 @@ std::string ModelChoice::describe(const std::string& fitted_label, const std::st
       out += c.fitted ? fmt::format(
                             " {} {} (quality {:.3f}, pairs {:.3f}, strongest relationship off by {:.2f}, detection AUC "
                             "{:.2f}, copies {:.0f} % vs held-out {:.0f} %)",
-                            c.label(),
+                            c.label,
                             c.split_scores.size() > 1 ? fmt::format("{:.3f} ± {:.3f}", c.score, c.score_spread)
                                                       : fmt::format("{:.3f}", c.score),
                             c.quality, c.pairs, c.relationship_change, c.detection_auc, 100.0 * c.copy_share,
                             100.0 * c.holdout_copy_share)
-                      : fmt::format(" {} -", c.label());
+                      : fmt::format(" {} -", c.label);
       if (!c.eligible) out += fmt::format(" (left out: {})", c.note);
       out += ";";
     }
@@ -221,13 +244,14 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
   const Table& prepared = all_rows.rows() > kMaxChoiceRows ? subsample : all_rows;
   const int64_t rows = prepared.rows();
   choice.rows_compared = rows;
-  choice.candidates = candidate_models();
+  choice.candidates = candidate_models(options.parameters);
   constexpr size_t kPrior = 0;  // copula
   if (rows < kMinRowsToCompare) {
     // Nothing to score: fit the prior, then the others if it fails.
     choice.splits = 0;
     for (size_t i = 0; i < choice.candidates.size(); ++i) choice.ranking.push_back(i);
     choice.model = choice.candidates[kPrior].model;
+    choice.label = choice.candidates[kPrior].label;
     choice.reason = fmt::format(
         "with {} rows a held-out part would hold {} rows, too few to compare models; chose copula, "
         "which keeps the correlations by construction",
@@ -303,15 +327,15 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
         choice.reason = fmt::format(
             "{} scored {:.3f} more than copula, within the noise of {} splits (2 standard errors: "
             "{:.3f}); kept copula, which keeps the correlations by construction",
-            b.label(), gain, choice.splits, kWinMargin * error);
+            b.label, gain, choice.splits, kWinMargin * error);
       } else {
         choice.reason = differences.size() > 1
                             ? fmt::format(
                                   "{} scored {:.3f} more than copula, beyond the noise of {} splits (2 standard "
                                   "errors: {:.3f})",
-                                  b.label(), gain, choice.splits, kWinMargin * error)
-                            : fmt::format("{} scored {:.3f} more than copula on one split of {} held-out rows",
-                                          b.label(), gain, rows - training);
+                                  b.label, gain, choice.splits, kWinMargin * error)
+                            : fmt::format("{} scored {:.3f} more than copula on one split of {} held-out rows", b.label,
+                                          gain, rows - training);
       }
     } else {
       choice.reason = best == kPrior ? "copula scored best" : "copula was left out; the best of the others";
@@ -336,7 +360,7 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
     choice.reason = "every candidate failed on the splits; fitting them on all rows in turn";
   }
   choice.model = choice.candidates[winner].model;
-  choice.smoothing = choice.candidates[winner].smoothing;
+  choice.label = choice.candidates[winner].label;
   return choice;
 }
 

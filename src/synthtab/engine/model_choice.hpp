@@ -13,7 +13,8 @@ namespace synthtab {
 
 struct CandidateScore {
   std::string model;
-  Smoothing smoothing = Smoothing::Density;  // cart's; the other models ignore it
+  std::string label;           // "copula", "cart", or "cart (no smoothing)"
+  ModelParameters parameters;  // the candidate's own (AutoCandidate), over the caller's
   // Means over the splits:
   double quality = 0.0;              // SDMetrics quality score against held-out real rows
   double pairs = 0.0;                // its column-pair part (the shapes part when there is one column)
@@ -30,18 +31,15 @@ struct CandidateScore {
   bool fitted = true;    // false when the model failed to fit or sample (note says why)
   bool eligible = true;  // false when it failed, or sits below the privacy floor
   std::string note;
-  // "copula", "cart", or "cart (no smoothing)".
-  std::string label() const { return smoothing == Smoothing::None ? model + " (no smoothing)" : model; }
 };
 
 struct ModelChoice {
   std::string model;
-  Smoothing smoothing = Smoothing::Density;
+  std::string label;  // the winner's
   std::vector<CandidateScore> candidates;
   // The candidates to fit on all rows, best first: the next is tried when one fails.
   std::vector<size_t> ranking;
   std::string reason;  // one sentence: why the winner, and how sure
-  std::string label() const { return smoothing == Smoothing::None ? model + " (no smoothing)" : model; }
   int splits = 0;
   int64_t table_rows = 0;     // rows of the table
   int64_t rows_compared = 0;  // rows the candidates were scored on (a subsample above kMaxChoiceRows)
@@ -51,7 +49,8 @@ struct ModelChoice {
   std::string describe(const std::string& fitted_label, const std::string& failures) const;
 };
 
-// Candidates: copula, cart, and cart without smoothing (synthpop's default); bayesnet lost on
+// Candidates (each model's traits.auto_candidates, by their order): copula, cart, and cart
+// without smoothing (synthpop's default); bayesnet lost on
 // the tuning half of bench/quality (pairs 0.893 vs 0.894 without it, TSTR - TRTR +0.026 vs
 // +0.055), so it is not one. Each candidate's draws pass the default copy rule (holdout), so
 // auto judges what the user gets. Splits: 70 %
@@ -69,6 +68,10 @@ struct ModelChoice {
 // 54,000 rows choose in seconds rather than 85 s.
 inline constexpr int64_t kMaxChoiceRows = 5000;
 ModelChoice choose_model(const Table& prepared, const FitOptions& options);
+
+// Every model auto tries, in order, each with the caller's parameters that are its model's and
+// its own on top. Throws Error(Usage) when a parameter belongs to none of them.
+std::vector<CandidateScore> candidate_models(const ModelParameters& given = {});
 
 // What auto's fit needs in memory: the most of its candidates'.
 ModelMemory auto_fit_memory();

@@ -2,8 +2,11 @@
 
 #include <charconv>
 #include <string_view>
+#include <variant>
 
 #include "synthtab/core/error.hpp"
+#include "synthtab/engine/model_choice.hpp"
+#include "synthtab/models/registry.hpp"
 
 namespace synthtab {
 
@@ -39,16 +42,42 @@ MissingValues parse_missing_values(const std::string& text) {
   throw usage_error("`missing` expects model, fill or auto, got '" + text + "'");
 }
 
-Marginals parse_marginals(const std::string& text) {
-  if (text == "empirical") return Marginals::Empirical;
-  if (text == "parametric") return Marginals::Parametric;
-  throw usage_error("`marginals` expects empirical or parametric, got '" + text + "'");
+ModelParameters parse_model_parameters(const std::string& model, const std::map<std::string, std::string>& text) {
+  std::vector<ModelTraits> models;
+  if (model == "auto") {
+    for (const ModelTraits& traits : ModelRegistry::instance().loaded())
+      if (!traits.auto_candidates.empty()) models.push_back(traits);
+  } else {
+    models.push_back(ModelRegistry::instance().traits(model));
+  }
+  ModelParameters out;
+  for (const auto& [name, value] : text) {
+    const ParameterSpec* spec = nullptr;
+    const std::string* owner = nullptr;
+    for (const ModelTraits& traits : models)
+      for (const ParameterSpec& candidate : traits.parameters)
+        if (spec == nullptr && candidate.name == name) {
+          spec = &candidate;
+          owner = &traits.name;
+        }
+    if (spec == nullptr) {
+      out.set(name, value);  // check_model_parameters names the models' parameters
+      continue;
+    }
+    std::visit([&, &name = name](const auto& typed) { out.set(name, typed); }, parse_parameter(*spec, value, *owner));
+  }
+  SynthesisOptions options;
+  options.model = model;
+  options.fit.parameters = out;
+  check_model_parameters(options);
+  return out;
 }
 
-Smoothing parse_smoothing(const std::string& text) {
-  if (text == "density") return Smoothing::Density;
-  if (text == "none") return Smoothing::None;
-  throw usage_error("`smoothing` expects density or none, got '" + text + "'");
+void check_model_parameters(const SynthesisOptions& options) {
+  if (options.model == "auto")
+    candidate_models(options.fit.parameters);
+  else
+    check_parameters(options.model, ModelRegistry::instance().traits(options.model).parameters, options.fit.parameters);
 }
 
 std::optional<Task> parse_task(const std::string& text) {

@@ -17,6 +17,7 @@
 #include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/memory_limit.hpp"
 #include "synthtab/engine/model_choice.hpp"
+#include "synthtab/engine/option_values.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/table/row_key.hpp"
 
@@ -219,6 +220,7 @@ FittedModel::FittedModel(FittedModel&&) noexcept = default;
 FittedModel& FittedModel::operator=(FittedModel&&) noexcept = default;
 
 FittedModel FittedModel::fit_csv(const std::string& path, const SynthesisOptions& options) {
+  check_model_parameters(options);  // before reading the file: a wrong value fails at once
   return fit_prepared(prepare_csv(path, options), options);
 }
 
@@ -232,6 +234,7 @@ FittedModel FittedModel::fit_prepared(const PreparedInput& input, const Synthesi
 FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions& options) {
   if (prepared.rows() < 2)
     throw Error(ErrorKind::Input, "need at least 2 rows to learn from, got " + std::to_string(prepared.rows()));
+  check_model_parameters(options);
   if (options.model == "auto") {
     const ModelChoice choice = choose_model(prepared, options.fit);
     // The winner first; should it fail on all the rows, the next in rank, and so on.
@@ -240,13 +243,13 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
       const CandidateScore& candidate = choice.candidates[index];
       SynthesisOptions chosen = options;
       chosen.model = candidate.model;
-      chosen.fit.smoothing = candidate.smoothing;
+      chosen.fit.parameters = candidate.parameters;
       try {
         FittedModel model = fit_table(prepared, chosen);
-        model.report_.settings["auto"] = choice.describe(candidate.label(), failures);
+        model.report_.settings["auto"] = choice.describe(candidate.label, failures);
         return model;
       } catch (const Error& e) {
-        failures += fmt::format(" {} failed on all {} rows: {}.", candidate.label(), prepared.rows(), e.what());
+        failures += fmt::format(" {} failed on all {} rows: {}.", candidate.label, prepared.rows(), e.what());
       }
     }
     throw Error(ErrorKind::Input, "auto could not fit any candidate model:" + failures);

@@ -151,7 +151,8 @@ FitReport CartSynthesizer::do_fit(const Matrix& data, const std::vector<ModelCol
   seed_ = options.seed;
   min_leaf_ = kSynthpopMinLeaf;
   tree_rows_ = data.rows > max_tree_rows_ ? max_tree_rows_ : 0;
-  smoothing_ = options.smoothing;
+  smoothing_ =
+      options.parameters.choice("smoothing").value_or("density") == "none" ? Smoothing::None : Smoothing::Density;
   categorical_.assign(static_cast<size_t>(data.cols), 0);
   for (size_t c = 0; c < layout.size() && c < categorical_.size(); ++c)
     categorical_[c] = layout[c].kind == ModelColumnKind::Categorical ? 1 : 0;
@@ -258,6 +259,15 @@ ModelTraits cart_traits() {
   // row indices and leaf donors beside the copula's costs), rounded up.
   traits.memory.bytes_per_cell = 80;
   traits.create = [] { return std::make_unique<CartSynthesizer>(); };
+  traits.parameters = {{.name = "smoothing",
+                        .type = ParameterType::Choice,
+                        .help = "how a continuous value is drawn from its leaf: density (the donor's value plus a "
+                                "Gaussian kernel) or none (the donor's value itself, synthpop's default)",
+                        .default_value = "density",
+                        .choices = {"density", "none"}}};
+  // Both ways: without smoothing wins on tables of few distinct values.
+  traits.auto_candidates = {{.label = "cart", .parameters = {{"smoothing", "density"}}, .order = 1},
+                            {.label = "cart (no smoothing)", .parameters = {{"smoothing", "none"}}, .order = 2}};
   return traits;
 }
 

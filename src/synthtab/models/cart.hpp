@@ -9,6 +9,13 @@
 
 namespace synthtab {
 
+// How cart draws a continuous value from its leaf (its `smoothing` parameter).
+enum class Smoothing {
+  Density,  // the donor's value plus a Gaussian kernel (synthpop's smoothing = "density")
+  None,     // the donor's value itself (synthpop's default): closer to the real rows
+};
+inline const char* smoothing_name(Smoothing smoothing) { return smoothing == Smoothing::None ? "none" : "density"; }
+
 // Growing the trees visits about rows x columns² / 2 (row, predictor) pairs, and takes about as
 // long again when a model file is loaded: 300 rows x 1,000 columns (1.5e8) took 20 s. Above 1e9
 // (minutes) cart refuses the table at fit, and a model file that declares one at load.

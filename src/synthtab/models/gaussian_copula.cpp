@@ -22,6 +22,10 @@ namespace {
 
 using json = nlohmann::json;
 
+bool parametric_marginals(const FitOptions& options) {
+  return options.parameters.choice("marginals").value_or("empirical") == "parametric";
+}
+
 constexpr uint64_t kCopulaRowStream = 0x636f70756c61;  // "copula"
 constexpr uint64_t kCopulaFitStream = 0x636f702d666974;
 constexpr uint64_t kCopulaOrderStream = 0x636f702d6f7264;  // "cop-ord"
@@ -207,7 +211,7 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
     const bool few_levels =
         levels <= kMaxNumericLevels && levels * kRowsPerLevel <= static_cast<int64_t>(sorted.size());
     discrete_[static_cast<size_t>(c)] = (k != nullptr && k->kind == ModelColumnKind::Categorical) || few_levels ? 1 : 0;
-    if (options.marginals == Marginals::Parametric && !discrete_[static_cast<size_t>(c)] && distinct_count(sorted) >= 2)
+    if (parametric_marginals(options) && !discrete_[static_cast<size_t>(c)] && distinct_count(sorted) >= 2)
       marginals_[static_cast<size_t>(c)] = fit_parametric_marginal(std::vector<double>(sorted.begin(), sorted.end()));
   }
   order_categories(data, layout, options.seed, scores);
@@ -343,7 +347,7 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
       {"shrinkage", "0.001"},
       {"seed", std::to_string(options.seed)},
       {"dependence", factor_.empty() ? "full correlation" : "low rank (more columns than rows)"},
-      {"marginals", options.marginals == Marginals::Parametric
+      {"marginals", parametric_marginals(options)
                         ? fmt::format("parametric ({} of {} columns; the rest discrete or constant)", parametric, cols_)
                         : "empirical"}};
   return report;
@@ -546,8 +550,15 @@ ModelTraits gaussian_copula_traits() {
   // A family fitted to quantile-transformed (uniform) values would say nothing about the
   // column: the parametric marginals read standardised numbers.
   traits.input_space = [](const FitOptions& options, PipelineOptions& input) {
-    if (options.marginals == Marginals::Parametric) input.standardize_numeric = true;
+    if (parametric_marginals(options)) input.standardize_numeric = true;
   };
+  traits.parameters = {{.name = "marginals",
+                        .type = ParameterType::Choice,
+                        .help = "each continuous column's distribution: empirical (the training values, interpolated) "
+                                "or parametric (per column the best of normal, lognormal, gamma, beta, uniform by AIC)",
+                        .default_value = "empirical",
+                        .choices = {"empirical", "parametric"}}};
+  traits.auto_candidates = {{.label = "copula", .parameters = {}, .order = 0}};
   traits.create = [] { return std::make_unique<GaussianCopula>(); };
   return traits;
 }

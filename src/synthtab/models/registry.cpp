@@ -106,6 +106,18 @@ std::vector<ModelTraits> ModelRegistry::list() {
   return out;
 }
 
+std::vector<ModelTraits> ModelRegistry::loaded() {
+  std::lock_guard lock(registry_mutex);
+  std::vector<ModelTraits> out = models_;
+  std::sort(out.begin(), out.end(), [](const ModelTraits& a, const ModelTraits& b) { return a.name < b.name; });
+  return out;
+}
+
+bool ModelRegistry::plugin_tried() {
+  std::lock_guard lock(registry_mutex);
+  return plugin_tried_;
+}
+
 std::string ModelRegistry::plugin_problem() {
   std::lock_guard lock(registry_mutex);
   load_torch_plugin();

@@ -12,10 +12,19 @@
 #include <vector>
 
 #include "synthtab/core/memory_limit.hpp"
+#include "synthtab/models/parameters.hpp"
 #include "synthtab/models/synthesizer.hpp"
 #include "synthtab/transform/pipeline.hpp"
 
 namespace synthtab {
+
+// One model `auto` may try: its parameters override the caller's (e.g. cart with and without
+// smoothing); `order` places it among every model's candidates, the prior (0) first.
+struct AutoCandidate {
+  std::string label;  // "cart (no smoothing)"
+  ModelParameters parameters;
+  int order = 0;
+};
 
 struct ModelTraits {
   std::string name;
@@ -29,6 +38,9 @@ struct ModelTraits {
   // (e.g. standardised numbers instead of quantiles). Empty: the pipeline's defaults.
   std::function<void(const FitOptions& options, PipelineOptions& input)> input_space;
   std::function<std::unique_ptr<Synthesizer>()> create;
+  // What a caller may set (FitOptions::parameters), checked by Synthesizer::fit.
+  std::vector<ParameterSpec> parameters;
+  std::vector<AutoCandidate> auto_candidates;  // empty: auto never tries it
   // Set by the registry: the model was registered by the LibTorch plugin.
   bool needs_torch = false;
 };
@@ -46,6 +58,10 @@ class ModelRegistry {
   // `auto` first (not a model of its own: FittedModel fits candidates and keeps the best), then
   // every model by name, the plugin's included when it can be loaded.
   std::vector<ModelTraits> list();
+  // The models registered so far, by name, without loading the plugin (a front end's fast path:
+  // the plugin's parameters are known once something loads it).
+  std::vector<ModelTraits> loaded();
+  bool plugin_tried();
   // Why the plugin's models are not listed ("" when they are).
   std::string plugin_problem();
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "synthtab/models/registry.hpp"
+
 namespace synthtab {
 
 FitReport Synthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
@@ -14,6 +16,9 @@ FitReport Synthesizer::fit(const Matrix& data, const std::vector<ModelColumn>& l
   if (static_cast<int64_t>(layout.size()) != data.cols)
     throw Error(ErrorKind::Usage,
                 fmt::format("{}: {} model columns but a layout of {}", name(), data.cols, layout.size()));
+  // A model with nothing given needs no registry entry (a test's stand-in model).
+  if (!options.parameters.empty())
+    check_parameters(name(), ModelRegistry::instance().traits(name()).parameters, options.parameters);
   const auto start = std::chrono::steady_clock::now();
   FitReport report = do_fit(data, layout, options);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -11,35 +11,18 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/matrix.hpp"
 #include "synthtab/core/progress.hpp"
+#include "synthtab/models/parameters.hpp"
 #include "synthtab/transform/column_transformer.hpp"
 
 namespace synthtab {
 
-// How the copula models each continuous column's distribution.
-enum class Marginals {
-  Empirical,   // the training values, linearly interpolated (default)
-  Parametric,  // per column the best of normal, lognormal, gamma, beta, uniform by AIC
-};
-
-// How cart draws a continuous value from its leaf.
-enum class Smoothing {
-  Density,  // the donor's value plus a Gaussian kernel (synthpop's smoothing = "density")
-  None,     // the donor's value itself (synthpop's default): closer to the real rows
-};
-inline const char* smoothing_name(Smoothing smoothing) { return smoothing == Smoothing::None ? "none" : "density"; }
-
 struct FitOptions {
   uint64_t seed = 42;
-  int threads = 0;            // 0 = all cores
-  std::optional<int> epochs;  // unset = the model's default
-  std::optional<int> batch_size;
-  std::optional<double> learning_rate;  // generator
-  std::optional<double> critic_learning_rate;
-  std::optional<double> dropout;
-  std::optional<int> critic_steps;             // critic updates per generator update
-  Progress* progress = nullptr;                // may be null
-  Marginals marginals = Marginals::Empirical;  // copula only
-  Smoothing smoothing = Smoothing::Density;    // cart only
+  int threads = 0;               // 0 = all cores
+  Progress* progress = nullptr;  // may be null
+  // The model's own parameters (its traits' schema: epochs, learning rates, the copula's
+  // marginals, cart's smoothing...); a parameter not given takes the model's default.
+  ModelParameters parameters;
 };
 
 // What a fit reports back (shown to the user, stored in the model file).
@@ -56,8 +39,9 @@ class Synthesizer {
  public:
   virtual ~Synthesizer() = default;
   virtual std::string name() const = 0;
-  // Needs at least 2 rows and 1 column (Error(Input) otherwise) and one layout entry per column
-  // (Error(Usage)); the report's `seconds` is the time the fit took.
+  // Needs at least 2 rows and 1 column (Error(Input) otherwise), one layout entry per column and
+  // parameters of this model's schema (Error(Usage)); the report's `seconds` is the time the fit
+  // took.
   FitReport fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options);
   // Rows [first_row, first_row + count) of the infinite synthetic stream of `seed`:
   // row r depends only on (seed, r), so any split into shards or blocks gives the same rows.

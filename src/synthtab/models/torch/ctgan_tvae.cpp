@@ -279,8 +279,8 @@ FitReport CtganTvae::do_fit(const Matrix& data, const std::vector<ModelColumn>& 
     throw usage_error(model + ": the layout describes " + std::to_string(layout.size()) +
                       " columns but the matrix has " + std::to_string(data.cols));
   const bool ctgan = kind_ == Kind::Ctgan;
-  const int epochs = options.epochs.value_or(300);
-  const int batch = options.batch_size.value_or(500);
+  const int epochs = options.parameters.integer("epochs").value_or(300);
+  const int batch = options.parameters.integer("batch_size").value_or(500);
   if (epochs < 0) throw usage_error(model + ": epochs must be >= 0, got " + std::to_string(epochs));
   if (ctgan && (batch < 2 * kPac || batch % kPac != 0))
     throw usage_error(model + ": batch size must be a multiple of " + std::to_string(kPac) +
@@ -325,10 +325,10 @@ void CtganTvae::build_networks() {
 }
 
 void CtganTvae::fit_ctgan(const Matrix& train, const FitOptions& options, int epochs, int batch) {
-  const double lr_g = options.learning_rate.value_or(2e-4);
-  const double lr_d = options.critic_learning_rate.value_or(2e-4);
-  const double dropout = options.dropout.value_or(0.5);
-  const int critic_steps = options.critic_steps.value_or(1);
+  const double lr_g = options.parameters.number("learning_rate").value_or(2e-4);
+  const double lr_d = options.parameters.number("critic_learning_rate").value_or(2e-4);
+  const double dropout = options.parameters.number("dropout").value_or(0.5);
+  const int critic_steps = options.parameters.integer("critic_steps").value_or(1);
   if (!(lr_g > 0.0) || !(lr_d > 0.0) || !std::isfinite(lr_g) || !std::isfinite(lr_d))
     throw usage_error("ctgan: learning rates must be > 0");
   if (!(dropout >= 0.0 && dropout < 1.0)) throw usage_error("ctgan: dropout must be in [0, 1)");
@@ -487,7 +487,7 @@ void CtganTvae::fit_ctgan(const Matrix& train, const FitOptions& options, int ep
 }
 
 void CtganTvae::fit_tvae(const Matrix& train, const FitOptions& options, int epochs, int batch) {
-  const double lr = options.learning_rate.value_or(1e-3);
+  const double lr = options.parameters.number("learning_rate").value_or(1e-3);
   if (!(lr > 0.0) || !std::isfinite(lr)) throw usage_error("tvae: learning rate must be > 0");
   report_.settings["lr"] = number_text(lr);
   report_.settings["loss_factor"] = number_text(kTvaeLossFactor);
@@ -763,6 +763,15 @@ ModelTraits ctgan_tvae_traits(Kind kind) {
   // Each numeric column's Gaussian mixture is fitted on the column's own scale.
   traits.input_space = [](const FitOptions&, PipelineOptions& input) { input.standardize_numeric = true; };
   traits.create = [kind] { return std::make_unique<CtganTvae>(kind); };
+  if (kind == Kind::Ctgan)
+    traits.parameters = {epochs_parameter("300"),
+                         batch_size_parameter("500", static_cast<int>(2 * kPac), " (a multiple of 10: PacGAN groups)"),
+                         learning_rate_parameter("2e-4"),
+                         critic_learning_rate_parameter("2e-4"),
+                         dropout_parameter(),
+                         critic_steps_parameter()};
+  else
+    traits.parameters = {epochs_parameter("300"), batch_size_parameter("500", 2, ""), learning_rate_parameter("1e-3")};
   return traits;
 }
 

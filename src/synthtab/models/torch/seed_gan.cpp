@@ -188,12 +188,12 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
 
   const bool wgan = variant_ == Variant::Wgan;
   const int64_t rows = data.rows;
-  const int epochs = options.epochs.value_or(10);
-  const int batch = options.batch_size.value_or(seed_batch_size(rows));
-  const double lr_g = options.learning_rate.value_or(2e-4);
-  const double lr_c = options.critic_learning_rate.value_or(wgan ? 1e-3 : 2e-4);
-  const double dropout = options.dropout.value_or(0.5);
-  const int critic_steps = options.critic_steps.value_or(1);
+  const int epochs = options.parameters.integer("epochs").value_or(10);
+  const int batch = options.parameters.integer("batch_size").value_or(seed_batch_size(rows));
+  const double lr_g = options.parameters.number("learning_rate").value_or(2e-4);
+  const double lr_c = options.parameters.number("critic_learning_rate").value_or(wgan ? 1e-3 : 2e-4);
+  const double dropout = options.parameters.number("dropout").value_or(0.5);
+  const int critic_steps = options.parameters.integer("critic_steps").value_or(1);
   const int threads = resolve_threads(options.threads);
 
   if (epochs < 0) throw usage_error(model + ": epochs must be >= 0, got " + std::to_string(epochs));
@@ -474,6 +474,13 @@ ModelTraits seed_gan_traits(Variant variant) {
       if (input.n_quantiles == 0 && input.quantile_share == 0.0) input.quantile_share = 0.7;
     };
   traits.create = [variant] { return std::make_unique<SeedGan>(variant); };
+  traits.parameters = {epochs_parameter("10"),
+                       batch_size_parameter("the nbsynthetic rule, by the rows", 4,
+                                            " (at least 4: BatchNorm needs 2 generated rows per critic step)"),
+                       learning_rate_parameter("2e-4"),
+                       critic_learning_rate_parameter(variant == Variant::Wgan ? "1e-3" : "2e-4"),
+                       dropout_parameter(),
+                       critic_steps_parameter()};
   return traits;
 }
 
