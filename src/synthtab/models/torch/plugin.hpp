@@ -1,5 +1,5 @@
 #pragma once
-// What the LibTorch plugin's models (seed_gan.cpp: wgan, gan; ctgan_tvae.cpp: ctgan, tvae)
+// What the LibTorch plugin's models (nbsynthetic_gan.cpp: wgan, gan; ctgan_tvae.cpp: ctgan, tvae)
 // share. Each registers itself (models/registry.hpp) when the registry loads the plugin.
 #include <cstdint>
 #include <limits>

@@ -1,7 +1,7 @@
 // The seed's neural models (nbsynthetic's WGAN and vanilla GAN) in LibTorch, and the plugin's
 // entry point. Architecture, noise, optimisers and hyper-parameters follow the seed's Keras code;
 // the training step follows Arjovsky et al. (see docs/models.md for every difference and why).
-#include "synthtab/models/torch/seed_gan.hpp"
+#include "synthtab/models/torch/nbsynthetic_gan.hpp"
 
 #include <torch/torch.h>
 
@@ -143,9 +143,9 @@ std::string loss_text(double value) {
   return buffer;
 }
 
-class SeedGan final : public Synthesizer, public SeedGanInspector {
+class NbsyntheticGan final : public Synthesizer, public NbsyntheticGanInspector {
  public:
-  explicit SeedGan(Variant variant) : variant_(variant) {}
+  explicit NbsyntheticGan(Variant variant) : variant_(variant) {}
 
   std::string name() const override { return variant_name(variant_); }
 
@@ -171,7 +171,8 @@ class SeedGan final : public Synthesizer, public SeedGanInspector {
   FitReport report_;
 };
 
-FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
+FitReport NbsyntheticGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                                 const FitOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::string model = name();
   if (data.rows < 1 || data.cols < 1)
@@ -189,7 +190,7 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
   const bool wgan = variant_ == Variant::Wgan;
   const int64_t rows = data.rows;
   const int epochs = options.parameters.integer("epochs").value_or(10);
-  const int batch = options.parameters.integer("batch_size").value_or(seed_batch_size(rows));
+  const int batch = options.parameters.integer("batch_size").value_or(nbsynthetic_batch_size(rows));
   const double lr_g = options.parameters.number("learning_rate").value_or(2e-4);
   const double lr_c = options.parameters.number("critic_learning_rate").value_or(wgan ? 1e-3 : 2e-4);
   const double dropout = options.parameters.number("dropout").value_or(0.5);
@@ -208,7 +209,7 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
   if (critic_steps < 1) throw usage_error(model + ": critic steps must be >= 1, got " + std::to_string(critic_steps));
 
   const int64_t half = batch / 2;
-  const int64_t iterations = seed_iterations_per_epoch(rows, batch);
+  const int64_t iterations = nbsynthetic_iterations_per_epoch(rows, batch);
   features_ = data.cols;
   latent_ = latent_for(features_);
 
@@ -342,7 +343,7 @@ FitReport SeedGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& la
   return report_;
 }
 
-Matrix SeedGan::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
+Matrix NbsyntheticGan::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
   if (generator_.is_empty()) throw usage_error(name() + ": sample() before fit() or load()");
   if (first_row < 0 || count < 0)
     throw usage_error(name() + ": rows to sample must be non-negative (first " + std::to_string(first_row) +
@@ -403,7 +404,7 @@ Matrix SeedGan::do_sample(int64_t first_row, int64_t count, uint64_t seed) const
   return out;
 }
 
-void SeedGan::do_save(ArchiveWriter& out, const std::string& prefix) const {
+void NbsyntheticGan::do_save(ArchiveWriter& out, const std::string& prefix) const {
   if (generator_.is_empty()) throw usage_error(name() + ": save() before fit() or load()");
   nlohmann::json meta;
   meta["model"] = name();
@@ -418,7 +419,7 @@ void SeedGan::do_save(ArchiveWriter& out, const std::string& prefix) const {
   out.put(prefix + "generator", torch_io::tensors_to_bytes(*generator_, kGeneratorFormat));
 }
 
-void SeedGan::do_load(const ArchiveReader& in, const std::string& prefix) {
+void NbsyntheticGan::do_load(const ArchiveReader& in, const std::string& prefix) {
   const SectionCheck check{in.source(), prefix + "meta"};
   int64_t features = 0, latent = 0;
   FitReport report;
@@ -459,7 +460,7 @@ void SeedGan::do_load(const ArchiveReader& in, const std::string& prefix) {
   report_ = std::move(report);
 }
 
-ModelTraits seed_gan_traits(Variant variant) {
+ModelTraits nbsynthetic_gan_traits(Variant variant) {
   ModelTraits traits;
   traits.name = variant_name(variant);
   traits.description = variant == Variant::Wgan
@@ -473,7 +474,7 @@ ModelTraits seed_gan_traits(Variant variant) {
     traits.input_space = [](const FitOptions&, PipelineOptions& input) {
       if (input.n_quantiles == 0 && input.quantile_share == 0.0) input.quantile_share = 0.7;
     };
-  traits.create = [variant] { return std::make_unique<SeedGan>(variant); };
+  traits.create = [variant] { return std::make_unique<NbsyntheticGan>(variant); };
   traits.parameters = {epochs_parameter("10"),
                        batch_size_parameter("the nbsynthetic rule, by the rows", 4,
                                             " (at least 4: BatchNorm needs 2 generated rows per critic step)"),
@@ -484,8 +485,8 @@ ModelTraits seed_gan_traits(Variant variant) {
   return traits;
 }
 
-const ModelRegistration registered_wgan{seed_gan_traits(Variant::Wgan)};
-const ModelRegistration registered_gan{seed_gan_traits(Variant::Gan)};
+const ModelRegistration registered_wgan{nbsynthetic_gan_traits(Variant::Wgan)};
+const ModelRegistration registered_gan{nbsynthetic_gan_traits(Variant::Gan)};
 
 }  // namespace
 }  // namespace synthtab

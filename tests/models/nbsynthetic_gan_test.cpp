@@ -1,6 +1,6 @@
 // The seed's neural models (wgan, gan), reached as a user reaches them: through the registry,
 // which loads the LibTorch plugin. Only the plugin's LibTorch-free header is included.
-#include "synthtab/models/torch/seed_gan.hpp"
+#include "synthtab/models/torch/nbsynthetic_gan.hpp"
 
 #include <gtest/gtest.h>
 
@@ -78,8 +78,8 @@ std::unique_ptr<Synthesizer> fitted(const std::string& model, const Matrix& data
   return m;
 }
 
-const SeedGanInspector& inspect(const Synthesizer& s) {
-  const auto* inspector = dynamic_cast<const SeedGanInspector*>(&s);
+const NbsyntheticGanInspector& inspect(const Synthesizer& s) {
+  const auto* inspector = dynamic_cast<const NbsyntheticGanInspector*>(&s);
   EXPECT_NE(inspector, nullptr);
   return *inspector;
 }
@@ -112,7 +112,7 @@ class RecordingProgress final : public Progress {
   long long total = -1, last = 0, updates = 0, ends = 0;
 };
 
-TEST(SeedGan, RegistryListsAndCreatesBothModels) {
+TEST(NbsyntheticGan, RegistryListsAndCreatesBothModels) {
   EXPECT_NE(std::getenv("OMP_WAIT_POLICY"), nullptr);  // tests/support/tuned_process.cpp, before the plugin loads
   auto& registry = ModelRegistry::instance();
   for (const std::string name : {"wgan", "gan"}) {
@@ -126,32 +126,32 @@ TEST(SeedGan, RegistryListsAndCreatesBothModels) {
   }
 }
 
-TEST(SeedGan, BatchSizeRuleFollowsTheSeedAndFillsItsSmallTableHole) {
+TEST(NbsyntheticGan, BatchSizeRuleFollowsTheSeedAndFillsItsSmallTableHole) {
   // The seed: 48 above 48 rows, else (int(rows / 8) - 1) * 8.
-  EXPECT_EQ(seed_batch_size(2000), 48);
-  EXPECT_EQ(seed_batch_size(49), 48);
-  EXPECT_EQ(seed_batch_size(48), 40);
-  EXPECT_EQ(seed_batch_size(47), 32);
-  EXPECT_EQ(seed_batch_size(19), 8);
-  EXPECT_EQ(seed_batch_size(16), 8);
+  EXPECT_EQ(nbsynthetic_batch_size(2000), 48);
+  EXPECT_EQ(nbsynthetic_batch_size(49), 48);
+  EXPECT_EQ(nbsynthetic_batch_size(48), 40);
+  EXPECT_EQ(nbsynthetic_batch_size(47), 32);
+  EXPECT_EQ(nbsynthetic_batch_size(19), 8);
+  EXPECT_EQ(nbsynthetic_batch_size(16), 8);
   // Below 16 rows the seed gives 0 or less; ours: the largest even number <= rows / 2, >= 4.
-  EXPECT_EQ(seed_batch_size(5), 4);
-  EXPECT_EQ(seed_batch_size(15), 6);
+  EXPECT_EQ(nbsynthetic_batch_size(5), 4);
+  EXPECT_EQ(nbsynthetic_batch_size(15), 6);
   int previous = 0;
   for (int64_t rows = 1; rows <= 200; ++rows) {
-    const int b = seed_batch_size(rows);
+    const int b = nbsynthetic_batch_size(rows);
     EXPECT_GE(b, 4) << rows;
     EXPECT_EQ(b % 2, 0) << rows;
     EXPECT_GE(b, previous) << rows;
     previous = b;
   }
   // The seed's iterations: int(rows / half) (+1 if rows % batch != 0).
-  EXPECT_EQ(seed_iterations_per_epoch(2000, 48), 84);  // 2000 / 24 = 83, remainder 32
-  EXPECT_EQ(seed_iterations_per_epoch(19, 8), 5);
-  EXPECT_EQ(seed_iterations_per_epoch(16, 8), 4);
+  EXPECT_EQ(nbsynthetic_iterations_per_epoch(2000, 48), 84);  // 2000 / 24 = 83, remainder 32
+  EXPECT_EQ(nbsynthetic_iterations_per_epoch(19, 8), 5);
+  EXPECT_EQ(nbsynthetic_iterations_per_epoch(16, 8), 4);
 }
 
-TEST(SeedGan, FitReportsEffectiveSettingsAndTheRuleTheFitUsed) {
+TEST(NbsyntheticGan, FitReportsEffectiveSettingsAndTheRuleTheFitUsed) {
   for (const auto& [rows, batch, iterations] :
        std::vector<std::tuple<int64_t, int, int>>{{5, 4, 3}, {19, 8, 5}, {49, 48, 3}}) {
     FitReport report;
@@ -192,13 +192,13 @@ TEST(SeedGan, FitReportsEffectiveSettingsAndTheRuleTheFitUsed) {
   EXPECT_EQ(inspect(*model).latent_size(), 1);
 }
 
-TEST(SeedGan, LatentIsAtLeastOneForASingleColumn) {
+TEST(NbsyntheticGan, LatentIsAtLeastOneForASingleColumn) {
   auto model = fitted("wgan", uniform_data(20, 1, 2), quick_options(1));
   EXPECT_EQ(inspect(*model).latent_size(), 1);
   EXPECT_EQ(model->sample(0, 10, 1).cols, 1);
 }
 
-TEST(SeedGan, SampleShapesAndRange) {
+TEST(NbsyntheticGan, SampleShapesAndRange) {
   for (const std::string name : {"wgan", "gan"}) {
     auto model = fitted(name, uniform_data(19, 4, 5), quick_options(3));
     const Matrix m = model->sample(0, 2500, 11);
@@ -218,7 +218,7 @@ TEST(SeedGan, SampleShapesAndRange) {
   }
 }
 
-TEST(SeedGan, SameSeedGivesBitIdenticalWeightsAndSamples) {
+TEST(NbsyntheticGan, SameSeedGivesBitIdenticalWeightsAndSamples) {
   const Matrix data = uniform_data(60, 3, 9);
   for (const std::string name : {"wgan", "gan"}) {
     for (int threads : {1, 2}) {
@@ -245,7 +245,7 @@ TEST(SeedGan, SameSeedGivesBitIdenticalWeightsAndSamples) {
   }
 }
 
-TEST(SeedGan, ShardsConcatenateToTheUnshardedRowsBitForBit) {
+TEST(NbsyntheticGan, ShardsConcatenateToTheUnshardedRowsBitForBit) {
   auto model = fitted("wgan", uniform_data(40, 5, 13), quick_options(2));
   const Matrix whole = model->sample(0, 3000, 77);
   std::vector<float> joined;
@@ -261,7 +261,7 @@ TEST(SeedGan, ShardsConcatenateToTheUnshardedRowsBitForBit) {
 
 // Sharded generation runs on machines with different core counts: the rows must not depend on
 // how many threads sample with (fit's `threads` sets the caller's count).
-TEST(SeedGan, SamplesDoNotDependOnTheThreadCount) {
+TEST(NbsyntheticGan, SamplesDoNotDependOnTheThreadCount) {
   const Matrix data = uniform_data(300, 15, 17);
   FitOptions o = quick_options(1);
   auto model = fitted("wgan", data, o);
@@ -272,7 +272,7 @@ TEST(SeedGan, SamplesDoNotDependOnTheThreadCount) {
   EXPECT_EQ(one_thread.data, two_threads.data);
 }
 
-TEST(SeedGan, SaveLoadRoundTripSamplesIdentically) {
+TEST(NbsyntheticGan, SaveLoadRoundTripSamplesIdentically) {
   for (const std::string name : {"wgan", "gan"}) {
     FitReport report;
     auto model = fitted(name, uniform_data(50, 6, 21), quick_options(2), &report);
@@ -296,7 +296,7 @@ TEST(SeedGan, SaveLoadRoundTripSamplesIdentically) {
   }
 }
 
-TEST(SeedGan, LoadRefusesMismatchedOrDamagedSections) {
+TEST(NbsyntheticGan, LoadRefusesMismatchedOrDamagedSections) {
   auto model = fitted("wgan", uniform_data(30, 4, 8), quick_options(1));
   ArchiveWriter writer;
   model->save(writer, "m/");
@@ -345,7 +345,7 @@ TEST(SeedGan, LoadRefusesMismatchedOrDamagedSections) {
   EXPECT_EQ(kind_of([&] { ModelRegistry::instance().create("wgan")->load(reader, "m/"); }), ErrorKind::ModelFile);
 }
 
-TEST(SeedGan, RejectsBadInputAndOptions) {
+TEST(NbsyntheticGan, RejectsBadInputAndOptions) {
   auto model = ModelRegistry::instance().create("wgan");
   EXPECT_EQ(kind_of([&] { model->sample(0, 1, 1); }), ErrorKind::Usage);  // not fitted
   const Matrix data = uniform_data(20, 3, 1);
@@ -367,7 +367,7 @@ TEST(SeedGan, RejectsBadInputAndOptions) {
   EXPECT_EQ(bad([](FitOptions& o) { o.parameters.set("critic_steps", 0); }), ErrorKind::Usage);
 }
 
-TEST(SeedGan, ReportsProgressEveryIteration) {
+TEST(NbsyntheticGan, ReportsProgressEveryIteration) {
   RecordingProgress progress;
   FitOptions o = quick_options(3);
   o.progress = &progress;
@@ -383,7 +383,7 @@ TEST(SeedGan, ReportsProgressEveryIteration) {
 // The seed's training let the critic loss run to about -600 and never moved the generator.
 // Ours must move the generated rows towards the data, keep the loss bounded and the critic's
 // weights clipped.
-TEST(SeedGan, WganLearnsAndKeepsTheCriticClipped) {
+TEST(NbsyntheticGan, WganLearnsAndKeepsTheCriticClipped) {
   const Matrix data = line_data(500, 31);
   const auto real_mean = column_means(data);
 
@@ -413,7 +413,7 @@ TEST(SeedGan, WganLearnsAndKeepsTheCriticClipped) {
   EXPECT_GT(max_weight, 0.0);
 }
 
-TEST(SeedGan, GanTrainsWithFiniteLosses) {
+TEST(NbsyntheticGan, GanTrainsWithFiniteLosses) {
   const Matrix data = line_data(200, 3);
   FitOptions o = quick_options(5, 2);
   FitReport report;

@@ -13,7 +13,7 @@ namespace synthtab {
 // The seed's formula gives 0 or a negative size below 16 rows. Our fill keeps the rule
 // non-decreasing in rows and gives at least 2 generated rows per critic step, which BatchNorm
 // needs in training mode (one row has no variance).
-inline int seed_batch_size(int64_t rows) {
+inline int nbsynthetic_batch_size(int64_t rows) {
   if (rows > 48) return 48;
   if (rows >= 16) return static_cast<int>((rows / 8 - 1) * 8);
   const int even_half = static_cast<int>(rows / 4) * 2;  // largest even number <= rows / 2
@@ -21,15 +21,15 @@ inline int seed_batch_size(int64_t rows) {
 }
 
 // The seed's iterations per epoch: int(rows / half) (+1 if rows % batch != 0), half = batch / 2.
-inline int64_t seed_iterations_per_epoch(int64_t rows, int batch) {
+inline int64_t nbsynthetic_iterations_per_epoch(int64_t rows, int batch) {
   const int64_t half = batch / 2;
   return rows / half + (rows % batch != 0 ? 1 : 0);
 }
 
 // Diagnostics of a fitted wgan / gan, for tests and debugging.
-class SeedGanInspector {
+class NbsyntheticGanInspector {
  public:
-  virtual ~SeedGanInspector() = default;
+  virtual ~NbsyntheticGanInspector() = default;
   // Largest |value| over every critic (discriminator) parameter, weights and biases; NaN when
   // there is no critic (before fit, or after load: the critic is not saved).
   virtual double critic_max_abs_parameter() const = 0;
