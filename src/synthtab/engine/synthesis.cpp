@@ -8,7 +8,6 @@
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -17,6 +16,7 @@
 #include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/memory_limit.hpp"
 #include "synthtab/engine/model_choice.hpp"
+#include "synthtab/engine/model_sections.hpp"
 #include "synthtab/engine/option_values.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/table/row_key.hpp"
@@ -33,27 +33,6 @@ constexpr int kMaxRedraws = 20;
 constexpr int kFruitlessPasses = 3;  // redraw passes in a row that replace no copy: give up
 constexpr char kRowNew = 0, kRowRedrawn = 1, kRowCopyKept = 2, kRowCopyAllowed = 3;
 
-std::string hashes_to_bytes(const std::vector<uint64_t>& hashes) {
-  std::string out(hashes.size() * sizeof(uint64_t), '\0');
-  for (size_t i = 0; i < hashes.size(); ++i)
-    for (size_t b = 0; b < sizeof(uint64_t); ++b) out[i * 8 + b] = static_cast<char>((hashes[i] >> (8 * b)) & 0xff);
-  return out;
-}
-
-std::vector<uint64_t> hashes_from_bytes(const std::string& bytes, const SectionCheck& check) {
-  if (bytes.size() % sizeof(uint64_t) != 0)
-    check.fail(std::to_string(bytes.size()) + " bytes are not a whole number of 8-byte fingerprints");
-  std::vector<uint64_t> out(bytes.size() / sizeof(uint64_t), 0);
-  for (size_t i = 0; i < out.size(); ++i)
-    for (size_t b = 0; b < sizeof(uint64_t); ++b)
-      out[i] |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i * 8 + b])) << (8 * b);
-  // Written sorted and without repeats: binary search relies on it.
-  for (size_t i = 1; i < out.size(); ++i)
-    if (out[i] <= out[i - 1])
-      check.fail("fingerprints are not strictly increasing (at entry " + std::to_string(i) + ")");
-  return out;
-}
-
 // Copies row `from` of `source` over row `to` of `target` (same columns).
 void copy_row(const Table& source, int64_t from, Table& target, int64_t to) {
   for (size_t c = 0; c < target.columns.size(); ++c) {
@@ -63,79 +42,6 @@ void copy_row(const Table& source, int64_t from, Table& target, int64_t to) {
     else
       column.values[static_cast<size_t>(to)] = source.columns[c].values[static_cast<size_t>(from)];
   }
-}
-
-json schema_to_json(const Schema& schema) {
-  json columns = json::array();
-  for (const auto& c : schema.columns)
-    columns.push_back({{"name", c.name},
-                       {"role", to_string(c.role)},
-                       {"reason", c.reason},
-                       {"datetime_format", c.datetime_format},
-                       {"forced", c.forced}});
-  return {{"columns", columns},
-          {"decimal", std::string(1, schema.decimal)},
-          {"delimiter", std::string(1, schema.delimiter)}};
-}
-
-ColumnRole role_from_string(const std::string& text, const SectionCheck& check) {
-  for (auto role : {ColumnRole::Integer, ColumnRole::Float, ColumnRole::Categorical, ColumnRole::Datetime,
-                    ColumnRole::Id, ColumnRole::Constant, ColumnRole::Dropped})
-    if (text == to_string(role)) return role;
-  check.fail("unknown column role '" + text + "'");
-}
-
-Schema schema_from_json(const json& j, const SectionCheck& check) {
-  Schema schema;
-  const json& columns = check.array(j, "columns");
-  if (columns.empty()) check.fail("'columns' is empty");
-  std::set<std::string> names;
-  for (const auto& c : columns) {
-    ColumnSchema column;
-    column.name = check.string(c, "name");
-    if (!names.insert(column.name).second) check.fail("column '" + column.name + "' appears twice");
-    column.role = role_from_string(check.string(c, "role"), check);
-    column.reason = check.string(c, "reason");
-    column.datetime_format = check.string(c, "datetime_format");
-    column.forced = check.boolean(c, "forced");
-    schema.columns.push_back(std::move(column));
-  }
-  const auto decimal = check.string(j, "decimal");
-  const auto delimiter = check.string(j, "delimiter");
-  // The output CSV is written with these: anything else would garble every row. A delimiter
-  // equal to the decimal mark is legal (such numbers are quoted, as in the seed's marketing table).
-  if (decimal != "." && decimal != ",") check.fail("'decimal' is '" + decimal + "', expected . or ,");
-  if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r" || delimiter[0] == '\0')
-    check.fail("'delimiter' is not a usable CSV delimiter");
-  schema.decimal = decimal[0];
-  schema.delimiter = delimiter[0];
-  return schema;
-}
-
-json report_to_json(const FitReport& report) {
-  return {{"settings", report.settings},
-          {"critic_loss", report.critic_loss},
-          {"generator_loss", report.generator_loss},
-          {"seconds", report.seconds}};
-}
-
-FitReport report_from_json(const json& j, const SectionCheck& check) {
-  FitReport report;
-  for (const auto& [key, value] : check.object(j, "settings").items()) {
-    if (!value.is_string()) check.fail("setting '" + key + "' is not a string");
-    report.settings[key] = value.get<std::string>();
-  }
-  // Losses may legitimately be NaN when training diverged; JSON stores those as null.
-  for (const char* key : {"critic_loss", "generator_loss"}) {
-    auto& losses = std::string(key) == "critic_loss" ? report.critic_loss : report.generator_loss;
-    for (const auto& v : check.array(j, key)) {
-      if (!v.is_number() && !v.is_null()) check.fail(std::string("'") + key + "' holds something that is not a number");
-      losses.push_back(v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN());
-    }
-  }
-  report.seconds = check.finite(j, "seconds");
-  if (report.seconds < 0) check.fail("'seconds' is negative");
-  return report;
 }
 
 // The pipeline the model reads: the caller's options, adapted to what the model needs.
@@ -172,6 +78,53 @@ void check_disk_space(const std::string& path, double bytes_per_row, int64_t row
     throw Error(ErrorKind::Resource,
                 fmt::format("{}: {} rows need about {}, but only {} are free there", path, rows, format_bytes(needed),
                             format_bytes(static_cast<double>(space.available))));
+}
+
+// The holdout rule's bookkeeping for one block: a copy of a repeated training row is kept while
+// the kept ones stay within the allowance of every prefix of the block (kept + 1 <= allowance x
+// (row + 1)), so a run that starts at a block's first row never holds a larger share; the
+// decision depends only on the block's own rows, so shards decide alike.
+struct CopyAllowance {
+  double allowance = 0.0;  // share of rows that may copy a repeated training row
+  std::vector<char>& status;
+  int64_t kept = 0;
+
+  // Keeps row r (marked kRowCopyAllowed) when it copies a repeated row within the allowance.
+  bool keep(bool repeated, int64_t r) {
+    if (!repeated || static_cast<double>(kept + 1) > allowance * static_cast<double>(r + 1)) return false;
+    ++kept;
+    status[static_cast<size_t>(r)] = kRowCopyAllowed;
+    return true;
+  }
+};
+
+std::vector<uint64_t> missing_patterns(const Table& table) {
+  std::vector<uint64_t> pattern;
+  for (int64_t r = 0; r < table.rows(); ++r) pattern.push_back(missing_pattern(table, r));
+  return pattern;
+}
+
+// What the redraw passes could not replace takes the place of a random accepted row of the same
+// block with the same missing cells (rejection sampling's answer, without more passes); only
+// where no such row was accepted (every combination of values of that pattern is a real row)
+// is the copy kept. `copies` ascend.
+void substitute_copies(Table& decoded, const std::vector<int64_t>& copies, const std::vector<uint64_t>& pattern,
+                       std::vector<char>& status, uint64_t seed, int64_t block) {
+  std::map<uint64_t, std::vector<int64_t>> accepted;  // by pattern: rows equal to no training row
+  for (int64_t r = 0; r < decoded.rows() && !copies.empty(); ++r)
+    if ((status[static_cast<size_t>(r)] == kRowNew && !std::binary_search(copies.begin(), copies.end(), r)) ||
+        status[static_cast<size_t>(r)] == kRowRedrawn)
+      accepted[pattern[static_cast<size_t>(r)]].push_back(r);
+  Rng substitute_rng(derive_seed(seed, kSubstituteStream, static_cast<uint64_t>(block)));
+  for (int64_t r : copies) {
+    const auto same = accepted.find(pattern[static_cast<size_t>(r)]);
+    if (same == accepted.end()) {
+      status[static_cast<size_t>(r)] = kRowCopyKept;
+      continue;
+    }
+    copy_row(decoded, same->second[substitute_rng.below(same->second.size())], decoded, r);
+    status[static_cast<size_t>(r)] = kRowRedrawn;
+  }
 }
 
 }  // namespace
@@ -442,31 +395,18 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
   Table decoded = pipeline_.inverse(rows, rng);
   status.assign(static_cast<size_t>(decoded.rows()), kRowNew);
   if (copy_policy_ == CopyPolicy::Allow || real_row_hashes_.empty()) return decoded;
-  // Under the holdout rule a copy of a repeated training row is kept while the kept ones stay
-  // within the allowance of every prefix of the block (kept + 1 <= allowance x (row + 1)), so a
-  // run that starts at a block's first row never holds a larger share; the decision depends
-  // only on the block's own rows, so shards decide alike.
-  const double allowance = copy_policy_ == CopyPolicy::Holdout ? copy_allowance_ : 0.0;
-  int64_t kept = 0;
-  auto keep_allowed = [&](RowMatch match, int64_t r) {
-    if (match != RowMatch::Repeated || static_cast<double>(kept + 1) > allowance * static_cast<double>(r + 1))
-      return false;
-    ++kept;
-    status[static_cast<size_t>(r)] = kRowCopyAllowed;
-    return true;
-  };
+  CopyAllowance allowed{copy_policy_ == CopyPolicy::Holdout ? copy_allowance_ : 0.0, status};
   std::vector<int64_t> copies;
   const std::vector<uint64_t> hashes = fingerprints(decoded);
   for (int64_t r = 0; r < decoded.rows(); ++r) {
     const RowMatch match = match_real_row(decoded, r, hashes[static_cast<size_t>(r)]);
-    if (match != RowMatch::None && !keep_allowed(match, r)) copies.push_back(r);
+    if (match != RowMatch::None && !allowed.keep(match == RowMatch::Repeated, r)) copies.push_back(r);
   }
   // A copy is replaced only by a row with the same missing cells: copies are rarer among rows
   // with missing values, and replacing complete rows by any new row drifted the missing rates
   // (a table with 8 % and 11 % missing came out with 17-26 %, and all-empty rows 11-19 %).
   std::vector<uint64_t> pattern;
-  if (!copies.empty())
-    for (int64_t r = 0; r < decoded.rows(); ++r) pattern.push_back(missing_pattern(decoded, r));
+  if (!copies.empty()) pattern = missing_patterns(decoded);
   // Each pass draws the whole block again from its own stream (one batched call, cheap for every
   // model) and takes row r from it where that row is new: the result depends only on
   // (seed, block, pass), so every shard that computes this block decides alike. Passes that
@@ -485,7 +425,7 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
         continue;
       }
       const RowMatch match = match_real_row(redrawn, r, redrawn_hashes[static_cast<size_t>(r)]);
-      if (match != RowMatch::None && !keep_allowed(match, r)) {
+      if (match != RowMatch::None && !allowed.keep(match == RowMatch::Repeated, r)) {
         still_copies.push_back(r);
         continue;
       }
@@ -496,25 +436,7 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
     copies = std::move(still_copies);
     if (passes_without_progress == kFruitlessPasses) break;
   }
-  // What the passes could not replace takes the place of a random accepted row of the same
-  // block with the same missing cells (rejection sampling's answer, without more passes); only
-  // where no such row was accepted (every combination of values of that pattern is a real row)
-  // is the copy kept.
-  std::map<uint64_t, std::vector<int64_t>> accepted;  // by pattern: rows equal to no training row
-  for (int64_t r = 0; r < decoded.rows() && !copies.empty(); ++r)
-    if ((status[static_cast<size_t>(r)] == kRowNew && !std::binary_search(copies.begin(), copies.end(), r)) ||
-        status[static_cast<size_t>(r)] == kRowRedrawn)
-      accepted[pattern[static_cast<size_t>(r)]].push_back(r);
-  Rng substitute_rng(derive_seed(seed, kSubstituteStream, static_cast<uint64_t>(block)));
-  for (int64_t r : copies) {
-    const auto same = accepted.find(pattern[static_cast<size_t>(r)]);
-    if (same == accepted.end()) {
-      status[static_cast<size_t>(r)] = kRowCopyKept;
-      continue;
-    }
-    copy_row(decoded, same->second[substitute_rng.below(same->second.size())], decoded, r);
-    status[static_cast<size_t>(r)] = kRowRedrawn;
-  }
+  substitute_copies(decoded, copies, pattern, status, seed, block);
   return decoded;
 }
 

@@ -88,91 +88,128 @@ double robust_cost(const Eigen::VectorXd& r, Loss loss, double scale) {
 namespace {
 
 // Levenberg–Marquardt in the free variables; parameters with a finite `fixed` value are held
-// there (an active bound).
-LeastSquaresResult levenberg_marquardt(const LeastSquaresProblem& problem, const Eigen::VectorXd& start,
-                                       const std::vector<double>& fixed, const LeastSquaresOptions& options) {
-  const auto n = static_cast<Eigen::Index>(start.size());
-  const auto& bounds = problem.bounds;
-  Eigen::VectorXd u(n), p(n), dpdu(n);
-  for (Eigen::Index j = 0; j < n; ++j) u[j] = to_free(start[j], bounds[static_cast<size_t>(j)]);
-  auto params_of = [&](const Eigen::VectorXd& free, Eigen::VectorXd& out, Eigen::VectorXd* d) {
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double held = fixed[static_cast<size_t>(j)];
+// there (an active bound). The state is that of the current point: free variables u, parameters
+// p with their derivatives dp/du, residuals r, Jacobian J and cost.
+class LevenbergMarquardt {
+ public:
+  LevenbergMarquardt(const LeastSquaresProblem& problem, const Eigen::VectorXd& start, const std::vector<double>& fixed,
+                     const LeastSquaresOptions& options)
+      : problem_(problem),
+        fixed_(fixed),
+        options_(options),
+        n_(static_cast<Eigen::Index>(start.size())),
+        u_(n_),
+        p_(n_),
+        dpdu_(n_),
+        p_new_(n_),
+        r_(problem.residuals),
+        r_new_(problem.residuals),
+        w_(problem.residuals),
+        J_(problem.residuals, n_) {
+    for (Eigen::Index j = 0; j < n_; ++j) u_[j] = to_free(start[j], problem_.bounds[static_cast<size_t>(j)]);
+    evaluate_at_u();
+  }
+
+  LeastSquaresResult run() {
+    LeastSquaresResult result;
+    for (int iteration = 0; iteration < options_.max_iterations; ++iteration) {
+      result.iterations = iteration + 1;
+      const Eigen::MatrixXd Ju = J_ * dpdu_.asDiagonal();
+      for (Eigen::Index i = 0; i < r_.size(); ++i) w_[i] = weight(r_[i], options_.loss, options_.loss_scale);
+      const Eigen::MatrixXd A = Ju.transpose() * w_.asDiagonal() * Ju;
+      const Eigen::VectorXd g = Ju.transpose() * (w_.asDiagonal() * r_);
+      if (!g.allFinite() || g.lpNorm<Eigen::Infinity>() <= 1e-15 * std::max(1.0, cost_)) {
+        result.converged = g.allFinite();
+        break;
+      }
+      if (damping_ < 0) damping_ = 1e-3 * std::max(A.diagonal().maxCoeff(), 1e-12);
+      if (!descend(A, g, result.converged)) {
+        result.converged = true;  // no step lowers the cost: a (possibly bound-limited) minimum
+        break;
+      }
+      if (result.converged) break;
+    }
+    result.params = p_;
+    result.cost = cost_;
+    return result;
+  }
+
+ private:
+  void params_of(const Eigen::VectorXd& free, Eigen::VectorXd& out, Eigen::VectorXd* d) const {
+    for (Eigen::Index j = 0; j < n_; ++j) {
+      const double held = fixed_[static_cast<size_t>(j)];
       if (std::isfinite(held)) {
         out[j] = held;
         if (d) (*d)[j] = 0.0;
       } else {
-        out[j] = to_param(free[j], bounds[static_cast<size_t>(j)], d ? &(*d)[j] : nullptr);
+        out[j] = to_param(free[j], problem_.bounds[static_cast<size_t>(j)], d ? &(*d)[j] : nullptr);
       }
     }
-  };
+  }
 
-  Eigen::VectorXd r(problem.residuals), r_new(problem.residuals), p_new(n), w(problem.residuals);
-  Eigen::MatrixXd J(problem.residuals, n);
-  params_of(u, p, &dpdu);
-  problem.evaluate(p, r, &J);
-  double cost = robust_cost(r, options.loss, options.loss_scale);
+  // p, dp/du, r, J and the cost at u.
+  void evaluate_at_u() {
+    params_of(u_, p_, &dpdu_);
+    problem_.evaluate(p_, r_, &J_);
+    cost_ = robust_cost(r_, options_.loss, options_.loss_scale);
+  }
 
-  LeastSquaresResult result;
-  double damping = -1.0, grow = 2.0;
-  for (int iteration = 0; iteration < options.max_iterations; ++iteration) {
-    result.iterations = iteration + 1;
-    const Eigen::MatrixXd Ju = J * dpdu.asDiagonal();
-    for (Eigen::Index i = 0; i < r.size(); ++i) w[i] = weight(r[i], options.loss, options.loss_scale);
-    const Eigen::MatrixXd A = Ju.transpose() * w.asDiagonal() * Ju;
-    const Eigen::VectorXd g = Ju.transpose() * (w.asDiagonal() * r);
-    if (!g.allFinite() || g.lpNorm<Eigen::Infinity>() <= 1e-15 * std::max(1.0, cost)) {
-      result.converged = g.allFinite();
-      break;
-    }
-    if (damping < 0) damping = 1e-3 * std::max(A.diagonal().maxCoeff(), 1e-12);
-    bool accepted = false;
-    while (!accepted) {
+  // A failed step: more damping, growing faster each time; false once it passes 1e16.
+  bool more_damping() {
+    damping_ *= grow_;
+    grow_ *= 2.0;
+    return !(damping_ > 1e16);
+  }
+
+  // Damped steps from the current point until one lowers the cost (the point moves there; true)
+  // or the damping passes 1e16 (false). Sets `converged` when the accepted step changed little.
+  bool descend(const Eigen::MatrixXd& A, const Eigen::VectorXd& g, bool& converged) {
+    for (;;) {
       Eigen::MatrixXd M = A;
       // Marquardt's scaling by diag(A), floored so a flat direction still gets damped.
-      for (Eigen::Index j = 0; j < n; ++j) M(j, j) += damping * std::max(A(j, j), 1e-12);
+      for (Eigen::Index j = 0; j < n_; ++j) M(j, j) += damping_ * std::max(A(j, j), 1e-12);
       const Eigen::VectorXd step = M.ldlt().solve(-g);
       if (!step.allFinite()) {
-        damping *= grow;
-        grow *= 2.0;
-        if (damping > 1e16) break;
+        if (!more_damping()) return false;
         continue;
       }
-      const Eigen::VectorXd u_new = u + step;
-      params_of(u_new, p_new, nullptr);
-      problem.evaluate(p_new, r_new, nullptr);
-      const double cost_new = robust_cost(r_new, options.loss, options.loss_scale);
+      const Eigen::VectorXd u_new = u_ + step;
+      params_of(u_new, p_new_, nullptr);
+      problem_.evaluate(p_new_, r_new_, nullptr);
+      const double cost_new = robust_cost(r_new_, options_.loss, options_.loss_scale);
       const double predicted = -(step.dot(g) + 0.5 * step.dot(A * step));
-      if (std::isfinite(cost_new) && cost_new < cost) {
-        const double gain = predicted > 0 ? (cost - cost_new) / predicted : 1.0;
+      if (std::isfinite(cost_new) && cost_new < cost_) {
+        const double gain = predicted > 0 ? (cost_ - cost_new) / predicted : 1.0;
         // Nielsen's damping update.
-        damping *= std::max(1.0 / 3.0, 1.0 - std::pow(2.0 * gain - 1.0, 3));
-        grow = 2.0;
-        const double change = cost - cost_new;
-        u = u_new;
-        params_of(u, p, &dpdu);
-        problem.evaluate(p, r, &J);
-        cost = robust_cost(r, options.loss, options.loss_scale);
-        accepted = true;
-        if (change <= options.cost_tolerance * std::max(cost, 1e-300) ||
-            step.lpNorm<Eigen::Infinity>() <= 1e-12 * (1.0 + u.lpNorm<Eigen::Infinity>())) {
-          result.converged = true;
+        damping_ *= std::max(1.0 / 3.0, 1.0 - std::pow(2.0 * gain - 1.0, 3));
+        grow_ = 2.0;
+        const double change = cost_ - cost_new;
+        u_ = u_new;
+        evaluate_at_u();
+        if (change <= options_.cost_tolerance * std::max(cost_, 1e-300) ||
+            step.lpNorm<Eigen::Infinity>() <= 1e-12 * (1.0 + u_.lpNorm<Eigen::Infinity>())) {
+          converged = true;
         }
-      } else {
-        damping *= grow;
-        grow *= 2.0;
-        if (damping > 1e16) break;
+        return true;
       }
+      if (!more_damping()) return false;
     }
-    if (!accepted) {
-      result.converged = true;  // no step lowers the cost: a (possibly bound-limited) minimum
-      break;
-    }
-    if (result.converged) break;
   }
-  result.params = p;
-  result.cost = cost;
-  return result;
+
+  const LeastSquaresProblem& problem_;
+  const std::vector<double>& fixed_;
+  const LeastSquaresOptions& options_;
+  const Eigen::Index n_;
+  Eigen::VectorXd u_, p_, dpdu_, p_new_;
+  Eigen::VectorXd r_, r_new_, w_;
+  Eigen::MatrixXd J_;
+  double cost_ = 0.0;
+  double damping_ = -1.0, grow_ = 2.0;
+};
+
+LeastSquaresResult levenberg_marquardt(const LeastSquaresProblem& problem, const Eigen::VectorXd& start,
+                                       const std::vector<double>& fixed, const LeastSquaresOptions& options) {
+  return LevenbergMarquardt(problem, start, fixed, options).run();
 }
 
 }  // namespace

@@ -10,8 +10,8 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/parallel.hpp"
 #include "synthtab/core/rng.hpp"
+#include "synthtab/marketing/curve_data.hpp"
 #include "synthtab/marketing/curve_shapes.hpp"
-#include "synthtab/table/value_parse.hpp"
 
 namespace synthtab::marketing {
 
@@ -32,15 +32,6 @@ struct Spec {
   int block() const { return adstock ? 4 : 3; }
   int params() const { return 1 + channels * block(); }
   int index(int channel) const { return 1 + channel * block(); }
-};
-
-// The rows used, in model order, rescaled.
-struct Data {
-  int64_t n = 0;
-  Eigen::MatrixXd x;  // n x channels, spend / x_scale
-  Eigen::VectorXd y;  // (response - y_shift) / y_scale
-  std::vector<double> x_scale, x_mean;
-  double y_shift = 0.0, y_scale = 1.0;
 };
 
 std::vector<Bound> bounds_of(const Spec& spec) {
@@ -68,7 +59,7 @@ void adstock_series(const Eigen::VectorXd& x, double lambda, Eigen::VectorXd& le
 }
 
 // Model minus y, and its Jacobian.
-void evaluate(const Spec& spec, const Data& data, const Eigen::VectorXd& y, const Eigen::VectorXd& p,
+void evaluate(const Spec& spec, const CurveData& data, const Eigen::VectorXd& y, const Eigen::VectorXd& p,
               Eigen::VectorXd& r, Eigen::MatrixXd* J) {
   const Eigen::Index n = data.n;
   r.setConstant(n, p[0]);
@@ -99,7 +90,7 @@ void evaluate(const Spec& spec, const Data& data, const Eigen::VectorXd& y, cons
   }
 }
 
-LeastSquaresProblem problem_of(const Spec& spec, const Data& data, const Eigen::VectorXd& y) {
+LeastSquaresProblem problem_of(const Spec& spec, const CurveData& data, const Eigen::VectorXd& y) {
   LeastSquaresProblem problem;
   problem.residuals = static_cast<int>(data.n);
   problem.bounds = bounds_of(spec);
@@ -111,7 +102,7 @@ LeastSquaresProblem problem_of(const Spec& spec, const Data& data, const Eigen::
 
 // Fills base and the betas of `p` by least squares given its other parameters (betas kept in
 // their bounds).
-void fit_linear_part(const Spec& spec, const Data& data, Eigen::VectorXd& p) {
+void fit_linear_part(const Spec& spec, const CurveData& data, Eigen::VectorXd& p) {
   const Eigen::Index n = data.n;
   Eigen::MatrixXd design(n, 1 + spec.channels);
   design.col(0).setOnes();
@@ -135,7 +126,7 @@ void fit_linear_part(const Spec& spec, const Data& data, Eigen::VectorXd& p) {
   p[0] = offset.mean();
 }
 
-std::vector<Eigen::VectorXd> starts_of(const Spec& spec, const Data& data, int random_starts, uint64_t seed) {
+std::vector<Eigen::VectorXd> starts_of(const Spec& spec, const CurveData& data, int random_starts, uint64_t seed) {
   std::vector<double> locations, steepnesses;
   if (spec.shape == CurveShape::Hill) {
     locations = {0.25, 0.6, 1.2};
@@ -179,7 +170,7 @@ std::vector<Eigen::VectorXd> starts_of(const Spec& spec, const Data& data, int r
   return starts;
 }
 
-LeastSquaresResult fit_from_starts(const Spec& spec, const Data& data, const std::vector<Eigen::VectorXd>& starts,
+LeastSquaresResult fit_from_starts(const Spec& spec, const CurveData& data, const std::vector<Eigen::VectorXd>& starts,
                                    const LeastSquaresOptions& ls) {
   const LeastSquaresProblem problem = problem_of(spec, data, data.y);
   LeastSquaresResult best;
@@ -192,7 +183,7 @@ LeastSquaresResult fit_from_starts(const Spec& spec, const Data& data, const std
   return best;
 }
 
-Eigen::VectorXd fitted_values(const Spec& spec, const Data& data, const Eigen::VectorXd& p) {
+Eigen::VectorXd fitted_values(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p) {
   Eigen::VectorXd r(data.n);
   const Eigen::VectorXd zero = Eigen::VectorXd::Zero(data.n);
   evaluate(spec, data, zero, p, r, nullptr);
@@ -225,7 +216,7 @@ struct Reported {
   std::vector<Curve> curves;  // steady state, raw units
 };
 
-Reported report_of(const Spec& spec, const Data& data, const Eigen::VectorXd& p, double step) {
+Reported report_of(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p, double step) {
   Reported out;
   out.values.push_back(data.y_shift + data.y_scale * p[0]);
   std::vector<double> marginals;
@@ -262,7 +253,7 @@ struct ShapeFit {
   double loss_scale = 0.0;  // scaled units
 };
 
-ShapeFit fit_shape(CurveShape shape, const Data& data, const CurveOptions& options) {
+ShapeFit fit_shape(CurveShape shape, const CurveData& data, const CurveOptions& options) {
   ShapeFit fit;
   fit.spec = {shape, options.adstock == Adstock::Geometric, static_cast<int>(options.spend.size())};
   const auto starts = starts_of(fit.spec, data, options.random_starts, options.seed);
@@ -295,28 +286,6 @@ ShapeFit fit_shape(CurveShape shape, const Data& data, const CurveOptions& optio
   return fit;
 }
 
-// A column as numbers: numeric columns as they are, categorical columns whose labels are all
-// numbers (e.g. a spend column with few distinct values) parsed; anything else is an error.
-std::vector<double> numbers_of(const Column& column, const char* role, bool allow_dates) {
-  if (column.type == ColumnType::Datetime && !allow_dates)
-    throw Error(ErrorKind::Input,
-                fmt::format("column '{}' holds dates; a {} column must hold numbers", column.name, role));
-  if (column.is_numeric()) return column.values;
-  std::vector<double> label_values;
-  for (const auto& label : column.categories) {
-    const auto v = parse_number(label, '.');
-    if (!v)
-      throw Error(ErrorKind::Input, fmt::format("column '{}' is not numeric: it holds text such as '{}'; a {} column "
-                                                "must hold numbers",
-                                                column.name, label, role));
-    label_values.push_back(*v);
-  }
-  std::vector<double> out(column.codes.size(), kMissingValue);
-  for (size_t r = 0; r < out.size(); ++r)
-    if (column.codes[r] != kMissingCode) out[r] = label_values[static_cast<size_t>(column.codes[r])];
-  return out;
-}
-
 void check_options(const CurveOptions& o) {
   if (o.spend.empty()) throw usage_error("give at least one spend column");
   if (o.response.empty()) throw usage_error("give the response column");
@@ -336,225 +305,183 @@ void check_options(const CurveOptions& o) {
   if (o.random_starts < 0) throw usage_error("random starts must be 0 or more");
 }
 
-std::string format_number(double v) { return fmt::format("{:.6g}", v); }
+// The requested shape, or with Auto the better of the two by AICc (by RSS when either AICc is
+// undefined); both AICc go to `fit`.
+ShapeFit choose_shape(const CurveData& data, const CurveOptions& options, CurveFit& fit) {
+  if (options.shape != CurveShape::Auto) return fit_shape(options.shape, data, options);
+  ShapeFit hill = fit_shape(CurveShape::Hill, data, options);
+  ShapeFit logistic = fit_shape(CurveShape::Logistic, data, options);
+  fit.aicc_hill = hill.aicc;
+  fit.aicc_logistic = logistic.aicc;
+  const bool pick_logistic =
+      std::isfinite(hill.aicc) && std::isfinite(logistic.aicc) ? logistic.aicc < hill.aicc : logistic.rss < hill.rss;
+  return pick_logistic ? std::move(logistic) : std::move(hill);
+}
+
+// The fit's settings, row counts, general notes and goodness of fit.
+void describe_fit(CurveFit& fit, const ShapeFit& chosen, const CurveData& data, const CurveOptions& options) {
+  const bool adstock = options.adstock == Adstock::Geometric;
+  fit.response = options.response;
+  fit.spend = options.spend;
+  fit.shape = chosen.spec.shape;
+  fit.loss = options.loss;
+  fit.loss_scale = chosen.loss_scale * data.y_scale;
+  fit.adstock = options.adstock;
+  if (adstock) fit.order = options.time.empty() ? "rows in table order" : "rows ordered by '" + options.time + "'";
+  fit.rows_used = data.n;
+  fit.rows_dropped = data.dropped;
+  fit.confidence = options.confidence;
+  fit.marginal_step = options.marginal_step;
+  if (data.dropped)
+    fit.notes.insert(fit.notes.begin(),
+                     fmt::format("{} row{} with a missing spend, response{} dropped", data.dropped,
+                                 data.dropped == 1 ? "" : "s", options.time.empty() ? "" : " or time"));
+  if (adstock && options.time.empty())
+    fit.notes.push_back("adstock: no time column given; rows are taken in table order");
+
+  double tss = 0.0;
+  const double mean = data.y.mean();
+  for (int64_t i = 0; i < data.n; ++i) tss += (data.y[i] - mean) * (data.y[i] - mean);
+  tss *= data.y_scale * data.y_scale;
+  fit.r2 = 1.0 - chosen.rss / tss;
+  fit.rmse = std::sqrt(chosen.rss / static_cast<double>(data.n));
+  fit.aicc = chosen.aicc;
+}
+
+// The reported numbers of each residual-bootstrap refit (empty without bootstrap): refits start
+// from the point estimate, resample b from its own derived seed, so the draws do not depend on
+// the threads.
+std::vector<std::vector<double>> bootstrap_draws(const ShapeFit& chosen, const CurveData& data,
+                                                 const CurveOptions& options) {
+  std::vector<std::vector<double>> draws(static_cast<size_t>(options.bootstrap));
+  if (options.bootstrap <= 0) return draws;
+  const Spec& spec = chosen.spec;
+  const Eigen::VectorXd& p = chosen.result.params;
+  const int64_t n = data.n;
+  if (n <= spec.params()) throw Error(ErrorKind::Input, "too few rows for bootstrap intervals");
+  const Eigen::VectorXd fitted = fitted_values(spec, data, p);
+  Eigen::VectorXd residuals = data.y - fitted;
+  residuals.array() -= residuals.mean();
+  residuals *= std::sqrt(static_cast<double>(n) / static_cast<double>(n - spec.params()));
+  LeastSquaresOptions ls;
+  ls.loss = options.loss;
+  ls.loss_scale = options.loss == Loss::Squares ? 1.0 : chosen.loss_scale;
+  parallel_for(options.bootstrap, options.threads, [&](int64_t b) {
+    Rng rng(derive_seed(options.seed, kBootstrapPurpose, static_cast<uint64_t>(b)));
+    CurveData resample = data;
+    for (int64_t i = 0; i < n; ++i)
+      resample.y[i] = fitted[i] + residuals[static_cast<Eigen::Index>(rng.below(static_cast<uint64_t>(n)))];
+    const LeastSquaresProblem problem = problem_of(spec, resample, resample.y);
+    const LeastSquaresResult result = solve_least_squares(problem, p, ls);
+    draws[static_cast<size_t>(b)] = report_of(spec, data, result.params, options.marginal_step).values;
+  });
+  return draws;
+}
+
+// Hands out the reported numbers one after another, in report_of's order, each with its
+// percentile interval over the bootstrap draws.
+class Estimates {
+ public:
+  Estimates(const Reported& point, const std::vector<std::vector<double>>& draws, double confidence)
+      : point_(point), draws_(draws), confidence_(confidence) {}
+
+  Estimate next(const std::string& name) {
+    Estimate e{name, point_.values[slot_], kNaN, kNaN};
+    if (!draws_.empty()) {
+      std::vector<double> v;
+      v.reserve(draws_.size());
+      for (const auto& d : draws_)
+        if (std::isfinite(d[slot_])) v.push_back(d[slot_]);
+      std::sort(v.begin(), v.end());
+      const double tail = (1.0 - confidence_) / 2.0;
+      e.low = percentile(v, tail);
+      e.high = percentile(v, 1.0 - tail);
+    }
+    ++slot_;
+    return e;
+  }
+
+ private:
+  const Reported& point_;
+  const std::vector<std::vector<double>>& draws_;
+  double confidence_;
+  size_t slot_ = 0;
+};
+
+// A note for each parameter of channel c within 0.1 % of its bounds' width of a bound.
+void note_bounds(const Spec& spec, const Eigen::VectorXd& p, int c, const std::string& spend,
+                 std::vector<std::string>& notes) {
+  static const char* const kNames[2][4] = {{"beta", "k", "a", "lambda"}, {"beta", "m", "s", "lambda"}};
+  const auto bounds = bounds_of(spec);
+  const bool hill = spec.shape == CurveShape::Hill;
+  const int i = spec.index(c);
+  for (int j = 0; j < spec.block(); ++j) {
+    const Bound& b = bounds[static_cast<size_t>(i + j)];
+    const double v = p[i + j], width = b.high - b.low;
+    const bool low = v <= b.low + 1e-3 * width, high = v >= b.high - 1e-3 * width;
+    if (!low && !high) continue;
+    std::string why;
+    if (high && (j == 0 || j == 1))
+      why =
+          ": the data show no saturation within the observed spend, so the saturation level "
+          "and the spend reaching it are extrapolations";
+    if (j == 3 && low) continue;  // lambda = 0 (no carry-over) is an ordinary answer
+    notes.push_back(
+        fmt::format("'{}': {} is at its {} bound{}", spend, kNames[hill ? 0 : 1][j], low ? "lower" : "upper", why));
+  }
+}
+
+// Channel c's curve, parameters (taken from `estimates`) and the numbers derived from its curve;
+// the marginal returns come later, after every channel's parameters.
+ChannelFit channel_fit(const Spec& spec, const CurveData& data, const Reported& point, int c,
+                       const CurveOptions& options, Estimates& estimates) {
+  ChannelFit ch;
+  ch.spend = options.spend[static_cast<size_t>(c)];
+  ch.curve = point.curves[static_cast<size_t>(c)];
+  const bool hill = spec.shape == CurveShape::Hill;
+  for (const char* name : {"beta", hill ? "k" : "m", hill ? "a" : "s"}) ch.parameters.push_back(estimates.next(name));
+  if (spec.adstock) {
+    ch.parameters.push_back(estimates.next("lambda"));
+    ch.adstock = ch.parameters.back().value;
+  }
+  ch.mean_spend = data.x_mean[static_cast<size_t>(c)];
+  ch.max_spend = data.x_scale[static_cast<size_t>(c)];
+  ch.response_at_mean = ch.curve.value(ch.mean_spend);
+  ch.inflection = ch.curve.inflection();
+  ch.saturation = ch.curve.beta;
+  ch.saturation_spend = ch.curve.spend_for_share(0.9);
+  ch.peak_marginal = ch.curve.peak_marginal();
+  ch.break_even = ch.curve.break_even();
+  return ch;
+}
 
 }  // namespace
 
 CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
   check_options(options);
-  const int channels = static_cast<int>(options.spend.size());
-  const bool adstock = options.adstock == Adstock::Geometric;
-
-  std::vector<std::vector<double>> spend;
-  for (const auto& name : options.spend) spend.push_back(numbers_of(table.column(name), "spend", false));
-  const std::vector<double> response = numbers_of(table.column(options.response), "response", false);
-  std::vector<double> time;
-  if (!options.time.empty()) time = numbers_of(table.column(options.time), "time", true);
-
-  // Complete rows; negative spend is an error wherever it appears.
-  std::vector<int64_t> rows;
-  int64_t dropped = 0;
-  for (int64_t r = 0; r < table.rows(); ++r) {
-    bool complete = std::isfinite(response[static_cast<size_t>(r)]) &&
-                    (time.empty() || std::isfinite(time[static_cast<size_t>(r)]));
-    for (int c = 0; c < channels; ++c) {
-      const double v = spend[static_cast<size_t>(c)][static_cast<size_t>(r)];
-      if (v < 0.0)
-        throw Error(ErrorKind::Input, fmt::format("spend column '{}' has a negative value ({}) in data row {}; spend "
-                                                  "must be zero or more",
-                                                  options.spend[static_cast<size_t>(c)], format_number(v), r + 1));
-      complete = complete && std::isfinite(v);
-    }
-    if (complete)
-      rows.push_back(r);
-    else
-      ++dropped;
-  }
-  if (!time.empty())
-    std::stable_sort(rows.begin(), rows.end(), [&time](int64_t a, int64_t b) {
-      return time[static_cast<size_t>(a)] < time[static_cast<size_t>(b)];
-    });
-
-  const Spec counting{CurveShape::Hill, adstock, channels};
-  const int64_t needed = std::max(5, counting.params() + 1);
-  const auto n = static_cast<int64_t>(rows.size());
-  if (n < needed)
-    throw Error(ErrorKind::Input,
-                fmt::format("too few rows: a response curve of '{}' on {} spend column{}{} needs at "
-                            "least {} rows with the spend and response present, got {}{}",
-                            options.response, channels, channels == 1 ? "" : "s", adstock ? " with adstock" : "",
-                            needed, n, dropped ? fmt::format(" ({} dropped for missing values)", dropped) : ""));
-
-  Data data;
-  data.n = n;
-  data.x.resize(n, channels);
-  data.y.resize(n);
-  double y_min = std::numeric_limits<double>::infinity(), y_max = -y_min;
-  for (int64_t i = 0; i < n; ++i) {
-    const double v = response[static_cast<size_t>(rows[static_cast<size_t>(i)])];
-    y_min = std::min(y_min, v);
-    y_max = std::max(y_max, v);
-  }
-  if (!(y_max > y_min))
-    throw Error(ErrorKind::Input, fmt::format("response column '{}' has the same value ({}) in all {} rows used: a "
-                                              "response curve needs the response to vary",
-                                              options.response, format_number(y_min), n));
-  data.y_shift = y_min;
-  data.y_scale = y_max - y_min;
-  for (int64_t i = 0; i < n; ++i)
-    data.y[i] = (response[static_cast<size_t>(rows[static_cast<size_t>(i)])] - y_min) / data.y_scale;
-
+  // More rows than the curve has parameters (the same count for both shapes), and at least 5.
+  const Spec counting{CurveShape::Hill, options.adstock == Adstock::Geometric, static_cast<int>(options.spend.size())};
   CurveFit fit;
-  for (int c = 0; c < channels; ++c) {
-    const auto& column = spend[static_cast<size_t>(c)];
-    std::set<double> distinct;
-    double max = 0.0, sum = 0.0;
-    for (int64_t i = 0; i < n; ++i) {
-      const double v = column[static_cast<size_t>(rows[static_cast<size_t>(i)])];
-      distinct.insert(v);
-      max = std::max(max, v);
-      sum += v;
-    }
-    const auto& name = options.spend[static_cast<size_t>(c)];
-    if (distinct.size() == 1)
-      throw Error(ErrorKind::Input, fmt::format("spend column '{}' has a single distinct value ({}) in the {} rows "
-                                                "used: the shape of a response curve cannot be estimated from one "
-                                                "spend level",
-                                                name, format_number(*distinct.begin()), n));
-    if (distinct.size() == 2)
-      fit.notes.push_back(
-          fmt::format("spend column '{}' has only 2 distinct values: the curve's "
-                      "shape is barely identified; read it with care",
-                      name));
-    data.x_scale.push_back(max);
-    data.x_mean.push_back(sum / static_cast<double>(n));
-    for (int64_t i = 0; i < n; ++i) data.x(i, c) = column[static_cast<size_t>(rows[static_cast<size_t>(i)])] / max;
-  }
+  const CurveData data = curve_data(table, options, std::max(5, counting.params() + 1), fit.notes);
 
-  // Fit the shape(s).
-  ShapeFit chosen;
-  if (options.shape == CurveShape::Auto) {
-    ShapeFit hill = fit_shape(CurveShape::Hill, data, options);
-    ShapeFit logistic = fit_shape(CurveShape::Logistic, data, options);
-    fit.aicc_hill = hill.aicc;
-    fit.aicc_logistic = logistic.aicc;
-    const bool pick_logistic =
-        std::isfinite(hill.aicc) && std::isfinite(logistic.aicc) ? logistic.aicc < hill.aicc : logistic.rss < hill.rss;
-    chosen = pick_logistic ? std::move(logistic) : std::move(hill);
-  } else {
-    chosen = fit_shape(options.shape, data, options);
-  }
+  const ShapeFit chosen = choose_shape(data, options, fit);
   const Spec& spec = chosen.spec;
   const Eigen::VectorXd& p = chosen.result.params;
+  describe_fit(fit, chosen, data, options);
 
-  fit.response = options.response;
-  fit.spend = options.spend;
-  fit.shape = spec.shape;
-  fit.loss = options.loss;
-  fit.loss_scale = chosen.loss_scale * data.y_scale;
-  fit.adstock = options.adstock;
-  if (adstock) fit.order = options.time.empty() ? "rows in table order" : "rows ordered by '" + options.time + "'";
-  fit.rows_used = n;
-  fit.rows_dropped = dropped;
-  fit.confidence = options.confidence;
-  fit.marginal_step = options.marginal_step;
-  if (dropped)
-    fit.notes.insert(fit.notes.begin(), fmt::format("{} row{} with a missing spend, response{} dropped", dropped,
-                                                    dropped == 1 ? "" : "s", time.empty() ? "" : " or time"));
-  if (adstock && options.time.empty())
-    fit.notes.push_back("adstock: no time column given; rows are taken in table order");
-
-  {
-    double tss = 0.0;
-    const double mean = data.y.mean();
-    for (int64_t i = 0; i < n; ++i) tss += (data.y[i] - mean) * (data.y[i] - mean);
-    tss *= data.y_scale * data.y_scale;
-    fit.r2 = 1.0 - chosen.rss / tss;
-    fit.rmse = std::sqrt(chosen.rss / static_cast<double>(n));
-    fit.aicc = chosen.aicc;
-  }
-
-  // Bootstrap.
   const Reported point = report_of(spec, data, p, options.marginal_step);
-  std::vector<std::vector<double>> draws(static_cast<size_t>(options.bootstrap));
-  if (options.bootstrap > 0) {
-    if (n <= spec.params()) throw Error(ErrorKind::Input, "too few rows for bootstrap intervals");
-    const Eigen::VectorXd fitted = fitted_values(spec, data, p);
-    Eigen::VectorXd residuals = data.y - fitted;
-    residuals.array() -= residuals.mean();
-    residuals *= std::sqrt(static_cast<double>(n) / static_cast<double>(n - spec.params()));
-    LeastSquaresOptions ls;
-    ls.loss = options.loss;
-    ls.loss_scale = options.loss == Loss::Squares ? 1.0 : chosen.loss_scale;
-    parallel_for(options.bootstrap, options.threads, [&](int64_t b) {
-      Rng rng(derive_seed(options.seed, kBootstrapPurpose, static_cast<uint64_t>(b)));
-      Data resample = data;
-      for (int64_t i = 0; i < n; ++i)
-        resample.y[i] = fitted[i] + residuals[static_cast<Eigen::Index>(rng.below(static_cast<uint64_t>(n)))];
-      const LeastSquaresProblem problem = problem_of(spec, resample, resample.y);
-      const LeastSquaresResult result = solve_least_squares(problem, p, ls);
-      draws[static_cast<size_t>(b)] = report_of(spec, data, result.params, options.marginal_step).values;
-    });
-  }
-  size_t slot = 0;
-  auto estimate = [&](const std::string& name) {
-    Estimate e{name, point.values[slot], kNaN, kNaN};
-    if (!draws.empty()) {
-      std::vector<double> v;
-      v.reserve(draws.size());
-      for (const auto& d : draws)
-        if (std::isfinite(d[slot])) v.push_back(d[slot]);
-      std::sort(v.begin(), v.end());
-      const double tail = (1.0 - options.confidence) / 2.0;
-      e.low = percentile(v, tail);
-      e.high = percentile(v, 1.0 - tail);
-    }
-    ++slot;
-    return e;
-  };
-  fit.base = estimate("base");
+  const std::vector<std::vector<double>> draws = bootstrap_draws(chosen, data, options);
+  Estimates estimates(point, draws, options.confidence);
+  fit.base = estimates.next("base");
   fit.bootstrap = options.bootstrap;
-  const auto bounds = bounds_of(spec);
-  for (int c = 0; c < channels; ++c) {
-    ChannelFit ch;
-    ch.spend = options.spend[static_cast<size_t>(c)];
-    ch.curve = point.curves[static_cast<size_t>(c)];
-    const bool hill = spec.shape == CurveShape::Hill;
-    for (const char* name : {"beta", hill ? "k" : "m", hill ? "a" : "s"}) ch.parameters.push_back(estimate(name));
-    if (adstock) {
-      ch.parameters.push_back(estimate("lambda"));
-      ch.adstock = ch.parameters.back().value;
-    }
-    const int i = spec.index(c);
-    static const char* const kNames[2][4] = {{"beta", "k", "a", "lambda"}, {"beta", "m", "s", "lambda"}};
-    for (int j = 0; j < spec.block(); ++j) {
-      const Bound& b = bounds[static_cast<size_t>(i + j)];
-      const double v = p[i + j], width = b.high - b.low;
-      const bool low = v <= b.low + 1e-3 * width, high = v >= b.high - 1e-3 * width;
-      if (!low && !high) continue;
-      std::string why;
-      if (high && (j == 0 || j == 1))
-        why =
-            ": the data show no saturation within the observed spend, so the saturation level "
-            "and the spend reaching it are extrapolations";
-      if (j == 3 && low) continue;  // lambda = 0 (no carry-over) is an ordinary answer
-      fit.notes.push_back(fmt::format("'{}': {} is at its {} bound{}", ch.spend, kNames[hill ? 0 : 1][j],
-                                      low ? "lower" : "upper", why));
-    }
-    ch.mean_spend = data.x_mean[static_cast<size_t>(c)];
-    ch.max_spend = data.x_scale[static_cast<size_t>(c)];
-    ch.response_at_mean = ch.curve.value(ch.mean_spend);
-    ch.inflection = ch.curve.inflection();
-    ch.saturation = ch.curve.beta;
-    ch.saturation_spend = ch.curve.spend_for_share(0.9);
-    ch.peak_marginal = ch.curve.peak_marginal();
-    ch.break_even = ch.curve.break_even();
-    fit.channels.push_back(std::move(ch));
+  for (int c = 0; c < spec.channels; ++c) {
+    fit.channels.push_back(channel_fit(spec, data, point, c, options, estimates));
+    note_bounds(spec, p, c, fit.channels.back().spend, fit.notes);
   }
   for (auto& ch : fit.channels) {
-    ch.marginal_return = estimate("marginal return at mean spend");
+    ch.marginal_return = estimates.next("marginal return at mean spend");
     ch.marginal_return_step =
-        estimate(fmt::format("return of the next {} at mean spend", format_number(options.marginal_step)));
+        estimates.next(fmt::format("return of the next {} at mean spend", format_number(options.marginal_step)));
   }
   return fit;
 }

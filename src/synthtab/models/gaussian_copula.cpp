@@ -4,7 +4,6 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
 #include <Eigen/Cholesky>
@@ -12,15 +11,12 @@
 #include <Eigen/Eigenvalues>
 
 #include "synthtab/core/error.hpp"
-#include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/copula_latent.hpp"
 #include "synthtab/models/registry.hpp"
 
 namespace synthtab {
 namespace {
-
-using json = nlohmann::json;
 
 bool parametric_marginals(const FitOptions& options) {
   return options.parameters.choice("marginals").value_or("empirical") == "parametric";
@@ -29,7 +25,6 @@ bool parametric_marginals(const FitOptions& options) {
 constexpr uint64_t kCopulaRowStream = 0x636f70756c61;  // "copula"
 constexpr uint64_t kCopulaFitStream = 0x636f702d666974;
 constexpr uint64_t kCopulaOrderStream = 0x636f702d6f7264;  // "cop-ord"
-constexpr int kStateVersion = 2;
 // Shrinks the correlation towards the identity by this much: keeps it positive definite when
 // columns are collinear (e.g. shares that sum to one) or rows are few.
 constexpr double kShrinkage = 1e-3;
@@ -37,7 +32,6 @@ constexpr double kShrinkage = 1e-3;
 // average, is drawn from its levels rather than interpolated.
 constexpr int kMaxNumericLevels = 20;
 constexpr int64_t kRowsPerLevel = 5;
-const std::vector<std::string> kFamilies = {"empirical", "normal", "lognormal", "gamma", "beta", "uniform"};
 
 // Inverse of a column's empirical distribution at u in (0, 1): for continuous columns linear
 // interpolation between order statistics (NumPy's default quantile: u spans min..max, so no
@@ -58,13 +52,6 @@ double inverse_ecdf(const std::vector<float>& sorted, bool discrete, double u) {
   const auto lo = static_cast<size_t>(position);
   const size_t hi = std::min(lo + 1, sorted.size() - 1);
   return sorted[lo] + (position - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
-// A string naming where a state is broken, for Error(ModelFile).
-[[noreturn]] void bad_state(const std::string& source, const std::string& problem) {
-  throw Error(ErrorKind::ModelFile, source + ": the copula state " + problem +
-                                        "; the model file is damaged or was "
-                                        "written by another synthtab version (fit the model again)");
 }
 
 }  // namespace
@@ -420,123 +407,6 @@ Matrix GaussianCopula::do_sample(int64_t first_row, int64_t count, uint64_t seed
     }
   }
   return out;
-}
-
-void GaussianCopula::do_save(ArchiveWriter& out, const std::string& prefix) const {
-  json marginals = json::array();
-  for (const auto& m : marginals_) marginals.push_back({{"family", m.family}, {"parameters", m.parameters}});
-  json state = {{"version", kStateVersion},
-                {"columns", cols_},
-                {"sorted", sorted_},
-                {"discrete", discrete_},
-                {"marginals", marginals}};
-  if (factor_.empty())
-    state["cholesky"] = cholesky_;
-  else
-    state["factor"] = factor_, state["rank"] = rank_;
-  out.put(prefix + "copula", state.dump());
-}
-
-void GaussianCopula::do_load(const ArchiveReader& in, const std::string& prefix) {
-  const std::string& source = in.source();
-  bool too_deep = false;
-  const json state = parse_untrusted_json(in.get(prefix + "copula"), &too_deep);
-  if (too_deep) bad_state(source, "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  if (state.is_discarded()) bad_state(source, "is not valid JSON");
-  if (!state.is_object()) bad_state(source, "is not a JSON object");
-  auto field = [&](const char* key) -> const json& {
-    const auto it = state.find(key);
-    if (it == state.end()) bad_state(source, std::string("has no '") + key + "'");
-    return *it;
-  };
-  const json& version = field("version");
-  if (!version.is_number_integer() || version.get<int64_t>() != kStateVersion)
-    bad_state(source, "has format version " + json_excerpt(version) + ", this synthtab reads version " +
-                          std::to_string(kStateVersion));
-  const json& columns = field("columns");
-  if (!columns.is_number_integer() || columns.get<int64_t>() < 0 || columns.get<int64_t>() > (int64_t{1} << 24))
-    bad_state(source, "has no valid column count");
-  const int64_t cols = columns.get<int64_t>();
-  const auto n = static_cast<size_t>(cols);
-  auto numbers = [&](const json& list, const std::string& what) {
-    if (!list.is_array()) bad_state(source, "has '" + what + "' that is not a list");
-    std::vector<double> out;
-    out.reserve(list.size());
-    for (const auto& v : list) {
-      if (!v.is_number() || !std::isfinite(v.get<double>()))
-        bad_state(source, "has a value in '" + what + "' that is not a finite number");
-      out.push_back(v.get<double>());
-    }
-    return out;
-  };
-  const json& sorted_json = field("sorted");
-  if (!sorted_json.is_array() || sorted_json.size() != n)
-    bad_state(source, "has " + std::string(sorted_json.is_array() ? std::to_string(sorted_json.size()) : "no") +
-                          " value lists for " + std::to_string(cols) + " columns");
-  const json& discrete_json = field("discrete");
-  if (!discrete_json.is_array() || discrete_json.size() != n) bad_state(source, "has no discrete flag per column");
-  std::vector<char> discrete;
-  for (const auto& d : discrete_json) {
-    if (!d.is_number_integer() || (d.get<int64_t>() != 0 && d.get<int64_t>() != 1))
-      bad_state(source, "has a discrete flag that is not 0 or 1");
-    discrete.push_back(static_cast<char>(d.get<int64_t>()));
-  }
-  std::vector<std::vector<float>> sorted;
-  for (const auto& column : sorted_json) {
-    const auto values = numbers(column, "sorted");
-    if (values.empty()) bad_state(source, "has a column without values");
-    // Continuous columns ascend; a discrete column's values come grouped, one run per value.
-    if (!discrete[sorted.size()] && !std::is_sorted(values.begin(), values.end()))
-      bad_state(source, "has a continuous column whose values are not sorted");
-    if (discrete[sorted.size()]) {
-      std::vector<double> runs;
-      for (size_t i = 0; i < values.size(); ++i)
-        if (i == 0 || values[i] != values[i - 1]) runs.push_back(values[i]);
-      std::sort(runs.begin(), runs.end());
-      if (std::adjacent_find(runs.begin(), runs.end()) != runs.end())
-        bad_state(source, "has a discrete column whose values are not grouped");
-    }
-    sorted.emplace_back(values.begin(), values.end());
-  }
-  const json& marginals_json = field("marginals");
-  if (!marginals_json.is_array() || marginals_json.size() != n) bad_state(source, "has no marginal per column");
-  std::vector<Marginal> marginals;
-  for (const auto& m : marginals_json) {
-    if (!m.is_object() || !m.contains("family") || !m["family"].is_string() || !m.contains("parameters"))
-      bad_state(source, "has a marginal without family or parameters");
-    Marginal marginal;
-    marginal.family = m["family"].get<std::string>();
-    if (std::find(kFamilies.begin(), kFamilies.end(), marginal.family) == kFamilies.end())
-      bad_state(source, "names an unknown marginal family '" + marginal.family + "'");
-    marginal.parameters = numbers(m["parameters"], "parameters");
-    if (!valid_parameters(marginal)) bad_state(source, "has invalid parameters for a " + marginal.family + " marginal");
-    marginals.push_back(std::move(marginal));
-  }
-  std::vector<double> cholesky, factor;
-  int64_t rank = 0;
-  if (state.contains("factor")) {
-    const json& rank_json = field("rank");
-    // At most the column count, so that columns x rank cannot overflow.
-    if (!rank_json.is_number_integer() || rank_json.get<int64_t>() < 1 ||
-        rank_json.get<int64_t>() > std::max<int64_t>(cols, 1))
-      bad_state(source, "has no valid rank (1 to the column count)");
-    rank = rank_json.get<int64_t>();
-    factor = numbers(state["factor"], "factor");
-    if (factor.size() != n * static_cast<size_t>(rank)) bad_state(source, "has a factor of the wrong size");
-  } else {
-    cholesky = numbers(field("cholesky"), "cholesky");
-    if (cholesky.size() != n * (n + 1) / 2) bad_state(source, "has a correlation factor of the wrong size");
-    for (size_t i = 0; i < n; ++i)
-      if (!(cholesky[i * (i + 1) / 2 + i] > 0.0))
-        bad_state(source, "has a correlation factor that is not positive definite");
-  }
-  cols_ = cols;
-  sorted_ = std::move(sorted);
-  discrete_ = std::move(discrete);
-  marginals_ = std::move(marginals);
-  cholesky_ = std::move(cholesky);
-  factor_ = std::move(factor);
-  rank_ = rank;
 }
 
 namespace {

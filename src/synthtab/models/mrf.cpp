@@ -377,6 +377,107 @@ void MrfSynthesizer::do_save(ArchiveWriter& out, const std::string& prefix) cons
   out.put(prefix + "mrf", state.dump());
 }
 
+namespace {
+
+using Node = MrfSynthesizer::Node;
+using Potential = MrfSynthesizer::Potential;
+
+std::vector<std::string> read_names(const SectionCheck& check, const json& state, size_t n_cols) {
+  const json& names_json = check.array(state, "names");
+  if (names_json.size() != n_cols)
+    check.fail("'names' has " + std::to_string(names_json.size()) + " entries, expected " + std::to_string(n_cols));
+  std::vector<std::string> names;
+  for (size_t c = 0; c < n_cols; ++c) {
+    if (!names_json[c].is_string()) check.fail("'names' entry " + std::to_string(c) + " is not a string");
+    names.push_back(names_json[c].get<std::string>());
+  }
+  return names;
+}
+
+// Each column's states (its values, or its bins); the partners come later, once every column's
+// state count is known.
+std::vector<Node> read_nodes(const SectionCheck& check, const json& nodes_json, size_t n_cols) {
+  if (nodes_json.size() != n_cols)
+    check.fail("'nodes' has " + std::to_string(nodes_json.size()) + " entries, expected " + std::to_string(n_cols));
+  std::vector<Node> nodes(n_cols);
+  for (size_t c = 0; c < n_cols; ++c) {
+    const json& j = nodes_json[c];
+    const std::string what = "node " + std::to_string(c);
+    if (!j.is_object()) check.fail(what + " is not an object");
+    Node& node = nodes[c];
+    read_discrete_states(check, j, what, MrfRules::kMaxWork, node.binned, node.values, node.bins);
+  }
+  return nodes;
+}
+
+// A binned column's partner and, per bin and value, the partner's state.
+void read_partners(const SectionCheck& check, const json& nodes_json, int64_t cols,
+                   const std::vector<int64_t>& n_states, std::vector<Node>& nodes) {
+  for (size_t c = 0; c < nodes.size(); ++c) {
+    Node& node = nodes[c];
+    if (!node.binned) continue;
+    const json& j = nodes_json[c];
+    const std::string what = "node " + std::to_string(c);
+    node.partner = static_cast<int32_t>(check.integer(j, "partner", -1, cols - 1));
+    if (node.partner == static_cast<int32_t>(c) || (node.partner < 0 && nodes.size() > 1))
+      check.fail(what + " has no other column as its partner");
+    const int64_t partner_states = node.partner >= 0 ? n_states[static_cast<size_t>(node.partner)] : 1;
+    const json& lists = check.array(j, "partner_states");
+    if (lists.size() != node.bins.size()) check.fail(what + " has no partner-state list per bin");
+    for (size_t b = 0; b < lists.size(); ++b) {
+      const std::string list_what = what + " bin " + std::to_string(b) + " partner state";
+      if (!lists[b].is_array() || lists[b].size() != node.bins[b].size())
+        check.fail(list_what + "s do not match its values");
+      std::vector<int32_t> list;
+      for (size_t i = 0; i < lists[b].size(); ++i)
+        list.push_back(static_cast<int32_t>(
+            check.integer_value(lists[b][i], list_what + " " + std::to_string(i), 0, partner_states - 1)));
+      node.partner_states.push_back(std::move(list));
+    }
+  }
+}
+
+// The factors, in the order the fit makes them: each column, then each pair (a < b).
+std::vector<Potential> read_potentials(const SectionCheck& check, const json& state, int64_t cols,
+                                       const std::vector<int64_t>& n_states) {
+  const size_t n_cols = n_states.size();
+  const json& potentials = check.array(state, "potentials");
+  const size_t expected = n_cols + n_cols * (n_cols - 1) / 2;
+  if (potentials.size() != expected)
+    check.fail("'potentials' has " + std::to_string(potentials.size()) + " entries, expected " +
+               std::to_string(expected));
+  std::vector<Potential> out;
+  size_t k = 0;
+  auto read_potential = [&](int32_t a, int32_t b) {
+    const json& p = potentials[k];
+    const std::string what = "potential " + std::to_string(k++);
+    if (!p.is_object()) check.fail(what + " is not an object");
+    if (check.integer(p, "a", -1, cols) != a || check.integer(p, "b", -1, cols) != b)
+      check.fail(what + " is not over the columns expected at its place");
+    const int64_t size = n_states[static_cast<size_t>(a)] * (b >= 0 ? n_states[static_cast<size_t>(b)] : 1);
+    auto table = check.finite_array<double>(p, "log_table", size);
+    for (double v : table)
+      if (std::abs(v) > MrfRules::kMaxLogFactor) check.fail(what + " has an entry beyond +-1e9");
+    out.push_back({a, b, std::move(table)});
+  };
+  for (size_t a = 0; a < n_cols; ++a) read_potential(static_cast<int32_t>(a), -1);
+  for (size_t a = 0; a < n_cols; ++a)
+    for (size_t b = a + 1; b < n_cols; ++b) read_potential(static_cast<int32_t>(a), static_cast<int32_t>(b));
+  return out;
+}
+
+// The structural zeros: ascending cells of the joint table.
+std::vector<int64_t> read_zeros(const SectionCheck& check, const json& state, int64_t cells) {
+  std::vector<int64_t> zeros;
+  for (int64_t z : check.integer_array(state, "zeros", 0, cells - 1)) {
+    if (!zeros.empty() && z <= zeros.back()) check.fail("'zeros' do not ascend");
+    zeros.push_back(z);
+  }
+  return zeros;
+}
+
+}  // namespace
+
 void MrfSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix) {
   const SectionCheck check{in.source(), prefix + "mrf"};
   MrfSynthesizer loaded;
@@ -392,76 +493,15 @@ void MrfSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix)
     loaded.sweeps_ = static_cast<int>(check.integer(state, "sweeps", 0, MrfRules::kMaxSweeps));
     loaded.max_error_ = check.finite(state, "max_error");
     const auto n_cols = static_cast<size_t>(loaded.cols_);
-    const json& names_json = check.array(state, "names");
-    if (names_json.size() != n_cols)
-      check.fail("'names' has " + std::to_string(names_json.size()) + " entries, expected " + std::to_string(n_cols));
-    for (size_t c = 0; c < n_cols; ++c) {
-      if (!names_json[c].is_string()) check.fail("'names' entry " + std::to_string(c) + " is not a string");
-      loaded.names_.push_back(names_json[c].get<std::string>());
-    }
+    loaded.names_ = read_names(check, state, n_cols);
     const json& nodes_json = check.array(state, "nodes");
-    if (nodes_json.size() != n_cols)
-      check.fail("'nodes' has " + std::to_string(nodes_json.size()) + " entries, expected " + std::to_string(n_cols));
-    loaded.nodes_.resize(n_cols);
+    loaded.nodes_ = read_nodes(check, nodes_json, n_cols);
     std::vector<int64_t> n_states(n_cols);
-    for (size_t c = 0; c < n_cols; ++c) {
-      const json& j = nodes_json[c];
-      const std::string what = "node " + std::to_string(c);
-      if (!j.is_object()) check.fail(what + " is not an object");
-      Node& node = loaded.nodes_[c];
-      read_discrete_states(check, j, what, MrfRules::kMaxWork, node.binned, node.values, node.bins);
-      n_states[c] = node.states();
-    }
+    for (size_t c = 0; c < n_cols; ++c) n_states[c] = loaded.nodes_[c].states();
     if (joint_work(n_states) < 0) check.fail("declares a joint table larger than this synthtab fits");
-    for (size_t c = 0; c < n_cols; ++c) {
-      Node& node = loaded.nodes_[c];
-      if (!node.binned) continue;
-      const json& j = nodes_json[c];
-      const std::string what = "node " + std::to_string(c);
-      node.partner = static_cast<int32_t>(check.integer(j, "partner", -1, loaded.cols_ - 1));
-      if (node.partner == static_cast<int32_t>(c) || (node.partner < 0 && n_cols > 1))
-        check.fail(what + " has no other column as its partner");
-      const int64_t partner_states = node.partner >= 0 ? n_states[static_cast<size_t>(node.partner)] : 1;
-      const json& lists = check.array(j, "partner_states");
-      if (lists.size() != node.bins.size()) check.fail(what + " has no partner-state list per bin");
-      for (size_t b = 0; b < lists.size(); ++b) {
-        const std::string list_what = what + " bin " + std::to_string(b) + " partner state";
-        if (!lists[b].is_array() || lists[b].size() != node.bins[b].size())
-          check.fail(list_what + "s do not match its values");
-        std::vector<int32_t> list;
-        for (size_t i = 0; i < lists[b].size(); ++i)
-          list.push_back(static_cast<int32_t>(
-              check.integer_value(lists[b][i], list_what + " " + std::to_string(i), 0, partner_states - 1)));
-        node.partner_states.push_back(std::move(list));
-      }
-    }
-    // The factors, in the order the fit makes them: each column, then each pair (a < b).
-    const json& potentials = check.array(state, "potentials");
-    const size_t expected = n_cols + n_cols * (n_cols - 1) / 2;
-    if (potentials.size() != expected)
-      check.fail("'potentials' has " + std::to_string(potentials.size()) + " entries, expected " +
-                 std::to_string(expected));
-    size_t k = 0;
-    auto read_potential = [&](int32_t a, int32_t b) {
-      const json& p = potentials[k];
-      const std::string what = "potential " + std::to_string(k++);
-      if (!p.is_object()) check.fail(what + " is not an object");
-      if (check.integer(p, "a", -1, loaded.cols_) != a || check.integer(p, "b", -1, loaded.cols_) != b)
-        check.fail(what + " is not over the columns expected at its place");
-      const int64_t size = n_states[static_cast<size_t>(a)] * (b >= 0 ? n_states[static_cast<size_t>(b)] : 1);
-      auto table = check.finite_array<double>(p, "log_table", size);
-      for (double v : table)
-        if (std::abs(v) > MrfRules::kMaxLogFactor) check.fail(what + " has an entry beyond +-1e9");
-      loaded.potentials_.push_back({a, b, std::move(table)});
-    };
-    for (size_t a = 0; a < n_cols; ++a) read_potential(static_cast<int32_t>(a), -1);
-    for (size_t a = 0; a < n_cols; ++a)
-      for (size_t b = a + 1; b < n_cols; ++b) read_potential(static_cast<int32_t>(a), static_cast<int32_t>(b));
-    const int64_t cells = product(n_states);
-    for (int64_t z : check.integer_array(state, "zeros", 0, cells - 1)) {
-      if (!loaded.zeros_.empty() && z <= loaded.zeros_.back()) check.fail("'zeros' do not ascend");
-      loaded.zeros_.push_back(z);
-    }
+    read_partners(check, nodes_json, loaded.cols_, n_states, loaded.nodes_);
+    loaded.potentials_ = read_potentials(check, state, loaded.cols_, n_states);
+    loaded.zeros_ = read_zeros(check, state, product(n_states));
     try {
       loaded.build_joint();
     } catch (const std::runtime_error& e) {

@@ -45,76 +45,77 @@ std::string tests_table(const eval::ColumnTests& t, double shape) {
   return out;
 }
 
-void numeric_column(Page& page, const eval::ColumnTests& t, const Column& real, const Column& synthetic, double shape) {
-  const std::vector<double> a = present_values(real), b = present_values(synthetic);
-  const bool dates = real.type == ColumnType::Datetime;
-  const double scale = dates ? 1000.0 : 1.0;  // Plotly date axes count milliseconds
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (double v : a) lo = std::min(lo, v), hi = std::max(hi, v);
-  for (double v : b) lo = std::min(lo, v), hi = std::max(hi, v);
-  json data = json::array();
-  std::string numbers_html;
-  json layout = {{"xaxis", axis(short_name(t.column, 60))}, {"yaxis", axis("how common")}};
-  if (dates) layout["xaxis"]["type"] = "date";
-  // One kernel for both curves, the real table's (see gaussian_kde).
-  const std::optional<double> bandwidth = scott_bandwidth(a);
-  const bool kde = !a.empty() && !b.empty() && lo < hi && bandwidth.has_value();
-  auto scaled = [&](std::vector<double> xs) {
-    for (auto& x : xs) x *= scale;
-    return xs;
-  };
-  if (kde) {
-    const std::vector<double> grid = linspace(lo, hi, kGridPoints);
-    const std::vector<double> ra = gaussian_kde(a, grid, *bandwidth), sa = gaussian_kde(b, grid, *bandwidth);
-    const json x = nums(scaled(grid));
-    data.push_back({{"type", "scatter"},
-                    {"mode", "lines"},
-                    {"name", "real"},
-                    {"x", x},
-                    {"y", nums(ra)},
-                    {"line", {{"color", kRealColour}, {"width", 2.5}}},
-                    {"fill", "tozeroy"},
-                    {"fillcolor", "rgba(31,95,153,0.15)"}});
-    data.push_back({{"type", "scatter"},
-                    {"mode", "lines"},
-                    {"name", "synthetic"},
-                    {"x", x},
-                    {"y", nums(sa)},
-                    {"line", {{"color", kSyntheticColour}, {"width", 3}}}});
-    layout["title"] = "How common each value is";
-    layout["yaxis"]["showticklabels"] = false;  // densities' units mean little to a reader; the table has them
-    std::vector<std::vector<std::string>> rows;
-    for (size_t i = 0; i < grid.size(); ++i)
-      rows.push_back({show(grid[i]), fmt::format("{:.4g}", ra[i]), fmt::format("{:.4g}", sa[i])});
-    numbers_html = numbers("Density values", table({"value", "real density", "synthetic density"}, rows, "compact"));
-  } else {
-    // A constant column, or too few values, has no smooth density: a histogram says it plainly.
-    const std::vector<double> edges = equal_edges(std::isfinite(lo) ? lo : 0.0, std::isfinite(hi) ? hi : 1.0, 20);
-    const Histogram ha = histogram(a, edges), hb = histogram(b, edges);
-    std::vector<double> centres;
-    for (size_t k = 0; k + 1 < edges.size(); ++k) centres.push_back(0.5 * (edges[k] + edges[k + 1]));
-    data.push_back({{"type", "bar"},
-                    {"name", "real"},
-                    {"x", nums(scaled(centres))},
-                    {"y", nums(ha.density)},
-                    {"marker", {{"color", kRealColour}}},
-                    {"opacity", 0.7}});
-    data.push_back({{"type", "bar"},
-                    {"name", "synthetic"},
-                    {"x", nums(scaled(centres))},
-                    {"y", nums(hb.density)},
-                    {"marker", {{"color", kSyntheticColour}}},
-                    {"opacity", 0.7}});
-    layout["barmode"] = "overlay";
-    layout["title"] = "How common each value is (histogram: too few distinct values for a smooth curve)";
-    layout["yaxis"]["showticklabels"] = false;
-    std::vector<std::vector<std::string>> rows;
-    for (size_t k = 0; k < ha.counts.size(); ++k)
-      rows.push_back(
-          {show(edges[k]) + " &ndash; " + show(edges[k + 1]), show_int(ha.counts[k]), show_int(hb.counts[k])});
-    numbers_html = numbers("Histogram counts", table({"bin", "real rows", "synthetic rows"}, rows, "compact"));
-  }
-  page.html += "<div class=\"two\"><div>" + page.chart(data, layout, 320) + numbers_html + "</div><div>";
+// Chart x values: Plotly date axes count milliseconds (scale 1000), other axes the values.
+std::vector<double> scaled(std::vector<double> xs, double scale) {
+  for (auto& x : xs) x *= scale;
+  return xs;
+}
+
+// The real and synthetic values of a numeric column, their common range and the real table's
+// kernel bandwidth (one kernel for both curves, see gaussian_kde).
+struct NumericValues {
+  std::vector<double> a, b;  // real, synthetic (present values)
+  double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
+  double scale = 1.0;
+  std::optional<double> bandwidth;
+};
+
+// Both tables' smoothed densities as two curves; returns their numbers table.
+std::string add_density_curves(json& data, json& layout, const NumericValues& v) {
+  const std::vector<double> grid = linspace(v.lo, v.hi, kGridPoints);
+  const std::vector<double> ra = gaussian_kde(v.a, grid, *v.bandwidth), sa = gaussian_kde(v.b, grid, *v.bandwidth);
+  const json x = nums(scaled(grid, v.scale));
+  data.push_back({{"type", "scatter"},
+                  {"mode", "lines"},
+                  {"name", "real"},
+                  {"x", x},
+                  {"y", nums(ra)},
+                  {"line", {{"color", kRealColour}, {"width", 2.5}}},
+                  {"fill", "tozeroy"},
+                  {"fillcolor", "rgba(31,95,153,0.15)"}});
+  data.push_back({{"type", "scatter"},
+                  {"mode", "lines"},
+                  {"name", "synthetic"},
+                  {"x", x},
+                  {"y", nums(sa)},
+                  {"line", {{"color", kSyntheticColour}, {"width", 3}}}});
+  layout["title"] = "How common each value is";
+  layout["yaxis"]["showticklabels"] = false;  // densities' units mean little to a reader; the table has them
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < grid.size(); ++i)
+    rows.push_back({show(grid[i]), fmt::format("{:.4g}", ra[i]), fmt::format("{:.4g}", sa[i])});
+  return numbers("Density values", table({"value", "real density", "synthetic density"}, rows, "compact"));
+}
+
+// A constant column, or too few values, has no smooth density: a histogram says it plainly.
+// Returns the histogram's numbers table.
+std::string add_histograms(json& data, json& layout, const NumericValues& v) {
+  const std::vector<double> edges = equal_edges(std::isfinite(v.lo) ? v.lo : 0.0, std::isfinite(v.hi) ? v.hi : 1.0, 20);
+  const Histogram ha = histogram(v.a, edges), hb = histogram(v.b, edges);
+  std::vector<double> centres;
+  for (size_t k = 0; k + 1 < edges.size(); ++k) centres.push_back(0.5 * (edges[k] + edges[k + 1]));
+  data.push_back({{"type", "bar"},
+                  {"name", "real"},
+                  {"x", nums(scaled(centres, v.scale))},
+                  {"y", nums(ha.density)},
+                  {"marker", {{"color", kRealColour}}},
+                  {"opacity", 0.7}});
+  data.push_back({{"type", "bar"},
+                  {"name", "synthetic"},
+                  {"x", nums(scaled(centres, v.scale))},
+                  {"y", nums(hb.density)},
+                  {"marker", {{"color", kSyntheticColour}}},
+                  {"opacity", 0.7}});
+  layout["barmode"] = "overlay";
+  layout["title"] = "How common each value is (histogram: too few distinct values for a smooth curve)";
+  layout["yaxis"]["showticklabels"] = false;
+  std::vector<std::vector<std::string>> rows;
+  for (size_t k = 0; k < ha.counts.size(); ++k)
+    rows.push_back({show(edges[k]) + " &ndash; " + show(edges[k + 1]), show_int(ha.counts[k]), show_int(hb.counts[k])});
+  return numbers("Histogram counts", table({"bin", "real rows", "synthetic rows"}, rows, "compact"));
+}
+
+std::string summary_table(const eval::ColumnTests& t) {
   std::vector<std::vector<std::string>> summary = {
       {"mean", show(t.real.mean), show(t.synthetic.mean)},
       {"standard deviation", show(t.real.sd), show(t.synthetic.sd)},
@@ -122,7 +123,25 @@ void numeric_column(Page& page, const eval::ColumnTests& t, const Column& real, 
       {"maximum", show(t.real.max), show(t.synthetic.max)},
       {"values (missing)", fmt::format("{} ({})", show_int(t.real.count), show_int(t.real.missing)),
        fmt::format("{} ({})", show_int(t.synthetic.count), show_int(t.synthetic.missing))}};
-  page.html += table({"", "real", "synthetic"}, summary, "compact");
+  return table({"", "real", "synthetic"}, summary, "compact");
+}
+
+void numeric_column(Page& page, const eval::ColumnTests& t, const Column& real, const Column& synthetic, double shape) {
+  NumericValues v;
+  v.a = present_values(real);
+  v.b = present_values(synthetic);
+  const bool dates = real.type == ColumnType::Datetime;
+  v.scale = dates ? 1000.0 : 1.0;
+  for (double x : v.a) v.lo = std::min(v.lo, x), v.hi = std::max(v.hi, x);
+  for (double x : v.b) v.lo = std::min(v.lo, x), v.hi = std::max(v.hi, x);
+  v.bandwidth = scott_bandwidth(v.a);
+  json data = json::array();
+  json layout = {{"xaxis", axis(short_name(t.column, 60))}, {"yaxis", axis("how common")}};
+  if (dates) layout["xaxis"]["type"] = "date";
+  const bool kde = !v.a.empty() && !v.b.empty() && v.lo < v.hi && v.bandwidth.has_value();
+  const std::string numbers_html = kde ? add_density_curves(data, layout, v) : add_histograms(data, layout, v);
+  page.html += "<div class=\"two\"><div>" + page.chart(data, layout, 320) + numbers_html + "</div><div>";
+  page.html += summary_table(t);
   if (dates) page.html += "<p class=\"small\">Dates are counted in seconds since 1970-01-01 in this table.</p>\n";
   page.html += tests_table(t, shape) + "</div></div>\n";
 }

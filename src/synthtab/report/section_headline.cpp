@@ -53,46 +53,35 @@ std::string holdout_card(const eval::HoldoutReport& h) {
                           h.compared_rows < 30 ? " (so few that the share is noisy)" : ""));
 }
 
-}  // namespace
-
-void headline(Page& page, const ReportInput& in) {
-  const eval::Evaluation& e = in.evaluation;
-  page.html += "<section id=\"headline\"><h2>At a glance</h2>\n";
-  page.html += good_looks_like(
-      "Good synthetic data scores high on quality, cannot be told apart by a classifier (AUC near 0.5), teaches a "
-      "model as much as the real rows do, copies no real row, and sits about as close to the real rows as they sit "
-      "to each other (DCR ratio near 1).");
-  page.html += "<div class=\"cards\">\n";
+std::string quality_card(const eval::Evaluation& e, const Verdict& quality) {
   const auto& q = e.quality;
-  const auto& rel = e.relationships;
-  const Verdict quality = quality_verdict(q.overall, rel.strongest_max_change);
-  page.html += card("Quality score", show(q.overall), quality,
-                    std::isnan(q.column_pair_trends)
-                        ? fmt::format("column shapes {} (one column: no pairs)", show(q.column_shapes))
-                        : fmt::format("column shapes {} &middot; column pairs {}", show(q.column_shapes),
-                                      show(q.column_pair_trends)));
-  page.html += relationship_card(e);
-  if (e.detection)
-    page.html += card("Detection AUC", show(e.detection->auc), detection_verdict(e.detection->auc),
-                      "0.5 = a classifier cannot tell synthetic from real rows; 1 = it always can");
-  if (e.ml_efficacy) {
-    const auto& m = *e.ml_efficacy;
-    const bool regression = m.task == "regression";
-    const double tstr = regression ? m.tstr.r2 : m.tstr.accuracy;
-    const double trtr = regression ? m.trtr.r2 : m.trtr.accuracy;
-    page.html += card(fmt::format("ML efficacy ({})", regression ? "R&sup2;" : "accuracy"),
-                      fmt::format("{} <span class=\"vs\">vs</span> {}", show(tstr), show(trtr)),
-                      efficacy_verdict(m.task, tstr, trtr),
-                      fmt::format("predicting &ldquo;{}&rdquo;: trained on synthetic (TSTR) vs trained on real (TRTR), "
-                                  "both scored on real rows",
-                                  esc(m.target)));
-  } else {
-    page.html += card(
+  return card("Quality score", show(q.overall), quality,
+              std::isnan(q.column_pair_trends)
+                  ? fmt::format("column shapes {} (one column: no pairs)", show(q.column_shapes))
+                  : fmt::format("column shapes {} &middot; column pairs {}", show(q.column_shapes),
+                                show(q.column_pair_trends)));
+}
+
+std::string efficacy_card(const eval::Evaluation& e) {
+  if (!e.ml_efficacy)
+    return card(
         "ML efficacy", "&ndash;", {Level::None, "Not computed: no target column."},
         "Set <code>`target`</code> to a column to see whether a model trained on synthetic rows works on real ones");
-  }
+  const auto& m = *e.ml_efficacy;
+  const bool regression = m.task == "regression";
+  const double tstr = regression ? m.tstr.r2 : m.tstr.accuracy;
+  const double trtr = regression ? m.trtr.r2 : m.trtr.accuracy;
+  return card(fmt::format("ML efficacy ({})", regression ? "R&sup2;" : "accuracy"),
+              fmt::format("{} <span class=\"vs\">vs</span> {}", show(tstr), show(trtr)),
+              efficacy_verdict(m.task, tstr, trtr),
+              fmt::format("predicting &ldquo;{}&rdquo;: trained on synthetic (TSTR) vs trained on real (TRTR), "
+                          "both scored on real rows",
+                          esc(m.target)));
+}
+
+std::string copies_card(const eval::Evaluation& e) {
   const auto& p = e.privacy;
-  page.html += card(
+  return card(
       "Exact copies",
       fmt::format("{} <span class=\"vs\">({} %)</span>", show_int(p.exact_copies), show(100.0 * p.exact_copy_share)),
       copies_verdict(p.exact_copies, p.exact_copy_share),
@@ -101,14 +90,28 @@ void headline(Page& page, const ReportInput& in) {
                               "to another real row: {} % (an estimate of how often unseen real rows "
                               "would equal one; give <code>`holdout`</code> to measure it)",
                               show_int(e.synthetic_rows), show(100.0 * p.real_duplicate_share)));
-  if (p.holdout) page.html += holdout_card(*p.holdout);
-  page.html += card("DCR ratio", show(p.dcr_ratio), dcr_verdict(p.dcr_ratio),
-                    fmt::format("median distance to the closest real row {} vs real rows to each other {}",
-                                show(p.dcr_median), show(p.real_nn_median)));
-  page.html += "</div>\n";
-  // The same figures as a table, for readers without the cards (and for printing).
+}
+
+// The privacy rows of the headline table.
+void add_privacy_rows(std::vector<std::vector<std::string>>& rows, const eval::PrivacyReport& p) {
+  rows.push_back(
+      {"exact copies", show_int(p.exact_copies), esc(copies_verdict(p.exact_copies, p.exact_copy_share).text)});
+  rows.push_back({"DCR ratio", show(p.dcr_ratio), esc(dcr_verdict(p.dcr_ratio).text)});
+  if (p.holdout)
+    rows.push_back(
+        {"synthetic rows closer to training than to holdout", show(100.0 * p.holdout->closer_to_training_share) + " %",
+         "50 % is ideal: " + esc(holdout_verdict(p.holdout->synthetic_match_share, p.holdout->holdout_match_share,
+                                                 p.holdout->closer_to_training_share)
+                                     .text)});
+  rows.push_back({"DCR baseline protection", show(p.baseline_protection),
+                  "1 = synthetic rows are at least as far from real rows as random rows are"});
+}
+
+// The same figures as the cards, as a table, for readers without the cards (and for printing).
+std::string headline_table(const eval::Evaluation& e, const Verdict& quality) {
+  const auto& rel = e.relationships;
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"quality score", show(q.overall), esc(quality.text)});
+  rows.push_back({"quality score", show(e.quality.overall), esc(quality.text)});
   if (rel.worst)
     rows.push_back({"strongest relationships: largest change", show(rel.strongest_max_change),
                     esc(rel.worst->column_a) + " &ndash; " + esc(rel.worst->column_b) + ": " + show(rel.worst->real) +
@@ -130,18 +133,35 @@ void headline(Page& page, const ReportInput& in) {
                     show(regression ? m.trtr.r2 : m.trtr.accuracy),
                     "trained and scored on real rows (cross-validated): the yardstick"});
   }
-  rows.push_back(
-      {"exact copies", show_int(p.exact_copies), esc(copies_verdict(p.exact_copies, p.exact_copy_share).text)});
-  rows.push_back({"DCR ratio", show(p.dcr_ratio), esc(dcr_verdict(p.dcr_ratio).text)});
-  if (p.holdout)
-    rows.push_back(
-        {"synthetic rows closer to training than to holdout", show(100.0 * p.holdout->closer_to_training_share) + " %",
-         "50 % is ideal: " + esc(holdout_verdict(p.holdout->synthetic_match_share, p.holdout->holdout_match_share,
-                                                 p.holdout->closer_to_training_share)
-                                     .text)});
-  rows.push_back({"DCR baseline protection", show(p.baseline_protection),
-                  "1 = synthetic rows are at least as far from real rows as random rows are"});
-  page.html += numbers("The headline figures as a table", table({"figure", "value", "reading"}, rows));
+  add_privacy_rows(rows, e.privacy);
+  return numbers("The headline figures as a table", table({"figure", "value", "reading"}, rows));
+}
+
+}  // namespace
+
+void headline(Page& page, const ReportInput& in) {
+  const eval::Evaluation& e = in.evaluation;
+  page.html += "<section id=\"headline\"><h2>At a glance</h2>\n";
+  page.html += good_looks_like(
+      "Good synthetic data scores high on quality, cannot be told apart by a classifier (AUC near 0.5), teaches a "
+      "model as much as the real rows do, copies no real row, and sits about as close to the real rows as they sit "
+      "to each other (DCR ratio near 1).");
+  page.html += "<div class=\"cards\">\n";
+  const Verdict quality = quality_verdict(e.quality.overall, e.relationships.strongest_max_change);
+  page.html += quality_card(e, quality);
+  page.html += relationship_card(e);
+  if (e.detection)
+    page.html += card("Detection AUC", show(e.detection->auc), detection_verdict(e.detection->auc),
+                      "0.5 = a classifier cannot tell synthetic from real rows; 1 = it always can");
+  page.html += efficacy_card(e);
+  page.html += copies_card(e);
+  const auto& p = e.privacy;
+  if (p.holdout) page.html += holdout_card(*p.holdout);
+  page.html += card("DCR ratio", show(p.dcr_ratio), dcr_verdict(p.dcr_ratio),
+                    fmt::format("median distance to the closest real row {} vs real rows to each other {}",
+                                show(p.dcr_median), show(p.real_nn_median)));
+  page.html += "</div>\n";
+  page.html += headline_table(e, quality);
   page.html += "</section>\n";
 }
 

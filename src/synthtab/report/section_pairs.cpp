@@ -67,140 +67,150 @@ json axis_values(const Column& c, const std::vector<int64_t>& rows) {
   return out;
 }
 
-void scatter_section(Page& page, const ReportInput& in, const Correlations& corr) {
-  const ChartOptions& charts = in.options.charts;
-  std::string x = charts.x, y = charts.y;
+// The scatter's two columns: the ones asked for, or the two most correlated numeric columns;
+// `left_out` says why there is no scatter when no pair qualifies.
+struct ScatterAxes {
+  std::string x, y;
   std::string chosen_because;
-  if (x.empty()) {
-    double best = -1;
-    for (size_t i = 0; i < corr.names.size(); ++i)
-      for (size_t j = i + 1; j < corr.names.size(); ++j)
-        if (std::isfinite(corr.real[i][j]) && std::fabs(corr.real[i][j]) > best) {
-          best = std::fabs(corr.real[i][j]);
-          x = corr.names[i];
-          y = corr.names[j];
-        }
-    if (x.empty()) {
-      page.html += left_out(corr.names.size() < 2
-                                ? "Scatter plot left out: it needs two numeric columns and the table has " +
-                                      std::to_string(corr.names.size()) + ". Choose any two columns with `x` and `y`."
-                                : "Scatter plot left out: no pair of numeric columns has a defined correlation "
-                                  "(constant columns). Choose two columns with `x` and `y`.");
-      return;
-    }
-    chosen_because = fmt::format("the two most correlated numeric columns (real r = {})", show(best));
-  } else {
-    chosen_because = "the columns you chose";
-  }
-  const Column* xr = find_column(in.real, x);
-  const Column* yr = find_column(in.real, y);
-  const Column* xs = find_column(in.synthetic, x);
-  const Column* ys = find_column(in.synthetic, y);
-  const Column* cr = charts.color.empty() ? nullptr : find_column(in.real, charts.color);
-  const Column* cs = charts.color.empty() ? nullptr : find_column(in.synthetic, charts.color);
-  if (!xr || !yr || !xs || !ys) return;  // checked up front; a column left out as an ID ends here
-  const auto real_rows = thin_indexes(in.real.rows(), kScatterPoints, derive_seed(in.options.seed, kThinStream, 1));
-  const auto synthetic_rows =
-      thin_indexes(in.synthetic.rows(), kScatterPoints, derive_seed(in.options.seed, kThinStream, 2));
-  const bool thinned = static_cast<int64_t>(real_rows.size()) < in.real.rows() ||
-                       static_cast<int64_t>(synthetic_rows.size()) < in.synthetic.rows();
-  json data = json::array();
-  auto add_side = [&](const Column& cx, const Column& cy, const Column* cc, const std::vector<int64_t>& rows,
-                      bool real) {
-    const std::string xa = real ? "x" : "x2", ya = real ? "y" : "y2";
-    const char* colour = real ? kRealColour : kSyntheticColour;
-    const double size = rows.size() > 500 ? 5 : 8;
-    if (cc && cc->is_categorical()) {
-      // One trace per label, shared between the panels through the legend group.
-      std::vector<std::string> labels = in.real.columns[static_cast<size_t>(in.real.find(cc->name))].categories;
-      std::sort(labels.begin(), labels.end());
-      if (labels.size() > static_cast<size_t>(kMaxColourLabels)) labels.resize(kMaxColourLabels);
-      for (size_t l = 0; l < labels.size(); ++l) {
-        std::vector<int64_t> subset;
-        for (int64_t r : rows) {
-          const int32_t code = cc->codes[static_cast<size_t>(r)];
-          if (code != kMissingCode && cc->categories[static_cast<size_t>(code)] == labels[l]) subset.push_back(r);
-        }
-        data.push_back({{"type", "scatter"},
-                        {"mode", "markers"},
-                        {"name", labels[l]},
-                        {"legendgroup", labels[l]},
-                        {"showlegend", real},
-                        {"x", axis_values(cx, subset)},
-                        {"y", axis_values(cy, subset)},
-                        {"xaxis", xa},
-                        {"yaxis", ya},
-                        {"marker", {{"size", size}, {"opacity", 0.75}}}});
-        data.back()["marker"]["color"] = fmt::format("hsl({},60%,45%)", (l * 360) / labels.size());
+  std::string left_out;
+};
+
+ScatterAxes scatter_axes(const ChartOptions& charts, const Correlations& corr) {
+  ScatterAxes axes{charts.x, charts.y, "the columns you chose", ""};
+  if (!axes.x.empty()) return axes;
+  double best = -1;
+  for (size_t i = 0; i < corr.names.size(); ++i)
+    for (size_t j = i + 1; j < corr.names.size(); ++j)
+      if (std::isfinite(corr.real[i][j]) && std::fabs(corr.real[i][j]) > best) {
+        best = std::fabs(corr.real[i][j]);
+        axes.x = corr.names[i];
+        axes.y = corr.names[j];
       }
-      return;
+  if (axes.x.empty()) {
+    axes.left_out = corr.names.size() < 2
+                        ? "Scatter plot left out: it needs two numeric columns and the table has " +
+                              std::to_string(corr.names.size()) + ". Choose any two columns with `x` and `y`."
+                        : "Scatter plot left out: no pair of numeric columns has a defined correlation "
+                          "(constant columns). Choose two columns with `x` and `y`.";
+    return axes;
+  }
+  axes.chosen_because = fmt::format("the two most correlated numeric columns (real r = {})", show(best));
+  return axes;
+}
+
+// One side (panel) of the scatter: its columns and the rows drawn.
+struct ScatterSide {
+  const Column& x;
+  const Column& y;
+  const Column* colour;  // null without a colour column
+  const std::vector<int64_t>& rows;
+  bool real;
+  std::string x_axis() const { return real ? "x" : "x2"; }
+  std::string y_axis() const { return real ? "y" : "y2"; }
+  double marker_size() const { return rows.size() > 500 ? 5 : 8; }
+};
+
+// A categorical colour: one trace per label (the real table's first kMaxColourLabels in sorted
+// order), shared between the panels through the legend group.
+void add_label_traces(json& data, const Table& real_table, const ScatterSide& side) {
+  const Column& cc = *side.colour;
+  std::vector<std::string> labels = real_table.columns[static_cast<size_t>(real_table.find(cc.name))].categories;
+  std::sort(labels.begin(), labels.end());
+  if (labels.size() > static_cast<size_t>(kMaxColourLabels)) labels.resize(kMaxColourLabels);
+  for (size_t l = 0; l < labels.size(); ++l) {
+    std::vector<int64_t> subset;
+    for (int64_t r : side.rows) {
+      const int32_t code = cc.codes[static_cast<size_t>(r)];
+      if (code != kMissingCode && cc.categories[static_cast<size_t>(code)] == labels[l]) subset.push_back(r);
     }
-    json trace = {{"type", "scatter"},
-                  {"mode", "markers"},
-                  {"name", real ? "real" : "synthetic"},
-                  {"x", axis_values(cx, rows)},
-                  {"y", axis_values(cy, rows)},
-                  {"xaxis", xa},
-                  {"yaxis", ya},
-                  {"marker", {{"size", size}, {"color", colour}, {"opacity", real ? 0.9 : 0.45}}}};
-    if (cc) {  // a numeric colour column: one shared colour scale
-      double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-      for (double v : cr->values)
-        if (!std::isnan(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-      trace["marker"]["color"] = axis_values(*cc, rows);
-      trace["marker"]["colorscale"] = "Viridis";
-      trace["marker"]["cmin"] = num(lo);
-      trace["marker"]["cmax"] = num(hi);
-      trace["marker"]["showscale"] = !real;
-      trace["marker"]["colorbar"] = {{"title", {{"text", short_name(cc->name, 20)}}}, {"thickness", 12}};
-      trace["showlegend"] = false;
-    }
-    data.push_back(trace);
-  };
-  add_side(*xr, *yr, cr, real_rows, true);
-  add_side(*xs, *ys, cs, synthetic_rows, false);
-  json layout = {{"grid", {{"rows", 1}, {"columns", 2}, {"pattern", "independent"}}},
-                 {"xaxis", axis(short_name(x, 40) + " (real)")},
-                 {"yaxis", axis(short_name(y, 40))},
-                 {"xaxis2", axis(short_name(x, 40) + " (synthetic)")},
-                 {"yaxis2", axis(short_name(y, 40))}};
-  // Same axes on both panels, from the real and synthetic values together.
-  auto range = [&](const Column& a, const Column& b) -> json {
-    if (a.is_categorical()) return nullptr;
+    data.push_back({{"type", "scatter"},
+                    {"mode", "markers"},
+                    {"name", labels[l]},
+                    {"legendgroup", labels[l]},
+                    {"showlegend", side.real},
+                    {"x", axis_values(side.x, subset)},
+                    {"y", axis_values(side.y, subset)},
+                    {"xaxis", side.x_axis()},
+                    {"yaxis", side.y_axis()},
+                    {"marker", {{"size", side.marker_size()}, {"opacity", 0.75}}}});
+    data.back()["marker"]["color"] = fmt::format("hsl({},60%,45%)", (l * 360) / labels.size());
+  }
+}
+
+// One trace for the side; a numeric colour column gets one colour scale over the real values,
+// shared by both panels.
+json side_trace(const ScatterSide& side, const Column* real_colour) {
+  const char* colour = side.real ? kRealColour : kSyntheticColour;
+  json trace = {{"type", "scatter"},
+                {"mode", "markers"},
+                {"name", side.real ? "real" : "synthetic"},
+                {"x", axis_values(side.x, side.rows)},
+                {"y", axis_values(side.y, side.rows)},
+                {"xaxis", side.x_axis()},
+                {"yaxis", side.y_axis()},
+                {"marker", {{"size", side.marker_size()}, {"color", colour}, {"opacity", side.real ? 0.9 : 0.45}}}};
+  if (side.colour) {
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (const Column* c : {&a, &b})
-      for (double v : c->values)
-        if (!std::isnan(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-    if (!std::isfinite(lo)) return nullptr;
-    const double pad = hi > lo ? 0.04 * (hi - lo) : 1.0;
-    const double s = a.type == ColumnType::Datetime ? 1000.0 : 1.0;
-    return json::array({num((lo - pad) * s), num((hi + pad) * s)});
-  };
+    for (double v : real_colour->values)
+      if (!std::isnan(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    trace["marker"]["color"] = axis_values(*side.colour, side.rows);
+    trace["marker"]["colorscale"] = "Viridis";
+    trace["marker"]["cmin"] = num(lo);
+    trace["marker"]["cmax"] = num(hi);
+    trace["marker"]["showscale"] = !side.real;
+    trace["marker"]["colorbar"] = {{"title", {{"text", short_name(side.colour->name, 20)}}}, {"thickness", 12}};
+    trace["showlegend"] = false;
+  }
+  return trace;
+}
+
+void add_side(json& data, const Table& real_table, const ScatterSide& side, const Column* real_colour) {
+  if (side.colour && side.colour->is_categorical()) {
+    add_label_traces(data, real_table, side);
+    return;
+  }
+  data.push_back(side_trace(side, real_colour));
+}
+
+// An axis range covering the real and synthetic values together (null for categories or no
+// values), so both panels share their axes.
+json shared_range(const Column& a, const Column& b) {
+  if (a.is_categorical()) return nullptr;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const Column* c : {&a, &b})
+    for (double v : c->values)
+      if (!std::isnan(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  if (!std::isfinite(lo)) return nullptr;
+  const double pad = hi > lo ? 0.04 * (hi - lo) : 1.0;
+  const double s = a.type == ColumnType::Datetime ? 1000.0 : 1.0;
+  return json::array({num((lo - pad) * s), num((hi + pad) * s)});
+}
+
+// The panels' layout, without the title.
+json scatter_layout(const ScatterAxes& axes, const ScatterSide& real, const ScatterSide& synthetic) {
+  json layout = {{"grid", {{"rows", 1}, {"columns", 2}, {"pattern", "independent"}}},
+                 {"xaxis", axis(short_name(axes.x, 40) + " (real)")},
+                 {"yaxis", axis(short_name(axes.y, 40))},
+                 {"xaxis2", axis(short_name(axes.x, 40) + " (synthetic)")},
+                 {"yaxis2", axis(short_name(axes.y, 40))}};
   for (const char* key : {"xaxis", "xaxis2"}) {
-    if (json r = range(*xr, *xs); !r.is_null()) layout[key]["range"] = r;
-    if (xr->type == ColumnType::Datetime) layout[key]["type"] = "date";
+    if (json r = shared_range(real.x, synthetic.x); !r.is_null()) layout[key]["range"] = r;
+    if (real.x.type == ColumnType::Datetime) layout[key]["type"] = "date";
   }
   for (const char* key : {"yaxis", "yaxis2"}) {
-    if (json r = range(*yr, *ys); !r.is_null()) layout[key]["range"] = r;
-    if (yr->type == ColumnType::Datetime) layout[key]["type"] = "date";
+    if (json r = shared_range(real.y, synthetic.y); !r.is_null()) layout[key]["range"] = r;
+    if (real.y.type == ColumnType::Datetime) layout[key]["type"] = "date";
   }
-  std::string title = "Real (left) and synthetic (right) on the same axes";
-  if (thinned)
-    title += fmt::format(" — showing {} of {} real and {} of {} synthetic rows (random sample)", real_rows.size(),
-                         in.real.rows(), synthetic_rows.size(), in.synthetic.rows());
-  if (cr) title += "; colour: " + short_name(cr->name, 30);
-  layout["title"] = title;
-  layout["margin"] = {{"l", 60}, {"r", 20}, {"t", 70}, {"b", 50}};
-  page.html += fmt::format("<h3>{} against {}</h3>\n<p>Chosen: {}. ", esc(y), esc(x), chosen_because) +
-               (charts.x.empty()
-                    ? "Pick another pair with <code>`x`</code> and <code>`y`</code> (and <code>`color`</code>).</p>\n"
-                    : "</p>\n");
-  page.html += page.chart(data, layout, 440);
-  // The scatter's numbers: how many points, the means and the correlation on each side.
+  return layout;
+}
+
+// The scatter's numbers: how many points, the means and the correlation on each side.
+std::string scatter_numbers(const ScatterAxes& axes, const ScatterSide& real, const ScatterSide& synthetic,
+                            const ReportInput& in) {
   std::vector<std::vector<std::string>> rows;
-  for (int side = 0; side < 2; ++side) {
-    const Column& cx = side == 0 ? *xr : *xs;
-    const Column& cy = side == 0 ? *yr : *ys;
+  for (const ScatterSide* side : {&real, &synthetic}) {
+    const Column& cx = side->x;
+    const Column& cy = side->y;
     std::string r = "n/a", mx = "&ndash;", my = "&ndash;";
     if (cx.is_numeric() && cy.is_numeric()) {
       std::vector<double> a, b;
@@ -215,13 +225,53 @@ void scatter_section(Page& page, const ReportInput& in, const Correlations& corr
         my = show(sb / static_cast<double>(b.size()));
       }
     }
-    rows.push_back({side == 0 ? "real" : "synthetic", show_int(side == 0 ? in.real.rows() : in.synthetic.rows()),
-                    show_int(static_cast<int64_t>(side == 0 ? real_rows.size() : synthetic_rows.size())), mx, my, r});
+    rows.push_back({side->real ? "real" : "synthetic", show_int(side->real ? in.real.rows() : in.synthetic.rows()),
+                    show_int(static_cast<int64_t>(side->rows.size())), mx, my, r});
   }
-  page.html += numbers("The scatter plot&rsquo;s numbers",
-                       table({"table", "rows", "points drawn", "mean of " + esc(short_name(x)),
-                              "mean of " + esc(short_name(y)), "Pearson r"},
-                             rows));
+  return numbers("The scatter plot&rsquo;s numbers",
+                 table({"table", "rows", "points drawn", "mean of " + esc(short_name(axes.x)),
+                        "mean of " + esc(short_name(axes.y)), "Pearson r"},
+                       rows));
+}
+
+void scatter_section(Page& page, const ReportInput& in, const Correlations& corr) {
+  const ChartOptions& charts = in.options.charts;
+  const ScatterAxes axes = scatter_axes(charts, corr);
+  if (!axes.left_out.empty()) {
+    page.html += left_out(axes.left_out);
+    return;
+  }
+  const Column* xr = find_column(in.real, axes.x);
+  const Column* yr = find_column(in.real, axes.y);
+  const Column* xs = find_column(in.synthetic, axes.x);
+  const Column* ys = find_column(in.synthetic, axes.y);
+  const Column* cr = charts.color.empty() ? nullptr : find_column(in.real, charts.color);
+  const Column* cs = charts.color.empty() ? nullptr : find_column(in.synthetic, charts.color);
+  if (!xr || !yr || !xs || !ys) return;  // checked up front; a column left out as an ID ends here
+  const auto real_rows = thin_indexes(in.real.rows(), kScatterPoints, derive_seed(in.options.seed, kThinStream, 1));
+  const auto synthetic_rows =
+      thin_indexes(in.synthetic.rows(), kScatterPoints, derive_seed(in.options.seed, kThinStream, 2));
+  const bool thinned = static_cast<int64_t>(real_rows.size()) < in.real.rows() ||
+                       static_cast<int64_t>(synthetic_rows.size()) < in.synthetic.rows();
+  const ScatterSide real{*xr, *yr, cr, real_rows, true};
+  const ScatterSide synthetic{*xs, *ys, cs, synthetic_rows, false};
+  json data = json::array();
+  add_side(data, in.real, real, cr);
+  add_side(data, in.real, synthetic, cr);
+  json layout = scatter_layout(axes, real, synthetic);
+  std::string title = "Real (left) and synthetic (right) on the same axes";
+  if (thinned)
+    title += fmt::format(" — showing {} of {} real and {} of {} synthetic rows (random sample)", real_rows.size(),
+                         in.real.rows(), synthetic_rows.size(), in.synthetic.rows());
+  if (cr) title += "; colour: " + short_name(cr->name, 30);
+  layout["title"] = title;
+  layout["margin"] = {{"l", 60}, {"r", 20}, {"t", 70}, {"b", 50}};
+  page.html += fmt::format("<h3>{} against {}</h3>\n<p>Chosen: {}. ", esc(axes.y), esc(axes.x), axes.chosen_because) +
+               (charts.x.empty()
+                    ? "Pick another pair with <code>`x`</code> and <code>`y`</code> (and <code>`color`</code>).</p>\n"
+                    : "</p>\n");
+  page.html += page.chart(data, layout, 440);
+  page.html += scatter_numbers(axes, real, synthetic, in);
 }
 
 // Every pair's relationship, real vs synthetic, strongest real first; the strongest pairs (those

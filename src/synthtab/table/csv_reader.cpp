@@ -394,6 +394,71 @@ void reserve_from_sample(RawTable& table, size_t bytes_done, size_t bytes_total)
   }
 }
 
+void check_read_options(const CsvReadOptions& options) {
+  for (char bad : {'"', '\n', '\r'}) {
+    if (options.delimiter != 0 && options.delimiter == bad) {
+      throw usage_error("the CSV delimiter cannot be a quote or a line break");
+    }
+  }
+  if (options.decimal != 0 && options.decimal != '.' && options.decimal != ',') {
+    throw usage_error(std::string("the decimal mark must be '.' or ',', not '") + options.decimal + "'");
+  }
+}
+
+// Throws at the first NUL byte or invalid UTF-8 sequence, naming its line and column.
+void check_encoding(std::string_view text, const std::string& source) {
+  if (const auto problem = find_encoding_problem(text)) {
+    const std::string_view before = text.substr(0, problem->offset);
+    const int64_t line = 1 + static_cast<int64_t>(std::count(before.begin(), before.end(), '\n'));
+    const size_t last_newline = before.rfind('\n');
+    const size_t line_start = last_newline == std::string_view::npos ? 0 : last_newline + 1;
+    throw input_error(source, line, character_column(text, line_start, problem->offset), problem->message);
+  }
+}
+
+// Reads one record's fields into the columns; a record with fewer or more fields than the header
+// is an error naming the place and the count (the rest of a long record read to count them).
+void read_record(Parser& parser, RawTable& table, const std::string& source, std::string& extra_field) {
+  const size_t width = table.names.size();
+  const int64_t record_line = parser.line();
+  table.row_lines.push_back(record_line);
+  for (size_t c = 0; c < width; ++c) {
+    RawColumn& column = table.columns[c];
+    const Parser::End end = parser.read_field(column.bytes);
+    column.starts.push_back(column.bytes.size());
+    if (c + 1 < width && end != Parser::End::Field) {
+      throw input_error(source, parser.last_end_line(), parser.last_end_column(),
+                        field_count_message(record_line, static_cast<int64_t>(c + 1), width));
+    }
+    if (c + 1 == width && end == Parser::End::Field) {
+      const int64_t line = parser.line();
+      const int64_t column_number = parser.column();
+      auto fields = static_cast<int64_t>(width);
+      Parser::End rest = Parser::End::Field;
+      while (rest == Parser::End::Field) {
+        rest = parser.read_field(extra_field);
+        ++fields;
+      }
+      throw input_error(source, line, column_number, field_count_message(record_line, fields, width));
+    }
+  }
+}
+
+// After kRowsBeforeReserve rows: the size check on the rows the whole file will hold (estimated
+// from the bytes read so far), then buffers reserved on that estimate; every
+// kRowsBetweenSizeChecks rows: the size check on the rows read.
+void check_size_while_reading(RawTable& table, const CsvReadOptions& options, size_t data_bytes, size_t bytes_done) {
+  const auto width = static_cast<int64_t>(table.names.size());
+  if (table.rows() == kRowsBeforeReserve) {
+    if (options.size_check && bytes_done > 0)
+      options.size_check(static_cast<int64_t>(static_cast<double>(table.rows()) * static_cast<double>(data_bytes) /
+                                              static_cast<double>(bytes_done)),
+                         width, true);
+    reserve_from_sample(table, bytes_done, data_bytes);
+  }
+  if (options.size_check && table.rows() % kRowsBetweenSizeChecks == 0) options.size_check(table.rows(), width, false);
+}
+
 }  // namespace
 
 RawTable parse_csv(std::string_view text, const std::string& source, const CsvReadOptions& options) {
@@ -404,24 +469,9 @@ RawTable parse_csv(std::string_view text, const std::string& source, const CsvRe
     std::replace(lines.begin(), lines.end(), '\r', '\n');
     return parse_csv(lines, source, options);
   }
-  for (char bad : {'"', '\n', '\r'}) {
-    if (options.delimiter != 0 && options.delimiter == bad) {
-      throw usage_error("the CSV delimiter cannot be a quote or a line break");
-    }
-  }
-  if (options.decimal != 0 && options.decimal != '.' && options.decimal != ',') {
-    throw usage_error(std::string("the decimal mark must be '.' or ',', not '") + options.decimal + "'");
-  }
-
+  check_read_options(options);
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-
-  if (const auto problem = find_encoding_problem(text)) {
-    const std::string_view before = text.substr(0, problem->offset);
-    const int64_t line = 1 + static_cast<int64_t>(std::count(before.begin(), before.end(), '\n'));
-    const size_t last_newline = before.rfind('\n');
-    const size_t line_start = last_newline == std::string_view::npos ? 0 : last_newline + 1;
-    throw input_error(source, line, character_column(text, line_start, problem->offset), problem->message);
-  }
+  check_encoding(text, source);
 
   RawTable table;
   table.source = source;
@@ -442,39 +492,8 @@ RawTable parse_csv(std::string_view text, const std::string& source, const CsvRe
   for (;;) {
     parser.skip_blank_lines();
     if (parser.at_end()) break;
-    const int64_t record_line = parser.line();
-    table.row_lines.push_back(record_line);
-    for (size_t c = 0; c < width; ++c) {
-      RawColumn& column = table.columns[c];
-      const Parser::End end = parser.read_field(column.bytes);
-      column.starts.push_back(column.bytes.size());
-      if (c + 1 < width && end != Parser::End::Field) {
-        throw input_error(source, parser.last_end_line(), parser.last_end_column(),
-                          field_count_message(record_line, static_cast<int64_t>(c + 1), width));
-      }
-      if (c + 1 == width && end == Parser::End::Field) {
-        const int64_t line = parser.line();
-        const int64_t column_number = parser.column();
-        auto fields = static_cast<int64_t>(width);
-        Parser::End rest = Parser::End::Field;
-        while (rest == Parser::End::Field) {
-          rest = parser.read_field(extra_field);
-          ++fields;
-        }
-        throw input_error(source, line, column_number, field_count_message(record_line, fields, width));
-      }
-    }
-    if (table.rows() == kRowsBeforeReserve) {
-      const size_t done = parser.position() - data_begin;
-      if (options.size_check && done > 0)
-        options.size_check(
-            static_cast<int64_t>(static_cast<double>(table.rows()) * static_cast<double>(text.size() - data_begin) /
-                                 static_cast<double>(done)),
-            static_cast<int64_t>(width), true);
-      reserve_from_sample(table, done, text.size() - data_begin);
-    }
-    if (options.size_check && table.rows() % kRowsBetweenSizeChecks == 0)
-      options.size_check(table.rows(), static_cast<int64_t>(width), false);
+    read_record(parser, table, source, extra_field);
+    check_size_while_reading(table, options, text.size() - data_begin, parser.position() - data_begin);
   }
   if (table.rows() == 0) {
     throw input_error(source, parser.line(), 1, "the file has a header but no data rows");

@@ -20,6 +20,58 @@ constexpr int kKmeansMaxIter = 300;                              // sklearn's KM
 double digamma(double x) { return boost::math::digamma(x); }
 double betaln(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
 
+void check_fit_input(const std::vector<double>& x, const std::vector<int>& labels, const BayesianGmmOptions& options) {
+  if (options.components < 1 || options.max_iter < 1 || !(options.tol >= 0.0) || !(options.reg_covar >= 0.0) ||
+      !(options.weight_concentration_prior > 0.0))
+    throw usage_error("Gaussian mixture options out of range");
+  if (x.empty()) throw Error(ErrorKind::Input, "the Gaussian mixture has no values to fit");
+  if (labels.size() != x.size()) throw usage_error("one k-means label per value is needed");
+  for (double v : x)
+    if (!std::isfinite(v)) throw Error(ErrorKind::Input, "the Gaussian mixture got a value that is not finite");
+}
+
+// sklearn's data-dependent priors: mean prior = mean, covariance prior = np.cov (ddof 1).
+struct DataPriors {
+  double mean = 0.0;
+  double covariance = 0.0;
+};
+
+DataPriors data_priors(const std::vector<double>& x) {
+  const size_t n = x.size();
+  double mean = 0.0;
+  for (double v : x) mean += v;
+  mean /= static_cast<double>(n);
+  double ss = 0.0;
+  for (double v : x) ss += (v - mean) * (v - mean);
+  return {mean, n > 1 ? ss / static_cast<double>(n - 1) : 0.0};
+}
+
+// The k-means labels as responsibilities (n x k, row-major): 1 for each value's cluster.
+std::vector<double> one_hot(const std::vector<int>& labels, int k) {
+  const auto width = static_cast<size_t>(k);
+  std::vector<double> resp(labels.size() * width, 0.0);
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const int label = labels[i];
+    if (label < 0 || label >= k) throw usage_error("a k-means label is out of range");
+    resp[i * width + static_cast<size_t>(label)] = 1.0;
+  }
+  return resp;
+}
+
+// weights_ of a Dirichlet process: stick-breaking expectations, normalised.
+std::vector<double> stick_breaking_weights(const std::vector<double>& a, const std::vector<double>& b) {
+  std::vector<double> weights(a.size(), 0.0);
+  double stick = 1.0, total = 0.0;
+  for (size_t j = 0; j < a.size(); ++j) {
+    const double s = a[j] + b[j];
+    weights[j] = a[j] / s * stick;
+    stick *= b[j] / s;
+    total += weights[j];
+  }
+  for (double& w : weights) w /= total;
+  return weights;
+}
+
 }  // namespace
 
 std::vector<int> BayesianGmm::kmeans_labels(const std::vector<double>& x, int k, uint64_t seed) {
@@ -93,36 +145,19 @@ void BayesianGmm::fit(const std::vector<double>& x, const BayesianGmmOptions& op
 
 void BayesianGmm::fit_from_labels(const std::vector<double>& x, const std::vector<int>& labels,
                                   const BayesianGmmOptions& options) {
-  if (options.components < 1 || options.max_iter < 1 || !(options.tol >= 0.0) || !(options.reg_covar >= 0.0) ||
-      !(options.weight_concentration_prior > 0.0))
-    throw usage_error("Gaussian mixture options out of range");
-  if (x.empty()) throw Error(ErrorKind::Input, "the Gaussian mixture has no values to fit");
-  if (labels.size() != x.size()) throw usage_error("one k-means label per value is needed");
-  for (double v : x)
-    if (!std::isfinite(v)) throw Error(ErrorKind::Input, "the Gaussian mixture got a value that is not finite");
+  check_fit_input(x, labels, options);
   const size_t n = x.size();
   k_ = options.components;
   const auto k = static_cast<size_t>(k_);
   reg_covar_ = options.reg_covar;
   weight_prior_ = options.weight_concentration_prior;
-
-  // sklearn's data-dependent priors: mean prior = mean, covariance prior = np.cov (ddof 1).
-  double mean = 0.0;
-  for (double v : x) mean += v;
-  mean /= static_cast<double>(n);
-  double ss = 0.0;
-  for (double v : x) ss += (v - mean) * (v - mean);
-  mean_prior_ = mean;
+  const DataPriors priors = data_priors(x);
+  mean_prior_ = priors.mean;
   mean_precision_prior_ = 1.0;
   dof_prior_ = 1.0;
-  covariance_prior_ = n > 1 ? ss / static_cast<double>(n - 1) : 0.0;
+  covariance_prior_ = priors.covariance;
 
-  std::vector<double> resp(n * k, 0.0);
-  for (size_t i = 0; i < n; ++i) {
-    const int label = labels[i];
-    if (label < 0 || label >= k_) throw usage_error("a k-means label is out of range");
-    resp[i * k + static_cast<size_t>(label)] = 1.0;
-  }
+  std::vector<double> resp = one_hot(labels, k_);
   m_step(x, resp);
 
   std::vector<double> log_resp(n * k);
@@ -131,51 +166,49 @@ void BayesianGmm::fit_from_labels(const std::vector<double>& x, const std::vecto
   iterations_ = 0;
   for (int iter = 1; iter <= options.max_iter; ++iter) {
     const double previous = lower_bound_;
-    // E step.
-    double entropy = 0.0;  // sum resp * log resp
-    for (size_t i = 0; i < n; ++i) {
-      double* row = log_resp.data() + i * k;
-      weighted_log_prob(x[i], row);
-      double top = row[0];
-      for (size_t j = 1; j < k; ++j) top = std::max(top, row[j]);
-      double s = 0.0;
-      for (size_t j = 0; j < k; ++j) s += std::exp(row[j] - top);
-      const double norm = top + std::log(s);
-      for (size_t j = 0; j < k; ++j) {
-        row[j] -= norm;
-        const double r = std::exp(row[j]);
-        resp[i * k + j] = r;
-        entropy += r * row[j];
-      }
-    }
-    // M step.
+    const double entropy = e_step(x, resp, log_resp);
     m_step(x, resp);
-    // Lower bound (sklearn's _compute_lower_bound, full covariance, one feature).
-    double log_wishart = 0.0, log_norm_weight = 0.0, log_mean_precision = 0.0;
-    for (size_t j = 0; j < k; ++j) {
-      const double log_det_chol = -0.5 * std::log(variances_[j]) - 0.5 * std::log(dof_[j]);
-      log_wishart += -(dof_[j] * log_det_chol + dof_[j] * 0.5 * std::numbers::ln2 + std::lgamma(0.5 * dof_[j]));
-      log_norm_weight -= betaln(concentration_a_[j], concentration_b_[j]);
-      log_mean_precision += std::log(mean_precision_[j]);
-    }
-    lower_bound_ = -entropy - log_wishart - log_norm_weight - 0.5 * log_mean_precision;
+    lower_bound_ = evidence_lower_bound(entropy);
     iterations_ = iter;
     if (std::abs(lower_bound_ - previous) < options.tol) {
       converged_ = true;
       break;
     }
   }
+  weights_ = stick_breaking_weights(concentration_a_, concentration_b_);
+}
 
-  // weights_ of a Dirichlet process: stick-breaking expectations, normalised.
-  weights_.assign(k, 0.0);
-  double stick = 1.0, total = 0.0;
-  for (size_t j = 0; j < k; ++j) {
-    const double s = concentration_a_[j] + concentration_b_[j];
-    weights_[j] = concentration_a_[j] / s * stick;
-    stick *= concentration_b_[j] / s;
-    total += weights_[j];
+double BayesianGmm::e_step(const std::vector<double>& x, std::vector<double>& resp,
+                           std::vector<double>& log_resp) const {
+  const auto k = static_cast<size_t>(k_);
+  double entropy = 0.0;  // sum resp * log resp
+  for (size_t i = 0; i < x.size(); ++i) {
+    double* row = log_resp.data() + i * k;
+    weighted_log_prob(x[i], row);
+    double top = row[0];
+    for (size_t j = 1; j < k; ++j) top = std::max(top, row[j]);
+    double s = 0.0;
+    for (size_t j = 0; j < k; ++j) s += std::exp(row[j] - top);
+    const double norm = top + std::log(s);
+    for (size_t j = 0; j < k; ++j) {
+      row[j] -= norm;
+      const double r = std::exp(row[j]);
+      resp[i * k + j] = r;
+      entropy += r * row[j];
+    }
   }
-  for (double& w : weights_) w /= total;
+  return entropy;
+}
+
+double BayesianGmm::evidence_lower_bound(double entropy) const {
+  double log_wishart = 0.0, log_norm_weight = 0.0, log_mean_precision = 0.0;
+  for (size_t j = 0; j < static_cast<size_t>(k_); ++j) {
+    const double log_det_chol = -0.5 * std::log(variances_[j]) - 0.5 * std::log(dof_[j]);
+    log_wishart += -(dof_[j] * log_det_chol + dof_[j] * 0.5 * std::numbers::ln2 + std::lgamma(0.5 * dof_[j]));
+    log_norm_weight -= betaln(concentration_a_[j], concentration_b_[j]);
+    log_mean_precision += std::log(mean_precision_[j]);
+  }
+  return -entropy - log_wishart - log_norm_weight - 0.5 * log_mean_precision;
 }
 
 void BayesianGmm::m_step(const std::vector<double>& x, const std::vector<double>& resp) {

@@ -49,6 +49,11 @@ class BayesianGmm {
   void m_step(const std::vector<double>& x, const std::vector<double>& resp);
   // log of the weighted probabilities of x under each component (before normalising).
   void weighted_log_prob(double x, double* out) const;
+  // One E step: resp and log_resp (n x K, row-major) from the current components; returns
+  // sum resp * log resp.
+  double e_step(const std::vector<double>& x, std::vector<double>& resp, std::vector<double>& log_resp) const;
+  // sklearn's _compute_lower_bound (full covariance, one feature) after an E step of this entropy.
+  double evidence_lower_bound(double entropy) const;
 
   int k_ = 0;
   double reg_covar_ = 1e-6;

@@ -23,72 +23,56 @@ int rank_of(double position, int categories) {
 
 double position_of(int rank, int categories) { return categories <= 1 ? 0.0 : rank * (2.0 / (categories - 1)) - 1.0; }
 
-}  // namespace
-
-Matrix ModeSpecificNormalizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-                                   const ModeSpecificOptions& options) {
-  if (static_cast<int64_t>(layout.size()) != data.cols)
-    throw usage_error("the layout describes " + std::to_string(layout.size()) + " columns but the matrix has " +
-                      std::to_string(data.cols));
-  if (data.rows < 1) throw Error(ErrorKind::Input, "no rows to learn from");
-  std::vector<ModeColumn> columns;
-  std::vector<BayesianGmm> mixtures(static_cast<size_t>(data.cols));
-  std::vector<std::vector<size_t>> kept(static_cast<size_t>(data.cols));
+// Column c's values other than missing ones (NaN: then the column gets a missing slot); an
+// infinite value is an error.
+std::vector<double> present_values(const Matrix& data, int64_t c, ModeColumn& column) {
   std::vector<double> values;
-  for (int64_t c = 0; c < data.cols; ++c) {
-    const ModelColumn& info = layout[static_cast<size_t>(c)];
-    ModeColumn column;
-    column.source = c;
-    values.clear();
-    for (int64_t r = 0; r < data.rows; ++r) {
-      const double v = data(r, c);
-      if (std::isnan(v)) {
-        column.missing = true;
-        continue;
-      }
-      if (!std::isfinite(v))
-        throw Error(ErrorKind::Input, "model-space value at row " + std::to_string(r + 1) + ", column " +
-                                          std::to_string(c + 1) + " is not finite");
-      values.push_back(v);
+  for (int64_t r = 0; r < data.rows; ++r) {
+    const double v = data(r, c);
+    if (std::isnan(v)) {
+      column.missing = true;
+      continue;
     }
-    if (info.kind == ModelColumnKind::Categorical) {
-      if (info.categories < 1 || info.categories > kMaxCategories)
-        throw usage_error("column '" + info.source + "' has " + std::to_string(info.categories) + " categories");
-      column.discrete = true;
-      column.categories = info.categories;
-    } else if (!values.empty()) {
-      BayesianGmmOptions gmm_options;
-      gmm_options.components = options.max_modes;
-      gmm_options.seed = derive_seed(options.seed, static_cast<uint64_t>(c));
-      BayesianGmm& gmm = mixtures[static_cast<size_t>(c)];
-      gmm.fit(values, gmm_options);
-      size_t heaviest = 0;
-      for (size_t k = 0; k < gmm.weights().size(); ++k) {
-        if (gmm.weights()[k] > gmm.weights()[heaviest]) heaviest = k;
-        if (gmm.weights()[k] > options.weight_threshold) kept[static_cast<size_t>(c)].push_back(k);
-      }
-      // Weights sum to 1 over at most max_modes modes; a threshold above 1 / max_modes could
-      // still leave none, and then the heaviest is kept.
-      if (kept[static_cast<size_t>(c)].empty()) kept[static_cast<size_t>(c)].push_back(heaviest);
-      for (size_t k : kept[static_cast<size_t>(c)]) {
-        column.means.push_back(gmm.means()[k]);
-        column.stds.push_back(std::sqrt(gmm.variances()[k]));
-      }
-    } else {
-      // Only missing values: one placeholder mode, never chosen.
-      column.means.push_back(0.0);
-      column.stds.push_back(1.0);
-    }
-    columns.push_back(std::move(column));
+    if (!std::isfinite(v))
+      throw Error(ErrorKind::Input, "model-space value at row " + std::to_string(r + 1) + ", column " +
+                                        std::to_string(c + 1) + " is not finite");
+    values.push_back(v);
   }
-  columns_ = std::move(columns);
-  input_width_ = data.cols;
-  finish_layout();
+  return values;
+}
 
-  Matrix out(data.rows, output_width_, 0.0f);
-  Rng rng(derive_seed(options.seed, 0x6d6f646573));  // "modes"
+// A continuous column's modes: the mixture's components heavier than the threshold (the
+// heaviest when none is), their indexes into `kept` and their means and deviations into `column`.
+void fit_modes(const std::vector<double>& values, const ModeSpecificOptions& options, ModeColumn& column,
+               BayesianGmm& gmm, std::vector<size_t>& kept) {
+  BayesianGmmOptions gmm_options;
+  gmm_options.components = options.max_modes;
+  gmm_options.seed = derive_seed(options.seed, static_cast<uint64_t>(column.source));
+  gmm.fit(values, gmm_options);
+  size_t heaviest = 0;
+  for (size_t k = 0; k < gmm.weights().size(); ++k) {
+    if (gmm.weights()[k] > gmm.weights()[heaviest]) heaviest = k;
+    if (gmm.weights()[k] > options.weight_threshold) kept.push_back(k);
+  }
+  // Weights sum to 1 over at most max_modes modes; a threshold above 1 / max_modes could
+  // still leave none, and then the heaviest is kept.
+  if (kept.empty()) kept.push_back(heaviest);
+  for (size_t k : kept) {
+    column.means.push_back(gmm.means()[k]);
+    column.stds.push_back(std::sqrt(gmm.variances()[k]));
+  }
+}
+
+// The training rows in CTGAN's representation: a missing value sets the missing slot, a category
+// its one-hot, a number its mode (drawn from the kept modes' responsibilities) and its scaled
+// offset from that mode's mean.
+Matrix encode_rows(const Matrix& data, const std::vector<ModeColumn>& columns, int64_t output_width,
+                   const std::vector<BayesianGmm>& mixtures, const std::vector<std::vector<size_t>>& kept,
+                   uint64_t seed) {
+  Matrix out(data.rows, output_width, 0.0f);
+  Rng rng(derive_seed(seed, 0x6d6f646573));  // "modes"
   std::vector<double> resp;
-  for (const auto& column : columns_) {
+  for (const auto& column : columns) {
     const BayesianGmm& gmm = mixtures[static_cast<size_t>(column.source)];
     const auto& modes = kept[static_cast<size_t>(column.source)];
     for (int64_t r = 0; r < data.rows; ++r) {
@@ -113,6 +97,42 @@ Matrix ModeSpecificNormalizer::fit(const Matrix& data, const std::vector<ModelCo
     }
   }
   return out;
+}
+
+}  // namespace
+
+Matrix ModeSpecificNormalizer::fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                                   const ModeSpecificOptions& options) {
+  if (static_cast<int64_t>(layout.size()) != data.cols)
+    throw usage_error("the layout describes " + std::to_string(layout.size()) + " columns but the matrix has " +
+                      std::to_string(data.cols));
+  if (data.rows < 1) throw Error(ErrorKind::Input, "no rows to learn from");
+  std::vector<ModeColumn> columns;
+  std::vector<BayesianGmm> mixtures(static_cast<size_t>(data.cols));
+  std::vector<std::vector<size_t>> kept(static_cast<size_t>(data.cols));
+  for (int64_t c = 0; c < data.cols; ++c) {
+    const ModelColumn& info = layout[static_cast<size_t>(c)];
+    ModeColumn column;
+    column.source = c;
+    const std::vector<double> values = present_values(data, c, column);
+    if (info.kind == ModelColumnKind::Categorical) {
+      if (info.categories < 1 || info.categories > kMaxCategories)
+        throw usage_error("column '" + info.source + "' has " + std::to_string(info.categories) + " categories");
+      column.discrete = true;
+      column.categories = info.categories;
+    } else if (!values.empty()) {
+      fit_modes(values, options, column, mixtures[static_cast<size_t>(c)], kept[static_cast<size_t>(c)]);
+    } else {
+      // Only missing values: one placeholder mode, never chosen.
+      column.means.push_back(0.0);
+      column.stds.push_back(1.0);
+    }
+    columns.push_back(std::move(column));
+  }
+  columns_ = std::move(columns);
+  input_width_ = data.cols;
+  finish_layout();
+  return encode_rows(data, columns_, output_width_, mixtures, kept, options.seed);
 }
 
 void ModeSpecificNormalizer::finish_layout() {
