@@ -189,6 +189,20 @@ struct SectionCheck {
     return out;
   }
 
+  // A list of strings, of `size` entries unless size < 0.
+  std::vector<std::string> string_array(const nlohmann::json& j, const std::string& key, int64_t size = -1) const {
+    const auto& list = array(j, key);
+    if (size >= 0 && list.size() != static_cast<size_t>(size))
+      fail("'" + key + "' has " + std::to_string(list.size()) + " entries, expected " + std::to_string(size));
+    std::vector<std::string> out;
+    out.reserve(list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].is_string()) fail("'" + key + "' entry " + std::to_string(i) + " is not a string");
+      out.push_back(list[i].get<std::string>());
+    }
+    return out;
+  }
+
   // Non-decreasing values.
   template <typename T>
   void sorted(const std::vector<T>& values, const std::string& what) const {

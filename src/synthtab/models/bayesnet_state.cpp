@@ -20,19 +20,6 @@ constexpr int64_t kMaxStates = int64_t{1} << 24;
 
 using Node = BayesNetSynthesizer::Node;
 
-std::vector<std::string> read_names(const SectionCheck& check, const json& state, int64_t cols) {
-  const auto n_cols = static_cast<size_t>(cols);
-  const json& names_json = check.array(state, "names");
-  if (names_json.size() != n_cols)
-    check.fail("'names' has " + std::to_string(names_json.size()) + " entries, expected " + std::to_string(cols));
-  std::vector<std::string> names;
-  for (size_t c = 0; c < n_cols; ++c) {
-    if (!names_json[c].is_string()) check.fail("'names' entry " + std::to_string(c) + " is not a string");
-    names.push_back(names_json[c].get<std::string>());
-  }
-  return names;
-}
-
 // The drawing order (each column once) into `order`; returns each column's position in it.
 std::vector<int64_t> read_order(const SectionCheck& check, const json& state, int64_t cols,
                                 std::vector<int32_t>& order) {
@@ -156,7 +143,7 @@ void BayesNetSynthesizer::do_load(const ArchiveReader& in, const std::string& pr
     cols = check.integer(state, "columns", 1, 1'000'000);
     max_parents = static_cast<int>(check.integer(state, "max_parents", 0, 2));
     seed = check.unsigned_integer(state, "seed");
-    names = read_names(check, state, cols);
+    names = check.string_array(state, "names", cols);
     const std::vector<int64_t> position = read_order(check, state, cols, order);
     const json& nodes_json = check.array(state, "nodes");
     nodes = read_states(check, nodes_json, cols);

@@ -382,18 +382,6 @@ namespace {
 using Node = MrfSynthesizer::Node;
 using Potential = MrfSynthesizer::Potential;
 
-std::vector<std::string> read_names(const SectionCheck& check, const json& state, size_t n_cols) {
-  const json& names_json = check.array(state, "names");
-  if (names_json.size() != n_cols)
-    check.fail("'names' has " + std::to_string(names_json.size()) + " entries, expected " + std::to_string(n_cols));
-  std::vector<std::string> names;
-  for (size_t c = 0; c < n_cols; ++c) {
-    if (!names_json[c].is_string()) check.fail("'names' entry " + std::to_string(c) + " is not a string");
-    names.push_back(names_json[c].get<std::string>());
-  }
-  return names;
-}
-
 // Each column's states (its values, or its bins); the partners come later, once every column's
 // state count is known.
 std::vector<Node> read_nodes(const SectionCheck& check, const json& nodes_json, size_t n_cols) {
@@ -493,7 +481,7 @@ void MrfSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix)
     loaded.sweeps_ = static_cast<int>(check.integer(state, "sweeps", 0, MrfRules::kMaxSweeps));
     loaded.max_error_ = check.finite(state, "max_error");
     const auto n_cols = static_cast<size_t>(loaded.cols_);
-    loaded.names_ = read_names(check, state, n_cols);
+    loaded.names_ = check.string_array(state, "names", static_cast<int64_t>(n_cols));
     const json& nodes_json = check.array(state, "nodes");
     loaded.nodes_ = read_nodes(check, nodes_json, n_cols);
     std::vector<int64_t> n_states(n_cols);

@@ -1,6 +1,7 @@
 // CTGAN and TVAE (Xu et al. 2019) in LibTorch, on CTGAN's data representation
 // (transform/mode_specific.hpp). The algorithms follow the paper and its published settings;
 // docs/models.md lists what differs and why. Written from the paper, not from its Python code.
+#include "synthtab/models/torch/block_sampling.hpp"
 #include "synthtab/models/torch/plugin.hpp"
 
 #include <torch/torch.h>
@@ -43,8 +44,7 @@ constexpr double kGradientPenalty = 10.0;
 constexpr double kTau = 0.2;  // Gumbel-softmax temperature
 constexpr double kLeaky = 0.2;
 constexpr double kTvaeLossFactor = 2.0;
-constexpr int64_t kSampleBlock = 1024;  // rows are generated in fixed global blocks
-constexpr float kPad = -1e30f;          // logit of a padding slot: never chosen, no gradient
+constexpr float kPad = -1e30f;  // logit of a padding slot: never chosen, no gradient
 constexpr uint32_t kWeightsFormat = 1;
 
 // derive_seed purposes.
@@ -629,39 +629,8 @@ Matrix CtganTvae::do_sample(int64_t first_row, int64_t count, uint64_t seed) con
   const int64_t width = normalizer_.input_width();
   Matrix out(count, width);
   if (count == 0) return out;
-  const int64_t last_row = first_row + count - 1;
-  const int64_t last_block = last_row / kSampleBlock;
-  std::atomic<int64_t> next_block{first_row / kSampleBlock};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  // Whole global blocks, each on one intra-op thread (the BLAS gives other last bits with other
-  // thread counts); parallelism comes from blocks side by side, as in the wgan.
-  auto work = [&] {
-    try {
-      torch::set_num_threads(1);
-      torch::NoGradGuard no_grad;
-      std::vector<float> rows;
-      for (int64_t block = next_block++; block <= last_block; block = next_block++) {
-        const int64_t block_first = block * kSampleBlock;
-        sample_block(block_first, seed, rows);
-        const int64_t from = std::max(first_row, block_first);
-        const int64_t to = std::min(last_row + 1, block_first + kSampleBlock);
-        std::memcpy(out.row(from - first_row), rows.data() + (from - block_first) * width,
-                    static_cast<size_t>((to - from) * width) * sizeof(float));
-      }
-    } catch (...) {
-      std::lock_guard lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-    }
-  };
-  const int caller_threads = torch::get_num_threads();
-  const int64_t blocks = last_block - first_row / kSampleBlock + 1;
-  const auto workers = static_cast<size_t>(std::clamp<int64_t>(blocks, 1, caller_threads));
-  std::vector<std::thread> pool;
-  for (size_t w = 0; w < workers; ++w) pool.emplace_back(work);
-  for (auto& t : pool) t.join();
-  torch::set_num_threads(caller_threads);
-  if (failure) std::rethrow_exception(failure);
+  sample_in_blocks(out, first_row,
+                   [&](int64_t block_first, std::vector<float>& rows) { sample_block(block_first, seed, rows); });
   return out;
 }
 

@@ -26,6 +26,7 @@
 #include "synthtab/core/parallel.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/models/registry.hpp"
+#include "synthtab/models/torch/block_sampling.hpp"
 #include "synthtab/models/torch/plugin.hpp"
 #include "synthtab/models/torch/tensor_io.hpp"
 
@@ -43,7 +44,6 @@ constexpr double kWeightClip = 0.01;        // WGAN critic weight clipping (Arjo
 
 // Rows are generated in fixed global blocks so that any split of the rows into calls or shards
 // runs the network on identical batches and so gives bit-identical rows.
-constexpr int64_t kSampleBlock = 1024;
 
 // derive_seed purposes ("noise", "data").
 constexpr uint64_t kNoisePurpose = 0x6e6f697365;
@@ -354,53 +354,18 @@ Matrix NbsyntheticGan::do_sample(int64_t first_row, int64_t count, uint64_t seed
   if (count == 0) return out;
 
   Generator generator = generator_;  // the holder's operator-> is const-only on a const model
-  const int64_t last_row = first_row + count - 1;
-  const int64_t last_block = last_row / kSampleBlock;
-  std::atomic<int64_t> next_block{first_row / kSampleBlock};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-
-  // Each block runs on one intra-op thread: the BLAS gives different last bits with different
-  // thread counts, so a row must not depend on how many cores the sampling machine has.
-  // Parallelism comes from running whole blocks side by side instead.
-  auto work = [&] {
-    try {
-      torch::set_num_threads(1);   // this thread's OpenMP setting
-      torch::NoGradGuard no_grad;  // thread-local
-      std::vector<float> noise(static_cast<size_t>(kSampleBlock * latent_));
-      for (int64_t block = next_block++; block <= last_block; block = next_block++) {
-        const int64_t block_first = block * kSampleBlock;
-        // Row r's noise depends on (seed, r) only.
-        for (int64_t j = 0; j < kSampleBlock; ++j) {
-          Rng rng(derive_seed(seed, kNoisePurpose, static_cast<uint64_t>(block_first + j)));
-          float* z = noise.data() + j * latent_;
-          for (int64_t k = 0; k < latent_; ++k) z[k] = static_cast<float>(rng.uniform());
-        }
-        const torch::Tensor rows =
-            generator->forward(torch::from_blob(noise.data(), {kSampleBlock, latent_}, torch::kFloat)).contiguous();
-        const float* y = rows.data_ptr<float>();
-        const int64_t from = std::max(first_row, block_first);
-        const int64_t to = std::min(last_row + 1, block_first + kSampleBlock);
-        std::memcpy(out.row(from - first_row), y + (from - block_first) * features_,
-                    static_cast<size_t>((to - from) * features_) * sizeof(float));
-      }
-    } catch (...) {
-      std::lock_guard lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
+  sample_in_blocks(out, first_row, [&](int64_t block_first, std::vector<float>& rows) {
+    // Row r's noise depends on (seed, r) only.
+    std::vector<float> noise(static_cast<size_t>(kSampleBlock * latent_));
+    for (int64_t j = 0; j < kSampleBlock; ++j) {
+      Rng rng(derive_seed(seed, kNoisePurpose, static_cast<uint64_t>(block_first + j)));
+      float* z = noise.data() + j * latent_;
+      for (int64_t k = 0; k < latent_; ++k) z[k] = static_cast<float>(rng.uniform());
     }
-  };
-  // As many workers as the caller's LibTorch threads (fit's `threads`, else all cores). They
-  // run on fresh threads so that the caller's own thread setting is left alone.
-  const int caller_threads = torch::get_num_threads();
-  const int64_t blocks = last_block - first_row / kSampleBlock + 1;
-  const auto workers = static_cast<size_t>(std::clamp<int64_t>(blocks, 1, caller_threads));
-  std::vector<std::thread> pool;
-  pool.reserve(workers);
-  for (size_t w = 0; w < workers; ++w) pool.emplace_back(work);
-  for (auto& t : pool) t.join();
-  // set_num_threads(1) above also lowered LibTorch's default for new threads: restore it.
-  torch::set_num_threads(caller_threads);
-  if (failure) std::rethrow_exception(failure);
+    const torch::Tensor y =
+        generator->forward(torch::from_blob(noise.data(), {kSampleBlock, latent_}, torch::kFloat)).contiguous();
+    rows.assign(y.data_ptr<float>(), y.data_ptr<float>() + kSampleBlock * features_);
+  });
   return out;
 }
 
