@@ -41,6 +41,7 @@ constexpr double kRelationshipWeight = 0.5;
 constexpr int64_t kMinRowsToCompare = 8;
 // Another candidate replaces the prior only when it wins by this many standard errors.
 constexpr double kWinMargin = 2.0;
+constexpr size_t kPrior = 0;  // the first candidate (the copula)
 
 Table take_rows(const Table& table, const std::vector<int64_t>& rows) {
   Table out;
@@ -231,33 +232,12 @@ std::string ModelChoice::describe(const std::string& fitted_label, const std::st
   return out + failures;
 }
 
-ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
-  ModelChoice choice;
-  choice.table_rows = all_rows.rows();
-  // Large tables: chosen on a random subsample (scoring is superlinear in the rows; 54,000 rows
-  // took 85 s), the winner then fitted on every row.
-  Rng subsample_rng(derive_seed(options.seed, kChoiceStream, kSubsampleStream));
-  const Table subsample =
-      all_rows.rows() > kMaxChoiceRows
-          ? take_rows(all_rows, sorted_sample_indices(all_rows.rows(), kMaxChoiceRows, subsample_rng))
-          : Table{};
-  const Table& prepared = all_rows.rows() > kMaxChoiceRows ? subsample : all_rows;
+namespace {
+
+// Scores every candidate on each split of `prepared` (10 repeats under 100 rows, 3 under 1,000,
+// else 1), averaged into choice.candidates; a candidate that fails is marked and skipped.
+void score_candidates(ModelChoice& choice, const Table& prepared, const FitOptions& options) {
   const int64_t rows = prepared.rows();
-  choice.rows_compared = rows;
-  choice.candidates = candidate_models(options.parameters);
-  constexpr size_t kPrior = 0;  // copula
-  if (rows < kMinRowsToCompare) {
-    // Nothing to score: fit the prior, then the others if it fails.
-    choice.splits = 0;
-    for (size_t i = 0; i < choice.candidates.size(); ++i) choice.ranking.push_back(i);
-    choice.model = choice.candidates[kPrior].model;
-    choice.label = choice.candidates[kPrior].label;
-    choice.reason = fmt::format(
-        "with {} rows a held-out part would hold {} rows, too few to compare models; chose copula, "
-        "which keeps the correlations by construction",
-        rows, rows - std::max<int64_t>(2, static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare)));
-    return choice;
-  }
   choice.splits = rows < 100 ? 10 : rows < 1000 ? 3 : 1;
   const int64_t training = static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare);
   for (int split = 0; split < choice.splits; ++split) {
@@ -293,6 +273,10 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
       }
     });
   }
+}
+
+// Each candidate's mean and spread over the splits; below the privacy floor it is left out.
+void summarise_scores(ModelChoice& choice) {
   for (auto& candidate : choice.candidates) {
     if (!candidate.fitted) continue;
     candidate.score = mean(candidate.split_scores);
@@ -303,6 +287,11 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
                                    candidate.privacy_ratio);
     }
   }
+}
+
+// The winner's index: the best eligible candidate, unless it does not beat the prior (copula)
+// beyond the noise of the splits; then the ranking and the reason.
+size_t rank_candidates(ModelChoice& choice, int64_t rows, int64_t training) {
   std::vector<size_t> eligible, fitted;
   for (size_t i = 0; i < choice.candidates.size(); ++i) {
     if (choice.candidates[i].eligible) eligible.push_back(i);
@@ -359,6 +348,41 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
     winner = kPrior;
     choice.reason = "every candidate failed on the splits; fitting them on all rows in turn";
   }
+  return winner;
+}
+
+}  // namespace
+
+ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
+  ModelChoice choice;
+  choice.table_rows = all_rows.rows();
+  // Large tables: chosen on a random subsample (scoring is superlinear in the rows; 54,000 rows
+  // took 85 s), the winner then fitted on every row.
+  Rng subsample_rng(derive_seed(options.seed, kChoiceStream, kSubsampleStream));
+  const Table subsample =
+      all_rows.rows() > kMaxChoiceRows
+          ? take_rows(all_rows, sorted_sample_indices(all_rows.rows(), kMaxChoiceRows, subsample_rng))
+          : Table{};
+  const Table& prepared = all_rows.rows() > kMaxChoiceRows ? subsample : all_rows;
+  const int64_t rows = prepared.rows();
+  choice.rows_compared = rows;
+  choice.candidates = candidate_models(options.parameters);
+  if (rows < kMinRowsToCompare) {
+    // Nothing to score: fit the prior, then the others if it fails.
+    choice.splits = 0;
+    for (size_t i = 0; i < choice.candidates.size(); ++i) choice.ranking.push_back(i);
+    choice.model = choice.candidates[kPrior].model;
+    choice.label = choice.candidates[kPrior].label;
+    choice.reason = fmt::format(
+        "with {} rows a held-out part would hold {} rows, too few to compare models; chose copula, "
+        "which keeps the correlations by construction",
+        rows, rows - std::max<int64_t>(2, static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare)));
+    return choice;
+  }
+  score_candidates(choice, prepared, options);
+  summarise_scores(choice);
+  const int64_t training = static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare);
+  const size_t winner = rank_candidates(choice, rows, training);
   choice.model = choice.candidates[winner].model;
   choice.label = choice.candidates[winner].label;
   return choice;
