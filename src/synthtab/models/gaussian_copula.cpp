@@ -136,6 +136,196 @@ void GaussianCopula::order_categories(const Matrix& data, const std::vector<Mode
   }
 }
 
+namespace {
+
+// A missing-value indicator follows its value column (same source); the value column's cells
+// where the indicator says "missing" hold filler and are left out of its fit.
+struct IndicatorPairs {
+  std::vector<int64_t> indicator_of, value_of;  // -1 where none
+  bool missing(const Matrix& data, int64_t r, int64_t c) const {
+    const int64_t indicator = indicator_of[static_cast<size_t>(c)];
+    return indicator >= 0 && data(r, indicator) > 0.0f;
+  }
+};
+
+IndicatorPairs pair_indicators(const std::vector<ModelColumn>& layout, int64_t cols) {
+  const auto n_cols = static_cast<size_t>(cols);
+  auto kind = [&](int64_t c) -> const ModelColumn* {
+    return static_cast<size_t>(c) < layout.size() ? &layout[static_cast<size_t>(c)] : nullptr;
+  };
+  std::vector<int64_t> indicator_of(n_cols, -1), value_of(n_cols, -1);
+  for (int64_t c = 1; c < cols; ++c) {
+    const ModelColumn* k = kind(c);
+    const ModelColumn* v = kind(c - 1);
+    if (k != nullptr && k->missing_indicator && v != nullptr && !v->missing_indicator && v->source == k->source) {
+      indicator_of[static_cast<size_t>(c - 1)] = c;
+      value_of[static_cast<size_t>(c)] = c - 1;
+    }
+  }
+  return {std::move(indicator_of), std::move(value_of)};
+}
+
+// Wide table: the correlation of the scores has rank <= rows, so keep its factor (each column's
+// scores scaled to unit length, row-major rows x cols) rather than a cols x cols matrix and its
+// cubic Cholesky. Missing scores count as 0 here (the pairwise corrections need the full form).
+std::vector<double> low_rank_factor(const Eigen::MatrixXd& scores) {
+  const int64_t rows = scores.rows(), cols = scores.cols();
+  std::vector<double> factor(static_cast<size_t>(rows * cols), 0.0);
+  for (int64_t c = 0; c < cols; ++c) {
+    double norm = 0.0;
+    for (int64_t r = 0; r < rows; ++r)
+      if (!std::isnan(scores(r, c))) norm += scores(r, c) * scores(r, c);
+    if (norm <= 0.0) continue;  // a column with one present value: independent of the rest
+    norm = std::sqrt(norm);
+    for (int64_t r = 0; r < rows; ++r)
+      if (!std::isnan(scores(r, c))) factor[static_cast<size_t>(r * cols + c)] = scores(r, c) / norm;
+  }
+  return factor;
+}
+
+// The scores' correlation; with missing scores, Pearson's over the rows where both are present.
+Eigen::MatrixXd score_correlation(const Eigen::MatrixXd& scores, bool any_missing) {
+  const int64_t rows = scores.rows(), cols_ = scores.cols();
+  Eigen::MatrixXd correlation(cols_, cols_);
+  if (!any_missing) {
+    // Each column has the same scores, so mean 0 and equal variance up to the permutation.
+    correlation = scores.transpose() * scores;
+    const Eigen::VectorXd sd = correlation.diagonal().cwiseSqrt();
+    for (int64_t i = 0; i < cols_; ++i)
+      for (int64_t j = 0; j < cols_; ++j) correlation(i, j) /= sd(i) * sd(j);
+  } else {
+    // Pearson correlation over the rows where both values are present, from sums that are
+    // matrix products: counts N = M'M, sums S = X'M, squares Q = (X.X)'M, products P = X'X.
+    Eigen::MatrixXd x = scores, mask = Eigen::MatrixXd::Ones(rows, cols_);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols_; ++c)
+        if (std::isnan(x(r, c))) x(r, c) = 0.0, mask(r, c) = 0.0;
+    const Eigen::MatrixXd count = mask.transpose() * mask, sum = x.transpose() * mask,
+                          square = x.cwiseProduct(x).transpose() * mask, product = x.transpose() * x;
+    for (int64_t i = 0; i < cols_; ++i)
+      for (int64_t j = 0; j < cols_; ++j) {
+        const double n = count(i, j);
+        const double vi = n * square(i, j) - sum(i, j) * sum(i, j), vj = n * square(j, i) - sum(j, i) * sum(j, i);
+        correlation(i, j) =
+            n >= 3 && vi > 0 && vj > 0 ? (n * product(i, j) - sum(i, j) * sum(j, i)) / std::sqrt(vi * vj) : 0.0;
+      }
+  }
+  return correlation;
+}
+
+// For a missing-value indicator k against column j: the rows where j is present and k says
+// missing (gaps) or present.
+struct GapCounts {
+  Eigen::MatrixXd gaps_with, present_with;
+};
+GapCounts gap_counts(const Matrix& data, const IndicatorPairs& pairs) {
+  const int64_t rows = data.rows, cols = data.cols;
+  GapCounts out{Eigen::MatrixXd::Zero(cols, cols), Eigen::MatrixXd::Zero(cols, cols)};
+  for (int64_t k = 0; k < cols; ++k) {
+    if (pairs.value_of[static_cast<size_t>(k)] < 0) continue;
+    for (int64_t r = 0; r < rows; ++r) {
+      const bool gap = data(r, k) > 0.0f;
+      for (int64_t j = 0; j < cols; ++j) {
+        if (pairs.missing(data, r, j)) continue;
+        (gap ? out.gaps_with : out.present_with)(k, j) += 1.0;
+      }
+    }
+  }
+  return out;
+}
+
+// The tetrachoric correlation of two binary columns i and j over the rows where both are present.
+double binary_pair_correlation(const Matrix& data, const IndicatorPairs& pairs, int64_t i, int64_t j, float low_i,
+                               float low_j) {
+  double n = 0, a = 0, b = 0, both = 0;
+  for (int64_t row = 0; row < data.rows; ++row) {
+    if (pairs.missing(data, row, i) || pairs.missing(data, row, j)) continue;
+    const bool li = data(row, i) == low_i, lj = data(row, j) == low_j;
+    n += 1, a += li, b += lj, both += li && lj;
+  }
+  return n > 0 && a > 0 && a < n && b > 0 && b < n ? tetrachoric(a / n, b / n, both / n) : 0.0;
+}
+
+// Interval-mean scores shrink a discrete column's correlations; undo it (exact for a
+// discrete-continuous pair; the tetrachoric correlation for two binary columns, such as two
+// missing-value indicators; to first order for other discrete pairs).
+void correct_for_discreteness(Eigen::MatrixXd& correlation, const Matrix& data, const IndicatorPairs& pairs,
+                              const std::vector<std::vector<float>>& sorted, const std::vector<char>& discrete) {
+  const int64_t cols = data.cols;
+  const auto n_cols = static_cast<size_t>(cols);
+  std::vector<double> factor(n_cols, 1.0);
+  std::vector<int> levels(n_cols, 0);
+  // For a missing-value indicator against another column: the rows where the other column
+  // is present and this one missing (or present), the smaller of the two counts. An estimate
+  // from a handful of gaps, scaled up by the correction, is mostly noise and would break the
+  // (well estimated) block of indicator correlations when the matrix is repaired: it is
+  // shrunk towards 0 by minority / (minority + kGapPrior).
+  constexpr double kGapPrior = 20.0;
+  const GapCounts gaps = gap_counts(data, pairs);
+  auto reliability = [&](int64_t k, int64_t j) {
+    const double minority = std::min(gaps.gaps_with(k, j), gaps.present_with(k, j));
+    return minority / (minority + kGapPrior);
+  };
+  for (size_t c = 0; c < n_cols; ++c)
+    if (discrete[c]) factor[c] = std::sqrt(discreteness_factor(sorted[c])), levels[c] = distinct_count(sorted[c]);
+  for (int64_t i = 0; i < cols; ++i) {
+    const auto si = static_cast<size_t>(i);
+    correlation(i, i) = 1.0;
+    for (int64_t j = 0; j < i; ++j) {
+      const auto sj = static_cast<size_t>(j);
+      double r = correlation(i, j);
+      if (pairs.value_of[si] == j || pairs.value_of[sj] == i) {
+        r = 0.0;  // an indicator and its own column are never present together
+      } else if (levels[si] == 2 && levels[sj] == 2) {
+        r = binary_pair_correlation(data, pairs, i, j, sorted[si].front(), sorted[sj].front());
+      } else if (factor[si] > 0 && factor[sj] > 0) {
+        r /= factor[si] * factor[sj];
+        if (pairs.value_of[si] >= 0) r *= reliability(i, j);
+        if (pairs.value_of[sj] >= 0) r *= reliability(j, i);
+      }
+      correlation(i, j) = correlation(j, i) = std::clamp(r, -kMaxCorrelation, kMaxCorrelation);
+    }
+  }
+}
+
+// Pairwise estimates need not form a correlation matrix: clip negative eigenvalues, then rescale
+// to a unit diagonal, then shrink towards the identity.
+void repair_correlation(Eigen::MatrixXd& correlation) {
+  const int64_t cols_ = correlation.rows();
+  Eigen::LLT<Eigen::MatrixXd> check(correlation);
+  if (check.info() != Eigen::Success) {
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(correlation);
+    const Eigen::VectorXd values = eigen.eigenvalues().cwiseMax(1e-6);
+    correlation = eigen.eigenvectors() * values.asDiagonal() * eigen.eigenvectors().transpose();
+    const Eigen::VectorXd sd = correlation.diagonal().cwiseSqrt();
+    for (int64_t i = 0; i < cols_; ++i)
+      for (int64_t j = 0; j < cols_; ++j) correlation(i, j) /= sd(i) * sd(j);
+  }
+  for (int64_t i = 0; i < cols_; ++i)
+    for (int64_t j = 0; j < cols_; ++j) correlation(i, j) = i == j ? 1.0 : (1.0 - kShrinkage) * correlation(i, j);
+}
+
+// What the fit reports: its size, seed, dependence and marginals.
+FitReport fit_report(const FitOptions& options, int64_t rows, const std::vector<Marginal>& marginals, bool low_rank) {
+  const auto cols = static_cast<int64_t>(marginals.size());
+  FitReport report;
+  int parametric = 0;
+  for (const auto& m : marginals) parametric += m.family != "empirical";
+  report.settings = {
+      {"model", "copula"},
+      {"rows", std::to_string(rows)},
+      {"columns", std::to_string(cols)},
+      {"shrinkage", "0.001"},
+      {"seed", std::to_string(options.seed)},
+      {"dependence", low_rank ? "low rank (more columns than rows)" : "full correlation"},
+      {"marginals", parametric_marginals(options)
+                        ? fmt::format("parametric ({} of {} columns; the rest discrete or constant)", parametric, cols)
+                        : "empirical"}};
+  return report;
+}
+
+}  // namespace
+
 FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
                                  const FitOptions& options) {
   cols_ = data.cols;
@@ -144,17 +334,7 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
   auto kind = [&](int64_t c) -> const ModelColumn* {
     return static_cast<size_t>(c) < layout.size() ? &layout[static_cast<size_t>(c)] : nullptr;
   };
-  // A missing-value indicator follows its value column (same source); the value column's
-  // cells where the indicator says "missing" hold filler and are left out of its fit.
-  std::vector<int64_t> indicator_of(n_cols, -1), value_of(n_cols, -1);
-  for (int64_t c = 1; c < cols_; ++c) {
-    const ModelColumn* k = kind(c);
-    const ModelColumn* v = kind(c - 1);
-    if (k != nullptr && k->missing_indicator && v != nullptr && !v->missing_indicator && v->source == k->source) {
-      indicator_of[static_cast<size_t>(c - 1)] = c;
-      value_of[static_cast<size_t>(c)] = c - 1;
-    }
-  }
+  const IndicatorPairs pairs = pair_indicators(layout, cols_);
   sorted_.assign(n_cols, {});
   discrete_.assign(n_cols, 0);
   marginals_.assign(n_cols, Marginal{});
@@ -167,12 +347,11 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
   std::vector<std::pair<float, double>> keyed;
   std::vector<int64_t> order;
   for (int64_t c = 0; c < cols_; ++c) {
-    const int64_t indicator = indicator_of[static_cast<size_t>(c)];
     order.clear();
     keyed.assign(static_cast<size_t>(rows), {});
     for (int64_t r = 0; r < rows; ++r) {
       keyed[static_cast<size_t>(r)] = {data(r, c), rng.uniform()};
-      if (indicator >= 0 && data(r, indicator) > 0.0f) {
+      if (pairs.missing(data, r, c)) {
         scores(r, c) = std::numeric_limits<double>::quiet_NaN();
         any_missing = true;
       } else {
@@ -208,113 +387,12 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
   factor_.clear();
   rank_ = 0;
   if (cols_ > rows) {
-    // Wide table: the correlation of the scores has rank <= rows, so keep its factor (each
-    // column's scores scaled to unit length) rather than a cols x cols matrix and its cubic
-    // Cholesky. Missing scores count as 0 here (the pairwise corrections below need the full form).
     rank_ = rows;
-    factor_.assign(static_cast<size_t>(rows * cols_), 0.0);
-    for (int64_t c = 0; c < cols_; ++c) {
-      double norm = 0.0;
-      for (int64_t r = 0; r < rows; ++r)
-        if (!std::isnan(scores(r, c))) norm += scores(r, c) * scores(r, c);
-      if (norm <= 0.0) continue;  // a column with one present value: independent of the rest
-      norm = std::sqrt(norm);
-      for (int64_t r = 0; r < rows; ++r)
-        if (!std::isnan(scores(r, c))) factor_[static_cast<size_t>(r * cols_ + c)] = scores(r, c) / norm;
-    }
+    factor_ = low_rank_factor(scores);
   } else {
-    Eigen::MatrixXd correlation(cols_, cols_);
-    if (!any_missing) {
-      // Each column has the same scores, so mean 0 and equal variance up to the permutation.
-      correlation = scores.transpose() * scores;
-      const Eigen::VectorXd sd = correlation.diagonal().cwiseSqrt();
-      for (int64_t i = 0; i < cols_; ++i)
-        for (int64_t j = 0; j < cols_; ++j) correlation(i, j) /= sd(i) * sd(j);
-    } else {
-      // Pearson correlation over the rows where both values are present, from sums that are
-      // matrix products: counts N = M'M, sums S = X'M, squares Q = (X.X)'M, products P = X'X.
-      Eigen::MatrixXd x = scores, mask = Eigen::MatrixXd::Ones(rows, cols_);
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < cols_; ++c)
-          if (std::isnan(x(r, c))) x(r, c) = 0.0, mask(r, c) = 0.0;
-      const Eigen::MatrixXd count = mask.transpose() * mask, sum = x.transpose() * mask,
-                            square = x.cwiseProduct(x).transpose() * mask, product = x.transpose() * x;
-      for (int64_t i = 0; i < cols_; ++i)
-        for (int64_t j = 0; j < cols_; ++j) {
-          const double n = count(i, j);
-          const double vi = n * square(i, j) - sum(i, j) * sum(i, j), vj = n * square(j, i) - sum(j, i) * sum(j, i);
-          correlation(i, j) =
-              n >= 3 && vi > 0 && vj > 0 ? (n * product(i, j) - sum(i, j) * sum(j, i)) / std::sqrt(vi * vj) : 0.0;
-        }
-    }
-    // Interval-mean scores shrink a discrete column's correlations; undo it (exact for a
-    // discrete-continuous pair; the tetrachoric correlation for two binary columns, such as two
-    // missing-value indicators; to first order for other discrete pairs).
-    std::vector<double> factor(n_cols, 1.0);
-    std::vector<int> levels(n_cols, 0);
-    // For a missing-value indicator against another column: the rows where the other column
-    // is present and this one missing (or present), the smaller of the two counts. An estimate
-    // from a handful of gaps, scaled up by the correction, is mostly noise and would break the
-    // (well estimated) block of indicator correlations when the matrix is repaired: it is
-    // shrunk towards 0 by minority / (minority + kGapPrior).
-    constexpr double kGapPrior = 20.0;
-    Eigen::MatrixXd gaps_with = Eigen::MatrixXd::Zero(cols_, cols_), present_with = Eigen::MatrixXd::Zero(cols_, cols_);
-    for (int64_t k = 0; k < cols_; ++k) {
-      if (value_of[static_cast<size_t>(k)] < 0) continue;
-      for (int64_t r = 0; r < rows; ++r) {
-        const bool gap = data(r, k) > 0.0f;
-        for (int64_t j = 0; j < cols_; ++j) {
-          const int64_t indicator = indicator_of[static_cast<size_t>(j)];
-          if (indicator >= 0 && data(r, indicator) > 0.0f) continue;
-          (gap ? gaps_with : present_with)(k, j) += 1.0;
-        }
-      }
-    }
-    auto reliability = [&](int64_t k, int64_t j) {
-      const double minority = std::min(gaps_with(k, j), present_with(k, j));
-      return minority / (minority + kGapPrior);
-    };
-    for (size_t c = 0; c < n_cols; ++c)
-      if (discrete_[c]) factor[c] = std::sqrt(discreteness_factor(sorted_[c])), levels[c] = distinct_count(sorted_[c]);
-    for (int64_t i = 0; i < cols_; ++i) {
-      const auto si = static_cast<size_t>(i);
-      correlation(i, i) = 1.0;
-      for (int64_t j = 0; j < i; ++j) {
-        const auto sj = static_cast<size_t>(j);
-        double r = correlation(i, j);
-        if (value_of[si] == j || value_of[sj] == i) {
-          r = 0.0;  // an indicator and its own column are never present together
-        } else if (levels[si] == 2 && levels[sj] == 2) {
-          const float low_i = sorted_[si].front(), low_j = sorted_[sj].front();
-          const int64_t ii = indicator_of[si], ij = indicator_of[sj];
-          double n = 0, a = 0, b = 0, both = 0;
-          for (int64_t row = 0; row < rows; ++row) {
-            if ((ii >= 0 && data(row, ii) > 0.0f) || (ij >= 0 && data(row, ij) > 0.0f)) continue;
-            const bool li = data(row, i) == low_i, lj = data(row, j) == low_j;
-            n += 1, a += li, b += lj, both += li && lj;
-          }
-          r = n > 0 && a > 0 && a < n && b > 0 && b < n ? tetrachoric(a / n, b / n, both / n) : 0.0;
-        } else if (factor[si] > 0 && factor[sj] > 0) {
-          r /= factor[si] * factor[sj];
-          if (value_of[si] >= 0) r *= reliability(i, j);
-          if (value_of[sj] >= 0) r *= reliability(j, i);
-        }
-        correlation(i, j) = correlation(j, i) = std::clamp(r, -kMaxCorrelation, kMaxCorrelation);
-      }
-    }
-    // Pairwise estimates need not form a correlation matrix: clip negative eigenvalues, then
-    // rescale to a unit diagonal, then shrink towards the identity.
-    Eigen::LLT<Eigen::MatrixXd> check(correlation);
-    if (check.info() != Eigen::Success) {
-      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(correlation);
-      const Eigen::VectorXd values = eigen.eigenvalues().cwiseMax(1e-6);
-      correlation = eigen.eigenvectors() * values.asDiagonal() * eigen.eigenvectors().transpose();
-      const Eigen::VectorXd sd = correlation.diagonal().cwiseSqrt();
-      for (int64_t i = 0; i < cols_; ++i)
-        for (int64_t j = 0; j < cols_; ++j) correlation(i, j) /= sd(i) * sd(j);
-    }
-    for (int64_t i = 0; i < cols_; ++i)
-      for (int64_t j = 0; j < cols_; ++j) correlation(i, j) = i == j ? 1.0 : (1.0 - kShrinkage) * correlation(i, j);
+    Eigen::MatrixXd correlation = score_correlation(scores, any_missing);
+    correct_for_discreteness(correlation, data, pairs, sorted_, discrete_);
+    repair_correlation(correlation);
     Eigen::LLT<Eigen::MatrixXd> llt(correlation);
     if (llt.info() != Eigen::Success)
       throw Error(ErrorKind::Input, "the copula's correlation matrix is not positive definite");
@@ -324,20 +402,7 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
       for (int64_t j = 0; j <= i; ++j) cholesky_.push_back(lower(i, j));
   }
 
-  FitReport report;
-  int parametric = 0;
-  for (const auto& m : marginals_) parametric += m.family != "empirical";
-  report.settings = {
-      {"model", "copula"},
-      {"rows", std::to_string(rows)},
-      {"columns", std::to_string(cols_)},
-      {"shrinkage", "0.001"},
-      {"seed", std::to_string(options.seed)},
-      {"dependence", factor_.empty() ? "full correlation" : "low rank (more columns than rows)"},
-      {"marginals", parametric_marginals(options)
-                        ? fmt::format("parametric ({} of {} columns; the rest discrete or constant)", parametric, cols_)
-                        : "empirical"}};
-  return report;
+  return fit_report(options, rows, marginals_, !factor_.empty());
 }
 
 std::vector<double> GaussianCopula::correlation() const {
