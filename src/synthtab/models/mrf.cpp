@@ -78,19 +78,24 @@ bool MrfRules::keeps_values(int64_t distinct, int64_t rows) {
 
 int MrfRules::bins_for(int64_t rows) { return quantile_bins_for(rows); }
 
-FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-                                 const FitOptions& options) {
-  check_discrete_input(data, "mrf");
-  const int64_t rows = data.rows;
-  const int64_t cols = data.cols;
+namespace {
+
+using Node = MrfSynthesizer::Node;
+using Potential = MrfSynthesizer::Potential;
+
+// The table discretised: each column's values, whether they are kept (else binned), and states.
+struct Discretised {
+  std::vector<std::vector<float>> columns;
+  std::vector<char> keep;
+  std::vector<DiscreteColumn> discrete;
+  std::vector<int64_t> n_states;
+};
+
+// 1. Discretise; binned columns lose bins until the joint table is small enough.
+Discretised discretise_table(const Matrix& data, const std::vector<ModelColumn>& layout) {
+  const int64_t rows = data.rows, cols = data.cols;
   const auto n_rows = static_cast<size_t>(rows);
   const auto n_cols = static_cast<size_t>(cols);
-  cols_ = cols;
-  rows_ = rows;
-  seed_ = options.seed;
-  names_ = model_column_names(layout, n_cols);
-
-  // 1. Discretise; binned columns lose bins until the joint table is small enough.
   std::vector<std::vector<float>> columns(n_cols, std::vector<float>(n_rows));
   std::vector<char> keep(n_cols, 0), categorical(n_cols, 0);
   for (size_t c = 0; c < n_cols; ++c) {
@@ -125,22 +130,25 @@ FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColu
                                       states_text + ") is too large for a full table (cells x tables above " +
                                       std::to_string(MrfRules::kMaxWork) + "); use bayesnet or copula for wide tables");
   }
-  cells_ = product(n_states);
-  const auto n_cells = static_cast<size_t>(cells_);
-  const auto states = cell_states(n_states, cells_);
-  std::vector<int64_t> stride(n_cols, 1);
-  for (size_t c = n_cols - 1; c-- > 0;) stride[c] = stride[c + 1] * n_states[c + 1];
+  return {std::move(columns), std::move(keep), std::move(discrete), std::move(n_states)};
+}
 
-  // 2. Targets: one-way tables, and two-way tables mixed with the independent table.
-  const double lambda = MrfRules::independence_share(rows);
+// 2. Targets: one-way tables, and two-way tables mixed with the independent table (share
+// `lambda`); one zero potential per target, in the same order.
+std::vector<std::vector<double>> table_targets(const Discretised& t, int64_t rows, double lambda,
+                                               std::vector<Potential>& potentials) {
+  const auto n_rows = static_cast<size_t>(rows);
+  const auto n_cols = t.n_states.size();
+  const auto& discrete = t.discrete;
+  const auto& n_states = t.n_states;
   const auto total = static_cast<double>(rows);
-  potentials_.clear();
+  potentials.clear();
   std::vector<std::vector<double>> targets;
   std::vector<std::vector<double>> marginal(n_cols);
   for (size_t c = 0; c < n_cols; ++c) {
     marginal[c].assign(static_cast<size_t>(n_states[c]), 0.0);
     for (int32_t s : discrete[c].states) marginal[c][static_cast<size_t>(s)] += 1.0 / total;
-    potentials_.push_back({static_cast<int32_t>(c), -1, std::vector<double>(marginal[c].size(), 0.0)});
+    potentials.push_back({static_cast<int32_t>(c), -1, std::vector<double>(marginal[c].size(), 0.0)});
     targets.push_back(marginal[c]);
   }
   for (size_t a = 0; a < n_cols; ++a)
@@ -152,14 +160,22 @@ FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColu
             1.0 / total;
       for (size_t i = 0; i < target.size(); ++i)
         target[i] = (1.0 - lambda) * target[i] + lambda * marginal[a][i / sb] * marginal[b][i % sb];
-      potentials_.push_back(
-          {static_cast<int32_t>(a), static_cast<int32_t>(b), std::vector<double>(target.size(), 0.0)});
+      potentials.push_back({static_cast<int32_t>(a), static_cast<int32_t>(b), std::vector<double>(target.size(), 0.0)});
       targets.push_back(std::move(target));
     }
 
-  // 3. Structural zeros: when a cell is a whole row, the cells of rows unique in training.
-  zeros_.clear();
-  if (std::all_of(keep.begin(), keep.end(), [](char k) { return k != 0; })) {
+  return targets;
+}
+
+// 3. Structural zeros: when a cell is a whole row, the cells of rows unique in training.
+std::vector<int64_t> unique_row_cells(const Discretised& t, int64_t rows, int64_t cells) {
+  const auto n_rows = static_cast<size_t>(rows);
+  const auto n_cols = t.n_states.size();
+  const auto& discrete = t.discrete;
+  std::vector<int64_t> stride(n_cols, 1);
+  for (size_t c = n_cols - 1; c-- > 0;) stride[c] = stride[c + 1] * t.n_states[c + 1];
+  std::vector<int64_t> zeros;
+  if (std::all_of(t.keep.begin(), t.keep.end(), [](char k) { return k != 0; })) {
     std::vector<int64_t> row_cells(n_rows, 0);
     for (size_t r = 0; r < n_rows; ++r)
       for (size_t c = 0; c < n_cols; ++c) row_cells[r] += discrete[c].states[r] * stride[c];
@@ -167,28 +183,41 @@ FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColu
     for (size_t i = 0; i < n_rows;) {
       size_t j = i;
       while (j < n_rows && row_cells[j] == row_cells[i]) ++j;
-      if (j - i == 1) zeros_.push_back(row_cells[i]);
+      if (j - i == 1) zeros.push_back(row_cells[i]);
       i = j;
     }
-    if (static_cast<int64_t>(zeros_.size()) == cells_) zeros_.clear();  // nothing else to draw
+    if (static_cast<int64_t>(zeros.size()) == cells) zeros.clear();  // nothing else to draw
   }
 
-  // 4. Iterative proportional fitting: scale each table's cells to its target in turn.
+  return zeros;
+}
+
+struct Scaling {
+  int sweeps = 0;
+  double max_error = 0.0;  // largest table difference after the last sweep
+};
+
+// 4. Iterative proportional fitting: scale each table's cells to its target in turn.
+Scaling fit_potentials(std::vector<Potential>& potentials, const std::vector<std::vector<double>>& targets,
+                       const std::vector<int64_t>& n_states, const std::vector<int64_t>& zeros, int64_t cells) {
+  const auto n_cells = static_cast<size_t>(cells);
+  const auto states = cell_states(n_states, cells);
+  Scaling out;
+  int& sweeps = out.sweeps;
+  double& max_error = out.max_error;
   std::vector<double> joint(n_cells, 1.0);
-  for (int64_t z : zeros_) joint[static_cast<size_t>(z)] = 0.0;
+  for (int64_t z : zeros) joint[static_cast<size_t>(z)] = 0.0;
   {
     double sum = 0.0;
     for (double p : joint) sum += p;
     for (double& p : joint) p /= sum;
   }
   std::vector<double> margin, ratio;
-  sweeps_ = 0;
-  max_error_ = 0.0;
-  while (sweeps_ < MrfRules::kMaxSweeps) {
-    ++sweeps_;
+  while (sweeps < MrfRules::kMaxSweeps) {
+    ++sweeps;
     double error = 0.0;
-    for (size_t k = 0; k < potentials_.size(); ++k) {
-      Potential& potential = potentials_[k];
+    for (size_t k = 0; k < potentials.size(); ++k) {
+      Potential& potential = potentials[k];
       const auto& xa = states[static_cast<size_t>(potential.a)];
       const std::vector<int32_t>* xb = potential.b >= 0 ? &states[static_cast<size_t>(potential.b)] : nullptr;
       const size_t sb = xb ? static_cast<size_t>(n_states[static_cast<size_t>(potential.b)]) : 1;
@@ -212,13 +241,23 @@ FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColu
       if (sum > 0.0)
         for (double& p : joint) p /= sum;
     }
-    max_error_ = error;
+    max_error = error;
     if (error < MrfRules::kTolerance) break;
   }
-  // 5. Donors of binned columns: matched on the column most associated with them.
-  nodes_.assign(n_cols, Node{});
+  return out;
+}
+
+// 5. Donors of binned columns: matched on the column most associated with them.
+std::vector<Node> donor_nodes(const Discretised& t) {
+  const auto n_cols = t.n_states.size();
+  const auto n_rows = t.columns.empty() ? size_t{0} : t.columns.front().size();
+  const auto& discrete = t.discrete;
+  const auto& columns = t.columns;
+  const auto& n_states = t.n_states;
+  std::vector<Node> nodes;
+  nodes.assign(n_cols, Node{});
   for (size_t c = 0; c < n_cols; ++c) {
-    Node& node = nodes_[c];
+    Node& node = nodes[c];
     node.binned = discrete[c].binned;
     node.values = discrete[c].values;
     if (!node.binned) continue;
@@ -240,6 +279,30 @@ FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColu
         node.bins[b].push_back(value), node.partner_states[b].push_back(state);
     }
   }
+  return nodes;
+}
+
+}  // namespace
+
+FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                                 const FitOptions& options) {
+  check_discrete_input(data, "mrf");
+  const int64_t rows = data.rows;
+  const auto n_cols = static_cast<size_t>(data.cols);
+  cols_ = data.cols;
+  rows_ = rows;
+  seed_ = options.seed;
+  names_ = model_column_names(layout, n_cols);
+  const Discretised table = discretise_table(data, layout);
+  const auto& n_states = table.n_states;
+  cells_ = product(n_states);
+  const double lambda = MrfRules::independence_share(rows);
+  const auto targets = table_targets(table, rows, lambda, potentials_);
+  zeros_ = unique_row_cells(table, rows, cells_);
+  const Scaling scaling = fit_potentials(potentials_, targets, n_states, zeros_, cells_);
+  sweeps_ = scaling.sweeps;
+  max_error_ = scaling.max_error;
+  nodes_ = donor_nodes(table);
   build_joint();
   build_donors();
 
