@@ -169,7 +169,7 @@ std::vector<CandidateScore> candidate_models(const ModelParameters& given) {
     ModelParameters own;  // the caller's that are this model's
     for (const auto& [name, value] : given.values())
       if (std::any_of(traits.parameters.begin(), traits.parameters.end(),
-                      [&](const ParameterSpec& spec) { return spec.name == name; }))
+                      [&name = name](const ParameterSpec& spec) { return spec.name == name; }))
         std::visit([&, &name = name](const auto& v) { own.set(name, v); }, value);
     check_parameters(traits.name, traits.parameters, own);
     for (const AutoCandidate& candidate : traits.auto_candidates) {

@@ -76,7 +76,8 @@ void check_parameter(const ParameterSpec& spec, const ModelParameters::Value& va
 void check_parameters(const std::string& model, const std::vector<ParameterSpec>& schema,
                       const ModelParameters& given) {
   for (const auto& [name, value] : given.values()) {
-    const auto spec = std::find_if(schema.begin(), schema.end(), [&](const auto& s) { return s.name == name; });
+    const auto spec =
+        std::find_if(schema.begin(), schema.end(), [&name = name](const auto& s) { return s.name == name; });
     if (spec == schema.end())
       throw usage_error(
           fmt::format("`{}` is not a parameter of {}; its parameters: {}", name, model, parameter_names(schema)));
