@@ -26,6 +26,11 @@ constexpr double kSupportMargin = 0.01;
 // with such a shape is refused and a fit that reaches it falls to another family.
 constexpr double kMaxShape = 1e6;
 
+// Boost computes double quantiles in long double by default: ten times slower (the inverse
+// incomplete beta and gamma were 95 % of drawing a parametric copula's rows) for results that
+// differ by under 2e-14 relatively on shapes from 0.05 to 3000.
+using InDouble = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+
 struct Moments {
   double mean = 0.0, variance = 0.0;  // population variance (the MLE)
 };
@@ -165,13 +170,15 @@ Marginal fit_parametric_marginal(const std::vector<double>& values) {
 
 double marginal_quantile(const Marginal& m, double u) {
   const auto& p = m.parameters;
-  if (m.family == "normal") return boost::math::quantile(boost::math::normal_distribution<double>(p[0], p[1]), u);
+  if (m.family == "normal")
+    return boost::math::quantile(boost::math::normal_distribution<double, InDouble>(p[0], p[1]), u);
   if (m.family == "uniform") return p[0] + u * p[1];
   if (m.family == "lognormal")
-    return p[0] + boost::math::quantile(boost::math::lognormal_distribution<double>(std::log(p[2]), p[1]), u);
-  if (m.family == "gamma") return p[1] + boost::math::quantile(boost::math::gamma_distribution<double>(p[0], p[2]), u);
+    return p[0] + boost::math::quantile(boost::math::lognormal_distribution<double, InDouble>(std::log(p[2]), p[1]), u);
+  if (m.family == "gamma")
+    return p[1] + boost::math::quantile(boost::math::gamma_distribution<double, InDouble>(p[0], p[2]), u);
   if (m.family == "beta")
-    return p[2] + p[3] * boost::math::quantile(boost::math::beta_distribution<double>(p[0], p[1]), u);
+    return p[2] + p[3] * boost::math::quantile(boost::math::beta_distribution<double, InDouble>(p[0], p[1]), u);
   throw std::logic_error("marginal_quantile: no quantile function for family " + m.family);
 }
 
