@@ -10,15 +10,26 @@
 #include <atomic>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "synthtab/core/error.hpp"
 #include "synthtab/core/matrix.hpp"
 
 namespace synthtab {
 
 inline constexpr int64_t kSampleBlock = 1024;
+
+// What a network model's do_sample needs beyond Synthesizer::sample's checks: a fitted (or
+// loaded) network, and row numbers whose last block still ends below the int64 limit.
+inline void check_block_sample(const std::string& model, bool fitted, int64_t first_row, int64_t count) {
+  if (!fitted) throw usage_error(model + ": sample() before fit() or load()");
+  if (count > std::numeric_limits<int64_t>::max() - kSampleBlock - first_row)
+    throw usage_error(model + ": rows to sample run past the end of the row numbers");
+}
 
 // Fills rows [first_row, first_row + out.rows) of `out` from `draw_block(block_first, rows)`,
 // which puts the kSampleBlock rows of the block starting at global row `block_first` into `rows`

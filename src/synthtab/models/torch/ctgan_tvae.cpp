@@ -1,24 +1,23 @@
 // CTGAN and TVAE (Xu et al. 2019) in LibTorch, on CTGAN's data representation
 // (transform/mode_specific.hpp). The algorithms follow the paper and its published settings;
 // docs/models.md lists what differs and why. Written from the paper, not from its Python code.
+// The networks are in ctgan_networks.hpp, the conditional vector in ctgan_conditions.hpp.
 #include "synthtab/models/torch/block_sampling.hpp"
+#include "synthtab/models/torch/ctgan_conditions.hpp"
+#include "synthtab/models/torch/ctgan_networks.hpp"
 #include "synthtab/models/torch/plugin.hpp"
 
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <exception>
 #include <limits>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "synthtab/core/error.hpp"
@@ -29,7 +28,7 @@
 #include "synthtab/models/torch/tensor_io.hpp"
 #include "synthtab/transform/mode_specific.hpp"
 
-namespace synthtab {
+namespace synthtab::ctgan {
 namespace {
 
 using torch_io::check_holds_weights;
@@ -38,13 +37,8 @@ using torch_io::tensors_to_bytes;
 
 static_assert(std::endian::native == std::endian::little, "the weights section stores raw little-endian floats");
 
-constexpr int64_t kEmbedding = 128;  // noise size (CTGAN) and latent size (TVAE)
-constexpr int64_t kPac = 10;         // PacGAN: the critic judges 10 rows at once
 constexpr double kGradientPenalty = 10.0;
-constexpr double kTau = 0.2;  // Gumbel-softmax temperature
-constexpr double kLeaky = 0.2;
 constexpr double kTvaeLossFactor = 2.0;
-constexpr float kPad = -1e30f;  // logit of a padding slot: never chosen, no gradient
 constexpr uint32_t kWeightsFormat = 1;
 
 // derive_seed purposes.
@@ -61,186 +55,188 @@ std::string number_text(double value) {
   return buffer;
 }
 
-// ---- networks -----------------------------------------------------------------------------
+// ---- CTGAN's training ---------------------------------------------------------------------
 
-// CTGAN's residual block: Linear -> BatchNorm -> ReLU, concatenated with its input.
-struct ResidualImpl : torch::nn::Module {
-  ResidualImpl(int64_t in, int64_t out)
-      : fc(register_module("fc", torch::nn::Linear(in, out))), bn(register_module("bn", torch::nn::BatchNorm1d(out))) {}
-  torch::Tensor forward(const torch::Tensor& x) { return torch::cat({torch::relu(bn(fc(x))), x}, 1); }
-  torch::nn::Linear fc;
-  torch::nn::BatchNorm1d bn;
-};
-TORCH_MODULE(Residual);
-
-struct CtganGeneratorImpl : torch::nn::Module {
-  CtganGeneratorImpl(int64_t in, int64_t data_dim)
-      : r1(register_module("r1", Residual(in, 256))),
-        r2(register_module("r2", Residual(in + 256, 256))),
-        out(register_module("out", torch::nn::Linear(in + 512, data_dim))) {}
-  torch::Tensor forward(const torch::Tensor& x) { return out(r2(r1(x))); }
-  Residual r1, r2;
-  torch::nn::Linear out;
-};
-TORCH_MODULE(CtganGenerator);
-
-// PacGAN critic: rows are grouped by kPac and judged together.
-struct CtganCriticImpl : torch::nn::Module {
-  CtganCriticImpl(int64_t dim, double dropout)
-      : fc1(register_module("fc1", torch::nn::Linear(dim * kPac, 256))),
-        fc2(register_module("fc2", torch::nn::Linear(256, 256))),
-        fc3(register_module("fc3", torch::nn::Linear(256, 1))),
-        pac_dim(dim * kPac),
-        dropout(dropout) {}
-  torch::Tensor forward(const torch::Tensor& x) {
-    auto h = x.reshape({-1, pac_dim});
-    h = torch::dropout(torch::leaky_relu(fc1(h), kLeaky), dropout, is_training());
-    h = torch::dropout(torch::leaky_relu(fc2(h), kLeaky), dropout, is_training());
-    return fc3(h);
-  }
-  torch::nn::Linear fc1, fc2, fc3;
-  int64_t pac_dim;
-  double dropout;
-};
-TORCH_MODULE(CtganCritic);
-
-struct TvaeEncoderImpl : torch::nn::Module {
-  explicit TvaeEncoderImpl(int64_t data_dim)
-      : fc1(register_module("fc1", torch::nn::Linear(data_dim, 128))),
-        fc2(register_module("fc2", torch::nn::Linear(128, 128))),
-        mu(register_module("mu", torch::nn::Linear(128, kEmbedding))),
-        logvar(register_module("logvar", torch::nn::Linear(128, kEmbedding))) {}
-  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x) {
-    auto h = torch::relu(fc2(torch::relu(fc1(x))));
-    return {mu(h), logvar(h)};
-  }
-  torch::nn::Linear fc1, fc2, mu, logvar;
-};
-TORCH_MODULE(TvaeEncoder);
-
-struct TvaeDecoderImpl : torch::nn::Module {
-  explicit TvaeDecoderImpl(int64_t data_dim)
-      : fc1(register_module("fc1", torch::nn::Linear(kEmbedding, 128))),
-        fc2(register_module("fc2", torch::nn::Linear(128, 128))),
-        fc3(register_module("fc3", torch::nn::Linear(128, data_dim))),
-        sigma(register_parameter("sigma", torch::full({data_dim}, 0.1))) {}
-  torch::Tensor forward(const torch::Tensor& z) { return fc3(torch::relu(fc2(torch::relu(fc1(z))))); }
-  torch::nn::Linear fc1, fc2, fc3;
-  torch::Tensor sigma;  // learned per output column; used by the value columns
-};
-TORCH_MODULE(TvaeDecoder);
-
-// ---- weights section ----------------------------------------------------------------------
-
-// ---- span bookkeeping ---------------------------------------------------------------------
-
-// Index tensors that let every softmax span be handled by a few whole-batch operations: the
-// spans' logits are gathered into a padded (rows, spans, widest) block.
-struct SpanIndex {
-  int64_t dim = 0;    // output width
-  int64_t spans = 0;  // softmax spans
-  int64_t widest = 0;
-  torch::Tensor gather;  // (spans * widest) long: output column of each padded slot (0 for pads)
-  torch::Tensor pad;     // (spans, widest) float: 0, or kPad on padding slots
-  torch::Tensor back;    // (dim) long: each output column's place in cat(tanh (dim), softmax block)
-  torch::Tensor values;  // (number of value columns) long
-
-  explicit SpanIndex(const std::vector<ModeSpan>& all, int64_t width) : dim(width) {
-    std::vector<ModeSpan> soft;
-    std::vector<int64_t> value_columns;
-    for (const auto& s : all) {
-      if (s.softmax)
-        soft.push_back(s);
-      else
-        value_columns.push_back(s.start);
-    }
-    spans = static_cast<int64_t>(soft.size());
-    for (const auto& s : soft) widest = std::max(widest, s.width);
-    std::vector<int64_t> gather_index(static_cast<size_t>(spans * widest), 0);
-    std::vector<float> pad_values(static_cast<size_t>(spans * widest), kPad);
-    std::vector<int64_t> back_index(static_cast<size_t>(dim));
-    for (int64_t c = 0; c < dim; ++c) back_index[static_cast<size_t>(c)] = c;  // tanh part
-    for (int64_t s = 0; s < spans; ++s)
-      for (int64_t j = 0; j < soft[static_cast<size_t>(s)].width; ++j) {
-        const int64_t column = soft[static_cast<size_t>(s)].start + j;
-        gather_index[static_cast<size_t>(s * widest + j)] = column;
-        pad_values[static_cast<size_t>(s * widest + j)] = 0.0f;
-        back_index[static_cast<size_t>(column)] = dim + s * widest + j;
-      }
-    gather = torch::tensor(gather_index, torch::kLong);
-    pad = torch::tensor(pad_values).view({spans, widest});
-    back = torch::tensor(back_index, torch::kLong);
-    values = torch::tensor(value_columns, torch::kLong);
-  }
-
-  // Padded softmax-span logits: (rows, spans, widest).
-  torch::Tensor padded(const torch::Tensor& logits) const {
-    return logits.index_select(1, gather).view({logits.size(0), spans, widest}) + pad;
-  }
-
-  // CTGAN's activation: tanh on value columns, Gumbel-softmax(tau) on every one-hot span.
-  torch::Tensor activate(const torch::Tensor& logits) const {
-    if (spans == 0) return torch::tanh(logits);
-    const auto x = padded(logits);
-    // Gumbel noise as torch's gumbel_softmax draws it: -log(Exp(1)).
-    const auto gumbel = -torch::empty_like(x).exponential_().log();
-    const auto soft = torch::softmax((x + gumbel) / kTau, 2).view({logits.size(0), spans * widest});
-    return torch::cat({torch::tanh(logits), soft}, 1).index_select(1, back);
-  }
-};
-
-// The discrete columns, as the conditional vector and training-by-sampling see them.
-struct Conditions {
-  struct Column {
-    int64_t start = 0;  // first one-hot column in the data representation
-    int64_t slots = 0;
-    int64_t offset = 0;                      // first entry in the conditional vector
-    std::vector<double> log_cumulative;      // training-by-sampling: log(count + 1), cumulative
-    std::vector<double> cumulative;          // sampling: real frequencies, cumulative
-    std::vector<std::vector<int64_t>> rows;  // training rows per category
-  };
-  std::vector<Column> columns;
-  int64_t width = 0;  // conditional vector size
-
-  static int64_t pick(const std::vector<double>& cumulative, double u) {
-    const double target = u * cumulative.back();
-    const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), target);
-    return std::min<int64_t>(it - cumulative.begin(), static_cast<int64_t>(cumulative.size()) - 1);
-  }
-};
-
-Conditions make_conditions(const ModeSpecificNormalizer& normalizer) {
-  Conditions out;
-  for (const auto& column : normalizer.columns()) {
-    if (!column.discrete) continue;
-    Conditions::Column c;
-    c.start = column.start;
-    c.slots = column.slots();
-    c.offset = out.width;
-    out.width += c.slots;
-    out.columns.push_back(std::move(c));
-  }
-  return out;
+torch::Tensor float_tensor(std::vector<float>& v, int64_t rows, int64_t cols) {
+  return torch::from_blob(v.data(), {rows, cols}, torch::kFloat).clone();
+}
+torch::Tensor long_tensor(std::vector<int64_t>& v) {
+  return torch::from_blob(v.data(), {static_cast<int64_t>(v.size())}, torch::kLong).clone();
 }
 
-void count_conditions(Conditions& conditions, const Matrix& data) {
-  for (auto& c : conditions.columns) {
-    c.rows.assign(static_cast<size_t>(c.slots), {});
-    for (int64_t r = 0; r < data.rows; ++r) {
-      const float* row = data.row(r) + c.start;
-      const auto k = std::max_element(row, row + c.slots) - row;
-      c.rows[static_cast<size_t>(k)].push_back(r);
+// The knobs of one CTGAN training run, read once.
+struct CtganSettings {
+  double generator_rate = 2e-4;
+  double critic_rate = 2e-4;
+  double dropout = 0.5;
+  int critic_steps = 1;
+  int batch = 500;
+};
+
+// One CTGAN training run (Xu et al. 2019, algorithm 1): the critic, both optimisers, the
+// conditional loss's index and the training-by-sampling buffers, reused every step (no per-row
+// allocation). `rng` and LibTorch's generator are drawn in the order the steps are called.
+class CtganTraining {
+ public:
+  CtganTraining(CtganGenerator generator, const Conditions& conditions, const Matrix& train, const SpanIndex& spans,
+                const CtganSettings& settings, uint64_t seed);
+  // One critic update on real rows and generated ones; returns the critic's Wasserstein loss.
+  double critic_step();
+  // One generator update; returns its loss (the critic's score and the conditional cross-entropy).
+  double generator_step();
+
+ private:
+  // One conditional vector per row: a discrete column uniformly, then one of its categories in
+  // proportion to log(count + 1).
+  void draw_conditions(std::vector<float>& buffer);
+  // The real rows answer a shuffled copy of the same conditions (CTGAN's permutation).
+  void draw_answering_rows();
+  // Cross-entropy of each row's chosen column's logits against its chosen category.
+  torch::Tensor conditional_loss(const torch::Tensor& logits);
+
+  CtganGenerator generator_;
+  const Conditions& conditions_;
+  const SpanIndex& spans_;
+  const int64_t batch_, dim_, cond_, discrete_;
+  CtganCritic critic_;
+  torch::optim::Adam generator_optimizer_, critic_optimizer_;
+  torch::Tensor cond_gather_, cond_pad_;  // per discrete column: its padded logit columns, pad mask
+  const torch::Tensor data_;
+  Rng rng_;
+  std::vector<float> cond_fake_, cond_real_;
+  std::vector<int64_t> col_of_, cat_of_, real_rows_, perm_;
+};
+
+CtganTraining::CtganTraining(CtganGenerator generator, const Conditions& conditions, const Matrix& train,
+                             const SpanIndex& spans, const CtganSettings& settings, uint64_t seed)
+    : generator_(std::move(generator)),
+      conditions_(conditions),
+      spans_(spans),
+      batch_(settings.batch),
+      dim_(train.cols),
+      cond_(conditions.width),
+      discrete_(static_cast<int64_t>(conditions.columns.size())),
+      critic_(dim_ + cond_, settings.dropout),  // after the generator: LibTorch's draws keep their order
+      generator_optimizer_(generator_->parameters(),
+                           torch::optim::AdamOptions(settings.generator_rate).betas({0.5, 0.9}).weight_decay(1e-6)),
+      critic_optimizer_(critic_->parameters(),
+                        torch::optim::AdamOptions(settings.critic_rate).betas({0.5, 0.9}).weight_decay(1e-6)),
+      data_(torch::from_blob(const_cast<float*>(train.data.data()), {train.rows, train.cols}, torch::kFloat).clone()),
+      rng_(seed),
+      cond_fake_(static_cast<size_t>(batch_ * cond_)),
+      cond_real_(static_cast<size_t>(batch_ * cond_)),
+      col_of_(static_cast<size_t>(batch_)),
+      cat_of_(static_cast<size_t>(batch_)),
+      real_rows_(static_cast<size_t>(batch_)),
+      perm_(static_cast<size_t>(batch_)) {
+  generator_->train();
+  critic_->train();
+  int64_t widest = 1;
+  for (const auto& c : conditions_.columns) widest = std::max(widest, c.slots);
+  std::vector<int64_t> gather(static_cast<size_t>(std::max<int64_t>(discrete_, 1) * widest), 0);
+  std::vector<float> pad(gather.size(), kPad);
+  for (int64_t d = 0; d < discrete_; ++d)
+    for (int64_t j = 0; j < conditions_.columns[static_cast<size_t>(d)].slots; ++j) {
+      gather[static_cast<size_t>(d * widest + j)] = conditions_.columns[static_cast<size_t>(d)].start + j;
+      pad[static_cast<size_t>(d * widest + j)] = 0.0f;
     }
-    double log_total = 0.0, total = 0.0;
-    for (const auto& rows : c.rows) {
-      log_total += std::log(static_cast<double>(rows.size()) + 1.0);
-      total += static_cast<double>(rows.size());
-      c.log_cumulative.push_back(log_total);
-      c.cumulative.push_back(total);
-    }
-    for (auto& v : c.cumulative) v /= total;
+  cond_gather_ = torch::tensor(gather, torch::kLong).view({-1, widest});
+  cond_pad_ = torch::tensor(pad).view({-1, widest});
+}
+
+void CtganTraining::draw_conditions(std::vector<float>& buffer) {
+  std::fill(buffer.begin(), buffer.end(), 0.0f);
+  for (int64_t b = 0; b < batch_; ++b) {
+    const auto d = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(discrete_)));
+    const auto& c = conditions_.columns[static_cast<size_t>(d)];
+    const int64_t k = Conditions::pick(c.log_cumulative, rng_.uniform());
+    col_of_[static_cast<size_t>(b)] = d;
+    cat_of_[static_cast<size_t>(b)] = k;
+    buffer[static_cast<size_t>(b * cond_ + c.offset + k)] = 1.0f;
   }
 }
+
+void CtganTraining::draw_answering_rows() {
+  for (int64_t b = 0; b < batch_; ++b) perm_[static_cast<size_t>(b)] = b;
+  for (int64_t b = batch_ - 1; b > 0; --b)
+    std::swap(perm_[static_cast<size_t>(b)], perm_[rng_.below(static_cast<uint64_t>(b + 1))]);
+  for (int64_t b = 0; b < batch_; ++b) {
+    const auto p = static_cast<size_t>(perm_[static_cast<size_t>(b)]);
+    std::memcpy(&cond_real_[static_cast<size_t>(b * cond_)], &cond_fake_[p * static_cast<size_t>(cond_)],
+                static_cast<size_t>(cond_) * sizeof(float));
+    const auto& candidates = conditions_.columns[static_cast<size_t>(col_of_[p])].rows[static_cast<size_t>(cat_of_[p])];
+    real_rows_[static_cast<size_t>(b)] = candidates[rng_.below(candidates.size())];
+  }
+}
+
+double CtganTraining::critic_step() {
+  torch::Tensor c_fake, c_real;
+  if (discrete_ > 0) {
+    draw_conditions(cond_fake_);
+    draw_answering_rows();
+    c_fake = float_tensor(cond_fake_, batch_, cond_);
+    c_real = float_tensor(cond_real_, batch_, cond_);
+  } else {
+    for (auto& r : real_rows_) r = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(data_.size(0))));
+  }
+  const torch::Tensor real = data_.index_select(0, long_tensor(real_rows_));
+  torch::Tensor fake;
+  {
+    // The critic step needs no generator gradient: CTGAN's Python builds (and discards) it.
+    torch::NoGradGuard no_grad;
+    auto z = torch::randn({batch_, kEmbedding});
+    if (discrete_ > 0) z = torch::cat({z, c_fake}, 1);
+    fake = spans_.activate(generator_->forward(z));
+  }
+  const auto real_cat = discrete_ > 0 ? torch::cat({real, c_real}, 1) : real;
+  const auto fake_cat = discrete_ > 0 ? torch::cat({fake, c_fake}, 1) : fake;
+  // Real and generated pac groups in one forward pass (batch is a multiple of kPac).
+  const auto scores = critic_->forward(torch::cat({real_cat, fake_cat}, 0));
+  const int64_t groups = batch_ / kPac;
+  const auto loss = scores.slice(0, groups).mean() - scores.slice(0, 0, groups).mean();
+  // WGAN-GP on points between real and generated rows (one alpha per pac group).
+  const int64_t width = dim_ + cond_;
+  const auto alpha = torch::rand({groups, 1, 1}).expand({groups, kPac, width}).reshape({batch_, width});
+  const auto mixed = (alpha * real_cat + (1 - alpha) * fake_cat).requires_grad_(true);
+  const auto mixed_scores = critic_->forward(mixed);
+  const auto gradients = torch::autograd::grad({mixed_scores}, {mixed}, {torch::ones_like(mixed_scores)},
+                                               /*retain_graph=*/true, /*create_graph=*/true)[0];
+  const auto penalty = (gradients.reshape({-1, kPac * width}).norm(2, 1) - 1).pow(2).mean() * kGradientPenalty;
+  critic_optimizer_.zero_grad();
+  (loss + penalty).backward();
+  critic_optimizer_.step();
+  return loss.item<double>();
+}
+
+torch::Tensor CtganTraining::conditional_loss(const torch::Tensor& logits) {
+  const auto chosen = long_tensor(col_of_);
+  const auto chosen_logits = logits.gather(1, cond_gather_.index_select(0, chosen)) + cond_pad_.index_select(0, chosen);
+  return torch::nll_loss(torch::log_softmax(chosen_logits, 1), long_tensor(cat_of_));
+}
+
+double CtganTraining::generator_step() {
+  // The critic's weights need no gradient here.
+  for (auto& p : critic_->parameters()) p.set_requires_grad(false);
+  torch::Tensor c_fake;
+  auto z = torch::randn({batch_, kEmbedding});
+  if (discrete_ > 0) {
+    draw_conditions(cond_fake_);
+    c_fake = float_tensor(cond_fake_, batch_, cond_);
+    z = torch::cat({z, c_fake}, 1);
+  }
+  const auto logits = generator_->forward(z);
+  const auto fake = spans_.activate(logits);
+  const auto scores = critic_->forward(discrete_ > 0 ? torch::cat({fake, c_fake}, 1) : fake);
+  auto loss = -scores.mean();
+  if (discrete_ > 0) loss = loss + conditional_loss(logits);
+  generator_optimizer_.zero_grad();
+  loss.backward();
+  generator_optimizer_.step();
+  for (auto& p : critic_->parameters()) p.set_requires_grad(true);
+  return loss.item<double>();
+}
+
+// ---- the model ----------------------------------------------------------------------------
 
 // ---- the model ----------------------------------------------------------------------------
 
@@ -272,20 +268,13 @@ class CtganTvae final : public Synthesizer {
 FitReport CtganTvae::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::string model = name();
-  if (data.rows < 2 || data.cols < 1)
-    throw Error(ErrorKind::Input, model + ": needs at least 2 rows and 1 column, got " + std::to_string(data.rows) +
-                                      " x " + std::to_string(data.cols));
-  if (static_cast<int64_t>(layout.size()) != data.cols)
-    throw usage_error(model + ": the layout describes " + std::to_string(layout.size()) +
-                      " columns but the matrix has " + std::to_string(data.cols));
   const bool ctgan = kind_ == Kind::Ctgan;
   const int epochs = options.parameters.integer("epochs").value_or(300);
   const int batch = options.parameters.integer("batch_size").value_or(500);
-  if (epochs < 0) throw usage_error(model + ": epochs must be >= 0, got " + std::to_string(epochs));
-  if (ctgan && (batch < 2 * kPac || batch % kPac != 0))
+  // The schema holds the ranges; PacGAN's groups need one more rule.
+  if (ctgan && batch % kPac != 0)
     throw usage_error(model + ": batch size must be a multiple of " + std::to_string(kPac) +
                       " (PacGAN groups) and at least " + std::to_string(2 * kPac) + ", got " + std::to_string(batch));
-  if (!ctgan && batch < 2) throw usage_error(model + ": batch size must be >= 2, got " + std::to_string(batch));
   const int threads = resolve_threads(options.threads);
   torch::set_num_threads(threads);
   ModeSpecificOptions normalizer_options;
@@ -325,156 +314,30 @@ void CtganTvae::build_networks() {
 }
 
 void CtganTvae::fit_ctgan(const Matrix& train, const FitOptions& options, int epochs, int batch) {
-  const double lr_g = options.parameters.number("learning_rate").value_or(2e-4);
-  const double lr_d = options.parameters.number("critic_learning_rate").value_or(2e-4);
-  const double dropout = options.parameters.number("dropout").value_or(0.5);
-  const int critic_steps = options.parameters.integer("critic_steps").value_or(1);
-  if (!(lr_g > 0.0) || !(lr_d > 0.0) || !std::isfinite(lr_g) || !std::isfinite(lr_d))
-    throw usage_error("ctgan: learning rates must be > 0");
-  if (!(dropout >= 0.0 && dropout < 1.0)) throw usage_error("ctgan: dropout must be in [0, 1)");
-  if (critic_steps < 1) throw usage_error("ctgan: critic steps must be >= 1");
-  report_.settings["lr_g"] = number_text(lr_g);
-  report_.settings["lr_d"] = number_text(lr_d);
-  report_.settings["dropout"] = number_text(dropout);
-  report_.settings["critic_steps"] = std::to_string(critic_steps);
+  CtganSettings settings;
+  settings.generator_rate = options.parameters.number("learning_rate").value_or(settings.generator_rate);
+  settings.critic_rate = options.parameters.number("critic_learning_rate").value_or(settings.critic_rate);
+  settings.dropout = options.parameters.number("dropout").value_or(settings.dropout);
+  settings.critic_steps = options.parameters.integer("critic_steps").value_or(settings.critic_steps);
+  settings.batch = batch;
+  report_.settings["lr_g"] = number_text(settings.generator_rate);
+  report_.settings["lr_d"] = number_text(settings.critic_rate);
+  report_.settings["dropout"] = number_text(settings.dropout);
+  report_.settings["critic_steps"] = std::to_string(settings.critic_steps);
   report_.settings["pac"] = std::to_string(kPac);
 
   build_networks();
-  const int64_t dim = normalizer_.output_width();
-  const int64_t cond = conditions_.width;
-  CtganCritic critic(dim + cond, dropout);
-  generator_->train();
-  critic->train();
-  torch::optim::Adam opt_g(generator_->parameters(),
-                           torch::optim::AdamOptions(lr_g).betas({0.5, 0.9}).weight_decay(1e-6));
-  torch::optim::Adam opt_d(critic->parameters(), torch::optim::AdamOptions(lr_d).betas({0.5, 0.9}).weight_decay(1e-6));
-  const SpanIndex spans(normalizer_.spans(), dim);
-  // Per discrete column, its padded logit columns and pad mask, for the conditional loss.
-  const int64_t n_discrete = static_cast<int64_t>(conditions_.columns.size());
-  int64_t widest = 1;
-  for (const auto& c : conditions_.columns) widest = std::max(widest, c.slots);
-  std::vector<int64_t> cond_gather(static_cast<size_t>(std::max<int64_t>(n_discrete, 1) * widest), 0);
-  std::vector<float> cond_pad(cond_gather.size(), kPad);
-  for (int64_t d = 0; d < n_discrete; ++d)
-    for (int64_t j = 0; j < conditions_.columns[static_cast<size_t>(d)].slots; ++j) {
-      cond_gather[static_cast<size_t>(d * widest + j)] = conditions_.columns[static_cast<size_t>(d)].start + j;
-      cond_pad[static_cast<size_t>(d * widest + j)] = 0.0f;
-    }
-  const auto cond_gather_t = torch::tensor(cond_gather, torch::kLong).view({-1, widest});
-  const auto cond_pad_t = torch::tensor(cond_pad).view({-1, widest});
-
-  const int64_t rows = train.rows;
-  const torch::Tensor data =
-      torch::from_blob(const_cast<float*>(train.data.data()), {rows, dim}, torch::kFloat).clone();
-  Rng rng(derive_seed(options.seed, kBatchPurpose));
-
-  // Training-by-sampling buffers, reused every step (no per-row allocation).
-  std::vector<float> cond_fake(static_cast<size_t>(batch * cond));
-  std::vector<float> cond_real(static_cast<size_t>(batch * cond));
-  std::vector<int64_t> col_of(static_cast<size_t>(batch)), cat_of(static_cast<size_t>(batch));
-  std::vector<int64_t> real_rows(static_cast<size_t>(batch)), perm(static_cast<size_t>(batch));
-  // One conditional vector per row: a discrete column uniformly, then one of its categories in
-  // proportion to log(count + 1).
-  auto draw_conditions = [&](std::vector<float>& buffer) {
-    std::fill(buffer.begin(), buffer.end(), 0.0f);
-    for (int64_t b = 0; b < batch; ++b) {
-      const auto d = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n_discrete)));
-      const auto& c = conditions_.columns[static_cast<size_t>(d)];
-      const int64_t k = Conditions::pick(c.log_cumulative, rng.uniform());
-      col_of[static_cast<size_t>(b)] = d;
-      cat_of[static_cast<size_t>(b)] = k;
-      buffer[static_cast<size_t>(b * cond + c.offset + k)] = 1.0f;
-    }
-  };
-  auto as_tensor = [](std::vector<float>& v, int64_t r, int64_t c) {
-    return torch::from_blob(v.data(), {r, c}, torch::kFloat).clone();
-  };
-  auto as_long = [](std::vector<int64_t>& v) {
-    return torch::from_blob(v.data(), {static_cast<int64_t>(v.size())}, torch::kLong).clone();
-  };
-
-  const int64_t steps = std::max<int64_t>(rows / batch, 1);
+  const SpanIndex spans(normalizer_.spans(), normalizer_.output_width());
+  CtganTraining training(generator_, conditions_, train, spans, settings, derive_seed(options.seed, kBatchPurpose));
+  const int64_t steps = std::max<int64_t>(train.rows / batch, 1);
   report_.settings["steps_per_epoch"] = std::to_string(steps);
   Progress* progress = options.progress;
   if (progress) progress->begin("training", epochs);
   for (int epoch = 0; epoch < epochs; ++epoch) {
     double d_sum = 0.0, g_sum = 0.0;
     for (int64_t step = 0; step < steps; ++step) {
-      for (int n = 0; n < critic_steps; ++n) {
-        torch::Tensor c_fake, c_real, real;
-        if (n_discrete > 0) {
-          draw_conditions(cond_fake);
-          // The real rows answer a shuffled copy of the same conditions (CTGAN's permutation).
-          for (int64_t b = 0; b < batch; ++b) perm[static_cast<size_t>(b)] = b;
-          for (int64_t b = batch - 1; b > 0; --b)
-            std::swap(perm[static_cast<size_t>(b)], perm[rng.below(static_cast<uint64_t>(b + 1))]);
-          for (int64_t b = 0; b < batch; ++b) {
-            const auto p = static_cast<size_t>(perm[static_cast<size_t>(b)]);
-            std::memcpy(&cond_real[static_cast<size_t>(b * cond)], &cond_fake[p * static_cast<size_t>(cond)],
-                        static_cast<size_t>(cond) * sizeof(float));
-            const auto& candidates =
-                conditions_.columns[static_cast<size_t>(col_of[p])].rows[static_cast<size_t>(cat_of[p])];
-            real_rows[static_cast<size_t>(b)] = candidates[rng.below(candidates.size())];
-          }
-          c_fake = as_tensor(cond_fake, batch, cond);
-          c_real = as_tensor(cond_real, batch, cond);
-        } else {
-          for (auto& r : real_rows) r = static_cast<int64_t>(rng.below(static_cast<uint64_t>(rows)));
-        }
-        real = data.index_select(0, as_long(real_rows));
-        torch::Tensor fake;
-        {
-          // The critic step needs no generator gradient: CTGAN's Python builds (and discards) it.
-          torch::NoGradGuard no_grad;
-          auto z = torch::randn({batch, kEmbedding});
-          if (n_discrete > 0) z = torch::cat({z, c_fake}, 1);
-          fake = spans.activate(generator_->forward(z));
-        }
-        const auto real_cat = n_discrete > 0 ? torch::cat({real, c_real}, 1) : real;
-        const auto fake_cat = n_discrete > 0 ? torch::cat({fake, c_fake}, 1) : fake;
-        // Real and generated pac groups in one forward pass (batch is a multiple of kPac).
-        const auto scores = critic->forward(torch::cat({real_cat, fake_cat}, 0));
-        const int64_t groups = batch / kPac;
-        const auto loss_d = scores.slice(0, groups).mean() - scores.slice(0, 0, groups).mean();
-        // WGAN-GP on points between real and generated rows (one alpha per pac group).
-        const int64_t width = dim + cond;
-        const auto alpha = torch::rand({groups, 1, 1}).expand({groups, kPac, width}).reshape({batch, width});
-        const auto mixed = (alpha * real_cat + (1 - alpha) * fake_cat).requires_grad_(true);
-        const auto mixed_scores = critic->forward(mixed);
-        const auto gradients = torch::autograd::grad({mixed_scores}, {mixed}, {torch::ones_like(mixed_scores)},
-                                                     /*retain_graph=*/true, /*create_graph=*/true)[0];
-        const auto penalty = (gradients.reshape({-1, kPac * width}).norm(2, 1) - 1).pow(2).mean() * kGradientPenalty;
-        opt_d.zero_grad();
-        (loss_d + penalty).backward();
-        opt_d.step();
-        d_sum += loss_d.item<double>() / critic_steps;
-      }
-
-      // Generator step; the critic's weights need no gradient here.
-      for (auto& p : critic->parameters()) p.set_requires_grad(false);
-      torch::Tensor c_fake;
-      auto z = torch::randn({batch, kEmbedding});
-      if (n_discrete > 0) {
-        draw_conditions(cond_fake);
-        c_fake = as_tensor(cond_fake, batch, cond);
-        z = torch::cat({z, c_fake}, 1);
-      }
-      const auto logits = generator_->forward(z);
-      const auto fake = spans.activate(logits);
-      const auto scores = critic->forward(n_discrete > 0 ? torch::cat({fake, c_fake}, 1) : fake);
-      auto loss_g = -scores.mean();
-      if (n_discrete > 0) {
-        // Cross-entropy of the chosen column's logits against the chosen category.
-        const auto chosen = as_long(col_of);
-        const auto chosen_logits =
-            logits.gather(1, cond_gather_t.index_select(0, chosen)) + cond_pad_t.index_select(0, chosen);
-        loss_g = loss_g + torch::nll_loss(torch::log_softmax(chosen_logits, 1), as_long(cat_of));
-      }
-      opt_g.zero_grad();
-      loss_g.backward();
-      opt_g.step();
-      for (auto& p : critic->parameters()) p.set_requires_grad(true);
-      g_sum += loss_g.item<double>();
+      for (int n = 0; n < settings.critic_steps; ++n) d_sum += training.critic_step() / settings.critic_steps;
+      g_sum += training.generator_step();
     }
     const double d_mean = d_sum / static_cast<double>(steps);
     const double g_mean = g_sum / static_cast<double>(steps);
@@ -488,7 +351,6 @@ void CtganTvae::fit_ctgan(const Matrix& train, const FitOptions& options, int ep
 
 void CtganTvae::fit_tvae(const Matrix& train, const FitOptions& options, int epochs, int batch) {
   const double lr = options.parameters.number("learning_rate").value_or(1e-3);
-  if (!(lr > 0.0) || !std::isfinite(lr)) throw usage_error("tvae: learning rate must be > 0");
   report_.settings["lr"] = number_text(lr);
   report_.settings["loss_factor"] = number_text(kTvaeLossFactor);
   build_networks();
@@ -620,12 +482,7 @@ void CtganTvae::sample_block(int64_t block_first, uint64_t seed, std::vector<flo
 }
 
 Matrix CtganTvae::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
-  if (!fitted()) throw usage_error(name() + ": sample() before fit() or load()");
-  if (first_row < 0 || count < 0)
-    throw usage_error(name() + ": rows to sample must be non-negative (first " + std::to_string(first_row) +
-                      ", count " + std::to_string(count) + ")");
-  if (count > std::numeric_limits<int64_t>::max() - kSampleBlock - first_row)
-    throw usage_error(name() + ": rows to sample run past the end of the row numbers");
+  check_block_sample(name(), fitted(), first_row, count);
   const int64_t width = normalizer_.input_width();
   Matrix out(count, width);
   if (count == 0) return out;
@@ -636,15 +493,9 @@ Matrix CtganTvae::do_sample(int64_t first_row, int64_t count, uint64_t seed) con
 
 void CtganTvae::do_save(ArchiveWriter& out, const std::string& prefix) const {
   if (!fitted()) throw usage_error(name() + ": save() before fit() or load()");
-  nlohmann::json frequencies = nlohmann::json::array();
-  for (const auto& c : conditions_.columns) {
-    std::vector<double> p(c.cumulative.size());
-    for (size_t k = 0; k < p.size(); ++k) p[k] = c.cumulative[k] - (k > 0 ? c.cumulative[k - 1] : 0.0);
-    frequencies.push_back(p);
-  }
   nlohmann::json meta = {{"model", name()},
                          {"transformer", normalizer_.to_json()},
-                         {"frequencies", frequencies},
+                         {"frequencies", frequencies_to_json(conditions_)},
                          {"settings", report_.settings},
                          {"critic_loss", report_.critic_loss},
                          {"generator_loss", report_.generator_loss},
@@ -665,19 +516,7 @@ void CtganTvae::do_load(const ArchiveReader& in, const std::string& prefix) {
     if (model != name()) meta_check.fail("holds a '" + model + "' model, not '" + name() + "'");
     normalizer.from_json(meta_check.object(meta, "transformer"), meta_check);
     conditions = make_conditions(normalizer);
-    const auto& frequencies = meta_check.array(meta, "frequencies");
-    if (frequencies.size() != conditions.columns.size())
-      meta_check.fail("'frequencies' has " + std::to_string(frequencies.size()) +
-                      " entries, expected one per categorical column (" + std::to_string(conditions.columns.size()) +
-                      ")");
-    for (size_t d = 0; d < frequencies.size(); ++d) {
-      auto& c = conditions.columns[d];
-      const std::string what = "'frequencies' entry " + std::to_string(d);
-      const auto p = meta_check.finite_list<double>(frequencies[d], what, c.slots);
-      meta_check.probabilities(p, what);
-      double total = 0.0;
-      for (double v : p) c.cumulative.push_back(total += v);
-    }
+    frequencies_from_json(meta_check.array(meta, "frequencies"), conditions, meta_check);
     for (const auto& [key, value] : meta_check.object(meta, "settings").items()) {
       if (!value.is_string()) meta_check.fail("setting '" + key + "' is not text");
       report.settings[key] = value.get<std::string>();
@@ -717,10 +556,6 @@ void CtganTvae::do_load(const ArchiveReader& in, const std::string& prefix) {
   report_ = std::move(report);
 }
 
-}  // namespace
-
-namespace {
-
 ModelTraits ctgan_tvae_traits(Kind kind) {
   ModelTraits traits;
   traits.name = kind == Kind::Ctgan ? "ctgan" : "tvae";
@@ -749,4 +584,4 @@ const ModelRegistration registered_tvae{ctgan_tvae_traits(Kind::Tvae)};
 
 }  // namespace
 
-}  // namespace synthtab
+}  // namespace synthtab::ctgan

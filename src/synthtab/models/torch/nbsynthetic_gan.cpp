@@ -143,6 +143,160 @@ std::string loss_text(double value) {
   return buffer;
 }
 
+// The knobs of one training run, read once.
+struct NbsyntheticSettings {
+  int epochs = 10;
+  int batch = 0;
+  double generator_rate = 2e-4;
+  double critic_rate = 1e-3;
+  double dropout = 0.5;
+  int critic_steps = 1;
+};
+
+// One training run of the seed's networks: the optimisers the seed gives them, its rows and the
+// run's data Rng. LibTorch's and the Rng's draws come in the order epoch() makes them.
+class NbsyntheticTraining {
+ public:
+  NbsyntheticTraining(Generator generator, Critic critic, bool wgan, const Matrix& data,
+                      const NbsyntheticSettings& settings, uint64_t seed);
+  // One epoch of the seed's iterations; `after_iteration(critic_loss, generator_loss)` follows
+  // each. Returns the epoch's mean critic loss (NaN when no critic step ran) and generator loss.
+  template <typename AfterIteration>
+  std::pair<double, double> epoch(AfterIteration after_iteration);
+
+ private:
+  // One critic update on `real` and half a batch of fresh generated rows; returns its loss.
+  double critic_step(const torch::Tensor& real);
+  // One generator update through the frozen critic; returns its loss.
+  double generator_step();
+  // The real rows of critic step `step` of iteration `iteration` (undefined: none left).
+  torch::Tensor real_rows(const torch::Tensor& shuffled, int64_t iteration, int step);
+
+  Generator generator_;
+  Critic critic_;
+  const bool wgan_;
+  const NbsyntheticSettings settings_;
+  const int64_t rows_, half_, iterations_, latent_;
+  std::unique_ptr<torch::optim::Optimizer> critic_optimizer_;
+  torch::optim::Adam generator_optimizer_;
+  const torch::Tensor real_all_;
+  std::vector<int64_t> order_;  // shuffled anew each epoch, from the last epoch's order
+  Rng data_rng_;
+};
+
+// The seed: critic RMSprop(0.001, rho 0.9, centered); generator Adam(beta1 0.4, amsgrad).
+// The gan's discriminator keeps the seed's vgan.py optimiser, Adam(beta1 0.4, amsgrad).
+std::unique_ptr<torch::optim::Optimizer> critic_optimizer(Critic& critic, bool wgan, double rate) {
+  if (wgan)
+    return std::make_unique<torch::optim::RMSprop>(
+        critic->parameters(), torch::optim::RMSpropOptions(rate).alpha(0.9).eps(kKerasEps).centered(true));
+  return std::make_unique<torch::optim::Adam>(
+      critic->parameters(), torch::optim::AdamOptions(rate).betas({0.4, 0.999}).eps(kKerasEps).amsgrad(true));
+}
+
+NbsyntheticTraining::NbsyntheticTraining(Generator generator, Critic critic, bool wgan, const Matrix& data,
+                                         const NbsyntheticSettings& settings, uint64_t seed)
+    : generator_(std::move(generator)),
+      critic_(std::move(critic)),
+      wgan_(wgan),
+      settings_(settings),
+      rows_(data.rows),
+      half_(settings.batch / 2),
+      iterations_(nbsynthetic_iterations_per_epoch(data.rows, settings.batch)),
+      latent_(latent_for(data.cols)),
+      critic_optimizer_(critic_optimizer(critic_, wgan, settings.critic_rate)),
+      generator_optimizer_(
+          generator_->parameters(),
+          torch::optim::AdamOptions(settings.generator_rate).betas({0.4, 0.999}).eps(kKerasEps).amsgrad(true)),
+      real_all_(torch::from_blob(const_cast<float*>(data.data.data()), {data.rows, data.cols}, torch::kFloat).clone()),
+      order_(static_cast<size_t>(data.rows)),
+      data_rng_(derive_seed(seed, kDataPurpose)) {
+  generator_->train();
+  critic_->train();
+  for (int64_t i = 0; i < rows_; ++i) order_[static_cast<size_t>(i)] = i;
+}
+
+double NbsyntheticTraining::critic_step(const torch::Tensor& real) {
+  torch::Tensor fake;
+  {
+    torch::NoGradGuard no_grad;
+    fake = generator_->forward(torch::rand({half_, latent_}));
+  }
+  const auto scores = critic_->forward(torch::cat({real, fake}, 0));
+  const int64_t n_real = real.size(0);
+  torch::Tensor loss;
+  if (wgan_) {
+    // Wasserstein estimate: the critic raises real scores and lowers generated ones.
+    loss = scores.slice(0, n_real).mean() - scores.slice(0, 0, n_real).mean();
+  } else {
+    auto labels = torch::cat({torch::ones({n_real, 1}), torch::zeros({half_, 1})}, 0);
+    loss = torch::binary_cross_entropy_with_logits(scores, labels);
+  }
+  critic_optimizer_->zero_grad();
+  loss.backward();
+  critic_optimizer_->step();
+  if (wgan_) {
+    // Weight clipping keeps the critic K-Lipschitz (the seed clipped gradients instead).
+    torch::NoGradGuard no_grad;
+    for (auto& p : critic_->parameters()) p.clamp_(-kWeightClip, kWeightClip);
+  }
+  return loss.item<double>();
+}
+
+double NbsyntheticTraining::generator_step() {
+  // No critic gradient is accumulated.
+  for (auto& p : critic_->parameters()) p.set_requires_grad(false);
+  const int64_t batch = settings_.batch;
+  const auto scores = critic_->forward(generator_->forward(torch::rand({batch, latent_})));
+  const torch::Tensor loss =
+      wgan_ ? -scores.mean() : torch::binary_cross_entropy_with_logits(scores, torch::ones({batch, 1}));
+  generator_optimizer_.zero_grad();
+  loss.backward();
+  generator_optimizer_.step();
+  for (auto& p : critic_->parameters()) p.set_requires_grad(true);
+  return loss.item<double>();
+}
+
+torch::Tensor NbsyntheticTraining::real_rows(const torch::Tensor& shuffled, int64_t iteration, int step) {
+  if (step == 0) {
+    // The seed's slice; the last one may be short, or empty (then skipped).
+    const int64_t begin = std::min(rows_, half_ * iteration);
+    const int64_t end = std::min(rows_, begin + half_);
+    return end == begin ? torch::Tensor() : shuffled.slice(0, begin, end);
+  }
+  // Extra critic steps (WGAN paper cadence) see a fresh random half-batch of real rows.
+  std::vector<int64_t> pick(static_cast<size_t>(half_));
+  for (auto& p : pick) p = static_cast<int64_t>(data_rng_.below(static_cast<uint64_t>(rows_)));
+  return real_all_.index_select(0, torch::from_blob(pick.data(), {half_}, torch::kLong).clone());
+}
+
+template <typename AfterIteration>
+std::pair<double, double> NbsyntheticTraining::epoch(AfterIteration after_iteration) {
+  // Fisher–Yates with the run's own Rng: the seed shuffled the rows once per epoch.
+  for (int64_t i = rows_ - 1; i > 0; --i)
+    std::swap(order_[static_cast<size_t>(i)],
+              order_[static_cast<size_t>(data_rng_.below(static_cast<uint64_t>(i + 1)))]);
+  const torch::Tensor shuffled =
+      real_all_.index_select(0, torch::from_blob(order_.data(), {rows_}, torch::kLong).clone());
+  double critic_sum = 0.0, generator_sum = 0.0;
+  int64_t critic_count = 0;
+  for (int64_t it = 0; it < iterations_; ++it) {
+    double critic_loss = std::numeric_limits<double>::quiet_NaN();
+    for (int step = 0; step < settings_.critic_steps; ++step) {
+      const torch::Tensor real = real_rows(shuffled, it, step);
+      if (!real.defined()) continue;
+      critic_loss = critic_step(real);
+      critic_sum += critic_loss;
+      ++critic_count;
+    }
+    const double generator_loss = generator_step();
+    generator_sum += generator_loss;
+    after_iteration(critic_loss, generator_loss);
+  }
+  return {critic_count > 0 ? critic_sum / static_cast<double>(critic_count) : std::numeric_limits<double>::quiet_NaN(),
+          generator_sum / static_cast<double>(iterations_)};
+}
+
 class NbsyntheticGan final : public Synthesizer, public NbsyntheticGanInspector {
  public:
   explicit NbsyntheticGan(Variant variant) : variant_(variant) {}
@@ -171,172 +325,60 @@ class NbsyntheticGan final : public Synthesizer, public NbsyntheticGanInspector 
   FitReport report_;
 };
 
-FitReport NbsyntheticGan::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-                                 const FitOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
+FitReport NbsyntheticGan::do_fit(const Matrix& data, const std::vector<ModelColumn>&, const FitOptions& options) {
+  const auto start = std::chrono::steady_clock::now();  // the model file keeps the fit's time
   const std::string model = name();
-  if (data.rows < 1 || data.cols < 1)
-    throw Error(ErrorKind::Input, model + ": cannot fit on an empty matrix (" + std::to_string(data.rows) + " rows, " +
-                                      std::to_string(data.cols) + " columns)");
-  if (static_cast<int64_t>(layout.size()) != data.cols)
-    throw usage_error(model + ": the layout describes " + std::to_string(layout.size()) +
-                      " columns but the matrix has " + std::to_string(data.cols));
   for (int64_t r = 0; r < data.rows; ++r)
     for (int64_t c = 0; c < data.cols; ++c)
       if (!std::isfinite(data(r, c)))
         throw Error(ErrorKind::Input, model + ": model-space value at row " + std::to_string(r + 1) + ", column " +
                                           std::to_string(c + 1) + " is not finite");
-
+  // The schema (nbsynthetic_gan_traits) holds every parameter's range.
   const bool wgan = variant_ == Variant::Wgan;
-  const int64_t rows = data.rows;
-  const int epochs = options.parameters.integer("epochs").value_or(10);
-  const int batch = options.parameters.integer("batch_size").value_or(nbsynthetic_batch_size(rows));
-  const double lr_g = options.parameters.number("learning_rate").value_or(2e-4);
-  const double lr_c = options.parameters.number("critic_learning_rate").value_or(wgan ? 1e-3 : 2e-4);
-  const double dropout = options.parameters.number("dropout").value_or(0.5);
-  const int critic_steps = options.parameters.integer("critic_steps").value_or(1);
+  NbsyntheticSettings settings;
+  settings.epochs = options.parameters.integer("epochs").value_or(settings.epochs);
+  settings.batch = options.parameters.integer("batch_size").value_or(nbsynthetic_batch_size(data.rows));
+  settings.generator_rate = options.parameters.number("learning_rate").value_or(settings.generator_rate);
+  settings.critic_rate = options.parameters.number("critic_learning_rate").value_or(wgan ? 1e-3 : 2e-4);
+  settings.dropout = options.parameters.number("dropout").value_or(settings.dropout);
+  settings.critic_steps = options.parameters.integer("critic_steps").value_or(settings.critic_steps);
   const int threads = resolve_threads(options.threads);
-
-  if (epochs < 0) throw usage_error(model + ": epochs must be >= 0, got " + std::to_string(epochs));
-  // BatchNorm in training mode needs at least 2 generated rows per critic step.
-  if (batch < 4) throw usage_error(model + ": batch size must be >= 4, got " + std::to_string(batch));
-  if (!(lr_g > 0.0) || !std::isfinite(lr_g))
-    throw usage_error(model + ": learning rate must be > 0, got " + number_text(lr_g));
-  if (!(lr_c > 0.0) || !std::isfinite(lr_c))
-    throw usage_error(model + ": critic learning rate must be > 0, got " + number_text(lr_c));
-  if (!(dropout >= 0.0 && dropout < 1.0))
-    throw usage_error(model + ": dropout must be in [0, 1), got " + number_text(dropout));
-  if (critic_steps < 1) throw usage_error(model + ": critic steps must be >= 1, got " + std::to_string(critic_steps));
-
-  const int64_t half = batch / 2;
-  const int64_t iterations = nbsynthetic_iterations_per_epoch(rows, batch);
+  const int64_t iterations = nbsynthetic_iterations_per_epoch(data.rows, settings.batch);
   features_ = data.cols;
   latent_ = latent_for(features_);
 
   torch::set_num_threads(threads);
   torch::manual_seed(options.seed);
   generator_ = Generator(latent_, features_);
-  critic_ = Critic(features_, dropout);
-  generator_->train();
-  critic_->train();
-
-  // The seed: critic RMSprop(0.001, rho 0.9, centered); generator Adam(beta1 0.4, amsgrad).
-  // The gan's discriminator keeps the seed's vgan.py optimiser, Adam(beta1 0.4, amsgrad).
-  std::unique_ptr<torch::optim::Optimizer> critic_opt;
-  if (wgan)
-    critic_opt = std::make_unique<torch::optim::RMSprop>(
-        critic_->parameters(), torch::optim::RMSpropOptions(lr_c).alpha(0.9).eps(kKerasEps).centered(true));
-  else
-    critic_opt = std::make_unique<torch::optim::Adam>(
-        critic_->parameters(), torch::optim::AdamOptions(lr_c).betas({0.4, 0.999}).eps(kKerasEps).amsgrad(true));
-  torch::optim::Adam generator_opt(generator_->parameters(),
-                                   torch::optim::AdamOptions(lr_g).betas({0.4, 0.999}).eps(kKerasEps).amsgrad(true));
-
-  const torch::Tensor real_all =
-      torch::from_blob(const_cast<float*>(data.data.data()), {rows, features_}, torch::kFloat).clone();
-  std::vector<int64_t> order(static_cast<size_t>(rows));
-  for (int64_t i = 0; i < rows; ++i) order[static_cast<size_t>(i)] = i;
-  Rng data_rng(derive_seed(options.seed, kDataPurpose));
+  critic_ = Critic(features_, settings.dropout);
+  NbsyntheticTraining training(generator_, critic_, wgan, data, settings, options.seed);
 
   report_ = FitReport{};
   report_.settings = {
       {"model", model},
-      {"epochs", std::to_string(epochs)},
-      {"batch_size", std::to_string(batch)},
+      {"epochs", std::to_string(settings.epochs)},
+      {"batch_size", std::to_string(settings.batch)},
       {"latent", std::to_string(latent_)},
-      {"lr_g", number_text(lr_g)},
-      {"lr_c", number_text(lr_c)},
-      {"dropout", number_text(dropout)},
-      {"critic_steps", std::to_string(critic_steps)},
+      {"lr_g", number_text(settings.generator_rate)},
+      {"lr_c", number_text(settings.critic_rate)},
+      {"dropout", number_text(settings.dropout)},
+      {"critic_steps", std::to_string(settings.critic_steps)},
       {"iterations_per_epoch", std::to_string(iterations)},
       {"threads", std::to_string(threads)},
       {"seed", std::to_string(options.seed)},
   };
-
   Progress* progress = options.progress;
-  if (progress) progress->begin("training", static_cast<long long>(epochs) * iterations);
+  if (progress) progress->begin("training", static_cast<long long>(settings.epochs) * iterations);
   long long done = 0;
-
-  // One critic update on `real` and `half` fresh generated rows; returns its loss.
-  auto critic_step = [&](const torch::Tensor& real) {
-    torch::Tensor fake;
-    {
-      torch::NoGradGuard no_grad;
-      fake = generator_->forward(torch::rand({half, latent_}));
-    }
-    const auto scores = critic_->forward(torch::cat({real, fake}, 0));
-    const int64_t n_real = real.size(0);
-    torch::Tensor loss;
-    if (wgan) {
-      // Wasserstein estimate: the critic raises real scores and lowers generated ones.
-      loss = scores.slice(0, n_real).mean() - scores.slice(0, 0, n_real).mean();
-    } else {
-      auto labels = torch::cat({torch::ones({n_real, 1}), torch::zeros({half, 1})}, 0);
-      loss = torch::binary_cross_entropy_with_logits(scores, labels);
-    }
-    critic_opt->zero_grad();
-    loss.backward();
-    critic_opt->step();
-    if (wgan) {
-      // Weight clipping keeps the critic K-Lipschitz (the seed clipped gradients instead).
-      torch::NoGradGuard no_grad;
-      for (auto& p : critic_->parameters()) p.clamp_(-kWeightClip, kWeightClip);
-    }
-    return loss.item<double>();
-  };
-
-  for (int epoch = 0; epoch < epochs; ++epoch) {
-    // Fisher–Yates with the run's own Rng: the seed shuffled the rows once per epoch.
-    for (int64_t i = rows - 1; i > 0; --i)
-      std::swap(order[static_cast<size_t>(i)],
-                order[static_cast<size_t>(data_rng.below(static_cast<uint64_t>(i + 1)))]);
-    const torch::Tensor shuffled =
-        real_all.index_select(0, torch::from_blob(order.data(), {rows}, torch::kLong).clone());
-
-    double critic_sum = 0.0, generator_sum = 0.0;
-    int64_t critic_count = 0;
-    for (int64_t it = 0; it < iterations; ++it) {
-      double critic_loss = std::numeric_limits<double>::quiet_NaN();
-      for (int step = 0; step < critic_steps; ++step) {
-        torch::Tensor real;
-        if (step == 0) {
-          // The seed's slice; the last one may be short, or empty (then skipped).
-          const int64_t begin = std::min(rows, half * it);
-          const int64_t end = std::min(rows, begin + half);
-          if (end == begin) continue;
-          real = shuffled.slice(0, begin, end);
-        } else {
-          // Extra critic steps (WGAN paper cadence) see a fresh random half-batch of real rows.
-          std::vector<int64_t> pick(static_cast<size_t>(half));
-          for (auto& p : pick) p = static_cast<int64_t>(data_rng.below(static_cast<uint64_t>(rows)));
-          real = real_all.index_select(0, torch::from_blob(pick.data(), {half}, torch::kLong).clone());
-        }
-        critic_loss = critic_step(real);
-        critic_sum += critic_loss;
-        ++critic_count;
-      }
-
-      // Generator step through the frozen critic: no critic gradient is accumulated.
-      for (auto& p : critic_->parameters()) p.set_requires_grad(false);
-      const auto scores = critic_->forward(generator_->forward(torch::rand({batch, latent_})));
-      const torch::Tensor loss =
-          wgan ? -scores.mean() : torch::binary_cross_entropy_with_logits(scores, torch::ones({batch, 1}));
-      generator_opt.zero_grad();
-      loss.backward();
-      generator_opt.step();
-      for (auto& p : critic_->parameters()) p.set_requires_grad(true);
-      const double generator_loss = loss.item<double>();
-      generator_sum += generator_loss;
-
+  for (int epoch = 0; epoch < settings.epochs; ++epoch) {
+    const auto [critic_loss, generator_loss] = training.epoch([&](double critic, double generator) {
       ++done;
-      if (progress) progress->update(done, "D " + loss_text(critic_loss) + " G " + loss_text(generator_loss));
-    }
-    report_.critic_loss.push_back(critic_count > 0 ? critic_sum / static_cast<double>(critic_count)
-                                                   : std::numeric_limits<double>::quiet_NaN());
-    report_.generator_loss.push_back(generator_sum / static_cast<double>(iterations));
+      if (progress) progress->update(done, "D " + loss_text(critic) + " G " + loss_text(generator));
+    });
+    report_.critic_loss.push_back(critic_loss);
+    report_.generator_loss.push_back(generator_loss);
   }
   if (progress) progress->end();
-
   generator_->eval();  // sampling uses the BatchNorm running statistics
   critic_->eval();
   report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -344,12 +386,7 @@ FitReport NbsyntheticGan::do_fit(const Matrix& data, const std::vector<ModelColu
 }
 
 Matrix NbsyntheticGan::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
-  if (generator_.is_empty()) throw usage_error(name() + ": sample() before fit() or load()");
-  if (first_row < 0 || count < 0)
-    throw usage_error(name() + ": rows to sample must be non-negative (first " + std::to_string(first_row) +
-                      ", count " + std::to_string(count) + ")");
-  if (count > std::numeric_limits<int64_t>::max() - kSampleBlock - first_row)
-    throw usage_error(name() + ": rows to sample run past the end of the row numbers");
+  check_block_sample(name(), !generator_.is_empty(), first_row, count);
   Matrix out(count, features_);
   if (count == 0) return out;
 
