@@ -96,21 +96,17 @@ int32_t BayesNetSynthesizer::state_of(int64_t column, float value) const {
   return state_of_value(node.values, node.bins, node.binned, value);
 }
 
-FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
-                                      const FitOptions& options) {
-  check_discrete_input(data, "bayesnet");
-  const int64_t rows = data.rows;
-  const int64_t cols = data.cols;
-  const auto n_rows = static_cast<size_t>(rows);
-  const auto n_cols = static_cast<size_t>(cols);
-  cols_ = cols;
-  rows_ = rows;
-  seed_ = options.seed;
-  names_ = model_column_names(layout, n_cols);
+namespace {
 
-  // 1. Discretise every column.
-  nodes_.assign(n_cols, Node{});
-  std::vector<std::vector<int32_t>> states(n_cols);
+using Node = BayesNetSynthesizer::Node;
+using States = std::vector<std::vector<int32_t>>;  // per column, each row's state
+
+// 1. Each column's states: its values (categorical, or few distinct values) or quantile bins.
+States discretise_nodes(const Matrix& data, const std::vector<ModelColumn>& layout, std::vector<Node>& nodes) {
+  const auto n_rows = static_cast<size_t>(data.rows);
+  const auto n_cols = static_cast<size_t>(data.cols);
+  nodes.assign(n_cols, Node{});
+  States states(n_cols);
   for (size_t c = 0; c < n_cols; ++c) {
     std::vector<float> column(n_rows);
     for (size_t r = 0; r < n_rows; ++r) column[r] = data(static_cast<int64_t>(r), static_cast<int64_t>(c));
@@ -120,140 +116,196 @@ FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<Mode
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     DiscreteColumn discrete =
         discretise_column(column, categorical || static_cast<int64_t>(distinct.size()) <= BayesNetRules::kMaxKeptValues,
-                          BayesNetRules::bins_for(rows));
-    Node& node = nodes_[c];
+                          BayesNetRules::bins_for(data.rows));
+    Node& node = nodes[c];
     node.binned = discrete.binned;
     node.values = std::move(discrete.values);
     node.bins = std::move(discrete.bins);
     states[c] = std::move(discrete.states);
   }
-  std::vector<int64_t> n_states(n_cols);
-  for (size_t c = 0; c < n_cols; ++c) n_states[c] = nodes_[c].states();
+  return states;
+}
 
-  // 2. Structure, on at most kStructureRows rows (a seeded random subset).
-  std::vector<std::vector<int32_t>> sub;
-  if (rows > BayesNetRules::kStructureRows) {
-    Rng rng(derive_seed(seed_, kBayesNetStream, 1));
-    const auto picked = sorted_sample_indices(rows, BayesNetRules::kStructureRows, rng);
-    sub.assign(n_cols, std::vector<int32_t>(picked.size()));
-    for (size_t c = 0; c < n_cols; ++c)
-      for (size_t i = 0; i < picked.size(); ++i) sub[c][i] = states[c][static_cast<size_t>(picked[i])];
-  } else {
-    sub = states;
-  }
-  const size_t n = sub.empty() ? 0 : sub[0].size();
-  const auto n_double = static_cast<double>(n);
-  max_parents_ = BayesNetRules::max_parents(static_cast<int64_t>(n), cols);
-  const bool with_matrix = cols <= BayesNetRules::kTwoParentsMaxColumns;
+// The rows the structure search sees: all, or kStructureRows of them (a seeded random subset).
+States structure_rows(const States& states, int64_t rows, uint64_t seed) {
+  if (rows <= BayesNetRules::kStructureRows) return states;
+  Rng rng(derive_seed(seed, kBayesNetStream, 1));
+  const auto picked = sorted_sample_indices(rows, BayesNetRules::kStructureRows, rng);
+  States sub(states.size(), std::vector<int32_t>(picked.size()));
+  for (size_t c = 0; c < states.size(); ++c)
+    for (size_t i = 0; i < picked.size(); ++i) sub[c][i] = states[c][static_cast<size_t>(picked[i])];
+  return sub;
+}
 
-  std::vector<int64_t> buffer;
-  auto mi = [&](const std::vector<int32_t>& x, int64_t nx, const std::vector<int32_t>& y, int64_t ny) {
-    return mutual_information_counts(x.data(), nx, y.data(), ny, n, buffer);
-  };
-  auto penalty = [&](int64_t child_states, int64_t combinations) {
-    return kPenaltyFactor * static_cast<double>(child_states - 1) * static_cast<double>(combinations - 1) / n_double;
-  };
-  auto admissible = [&](int64_t child_states, int64_t combinations) {
-    return combinations <= static_cast<int64_t>(n) && combinations * child_states <= BayesNetRules::kMaxTableCells;
-  };
-
-  std::vector<double> pair;  // cols x cols pairwise MI (narrow tables)
-  if (with_matrix) {
-    pair.assign(n_cols * n_cols, 0.0);
-    for (size_t a = 0; a < n_cols; ++a)
-      for (size_t b = a + 1; b < n_cols; ++b)
-        pair[a * n_cols + b] = pair[b * n_cols + a] = mi(sub[a], n_states[a], sub[b], n_states[b]);
-  }
-  auto pair_mi = [&](size_t a, size_t b) {
-    return with_matrix ? pair[a * n_cols + b] : mi(sub[a], n_states[a], sub[b], n_states[b]);
-  };
-
-  // The first column: the highest total MI with the others (narrow tables), else column 0.
-  // Columns that keep their values come first when there are any: a binned column then gets
-  // parents, and its values are drawn from training rows that share the parents' states.
-  size_t first = 0;
-  if (with_matrix) {
-    bool any_kept = false;
-    for (size_t c = 0; c < n_cols; ++c) any_kept = any_kept || !nodes_[c].binned;
-    double best_total = -1.0;
-    for (size_t c = 0; c < n_cols; ++c) {
-      if (any_kept && nodes_[c].binned) continue;
-      double total = 0.0;
-      for (size_t u = 0; u < n_cols; ++u) total += pair[c * n_cols + u];
-      if (total > best_total) best_total = total, first = c;
+// 2. The structure: columns are placed one at a time, each unplaced column keeping its best
+// parent set among the placed ones (one parent, or a pair from its kPairCandidates partners of
+// highest mutual information), scored as kPenaltyFactor explains; the next column placed is the
+// one whose best set scores highest.
+class StructureSearch {
+ public:
+  StructureSearch(const States& sub, const std::vector<int64_t>& n_states, int max_parents)
+      : sub_(sub),
+        n_states_(n_states),
+        n_cols_(sub.size()),
+        n_(sub.empty() ? 0 : sub[0].size()),
+        max_parents_(max_parents),
+        with_matrix_(static_cast<int64_t>(sub.size()) <= BayesNetRules::kTwoParentsMaxColumns),
+        best_(sub.size()),
+        placed_(sub.size(), 0),
+        joint_(n_) {
+    if (with_matrix_) {
+      pair_.assign(n_cols_ * n_cols_, 0.0);
+      for (size_t a = 0; a < n_cols_; ++a)
+        for (size_t b = a + 1; b < n_cols_; ++b)
+          pair_[a * n_cols_ + b] = pair_[b * n_cols_ + a] = mi(sub_[a], n_states_[a], sub_[b], n_states_[b]);
     }
-  } else {
-    for (size_t c = n_cols; c-- > 0;)
-      if (!nodes_[c].binned) first = c;
-  }
-  // Each column's pair candidates: its kPairCandidates partners of highest pairwise MI.
-  std::vector<std::vector<int32_t>> partners(n_cols);
-  if (max_parents_ >= 2) {
-    for (size_t c = 0; c < n_cols; ++c) {
-      std::vector<int32_t> others;
-      for (size_t u = 0; u < n_cols; ++u)
-        if (u != c) others.push_back(static_cast<int32_t>(u));
-      std::stable_sort(others.begin(), others.end(), [&](int32_t x, int32_t y) {
-        return pair[c * n_cols + static_cast<size_t>(x)] > pair[c * n_cols + static_cast<size_t>(y)];
-      });
-      if (others.size() > static_cast<size_t>(BayesNetRules::kPairCandidates))
-        others.resize(static_cast<size_t>(BayesNetRules::kPairCandidates));
-      partners[c] = std::move(others);
-    }
+    if (max_parents_ >= 2) find_partners();
   }
 
+  // Places every column into `nodes` (parents) and returns the placing order.
+  std::vector<int32_t> run(std::vector<Node>& nodes) {
+    std::vector<int32_t> order;
+    place(first_column(nodes), nodes, order);
+    while (order.size() < n_cols_) {
+      size_t next = n_cols_;
+      for (size_t c = 0; c < n_cols_; ++c)
+        if (!placed_[c] && (next == n_cols_ || best_[c].score > best_[next].score)) next = c;
+      place(next, nodes, order);
+    }
+    return order;
+  }
+
+ private:
   struct Choice {
     double score = 0.0;  // no parent scores 0
     std::vector<int32_t> parents;
   };
-  std::vector<Choice> best(n_cols);
-  std::vector<char> placed(n_cols, 0);
-  order_.clear();
-  std::vector<int32_t> joint(n);
-  auto place = [&](size_t v) {
-    placed[v] = 1;
-    order_.push_back(static_cast<int32_t>(v));
-    nodes_[v].parents = best[v].parents;
-    if (max_parents_ < 1) return;
-    for (size_t c = 0; c < n_cols; ++c) {
-      if (placed[c]) continue;
-      Choice& choice = best[c];
-      if (admissible(n_states[c], n_states[v])) {
-        const double score = pair_mi(c, v) - penalty(n_states[c], n_states[v]);
-        if (score > choice.score) choice = {score, {static_cast<int32_t>(v)}};
-      }
-      if (max_parents_ < 2) continue;
-      const auto& mine = partners[c];
-      if (std::find(mine.begin(), mine.end(), static_cast<int32_t>(v)) == mine.end()) continue;
-      for (int32_t u32 : mine) {
-        const auto u = static_cast<size_t>(u32);
-        if (u == v || !placed[u]) continue;
-        const int64_t combinations = n_states[u] * n_states[v];
-        if (!admissible(n_states[c], combinations)) continue;
-        // Strongest parent first: it is the one the table falls back to.
-        const bool u_first = pair_mi(c, u) >= pair_mi(c, v);
-        const size_t p0 = u_first ? u : v, p1 = u_first ? v : u;
-        for (size_t i = 0; i < n; ++i) joint[i] = static_cast<int32_t>(sub[p0][i] * n_states[p1] + sub[p1][i]);
-        const double score = mi(sub[c], n_states[c], joint, combinations) - penalty(n_states[c], combinations);
-        if (score > choice.score) choice = {score, {static_cast<int32_t>(p0), static_cast<int32_t>(p1)}};
-      }
-    }
-  };
-  place(first);
-  while (order_.size() < n_cols) {
-    size_t next = n_cols;
-    for (size_t c = 0; c < n_cols; ++c)
-      if (!placed[c] && (next == n_cols || best[c].score > best[next].score)) next = c;
-    place(next);
+
+  double mi(const std::vector<int32_t>& x, int64_t nx, const std::vector<int32_t>& y, int64_t ny) {
+    return mutual_information_counts(x.data(), nx, y.data(), ny, n_, buffer_);
+  }
+  double pair_mi(size_t a, size_t b) {
+    return with_matrix_ ? pair_[a * n_cols_ + b] : mi(sub_[a], n_states_[a], sub_[b], n_states_[b]);
+  }
+  double penalty(int64_t child_states, int64_t combinations) const {
+    return kPenaltyFactor * static_cast<double>(child_states - 1) * static_cast<double>(combinations - 1) /
+           static_cast<double>(n_);
+  }
+  bool admissible(int64_t child_states, int64_t combinations) const {
+    return combinations <= static_cast<int64_t>(n_) && combinations * child_states <= BayesNetRules::kMaxTableCells;
   }
 
-  // 3. Conditional tables on all rows, each smoothed towards the table with one parent fewer.
+  // The highest total MI with the others (narrow tables), else column 0. Columns that keep their
+  // values come first when there are any: a binned column then gets parents, and its values are
+  // drawn from training rows that share the parents' states.
+  size_t first_column(const std::vector<Node>& nodes) const {
+    size_t first = 0;
+    if (with_matrix_) {
+      bool any_kept = false;
+      for (size_t c = 0; c < n_cols_; ++c) any_kept = any_kept || !nodes[c].binned;
+      double best_total = -1.0;
+      for (size_t c = 0; c < n_cols_; ++c) {
+        if (any_kept && nodes[c].binned) continue;
+        double total = 0.0;
+        for (size_t u = 0; u < n_cols_; ++u) total += pair_[c * n_cols_ + u];
+        if (total > best_total) best_total = total, first = c;
+      }
+    } else {
+      for (size_t c = n_cols_; c-- > 0;)
+        if (!nodes[c].binned) first = c;
+    }
+    return first;
+  }
+
+  // Each column's pair candidates: its kPairCandidates partners of highest pairwise MI.
+  void find_partners() {
+    partners_.assign(n_cols_, {});
+    for (size_t c = 0; c < n_cols_; ++c) {
+      std::vector<int32_t> others;
+      for (size_t u = 0; u < n_cols_; ++u)
+        if (u != c) others.push_back(static_cast<int32_t>(u));
+      std::stable_sort(others.begin(), others.end(), [&](int32_t x, int32_t y) {
+        return pair_[c * n_cols_ + static_cast<size_t>(x)] > pair_[c * n_cols_ + static_cast<size_t>(y)];
+      });
+      if (others.size() > static_cast<size_t>(BayesNetRules::kPairCandidates))
+        others.resize(static_cast<size_t>(BayesNetRules::kPairCandidates));
+      partners_[c] = std::move(others);
+    }
+  }
+
+  void place(size_t v, std::vector<Node>& nodes, std::vector<int32_t>& order) {
+    placed_[v] = 1;
+    order.push_back(static_cast<int32_t>(v));
+    nodes[v].parents = best_[v].parents;
+    if (max_parents_ < 1) return;
+    for (size_t c = 0; c < n_cols_; ++c) {
+      if (placed_[c]) continue;
+      Choice& choice = best_[c];
+      if (admissible(n_states_[c], n_states_[v])) {
+        const double score = pair_mi(c, v) - penalty(n_states_[c], n_states_[v]);
+        if (score > choice.score) choice = {score, {static_cast<int32_t>(v)}};
+      }
+      if (max_parents_ >= 2) consider_pairs(c, v, choice);
+    }
+  }
+
+  // Column c's parent pairs that the newly placed v completes.
+  void consider_pairs(size_t c, size_t v, Choice& choice) {
+    const auto& mine = partners_[c];
+    if (std::find(mine.begin(), mine.end(), static_cast<int32_t>(v)) == mine.end()) return;
+    for (int32_t u32 : mine) {
+      const auto u = static_cast<size_t>(u32);
+      if (u == v || !placed_[u]) continue;
+      const int64_t combinations = n_states_[u] * n_states_[v];
+      if (!admissible(n_states_[c], combinations)) continue;
+      // Strongest parent first: it is the one the table falls back to.
+      const bool u_first = pair_mi(c, u) >= pair_mi(c, v);
+      const size_t p0 = u_first ? u : v, p1 = u_first ? v : u;
+      for (size_t i = 0; i < n_; ++i) joint_[i] = static_cast<int32_t>(sub_[p0][i] * n_states_[p1] + sub_[p1][i]);
+      const double score = mi(sub_[c], n_states_[c], joint_, combinations) - penalty(n_states_[c], combinations);
+      if (score > choice.score) choice = {score, {static_cast<int32_t>(p0), static_cast<int32_t>(p1)}};
+    }
+  }
+
+  const States& sub_;
+  const std::vector<int64_t>& n_states_;
+  const size_t n_cols_, n_;
+  const int max_parents_;
+  const bool with_matrix_;
+  std::vector<double> pair_;  // cols x cols pairwise MI (narrow tables)
+  std::vector<std::vector<int32_t>> partners_;
+  std::vector<Choice> best_;
+  std::vector<char> placed_;
+  std::vector<int32_t> joint_;
+  std::vector<int64_t> buffer_;
+};
+
+// table[k][x] = (count(k, x) + alpha * fallback[k'][x]) / (count(k) + alpha), k' = fallback_row(k).
+template <typename FallbackRow>
+std::vector<double> smoothed_table(const std::vector<int32_t>& keys, size_t combinations, const std::vector<int32_t>& x,
+                                   size_t s, const std::vector<double>& fallback, FallbackRow fallback_row) {
   const double alpha = BayesNetRules::kPseudoCount;
-  const auto total = static_cast<double>(rows);
-  for (size_t c = 0; c < n_cols; ++c) {
-    Node& node = nodes_[c];
+  std::vector<double> counts(combinations * s, 0.0), key_counts(combinations, 0.0);
+  for (size_t r = 0; r < x.size(); ++r) {
+    counts[static_cast<size_t>(keys[r]) * s + static_cast<size_t>(x[r])] += 1.0;
+    key_counts[static_cast<size_t>(keys[r])] += 1.0;
+  }
+  std::vector<double> table(combinations * s);
+  for (size_t k = 0; k < combinations; ++k) {
+    const double* f = fallback.data() + fallback_row(k) * s;
+    for (size_t v = 0; v < s; ++v) table[k * s + v] = (counts[k * s + v] + alpha * f[v]) / (key_counts[k] + alpha);
+  }
+  return table;
+}
+
+// 3. Conditional tables on all rows, each smoothed towards the table with one parent fewer.
+void fit_conditional_tables(std::vector<Node>& nodes, const States& states, const std::vector<int64_t>& n_states) {
+  const double alpha = BayesNetRules::kPseudoCount;
+  for (size_t c = 0; c < nodes.size(); ++c) {
+    Node& node = nodes[c];
     const auto s = static_cast<size_t>(n_states[c]);
     const auto& x = states[c];
+    const auto total = static_cast<double>(x.size());
     std::vector<double> marginal(s, 0.0);
     for (int32_t v : x) marginal[static_cast<size_t>(v)] += 1.0;
     for (auto& p : marginal) p = (p + alpha / static_cast<double>(s)) / (total + alpha);
@@ -261,41 +313,30 @@ FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<Mode
       node.cpt = marginal;
       continue;
     }
-    // table[k][x] = (count(k, x) + alpha * fallback[k'][x]) / (count(k) + alpha)
-    auto conditional = [&](const std::vector<int32_t>& keys, size_t combinations, const std::vector<double>& fallback,
-                           auto fallback_row) {
-      std::vector<double> counts(combinations * s, 0.0), key_counts(combinations, 0.0);
-      for (size_t r = 0; r < n_rows; ++r) {
-        counts[static_cast<size_t>(keys[r]) * s + static_cast<size_t>(x[r])] += 1.0;
-        key_counts[static_cast<size_t>(keys[r])] += 1.0;
-      }
-      std::vector<double> table(combinations * s);
-      for (size_t k = 0; k < combinations; ++k) {
-        const double* f = fallback.data() + fallback_row(k) * s;
-        for (size_t v = 0; v < s; ++v) table[k * s + v] = (counts[k * s + v] + alpha * f[v]) / (key_counts[k] + alpha);
-      }
-      return table;
-    };
     const auto p0 = static_cast<size_t>(node.parents[0]);
     const auto s0 = static_cast<size_t>(n_states[p0]);
-    std::vector<double> one = conditional(states[p0], s0, marginal, [](size_t) { return size_t{0}; });
+    std::vector<double> one = smoothed_table(states[p0], s0, x, s, marginal, [](size_t) { return size_t{0}; });
     if (node.parents.size() == 1) {
       node.cpt = std::move(one);
       continue;
     }
     const auto p1 = static_cast<size_t>(node.parents[1]);
     const auto s1 = static_cast<size_t>(n_states[p1]);
-    std::vector<int32_t> keys(n_rows);
-    for (size_t r = 0; r < n_rows; ++r)
+    std::vector<int32_t> keys(x.size());
+    for (size_t r = 0; r < x.size(); ++r)
       keys[r] = static_cast<int32_t>(static_cast<size_t>(states[p0][r]) * s1 + static_cast<size_t>(states[p1][r]));
-    node.cpt = conditional(keys, s0 * s1, one, [s1](size_t k) { return k / s1; });
+    node.cpt = smoothed_table(keys, s0 * s1, x, s, one, [s1](size_t k) { return k / s1; });
   }
-  // 4. Binned columns: each training value with its row's parent combination (donor keys).
-  for (size_t c = 0; c < n_cols; ++c) {
-    Node& node = nodes_[c];
+}
+
+// 4. Binned columns: each training value with its row's parent combination (donor keys).
+void fit_donor_keys(std::vector<Node>& nodes, const Matrix& data, const States& states,
+                    const std::vector<int64_t>& n_states) {
+  for (size_t c = 0; c < nodes.size(); ++c) {
+    Node& node = nodes[c];
     if (!node.binned) continue;
     std::vector<std::vector<std::pair<float, int32_t>>> pairs(node.bins.size());
-    for (size_t r = 0; r < n_rows; ++r) {
+    for (size_t r = 0; r < states[c].size(); ++r) {
       int64_t key = 0;
       for (int32_t p : node.parents) key = key * n_states[static_cast<size_t>(p)] + states[static_cast<size_t>(p)][r];
       pairs[static_cast<size_t>(states[c][r])].push_back(
@@ -308,6 +349,27 @@ FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<Mode
       for (const auto& [value, key] : pairs[b]) node.bins[b].push_back(value), node.keys[b].push_back(key);
     }
   }
+}
+
+}  // namespace
+
+FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout,
+                                      const FitOptions& options) {
+  check_discrete_input(data, "bayesnet");
+  const auto n_cols = static_cast<size_t>(data.cols);
+  cols_ = data.cols;
+  rows_ = data.rows;
+  seed_ = options.seed;
+  names_ = model_column_names(layout, n_cols);
+  const States states = discretise_nodes(data, layout, nodes_);
+  std::vector<int64_t> n_states(n_cols);
+  for (size_t c = 0; c < n_cols; ++c) n_states[c] = nodes_[c].states();
+  const States sub = structure_rows(states, data.rows, seed_);
+  const size_t n = sub.empty() ? 0 : sub[0].size();
+  max_parents_ = BayesNetRules::max_parents(static_cast<int64_t>(n), cols_);
+  order_ = StructureSearch(sub, n_states, max_parents_).run(nodes_);
+  fit_conditional_tables(nodes_, states, n_states);
+  fit_donor_keys(nodes_, data, states, n_states);
   build_cumulative();
 
   FitReport report;
@@ -321,20 +383,20 @@ FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<Mode
   if (max_parents_ == 0)
     rule = "0 (one column)";
   else if (max_parents_ == 1)
-    rule = cols > BayesNetRules::kTwoParentsMaxColumns ? "1 (more than 100 columns: a Chow-Liu tree)"
-                                                       : "1 (fewer than 50 rows)";
+    rule = cols_ > BayesNetRules::kTwoParentsMaxColumns ? "1 (more than 100 columns: a Chow-Liu tree)"
+                                                        : "1 (fewer than 50 rows)";
   else
     rule = "2";
-  report.settings = {
-      {"model", "bayesnet"},
-      {"structure", structure()},
-      {"states", state_text},
-      {"max_parents", rule},
-      {"structure_rows", std::to_string(n)},
-      {"criterion",
-       "mutual information - " + format_double(kPenaltyFactor) + " x (states - 1) x (parent combinations - 1) / rows"},
-      {"pseudo_count", format_double(alpha) + " per parent combination, spread as the table with one parent fewer"},
-      {"seed", std::to_string(seed_)}};
+  report.settings = {{"model", "bayesnet"},
+                     {"structure", structure()},
+                     {"states", state_text},
+                     {"max_parents", rule},
+                     {"structure_rows", std::to_string(n)},
+                     {"criterion", "mutual information - " + format_double(kPenaltyFactor) +
+                                       " x (states - 1) x (parent combinations - 1) / rows"},
+                     {"pseudo_count", format_double(BayesNetRules::kPseudoCount) +
+                                          " per parent combination, spread as the table with one parent fewer"},
+                     {"seed", std::to_string(seed_)}};
   return report;
 }
 
