@@ -4,12 +4,14 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 
 #include "support/test_paths.hpp"
+#include "synthtab/core/archive.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/engine/model_choice.hpp"
@@ -224,6 +226,45 @@ TEST(Synthesis, DamagedModelFilesAreRefusedWithAClearMessage) {
   testing::write_text(bad, newer);
   expect_model_file_error(bad, "newer");
   expect_model_file_error((dir / "missing.synthtab").string(), "cannot open");
+}
+
+TEST(Synthesis, TheModelFileKeepsTheGivenParametersAndRefusesOnesOutsideTheSchema) {
+  const auto dir = scratch_dir("parameters");
+  SynthesisOptions options = quick_options();
+  options.model = "copula";
+  options.fit.parameters = {{"marginals", "parametric"}};
+  const auto good = (dir / "good.synthtab").string();
+  FittedModel::fit_csv(data_path("ROI.csv"), options).save(good);
+  const FittedModel loaded = FittedModel::load(good);
+  EXPECT_EQ(loaded.parameters().choice("marginals"), "parametric");
+  EXPECT_EQ(loaded.parameters().values().size(), 1u);
+
+  // The same file with its meta section's parameters replaced.
+  const ArchiveReader archive = ArchiveReader::read_file(good);
+  const auto with_parameters = [&](const nlohmann::json& parameters) {
+    ArchiveWriter out;
+    for (const auto& [name, bytes] : archive.sections()) {
+      if (name != "meta") {
+        out.put(name, bytes);
+        continue;
+      }
+      nlohmann::json meta = nlohmann::json::parse(bytes);
+      if (parameters.is_null())
+        meta.erase("parameters");
+      else
+        meta["parameters"] = parameters;
+      out.put(name, meta.dump());
+    }
+    const auto bad = (dir / "bad.synthtab").string();
+    out.write_file(bad);
+    return bad;
+  };
+  expect_model_file_error(with_parameters({{"marginals", "weird"}}), "`marginals` of copula expects");
+  expect_model_file_error(with_parameters({{"epochs", 5}}), "`epochs` is not a parameter of copula");
+  expect_model_file_error(with_parameters({{"marginals", {1}}}), "neither a finite number nor text");
+  expect_model_file_error(with_parameters(nlohmann::json::array()), "'parameters' is not an object");
+  // Files from before parameters were stored load, with none.
+  EXPECT_TRUE(FittedModel::load(with_parameters(nullptr)).parameters().empty());
 }
 
 TEST(Synthesis, MarketingCampaignsKeepsDecimalCommaAndNumbers) {

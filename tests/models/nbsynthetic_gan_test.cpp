@@ -163,8 +163,8 @@ TEST(NbsyntheticGan, FitReportsEffectiveSettingsAndTheRuleTheFitUsed) {
     EXPECT_EQ(report.settings.at("epochs"), "1");
     EXPECT_EQ(report.settings.at("critic_steps"), "1");
     EXPECT_EQ(report.settings.at("threads"), "1");
-    EXPECT_EQ(std::stod(report.settings.at("lr_g")), 2e-4);
-    EXPECT_EQ(std::stod(report.settings.at("lr_c")), 1e-3);
+    EXPECT_EQ(std::stod(report.settings.at("learning_rate")), 2e-4);
+    EXPECT_EQ(std::stod(report.settings.at("critic_learning_rate")), 1e-3);
     EXPECT_EQ(std::stod(report.settings.at("dropout")), 0.5);
     ASSERT_EQ(report.critic_loss.size(), 1u);
     ASSERT_EQ(report.generator_loss.size(), 1u);
@@ -184,8 +184,8 @@ TEST(NbsyntheticGan, FitReportsEffectiveSettingsAndTheRuleTheFitUsed) {
   EXPECT_EQ(report.settings.at("batch_size"), "10");
   EXPECT_EQ(report.settings.at("iterations_per_epoch"), "6");  // 30 / 5, 30 % 10 == 0
   EXPECT_EQ(report.settings.at("latent"), "1");                // int(3 * 2 / 4) = 1
-  EXPECT_EQ(std::stod(report.settings.at("lr_g")), 1e-3);
-  EXPECT_EQ(std::stod(report.settings.at("lr_c")), 5e-4);
+  EXPECT_EQ(std::stod(report.settings.at("learning_rate")), 1e-3);
+  EXPECT_EQ(std::stod(report.settings.at("critic_learning_rate")), 5e-4);
   EXPECT_EQ(std::stod(report.settings.at("dropout")), 0.25);
   EXPECT_EQ(report.settings.at("critic_steps"), "3");
   EXPECT_EQ(report.critic_loss.size(), 2u);

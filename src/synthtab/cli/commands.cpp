@@ -394,6 +394,11 @@ void Commands::write_generate_report(const PreparedInput& input, const FittedMod
   run.preparation = model.preparation_log().actions;
   run.model = model.model_name();
   run.settings = model.fit_report().settings;
+  for (const ModelTraits& traits : ModelRegistry::instance().loaded())
+    if (traits.name == model.model_name())
+      for (const ParameterSpec& spec : traits.parameters)
+        run.setting_help[spec.name] = spec.help + " (default: " + spec.default_value + ")";
+  for (const auto& [name, value] : parameters_.given()) run.chosen_settings.insert(name);  // not auto's
   run.seed = seed_;
   run.fit_seconds = fit_seconds;
   run.sample_seconds = sample_seconds;

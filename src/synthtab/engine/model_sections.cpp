@@ -1,7 +1,9 @@
 #include "synthtab/engine/model_sections.hpp"
 
+#include <cmath>
 #include <limits>
 #include <set>
+#include <variant>
 
 namespace synthtab {
 
@@ -77,6 +79,27 @@ Schema schema_from_json(const json& j, const SectionCheck& check) {
   schema.decimal = decimal[0];
   schema.delimiter = delimiter[0];
   return schema;
+}
+
+json parameters_to_json(const ModelParameters& parameters) {
+  json out = json::object();
+  for (const auto& [name, value] : parameters.values())
+    std::visit([&, &name = name](const auto& v) { out[name] = v; }, value);
+  return out;
+}
+
+ModelParameters parameters_from_json(const json& j, const SectionCheck& check) {
+  if (!j.is_object()) check.fail("'parameters' is not an object");
+  ModelParameters parameters;
+  for (const auto& [name, value] : j.items()) {
+    if (value.is_number() && std::isfinite(value.get<double>()))
+      parameters.set(name, value.get<double>());
+    else if (value.is_string())
+      parameters.set(name, value.get<std::string>());
+    else
+      check.fail("parameter '" + name + "' is neither a finite number nor text");
+  }
+  return parameters;
 }
 
 json report_to_json(const FitReport& report) {

@@ -24,6 +24,10 @@ nlohmann::json schema_to_json(const Schema& schema);
 Schema schema_from_json(const nlohmann::json& j, const SectionCheck& check);
 
 nlohmann::json report_to_json(const FitReport& report);
+// The parameters a model was fitted with, as given: {name: number or text}.
+nlohmann::json parameters_to_json(const ModelParameters& parameters);
+// Their values only; whether they fit the model's schema is the caller's check.
+ModelParameters parameters_from_json(const nlohmann::json& j, const SectionCheck& check);
 FitReport report_from_json(const nlohmann::json& j, const SectionCheck& check);
 
 }  // namespace synthtab

@@ -209,6 +209,7 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
   }
   FittedModel model;
   model.model_name_ = options.model;
+  model.parameters_ = options.fit.parameters;
   const ModelTraits traits = ModelRegistry::instance().traits(options.model);
   model.synthesizer_ = traits.create();
   model.pipeline_.fit(prepared, pipeline_options_for(options, traits));
@@ -232,6 +233,7 @@ void FittedModel::save(const std::string& path) const {
   const json meta = {{"model", model_name_},
                      {"training_rows", training_rows_},
                      {"fit_seed", fit_seed_},
+                     {"parameters", parameters_to_json(parameters_)},
                      {"synthtab_version", "0.1.0"}};
   out.put("meta", meta.dump());
   out.put("schema", schema_to_json(schema_).dump());
@@ -255,6 +257,8 @@ FittedModel FittedModel::load(const std::string& path, uint64_t memory_limit) {
     model.model_name_ = meta_check.string(meta, "model");
     model.training_rows_ = meta_check.integer(meta, "training_rows", 2, std::numeric_limits<int64_t>::max());
     model.fit_seed_ = meta_check.unsigned_integer(meta, "fit_seed");
+    // Files written before parameters were stored have none.
+    if (meta.contains("parameters")) model.parameters_ = parameters_from_json(meta["parameters"], meta_check);
   });
   const SectionCheck schema_check{path, "schema"};
   schema_check.guard(
@@ -308,6 +312,12 @@ FittedModel FittedModel::load(const std::string& path, uint64_t memory_limit) {
     // A name no build knows is damage; a plugin model without the plugin is not.
     if (std::string(e.what()).rfind("unknown model", 0) == 0) meta_check.fail("'model': " + std::string(e.what()));
     throw;
+  }
+  try {
+    check_parameters(model.model_name_, ModelRegistry::instance().traits(model.model_name_).parameters,
+                     model.parameters_);
+  } catch (const Error& e) {
+    meta_check.fail("'parameters': " + std::string(e.what()));
   }
   // Synthesizers name their own sections in their messages; this names the usual one for the rest.
   const SectionCheck model_check{path, "model/" + model.model_name_};

@@ -121,6 +121,8 @@ class FittedModel {
   const Schema& schema() const { return schema_; }
   const PreparationLog& preparation_log() const { return log_; }
   const FitReport& fit_report() const { return report_; }
+  // The model's parameters as the caller (or auto) gave them; the model's defaults hold the rest.
+  const ModelParameters& parameters() const { return parameters_; }
   const Pipeline& pipeline() const { return pipeline_; }
   int64_t training_rows() const { return training_rows_; }
   uint64_t fit_seed() const { return fit_seed_; }
@@ -133,6 +135,7 @@ class FittedModel {
   Pipeline pipeline_;
   std::unique_ptr<Synthesizer> synthesizer_;
   FitReport report_;
+  ModelParameters parameters_;
   int64_t training_rows_ = 0;
   uint64_t fit_seed_ = 0;
   std::vector<uint64_t> real_row_hashes_;      // sorted fingerprints of the training rows

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,10 @@ struct RunInfo {
   std::vector<std::string> preparation;  // the preparation log, in order
   std::string model;
   std::map<std::string, std::string> settings;  // effective settings, as text
+  // What a setting means, for those that are the model's parameters (its schema's help and
+  // default), and which of them the caller chose.
+  std::map<std::string, std::string> setting_help;
+  std::set<std::string> chosen_settings;
   uint64_t seed = 0;
   double fit_seconds = 0.0, sample_seconds = 0.0;
 };

@@ -186,11 +186,15 @@ void preparation(Page& page, const ReportInput& in) {
                                                         {"seed", std::to_string(r.seed)},
                                                         {"time to fit", fmt::format("{:.2f} s", r.fit_seconds)},
                                                         {"time to sample", fmt::format("{:.2f} s", r.sample_seconds)}};
+    for (auto& row : model_rows) row.push_back("");
     for (const auto& [key, value] : r.settings) {
       if (key == "model" || key == "seed") continue;  // already above
-      model_rows.push_back({key == "auto" ? std::string("why this model") : esc(key), esc(value)});
+      const auto help = r.setting_help.find(key);
+      model_rows.push_back({key == "auto" ? std::string("why this model") : esc(key),
+                            esc(value) + (r.chosen_settings.count(key) ? " (your choice)" : ""),
+                            help == r.setting_help.end() ? std::string() : esc(help->second)});
     }
-    page.html += table({"setting", "value"}, model_rows);
+    page.html += table({"setting", "value", "what it is"}, model_rows);
   } else {
     page.html +=
         "<p class=\"left-out\">Not known: this report compares two files, so how the synthetic rows were made "

@@ -320,8 +320,8 @@ void CtganTvae::fit_ctgan(const Matrix& train, const FitOptions& options, int ep
   settings.dropout = options.parameters.number("dropout").value_or(settings.dropout);
   settings.critic_steps = options.parameters.integer("critic_steps").value_or(settings.critic_steps);
   settings.batch = batch;
-  report_.settings["lr_g"] = number_text(settings.generator_rate);
-  report_.settings["lr_d"] = number_text(settings.critic_rate);
+  report_.settings["learning_rate"] = number_text(settings.generator_rate);
+  report_.settings["critic_learning_rate"] = number_text(settings.critic_rate);
   report_.settings["dropout"] = number_text(settings.dropout);
   report_.settings["critic_steps"] = std::to_string(settings.critic_steps);
   report_.settings["pac"] = std::to_string(kPac);
@@ -351,7 +351,7 @@ void CtganTvae::fit_ctgan(const Matrix& train, const FitOptions& options, int ep
 
 void CtganTvae::fit_tvae(const Matrix& train, const FitOptions& options, int epochs, int batch) {
   const double lr = options.parameters.number("learning_rate").value_or(1e-3);
-  report_.settings["lr"] = number_text(lr);
+  report_.settings["learning_rate"] = number_text(lr);
   report_.settings["loss_factor"] = number_text(kTvaeLossFactor);
   build_networks();
   const int64_t dim = normalizer_.output_width();
