@@ -366,6 +366,23 @@ TEST(Cli, GenerateReportWritesBothOutputsAndNoTempFiles) {
   }
 }
 
+// The report's model table says what each of the model's parameters is and which ones were chosen.
+TEST(Cli, GenerateReportExplainsTheModelsParameters) {
+  const auto dir = scratch_dir("cli-report-parameters");
+  const auto html = dir / "R.html";
+  const auto r = run("generate " + data_path("ROI.csv") + " --model copula --marginals parametric -n 30 -q --report " +
+                         html.string() + " -o " + (dir / "out.csv").string(),
+                     dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string page = read_text(html);
+  EXPECT_NE(page.find("<th>what it is</th>"), std::string::npos);
+  const auto row = page.find("<td>marginals</td>");
+  ASSERT_NE(row, std::string::npos);
+  const std::string rest = page.substr(row, page.find("</tr>", row) - row);
+  EXPECT_NE(rest.find("(your choice)"), std::string::npos) << rest;
+  EXPECT_NE(rest.find("(default: empirical)"), std::string::npos) << rest;
+}
+
 TEST(Cli, AFailingReportLeavesThePreviousRowsByteIdentical) {
   const auto dir = scratch_dir("cli-report-fails");
   const auto out = dir / "out.csv";
