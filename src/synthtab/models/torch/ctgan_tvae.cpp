@@ -262,11 +262,10 @@ class CtganTvae final : public Synthesizer {
   Conditions conditions_;
   CtganGenerator generator_{nullptr};
   TvaeDecoder decoder_{nullptr};
-  FitReport report_;
+  FitReport report_;  // the fit being made (Synthesizer::fit times it; the engine saves it)
 };
 
 FitReport CtganTvae::do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
   const std::string model = name();
   const bool ctgan = kind_ == Kind::Ctgan;
   const int epochs = options.parameters.integer("epochs").value_or(300);
@@ -299,7 +298,6 @@ FitReport CtganTvae::do_fit(const Matrix& data, const std::vector<ModelColumn>& 
     fit_tvae(train, options, epochs, batch);
   const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
   report_.settings["seconds_per_epoch"] = number_text(epochs > 0 ? train_seconds / epochs : 0.0);
-  report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report_;
 }
 
@@ -493,13 +491,8 @@ Matrix CtganTvae::do_sample(int64_t first_row, int64_t count, uint64_t seed) con
 
 void CtganTvae::do_save(ArchiveWriter& out, const std::string& prefix) const {
   if (!fitted()) throw usage_error(name() + ": save() before fit() or load()");
-  nlohmann::json meta = {{"model", name()},
-                         {"transformer", normalizer_.to_json()},
-                         {"frequencies", frequencies_to_json(conditions_)},
-                         {"settings", report_.settings},
-                         {"critic_loss", report_.critic_loss},
-                         {"generator_loss", report_.generator_loss},
-                         {"seconds", report_.seconds}};
+  nlohmann::json meta = {
+      {"model", name()}, {"transformer", normalizer_.to_json()}, {"frequencies", frequencies_to_json(conditions_)}};
   out.put(prefix + "meta", meta.dump());
   out.put(prefix + "weights", kind_ == Kind::Ctgan ? tensors_to_bytes(*generator_, kWeightsFormat)
                                                    : tensors_to_bytes(*decoder_, kWeightsFormat));
@@ -509,7 +502,6 @@ void CtganTvae::do_load(const ArchiveReader& in, const std::string& prefix) {
   const SectionCheck meta_check{in.source(), prefix + "meta"};
   ModeSpecificNormalizer normalizer;
   Conditions conditions;
-  FitReport report;
   meta_check.guard([&] {
     const auto meta = meta_check.parse_object(in.get(prefix + "meta"));
     const std::string model = meta_check.string(meta, "model");
@@ -517,15 +509,6 @@ void CtganTvae::do_load(const ArchiveReader& in, const std::string& prefix) {
     normalizer.from_json(meta_check.object(meta, "transformer"), meta_check);
     conditions = make_conditions(normalizer);
     frequencies_from_json(meta_check.array(meta, "frequencies"), conditions, meta_check);
-    for (const auto& [key, value] : meta_check.object(meta, "settings").items()) {
-      if (!value.is_string()) meta_check.fail("setting '" + key + "' is not text");
-      report.settings[key] = value.get<std::string>();
-    }
-    for (const auto& v : meta_check.array(meta, "critic_loss"))
-      report.critic_loss.push_back(v.is_number() ? v.get<double>() : std::nan(""));
-    for (const auto& v : meta_check.array(meta, "generator_loss"))
-      report.generator_loss.push_back(v.is_number() ? v.get<double>() : std::nan(""));
-    report.seconds = meta_check.finite(meta, "seconds");
   });
 
   // Everything is read into locals first: a refused file leaves the model as it was.
@@ -553,7 +536,6 @@ void CtganTvae::do_load(const ArchiveReader& in, const std::string& prefix) {
   conditions_ = std::move(conditions);
   generator_ = generator;
   decoder_ = decoder;
-  report_ = std::move(report);
 }
 
 ModelTraits ctgan_tvae_traits(Kind kind) {

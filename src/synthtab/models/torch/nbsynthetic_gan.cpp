@@ -9,7 +9,6 @@
 #include <atomic>
 #include <bit>
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -322,11 +321,10 @@ class NbsyntheticGan final : public Synthesizer, public NbsyntheticGanInspector 
   int64_t latent_ = 0;
   Generator generator_{nullptr};
   Critic critic_{nullptr};
-  FitReport report_;
+  FitReport report_;  // the fit being made (Synthesizer::fit times it; the engine saves it)
 };
 
 FitReport NbsyntheticGan::do_fit(const Matrix& data, const std::vector<ModelColumn>&, const FitOptions& options) {
-  const auto start = std::chrono::steady_clock::now();  // the model file keeps the fit's time
   const std::string model = name();
   for (int64_t r = 0; r < data.rows; ++r)
     for (int64_t c = 0; c < data.cols; ++c)
@@ -381,7 +379,6 @@ FitReport NbsyntheticGan::do_fit(const Matrix& data, const std::vector<ModelColu
   if (progress) progress->end();
   generator_->eval();  // sampling uses the BatchNorm running statistics
   critic_->eval();
-  report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report_;
 }
 
@@ -412,10 +409,6 @@ void NbsyntheticGan::do_save(ArchiveWriter& out, const std::string& prefix) cons
   meta["model"] = name();
   meta["features"] = features_;
   meta["latent"] = latent_;
-  meta["settings"] = report_.settings;
-  meta["critic_loss"] = report_.critic_loss;
-  meta["generator_loss"] = report_.generator_loss;
-  meta["seconds"] = report_.seconds;
   out.put(prefix + "meta", meta.dump());
 
   out.put(prefix + "generator", torch_io::tensors_to_bytes(*generator_, kGeneratorFormat));
@@ -424,23 +417,12 @@ void NbsyntheticGan::do_save(ArchiveWriter& out, const std::string& prefix) cons
 void NbsyntheticGan::do_load(const ArchiveReader& in, const std::string& prefix) {
   const SectionCheck check{in.source(), prefix + "meta"};
   int64_t features = 0, latent = 0;
-  FitReport report;
   check.guard([&] {
     const nlohmann::json meta = check.parse_object(in.get(prefix + "meta"));
     const std::string model = check.string(meta, "model");
     if (model != name()) check.fail("holds a '" + model + "' model, not '" + name() + "'");
     features = check.integer(meta, "features", 1, 1'000'000);
     latent = check.integer(meta, "latent", 1, 100'000'000);
-    for (const auto& [key, value] : check.object(meta, "settings").items()) {
-      if (!value.is_string()) check.fail("setting '" + key + "' is not a string");
-      report.settings[key] = value.get<std::string>();
-    }
-    // NaN losses (a diverged run) are stored as null.
-    for (const auto& v : check.array(meta, "critic_loss"))
-      report.critic_loss.push_back(v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN());
-    for (const auto& v : check.array(meta, "generator_loss"))
-      report.generator_loss.push_back(v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN());
-    report.seconds = meta.contains("seconds") ? check.finite(meta, "seconds") : 0.0;
   });
   if (latent != latent_for(features))
     check.fail("inconsistent sizes (features " + std::to_string(features) + ", latent " + std::to_string(latent) + ")");
@@ -459,7 +441,6 @@ void NbsyntheticGan::do_load(const ArchiveReader& in, const std::string& prefix)
   latent_ = latent;
   generator_ = generator;
   critic_ = Critic(nullptr);
-  report_ = std::move(report);
 }
 
 ModelTraits nbsynthetic_gan_traits(Variant variant) {
