@@ -433,15 +433,7 @@ void BayesNetSynthesizer::build_cumulative() {
   for (size_t c = 0; c < nodes_.size(); ++c) {
     const Node& node = nodes_[c];
     if (!node.binned) continue;
-    donors_[c].resize(node.bins.size());
-    for (size_t b = 0; b < node.bins.size(); ++b) {
-      auto& index = donors_[c][b];
-      index.resize(node.keys[b].size());
-      for (size_t i = 0; i < index.size(); ++i) index[i] = static_cast<int32_t>(i);
-      std::stable_sort(index.begin(), index.end(), [&](int32_t x, int32_t y) {
-        return node.keys[b][static_cast<size_t>(x)] < node.keys[b][static_cast<size_t>(y)];
-      });
-    }
+    for (const auto& keys : node.keys) donors_[c].push_back(donor_index(keys));
   }
 }
 
@@ -473,18 +465,14 @@ Matrix BayesNetSynthesizer::do_sample(int64_t first_row, int64_t count, uint64_t
         // same state of the first parent; else any value of the bin.
         const auto& keys = node.keys[v];
         const auto& index = donors_[c][v];
-        auto by_key = [&](int32_t position, int64_t key) { return keys[static_cast<size_t>(position)] < key; };
-        auto key_below = [&](int64_t key, int32_t position) { return key < keys[static_cast<size_t>(position)]; };
-        auto lo = std::lower_bound(index.begin(), index.end(), static_cast<int64_t>(key), by_key);
-        auto hi = std::upper_bound(lo, index.end(), static_cast<int64_t>(key), key_below);
-        if (lo == hi && node.parents.size() == 2) {
+        const auto exact = static_cast<int64_t>(key);
+        DonorRun run = donors_between(index, keys, exact, exact + 1);
+        if (run.empty() && node.parents.size() == 2) {
           const auto s1 = static_cast<int64_t>(nodes_[static_cast<size_t>(node.parents[1])].states());
-          const int64_t from = static_cast<int64_t>(key) / s1 * s1;
-          lo = std::lower_bound(index.begin(), index.end(), from, by_key);
-          hi = std::lower_bound(lo, index.end(), from + s1, by_key);
+          const int64_t from = exact / s1 * s1;
+          run = donors_between(index, keys, from, from + s1);
         }
-        if (lo == hi) lo = index.begin(), hi = index.end();
-        const auto pick = static_cast<size_t>(*(lo + static_cast<int64_t>(rng.below(static_cast<uint64_t>(hi - lo)))));
+        const size_t pick = draw_donor(index, run, rng);
         value = jitter_within_bin(node.bins[v], pick, rng.uniform());
       }
       out(i, static_cast<int64_t>(c)) = static_cast<float>(value);

@@ -33,23 +33,6 @@ std::vector<int64_t> read_order(const SectionCheck& check, const json& state, in
   return position;
 }
 
-// Each column's states (its values, or its bins): a node's table size depends on its parents'
-// state counts, so all states are read before any table.
-std::vector<Node> read_states(const SectionCheck& check, const json& nodes_json, int64_t cols) {
-  const auto n_cols = static_cast<size_t>(cols);
-  if (nodes_json.size() != n_cols)
-    check.fail("'nodes' has " + std::to_string(nodes_json.size()) + " entries, expected " + std::to_string(cols));
-  std::vector<Node> nodes(n_cols);
-  for (size_t c = 0; c < n_cols; ++c) {
-    const json& j = nodes_json[c];
-    const std::string what = "node " + std::to_string(c);
-    if (!j.is_object()) check.fail(what + " is not an object");
-    Node& node = nodes[c];
-    read_discrete_states(check, j, what, kMaxStates, node.binned, node.values, node.bins);
-  }
-  return nodes;
-}
-
 // Node c's parents (drawn before it, none twice, at most max_parents); returns the number of
 // parent combinations, bounded by the largest table.
 int64_t read_parents(const SectionCheck& check, const json& j, size_t c, int64_t cols, int max_parents,
@@ -146,7 +129,8 @@ void BayesNetSynthesizer::do_load(const ArchiveReader& in, const std::string& pr
     names = check.string_array(state, "names", cols);
     const std::vector<int64_t> position = read_order(check, state, cols, order);
     const json& nodes_json = check.array(state, "nodes");
-    nodes = read_states(check, nodes_json, cols);
+    // A node's table size depends on its parents' state counts: all states are read before any table.
+    nodes = read_state_nodes<Node>(check, nodes_json, static_cast<size_t>(cols), kMaxStates);
     for (size_t c = 0; c < nodes.size(); ++c) read_table(check, nodes_json[c], c, cols, max_parents, position, nodes);
   });
   cols_ = cols;

@@ -81,6 +81,26 @@ double jitter_within_bin(const std::vector<float>& bin, size_t pick, double u) {
   return below + u * (above - below);
 }
 
+std::vector<int32_t> donor_index(const std::vector<int32_t>& keys) {
+  std::vector<int32_t> index(keys.size());
+  for (size_t i = 0; i < index.size(); ++i) index[i] = static_cast<int32_t>(i);
+  std::stable_sort(index.begin(), index.end(),
+                   [&](int32_t x, int32_t y) { return keys[static_cast<size_t>(x)] < keys[static_cast<size_t>(y)]; });
+  return index;
+}
+
+DonorRun donors_between(const std::vector<int32_t>& index, const std::vector<int32_t>& keys, int64_t from, int64_t to) {
+  const auto below = [&](int32_t position, int64_t key) { return keys[static_cast<size_t>(position)] < key; };
+  const auto begin = std::lower_bound(index.begin(), index.end(), from, below);
+  return {begin, std::lower_bound(begin, index.end(), to, below)};
+}
+
+size_t draw_donor(const std::vector<int32_t>& index, DonorRun run, Rng& rng) {
+  if (run.empty()) run = {index.begin(), index.end()};
+  return static_cast<size_t>(
+      *(run.begin + static_cast<int64_t>(rng.below(static_cast<uint64_t>(run.end - run.begin)))));
+}
+
 }  // namespace synthtab
 
 namespace synthtab {

@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
+#include "synthtab/core/json_checks.hpp"
 #include "synthtab/core/matrix.hpp"
+#include "synthtab/core/rng.hpp"
 #include "synthtab/transform/column_transformer.hpp"
 
 namespace synthtab {
-
-struct SectionCheck;
 
 inline constexpr int kMaxQuantileBins = 10;
 // Quantile bins for a column of `rows` training values: min(10, rows / 5), at least 2.
@@ -53,11 +53,43 @@ int32_t state_of_value(const std::vector<float>& values, const std::vector<std::
 // uniform in [0, 1).
 double jitter_within_bin(const std::vector<float>& bin, size_t pick, double u);
 
+// Positions 0..n-1 of a bin's training values, stably ordered by each value's key (a parent
+// combination, a partner's state): the donors of one key are then one run of positions.
+std::vector<int32_t> donor_index(const std::vector<int32_t>& keys);
+
+// The run of `index` (from donor_index(keys)) whose keys lie in [from, to).
+struct DonorRun {
+  std::vector<int32_t>::const_iterator begin, end;
+  bool empty() const { return begin == end; }
+};
+DonorRun donors_between(const std::vector<int32_t>& index, const std::vector<int32_t>& keys, int64_t from, int64_t to);
+
+// A donor's position drawn uniformly from `run`, or from the whole index when the run is empty.
+size_t draw_donor(const std::vector<int32_t>& index, DonorRun run, Rng& rng);
+
 // Reads one column's states from a model file's node object `j` ("node 3" in messages): exactly
 // one of 'values' (strictly ascending) and 'bins' (each sorted, non-empty, above the one before),
 // at most `max_states` of them.
 void read_discrete_states(const SectionCheck& check, const nlohmann::json& j, const std::string& what,
                           int64_t max_states, bool& binned, std::vector<float>& values,
                           std::vector<std::vector<float>>& bins);
+
+// A model's nodes (each with `binned`, `values` and `bins`) from its section's 'nodes' list of
+// n_cols objects, their states read by read_discrete_states.
+template <typename Node>
+std::vector<Node> read_state_nodes(const SectionCheck& check, const nlohmann::json& nodes_json, size_t n_cols,
+                                   int64_t max_states) {
+  if (nodes_json.size() != n_cols)
+    check.fail("'nodes' has " + std::to_string(nodes_json.size()) + " entries, expected " + std::to_string(n_cols));
+  std::vector<Node> nodes(n_cols);
+  for (size_t c = 0; c < n_cols; ++c) {
+    const nlohmann::json& j = nodes_json[c];
+    const std::string what = "node " + std::to_string(c);
+    if (!j.is_object()) check.fail(what + " is not an object");
+    Node& node = nodes[c];
+    read_discrete_states(check, j, what, max_states, node.binned, node.values, node.bins);
+  }
+  return nodes;
+}
 
 }  // namespace synthtab

@@ -370,15 +370,7 @@ void MrfSynthesizer::build_donors() {
   for (size_t c = 0; c < nodes_.size(); ++c) {
     const Node& node = nodes_[c];
     if (!node.binned) continue;
-    donors_[c].resize(node.bins.size());
-    for (size_t b = 0; b < node.bins.size(); ++b) {
-      auto& index = donors_[c][b];
-      index.resize(node.bins[b].size());
-      for (size_t i = 0; i < index.size(); ++i) index[i] = static_cast<int32_t>(i);
-      std::stable_sort(index.begin(), index.end(), [&](int32_t x, int32_t y) {
-        return node.partner_states[b][static_cast<size_t>(x)] < node.partner_states[b][static_cast<size_t>(y)];
-      });
-    }
+    for (const auto& partner_states : node.partner_states) donors_[c].push_back(donor_index(partner_states));
   }
 }
 
@@ -403,16 +395,8 @@ Matrix MrfSynthesizer::do_sample(int64_t first_row, int64_t count, uint64_t seed
       } else {
         // A donor of the bin whose row had the partner's drawn state; else any of the bin.
         const auto& index = donors_[c][v];
-        const auto& partner_states = node.partner_states[v];
-        const int32_t wanted = node.partner >= 0 ? state[static_cast<size_t>(node.partner)] : 0;
-        auto lo = std::lower_bound(index.begin(), index.end(), wanted, [&](int32_t position, int32_t s) {
-          return partner_states[static_cast<size_t>(position)] < s;
-        });
-        auto hi = std::upper_bound(lo, index.end(), wanted, [&](int32_t s, int32_t position) {
-          return s < partner_states[static_cast<size_t>(position)];
-        });
-        if (lo == hi) lo = index.begin(), hi = index.end();
-        const auto pick = static_cast<size_t>(*(lo + static_cast<int64_t>(rng.below(static_cast<uint64_t>(hi - lo)))));
+        const int64_t wanted = node.partner >= 0 ? state[static_cast<size_t>(node.partner)] : 0;
+        const size_t pick = draw_donor(index, donors_between(index, node.partner_states[v], wanted, wanted + 1), rng);
         value = jitter_between_neighbours(node.bins, v, pick, rng.uniform());
       }
       out(i, static_cast<int64_t>(c)) = static_cast<float>(value);
@@ -444,22 +428,6 @@ namespace {
 
 using Node = MrfSynthesizer::Node;
 using Potential = MrfSynthesizer::Potential;
-
-// Each column's states (its values, or its bins); the partners come later, once every column's
-// state count is known.
-std::vector<Node> read_nodes(const SectionCheck& check, const json& nodes_json, size_t n_cols) {
-  if (nodes_json.size() != n_cols)
-    check.fail("'nodes' has " + std::to_string(nodes_json.size()) + " entries, expected " + std::to_string(n_cols));
-  std::vector<Node> nodes(n_cols);
-  for (size_t c = 0; c < n_cols; ++c) {
-    const json& j = nodes_json[c];
-    const std::string what = "node " + std::to_string(c);
-    if (!j.is_object()) check.fail(what + " is not an object");
-    Node& node = nodes[c];
-    read_discrete_states(check, j, what, MrfRules::kMaxWork, node.binned, node.values, node.bins);
-  }
-  return nodes;
-}
 
 // A binned column's partner and, per bin and value, the partner's state.
 void read_partners(const SectionCheck& check, const json& nodes_json, int64_t cols,
@@ -546,7 +514,8 @@ void MrfSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix)
     const auto n_cols = static_cast<size_t>(loaded.cols_);
     loaded.names_ = check.string_array(state, "names", static_cast<int64_t>(n_cols));
     const json& nodes_json = check.array(state, "nodes");
-    loaded.nodes_ = read_nodes(check, nodes_json, n_cols);
+    // The partners come later, once every column's state count is known.
+    loaded.nodes_ = read_state_nodes<Node>(check, nodes_json, n_cols, MrfRules::kMaxWork);
     std::vector<int64_t> n_states(n_cols);
     for (size_t c = 0; c < n_cols; ++c) n_states[c] = loaded.nodes_[c].states();
     if (joint_work(n_states) < 0) check.fail("declares a joint table larger than this synthtab fits");
