@@ -15,6 +15,7 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/memory_limit.hpp"
 #include "synthtab/core/same_file.hpp"
+#include "synthtab/engine/generate_job.hpp"
 #include "synthtab/engine/option_values.hpp"
 #include "synthtab/eval/evaluate.hpp"
 #include "synthtab/eval/evaluation_input.hpp"
@@ -380,111 +381,42 @@ void Commands::run_report() {
   if (!quiet_) std::printf("Wrote the report to %s.\n", output_.c_str());
 }
 
-// The report of `generate --report`, written to `path`: the prepared real rows against the first
-// synthetic rows (all of them up to kReportRows), with what preparation and the model did.
-void Commands::write_generate_report(const PreparedInput& input, const FittedModel& model, double fit_seconds,
-                                     double sample_seconds, const std::string& path) const {
-  constexpr int64_t kReportRows = 20000;
-  report::RunInfo run;
-  run.input_path = input_;
-  run.input_rows = input.input_rows;
-  run.training_rows = model.training_rows();
-  run.synthetic_rows = rows_;
-  run.schema = model.schema().columns;
-  run.preparation = model.preparation_log().actions;
-  run.model = model.model_name();
-  run.settings = model.fit_report().settings;
-  for (const ModelTraits& traits : ModelRegistry::instance().loaded())
-    if (traits.name == model.model_name())
-      for (const ParameterSpec& spec : traits.parameters)
-        run.setting_help[spec.name] = spec.help + " (default: " + spec.default_value + ")";
-  for (const auto& [name, value] : parameters_.given()) run.chosen_settings.insert(name);  // not auto's
-  run.seed = seed_;
-  run.fit_seconds = fit_seconds;
-  run.sample_seconds = sample_seconds;
-  report::ReportOptions options;
-  options.target = target_;
-  options.charts = {chart_x_, chart_y_, chart_color_};
-  options.seed = seed_;
-  options.threads = threads_;
-  options.memory_limit = memory_limit(max_memory_);
-  options.real_name = file_name(input_);
-  options.synthetic_name = file_name(output_);
-  options.option_names = flag_for;
-  const int64_t rows = std::min(rows_, kReportRows);
-  std::vector<std::string> notes;
-  if (rows < rows_)
-    notes.push_back(fmt::format("The report compares the first {} of the {} synthetic rows written.", rows, rows_));
-  Table synthetic = model.sample(0, rows, sampling_seed(seed_));
-  const report::ReportInput report_input =
-      report::prepare_report(input.prepared.table, std::move(synthetic), options, std::move(run), std::move(notes));
-  report::write_report(path, report_input);
-}
-
 void Commands::run_generate() {
-  if (rows_ < 0) throw usage_error(fmt::format("-n expects a number of rows >= 0, got {}", rows_));
-  // The report compares two tables of at least 2 rows each: say so now, not after the fit.
-  if (!report_.empty() && rows_ < 2)
-    throw usage_error(fmt::format("--report needs at least 2 synthetic rows; -n is {}", rows_));
-  const CopyPolicy copies = copy_policy();         // a bad value fails before the fit
+  GenerateJob job;
+  job.input = input_;
+  job.output = output_;
+  job.report = report_;
+  job.rows = rows_;
+  job.seed = seed_;
+  job.copies = copy_policy();                      // a bad value fails before the fit
   quiet_ = quiet_ || is_standard_output(output_);  // standard output carries the CSV alone
-  const auto start = std::chrono::steady_clock::now();
   ProgressBar progress(quiet_);
-  SynthesisOptions options = synthesis_options();
-  options.fit.progress = &progress;
-  options.will_sample = true;
-  check_not_input(output_, "-o", input_, "input");
-  check_writable(output_);
-  if (!report_.empty()) {
-    check_not_input(report_, "--report", input_, "input");
-    check_not_input(report_, "--report", output_, "synthetic table");
-    check_writable(report_);
-  }
-  PreparedInput input = prepare_csv(input_, options);
-  if (!report_.empty()) report::check_chart_options(input.prepared.table, {chart_x_, chart_y_, chart_color_});
-  if (!report_.empty() && !target_.empty()) input.prepared.table.column(target_);  // Usage error listing the columns
-  if (!quiet_) {
+  job.progress = &progress;
+  job.options = synthesis_options();
+  job.report_options.target = target_;
+  job.report_options.charts = {chart_x_, chart_y_, chart_color_};
+  job.report_options.threads = threads_;
+  job.report_options.option_names = flag_for;
+  const auto start = std::chrono::steady_clock::now();
+  const GenerateResult result = synthtab::run_generate(job, [&](const PreparedInput& input) {
+    if (quiet_) return;
     std::printf("Read %s: %lld rows in %.2f s; prepared %lld rows x %lld columns in %.2f s.\n", input_.c_str(),
                 static_cast<long long>(input.input_rows), input.read_seconds,
                 static_cast<long long>(input.prepared.table.rows()),
                 static_cast<long long>(input.prepared.table.cols()), input.prepare_seconds);
     print_lines(input.prepared.log.actions, quiet_);
-  }
-  const auto fit_start = std::chrono::steady_clock::now();
-  FittedModel model = FittedModel::fit_prepared(input, options);
-  const double fit_seconds = seconds_since(fit_start);
-  const auto sample_start = std::chrono::steady_clock::now();
-  const uint64_t sample_seed = sampling_seed(seed_);
-  model.set_copy_policy(copies);
-  model.set_memory_limit(options.max_memory);
-  SampleStats stats;
-  double sample_seconds = 0.0;
-  if (report_.empty()) {
-    stats = model.write_sample_csv(output_, rows_, sample_seed, {}, &progress);
-    sample_seconds = seconds_since(sample_start);
-  } else {
-    // Both outputs or neither: each goes to a temp file beside its target, and both are renamed
-    // only once both were written; a failing report leaves any previous -o file as it was.
-    StagedFile csv(output_);
-    StagedFile html(report_);
-    csv.write_with(
-        [&](const std::string& path) { stats = model.write_sample_csv(path, rows_, sample_seed, {}, &progress); });
-    sample_seconds = seconds_since(sample_start);
-    html.write_with(
-        [&](const std::string& path) { write_generate_report(input, model, fit_seconds, sample_seconds, path); });
-    commit_together({&csv, &html});
-    if (!quiet_) std::printf("Wrote the report to %s.\n", report_.c_str());
-  }
+  });
   if (quiet_) return;
-  report_copies(stats);
-  print_model(model);
+  if (!report_.empty()) std::printf("Wrote the report to %s.\n", report_.c_str());
+  report_copies(result.stats);
+  print_model(result.model);
   std::printf(
       "Fitted in %.2f s; wrote %lld synthetic rows to %s in %.2f s (drawing %.2f s, writing %.2f s); "
       "%.2f s in all.\n",
-      fit_seconds, static_cast<long long>(rows_), output_.c_str(), sample_seconds, stats.sample_seconds,
-      stats.write_seconds, seconds_since(start));
-  const Table synthetic = model.sample(0, std::min<int64_t>(rows_, kSummaryRows), sample_seed);
-  std::printf("%s", compare_columns(input.prepared.table, synthetic).c_str());
+      result.fit_seconds, static_cast<long long>(rows_), output_.c_str(), result.sample_seconds,
+      result.stats.sample_seconds, result.stats.write_seconds, seconds_since(start));
+  const Table synthetic = result.model.sample(0, std::min<int64_t>(rows_, kSummaryRows), sampling_seed(seed_));
+  std::printf("%s", compare_columns(result.input.prepared.table, synthetic).c_str());
 }
 
 void Commands::run_fit() {

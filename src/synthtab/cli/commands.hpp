@@ -36,8 +36,6 @@ class Commands {
   void run_evaluate();
   eval::EvaluationInput read_evaluation_pair(const std::string& command);
   void run_report();
-  void write_generate_report(const PreparedInput& input, const FittedModel& model, double fit_seconds,
-                             double sample_seconds, const std::string& path) const;
   void run_curve();
   void report_copies(const SampleStats& stats) const;
 

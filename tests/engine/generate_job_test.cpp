@@ -1,0 +1,100 @@
+#include "synthtab/engine/generate_job.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "support/test_paths.hpp"
+#include "synthtab/core/error.hpp"
+
+namespace synthtab {
+namespace {
+
+using testing::data_path;
+using testing::read_text;
+using testing::scratch_dir;
+
+GenerateJob copula_job(const std::filesystem::path& dir) {
+  GenerateJob job;
+  job.input = data_path("ROI.csv");
+  job.output = (dir / "rows.csv").string();
+  job.rows = 30;
+  job.seed = 7;
+  job.options.model = "copula";
+  job.options.fit.parameters = {{"marginals", "parametric"}};
+  return job;
+}
+
+int64_t lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+
+TEST(GenerateJob, WritesTheRowsAndTheReportAndSaysWhatItDid) {
+  const auto dir = scratch_dir("generate-job");
+  GenerateJob job = copula_job(dir);
+  job.report = (dir / "report.html").string();
+  int prepared_calls = 0;
+  const GenerateResult result = run_generate(job, [&](const PreparedInput& input) {
+    ++prepared_calls;
+    EXPECT_EQ(input.prepared.table.rows(), 19);
+  });
+  EXPECT_EQ(prepared_calls, 1);
+  EXPECT_EQ(result.model.model_name(), "copula");
+  EXPECT_EQ(result.model.fit_seed(), 7u);
+  EXPECT_EQ(result.model.parameters().choice("marginals"), "parametric");
+  EXPECT_EQ(lines(read_text(job.output)), 31);  // header and 30 rows
+  const std::string page = read_text(job.report);
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page.find("(your choice)"), std::string::npos);
+
+  // The same job without a report writes the same rows.
+  GenerateJob plain = copula_job(dir);
+  plain.output = (dir / "plain.csv").string();
+  run_generate(plain);
+  EXPECT_EQ(read_text(plain.output), read_text(job.output));
+}
+
+TEST(GenerateJob, BadJobsFailBeforeAnythingIsReadOrWrittenInTheLibrarysTerms) {
+  const auto dir = scratch_dir("generate-job-bad");
+  const auto expect_usage = [](const GenerateJob& job, const std::string& fragment) {
+    try {
+      run_generate(job, [](const PreparedInput&) { ADD_FAILURE() << "the input was prepared"; });
+      ADD_FAILURE() << "ran; expected: " << fragment;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::Usage) << e.what();
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  };
+  GenerateJob job = copula_job(dir);
+  job.rows = -1;
+  expect_usage(job, "`rows` expects a number of rows >= 0, got -1");
+  job = copula_job(dir);
+  job.report = (dir / "r.html").string();
+  job.rows = 1;
+  expect_usage(job, "`report` needs at least 2 synthetic rows; `rows` is 1");
+  job = copula_job(dir);
+  job.output = job.input;
+  expect_usage(job, "`output` '" + job.input + "' is the input");
+  job = copula_job(dir);
+  job.report = job.output;
+  testing::write_text(job.output, "kept\n");
+  expect_usage(job, "`report` '" + job.output + "' is the synthetic table");
+  EXPECT_EQ(read_text(job.output), "kept\n");
+  // Paths of files that do not exist yet, one spelled through "./".
+  job = copula_job(dir);
+  job.output = (dir / "new.csv").string();
+  job.report = (dir / "." / "new.csv").string();
+  expect_usage(job, "`report` and `output` name the same file");
+  EXPECT_FALSE(std::filesystem::exists(job.output));
+  // A relative path and the same path spelled through "./" (weakly_canonical alone keeps the
+  // first relative and makes the second absolute).
+  const auto here = std::filesystem::current_path();
+  std::filesystem::current_path(dir);
+  job.output = "relative.csv";
+  job.report = "./relative.csv";
+  expect_usage(job, "`report` and `output` name the same file");
+  std::filesystem::current_path(here);
+}
+
+}  // namespace
+}  // namespace synthtab
