@@ -12,4 +12,10 @@ std::string located_message(const std::string& file, int64_t line, int64_t colum
   return out + message;
 }
 
+std::string in_quotes(std::string_view text) {
+  std::string out(1, '"');
+  out.append(text).push_back('"');
+  return out;
+}
+
 }  // namespace synthtab

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace synthtab {
 
@@ -34,5 +35,8 @@ inline Error input_error(const std::string& file, int64_t line, int64_t column, 
 }
 
 inline Error usage_error(const std::string& message) { return Error(ErrorKind::Usage, message); }
+
+// `text` in double quotes, as messages name columns and values.
+std::string in_quotes(std::string_view text);
 
 }  // namespace synthtab

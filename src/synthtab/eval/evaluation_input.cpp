@@ -9,12 +9,6 @@
 namespace synthtab::eval {
 namespace {
 
-std::string quoted(const std::string& text) {
-  std::string out(1, '"');
-  out.append(text).push_back('"');
-  return out;
-}
-
 // The schema that reads the file at `path` (read into `raw`) with the real file's column types,
 // by name; every `used` column must be there.
 Schema schema_like_real(const RawTable& raw, const std::string& path, const std::string& real_path,
@@ -26,14 +20,14 @@ Schema schema_like_real(const RawTable& raw, const std::string& path, const std:
     const auto it = std::find_if(real_schema.columns.begin(), real_schema.columns.end(),
                                  [&](const ColumnSchema& c) { return c.name == name; });
     if (it == real_schema.columns.end())
-      throw Error(ErrorKind::Input, path + ": column " + quoted(name) + " is not a column of " + real_path);
+      throw Error(ErrorKind::Input, path + ": column " + in_quotes(name) + " is not a column of " + real_path);
     ColumnSchema spec = *it;
     if (std::find(used.begin(), used.end(), name) == used.end()) spec.role = ColumnRole::Dropped;
     schema.columns.push_back(spec);
   }
   for (const auto& name : used)
     if (std::find(raw.names.begin(), raw.names.end(), name) == raw.names.end())
-      throw Error(ErrorKind::Input, path + ": has no column " + quoted(name) + ", which " + real_path + " has");
+      throw Error(ErrorKind::Input, path + ": has no column " + in_quotes(name) + ", which " + real_path + " has");
   return schema;
 }
 
@@ -57,10 +51,10 @@ EvaluationInput read_evaluation_files(const std::string& real_path, const std::s
   std::vector<std::string> used;  // real columns the other tables must have
   for (const auto& column : real_schema.columns) {
     if (column.role == ColumnRole::Id) {
-      out.notes.push_back("Column " + quoted(column.name) + " left out: " + column.reason + ".");
+      out.notes.push_back("Column " + in_quotes(column.name) + " left out: " + column.reason + ".");
     } else if (column.role == ColumnRole::Dropped && !column.forced) {
-      throw Error(ErrorKind::Input, real_path + ": column " + quoted(column.name) + " has no values (" + column.reason +
-                                        "); drop it with `drop` to compare the rest");
+      throw Error(ErrorKind::Input, real_path + ": column " + in_quotes(column.name) + " has no values (" +
+                                        column.reason + "); drop it with `drop` to compare the rest");
     } else if (column.role != ColumnRole::Dropped) {
       used.push_back(column.name);
     }

@@ -227,11 +227,13 @@ GeometryResult measure(const RowMatrix& x, const std::string& what, const Geomet
     r.norm_relative_variance = r.norm_sd / r.norm_mean;
   } else {
     r.norm_relative_variance = std::numeric_limits<double>::quiet_NaN();
-    r.notes.push_back("every row norm is 0: the relative variance of the norm is undefined");
+    r.notes.emplace_back("every row norm is 0: the relative variance of the norm is undefined");
   }
 
   const Eigen::MatrixXd centred = x.rowwise() - x.colwise().mean();
-  Eigen::BDCSVD<Eigen::MatrixXd> svd(centred);
+  // JacobiSVD: what BDCSVD runs below 16 columns anyway, as accurate above, and a third of the
+  // compile time (BDCSVD's divide and conquer alone took 24 s to compile).
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(centred);
   const Eigen::VectorXd s = svd.singularValues();
   const double s1 = s.size() > 0 ? s(0) : 0.0;
   r.singular_values.resize(static_cast<size_t>(s.size()));

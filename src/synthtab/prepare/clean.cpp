@@ -15,17 +15,11 @@ namespace {
 // The seed's "continuous" integer columns: more distinct values than this share of the count.
 constexpr double kContinuousDistinctShare = 0.75;
 
-std::string quoted(const std::string& text) {
-  std::string out(1, '"');
-  out.append(text).push_back('"');
-  return out;
-}
-
 std::string quoted_list(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
     if (i > 0) out.append(i + 1 == names.size() ? " and " : ", ");
-    out.append(quoted(names[i]));
+    out.append(in_quotes(names[i]));
   }
   return out;
 }
@@ -96,7 +90,7 @@ void fill_numeric_gaps(Column& column, PreparationLog& log) {
   log.add(
       fmt::format("Filled {} missing value{} of {} with the {}{} ({}), {} (KL divergence {:.4g} "
                   "vs {:.4g}).",
-                  gaps, gaps == 1 ? "" : "s", quoted(column.name), whole ? "rounded " : "", mean ? "mean" : "median",
+                  gaps, gaps == 1 ? "" : "s", in_quotes(column.name), whole ? "rounded " : "", mean ? "mean" : "median",
                   readable(choice.fill), comparison, chosen_kl, other_kl));
 }
 
@@ -160,7 +154,7 @@ void expand_datetime(Table& table, size_t index, PreparationLog& log) {
     parts[1].values.push_back(static_cast<double>(iso.week));
     parts[2].values.push_back(static_cast<double>(iso.weekday));
   }
-  log.add("Expanded the date column " + quoted(date.name) + " into " +
+  log.add("Expanded the date column " + in_quotes(date.name) + " into " +
           quoted_list({parts[0].name, parts[1].name, parts[2].name}) +
           " (ISO 8601 year, week 1-53 and weekday 1-7 from Monday), as the seed does.");
   table.columns.insert(table.columns.begin() + static_cast<std::ptrdiff_t>(index),
@@ -198,10 +192,11 @@ void drop_incomplete_rows(Table& table, const std::string& source, PreparationLo
   const auto kept = std::count(keep.begin(), keep.end(), 1);
   if (kept == rows) return;
   if (kept == 0)
-    throw Error(ErrorKind::Input, fmt::format("{}: no row is left: each of the {} rows has a missing value in {} "
-                                              "(most in {}: {} of {}); leave such columns out with `drop`, or "
-                                              "fill the file's gaps",
-                                              source, rows, quoted_list(with_gaps), quoted(worst), worst_gaps, rows));
+    throw Error(ErrorKind::Input,
+                fmt::format("{}: no row is left: each of the {} rows has a missing value in {} "
+                            "(most in {}: {} of {}); leave such columns out with `drop`, or "
+                            "fill the file's gaps",
+                            source, rows, quoted_list(with_gaps), in_quotes(worst), worst_gaps, rows));
   for (auto& column : table.columns) {
     if (column.is_categorical())
       keep_rows(column.codes, keep);
@@ -229,7 +224,7 @@ void log_new_constants(const Table& table, const Schema& schema, PreparationLog&
     if (was_constant) continue;
     const std::string value =
         column.is_categorical() ? column.categories[static_cast<size_t>(column.codes[0])] : readable(column.values[0]);
-    log.add("After dropping rows, " + quoted(column.name) + " holds one value only (" + quoted(value) +
+    log.add("After dropping rows, " + in_quotes(column.name) + " holds one value only (" + in_quotes(value) +
             "); it is kept and reproduced as that value.");
   }
 }
@@ -237,7 +232,7 @@ void log_new_constants(const Table& table, const Schema& schema, PreparationLog&
 void log_schema(const Schema& schema, PreparationLog& log) {
   if (schema.decimal == ',') log.add("Read numbers with a decimal comma (as in \"0,91\").");
   for (const auto& column : schema.columns) {
-    const std::string name = quoted(column.name);
+    const std::string name = in_quotes(column.name);
     switch (column.role) {
       case ColumnRole::Id:
       case ColumnRole::Dropped:
@@ -290,7 +285,7 @@ Prepared clean(Table table, const Schema& schema, const CleanOptions& options, c
   std::vector<std::string> unusable;  // why each input column is gone, for the error below
   for (const auto& column : schema.columns)
     if (column.role == ColumnRole::Id || column.role == ColumnRole::Dropped)
-      unusable.push_back(quoted(column.name) + ": " + column.reason);
+      unusable.push_back(in_quotes(column.name) + ": " + column.reason);
 
   const int64_t rows = table.rows();
   for (size_t c = 0; c < table.columns.size();) {
@@ -302,8 +297,8 @@ Prepared clean(Table table, const Schema& schema, const CleanOptions& options, c
                                      ? fmt::format("all {} of its values are missing", rows)
                                      : fmt::format("{:.0f} % of its values are missing ({} of {}; more than {:.0f} %)",
                                                    share * 100, missing, rows, options.max_missing_share * 100);
-      log.add("Dropped column " + quoted(column.name) + ": " + reason + ".");
-      unusable.push_back(quoted(column.name) + ": " + reason);
+      log.add("Dropped column " + in_quotes(column.name) + ": " + reason + ".");
+      unusable.push_back(in_quotes(column.name) + ": " + reason);
       table.columns.erase(table.columns.begin() + static_cast<std::ptrdiff_t>(c));
       continue;
     }
@@ -322,7 +317,7 @@ Prepared clean(Table table, const Schema& schema, const CleanOptions& options, c
         log.add(
             fmt::format("Kept {} missing value{} of {} ({:.1f} %) as missing: the model learns where they "
                         "occur, with the other columns' values and gaps.",
-                        gaps, gaps == 1 ? "" : "s", quoted(column.name),
+                        gaps, gaps == 1 ? "" : "s", in_quotes(column.name),
                         100.0 * static_cast<double>(gaps) / static_cast<double>(rows)));
     }
   }

@@ -40,15 +40,9 @@ constexpr const char* kDatetimeFormats[] = {
 bool is_whole(double value) { return std::abs(value) < kExactIntegerLimit && value == std::floor(value); }
 
 // Built by appending: `"\"" + std::string(...)` trips a false -Wrestrict in g++ 12.
-std::string quoted(std::string_view text) {
-  std::string out(1, '"');
-  out.append(text).push_back('"');
-  return out;
-}
-
 std::string column_list(const std::vector<std::string>& names) {
   std::string out;
-  for (const auto& n : names) out.append(out.empty() ? "" : ", ").append(quoted(n));
+  for (const auto& n : names) out.append(out.empty() ? "" : ", ").append(in_quotes(n));
   return out;
 }
 
@@ -163,7 +157,7 @@ ColumnScan scan_column(const RawColumn& column, char decimal) {
   scan.datetime_format = dates.format;
   if (dates.format.empty() && !dates.format_above.empty())
     scan.not_a_date = fmt::format("{} is not a date in the format {} of the values before it",
-                                  quoted(trim(column.cell(dates.failing_row))), dates.format_above);
+                                  in_quotes(trim(column.cell(dates.failing_row))), dates.format_above);
   return scan;
 }
 
@@ -185,7 +179,7 @@ ColumnSchema infer_column(const std::string& name, const RawColumn& column, int6
   }
   if (scan.distinct == 1) {
     out.role = ColumnRole::Constant;
-    out.reason = fmt::format("one distinct value ({}) in {} rows", quoted(scan.first_value), rows);
+    out.reason = fmt::format("one distinct value ({}) in {} rows", in_quotes(scan.first_value), rows);
     if (scan.non_missing < rows) out.reason += fmt::format(", {} of them missing", rows - scan.non_missing);
     return out;
   }
@@ -244,7 +238,7 @@ ColumnSchema forced_numeric(const RawTable& raw, size_t c, char decimal) {
     const auto number = parse_number(cell, decimal);
     if (!number)
       throw input_error(raw.source, raw.line_of(r), static_cast<int64_t>(c) + 1,
-                        "expected a number in column " + quoted(out.name) + ", found " + quoted(cell) +
+                        "expected a number in column " + in_quotes(out.name) + ", found " + in_quotes(cell) +
                             " (the column was named in `numeric`)");
     whole = whole && is_whole(*number);
   }
@@ -266,10 +260,11 @@ ColumnSchema forced_datetime(const RawTable& raw, size_t c) {
     for (const char* format : kDatetimeFormats) known.append(known.empty() ? "" : ", ").append(format);
     throw input_error(raw.source, raw.line_of(scan.failing_row), static_cast<int64_t>(c) + 1,
                       scan.format_above.empty()
-                          ? "expected a date in column " + quoted(out.name) + ", found " + quoted(cell) +
+                          ? "expected a date in column " + in_quotes(out.name) + ", found " + in_quotes(cell) +
                                 " (the column was named in `datetime`; known formats: " + known + ")"
-                          : "expected a date in column " + quoted(out.name) + " in the format " + scan.format_above +
-                                " of the cells above, found " + quoted(cell) + " (the column was named in `datetime`)");
+                          : "expected a date in column " + in_quotes(out.name) + " in the format " + scan.format_above +
+                                " of the cells above, found " + in_quotes(cell) +
+                                " (the column was named in `datetime`)");
   }
   if (scan.format.empty()) {  // every cell missing: nothing to read, nothing to check
     out.role = ColumnRole::Dropped;
@@ -289,13 +284,13 @@ void check_overrides(const RawTable& raw, const SchemaOverrides& overrides) {
   for (const auto& [option, names] : lists)
     for (const auto& name : *names)
       if (!contains(raw.names, name))
-        throw usage_error(raw.source + ": " + option + " names no column " + quoted(name) + "; the columns are " +
+        throw usage_error(raw.source + ": " + option + " names no column " + in_quotes(name) + "; the columns are " +
                           column_list(raw.names));
   for (size_t a = 0; a < std::size(lists); ++a)
     for (size_t b = a + 1; b < std::size(lists); ++b)
       for (const auto& name : *lists[a].second)
         if (contains(*lists[b].second, name))
-          throw usage_error(std::string("column ") + quoted(name) + " is named in both " + lists[a].first + " and " +
+          throw usage_error(std::string("column ") + in_quotes(name) + " is named in both " + lists[a].first + " and " +
                             lists[b].first + "; choose one");
 }
 
@@ -353,7 +348,7 @@ Table to_table(const RawTable& raw, const Schema& schema) {
     const int64_t rows = cells.size();
     const auto fail = [&](int64_t r, std::string_view cell, const std::string& expected) {
       return input_error(raw.source, raw.line_of(r), static_cast<int64_t>(c) + 1,
-                         "expected " + expected + " in column " + quoted(spec.name) + ", found " + quoted(cell));
+                         "expected " + expected + " in column " + in_quotes(spec.name) + ", found " + in_quotes(cell));
     };
     Column column;
     column.name = spec.name;
