@@ -15,10 +15,9 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/memory_limit.hpp"
 #include "synthtab/core/same_file.hpp"
+#include "synthtab/engine/evaluation_job.hpp"
 #include "synthtab/engine/generate_job.hpp"
 #include "synthtab/engine/option_values.hpp"
-#include "synthtab/eval/evaluate.hpp"
-#include "synthtab/eval/evaluation_input.hpp"
 #include "synthtab/marketing/curve_report.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/report/report.hpp"
@@ -307,77 +306,52 @@ void Commands::run_curve() {
   if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
 }
 
-// The real and synthetic tables of `evaluate` and `report`, refused early when they would not
-// fit in --max-memory.
-eval::EvaluationInput Commands::read_evaluation_pair(const std::string& command) {
-  SynthesisOptions read_options = synthesis_options();
-  read_options.csv.memory_limit = read_options.max_memory;
-  if (read_options.max_memory > 0)
-    read_options.csv.size_check = [&](int64_t rows, int64_t cols, bool estimated) {
-      check_memory(evaluate_bytes(rows, cols), read_options.max_memory, command + " " + input_ + " " + synthetic_, rows,
-                   cols, estimated);
-    };
-  return eval::read_evaluation_files(input_, synthetic_, holdout_, read_options.csv, read_options.overrides);
+EvaluationFiles Commands::evaluation_files() {
+  const SynthesisOptions read_options = synthesis_options();
+  return {.real = input_,
+          .synthetic = synthetic_,
+          .holdout = holdout_,
+          .csv = read_options.csv,
+          .overrides = read_options.overrides,
+          .max_memory = read_options.max_memory};
 }
 
 void Commands::run_evaluate() {
-  check_not_input(json_, "--json", input_, "real table");
-  check_not_input(json_, "--json", synthetic_, "synthetic table");
-  if (!holdout_.empty()) check_not_input(json_, "--json", holdout_, "holdout table");
-  if (!json_.empty()) check_writable(json_);
-  const eval::EvaluationInput input = read_evaluation_pair("evaluate");
-  eval::EvaluateOptions options;
-  options.target = target_;
-  options.task = parse_task(task_);
-  options.seed = seed_;
-  options.threads = threads_;
-  options.permutations = permutations_;
-  options.mmd_seed_compatible = mmd_seed_compatible_;
-  options.geometry = geometry_;
-  options.topology = topology_;
-  options.raw = raw_;
-  options.topology_points = topology_points_;
-  options.memory_limit = memory_limit(max_memory_);
-  eval::Evaluation evaluation =
-      eval::evaluate(input.real, input.synthetic, options, input.holdout ? &*input.holdout : nullptr);
-  evaluation.notes.insert(evaluation.notes.begin(), input.notes.begin(), input.notes.end());
-  for (auto& note : evaluation.notes) note = in_cli_terms(note);
-  if (!json_.empty()) write_file_atomically(json_, eval::to_json(evaluation).dump(2) + "\n");
+  EvaluateJob job;
+  job.files = evaluation_files();
+  job.json = json_;
+  job.options.target = target_;
+  job.options.task = parse_task(task_);
+  job.options.seed = seed_;
+  job.options.threads = threads_;
+  job.options.permutations = permutations_;
+  job.options.mmd_seed_compatible = mmd_seed_compatible_;
+  job.options.geometry = geometry_;
+  job.options.topology = topology_;
+  job.options.raw = raw_;
+  job.options.topology_points = topology_points_;
+  job.option_names = flag_for;
+  const eval::Evaluation evaluation = synthtab::run_evaluate(job);
   if (quiet_) return;
   std::printf("%s", in_cli_terms(eval::format_text(evaluation)).c_str());
   if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
 }
 
-namespace {
-
-std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
-
-}  // namespace
-
 void Commands::run_report() {
-  check_not_input(output_, "-o", input_, "real table");
-  check_not_input(output_, "-o", synthetic_, "synthetic table");
-  if (!holdout_.empty()) check_not_input(output_, "-o", holdout_, "holdout table");
-  check_writable(output_);
-  eval::EvaluationInput input = read_evaluation_pair("report");
-  report::ReportOptions options;
-  options.target = target_;
-  options.task = parse_task(task_);
-  options.charts = {chart_x_, chart_y_, chart_color_};
-  options.seed = seed_;
-  options.threads = threads_;
-  options.permutations = permutations_;
-  options.geometry = !no_geometry_;
-  options.topology = !no_topology_;
-  if (topology_points_ > 0) options.topology_points = topology_points_;
-  options.memory_limit = memory_limit(max_memory_);
-  options.real_name = file_name(input_);
-  options.synthetic_name = file_name(synthetic_);
-  options.option_names = flag_for;
-  const report::ReportInput report_input =
-      report::prepare_report(std::move(input.real), std::move(input.synthetic), options, std::nullopt,
-                             std::move(input.notes), std::move(input.holdout));
-  report::write_report(output_, report_input);
+  ReportJob job;
+  job.files = evaluation_files();
+  job.output = output_;
+  job.options.target = target_;
+  job.options.task = parse_task(task_);
+  job.options.charts = {chart_x_, chart_y_, chart_color_};
+  job.options.seed = seed_;
+  job.options.threads = threads_;
+  job.options.permutations = permutations_;
+  job.options.geometry = !no_geometry_;
+  job.options.topology = !no_topology_;
+  if (topology_points_ > 0) job.options.topology_points = topology_points_;
+  job.options.option_names = flag_for;
+  synthtab::run_report(job);
   if (!quiet_) std::printf("Wrote the report to %s.\n", output_.c_str());
 }
 

@@ -7,8 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include "synthtab/cli/parameter_flags.hpp"
+#include "synthtab/engine/evaluation_job.hpp"
 #include "synthtab/engine/synthesis.hpp"
-#include "synthtab/eval/evaluation_input.hpp"
 
 namespace synthtab::cli {
 
@@ -34,7 +34,7 @@ class Commands {
   void run_sample();
   void run_models();
   void run_evaluate();
-  eval::EvaluationInput read_evaluation_pair(const std::string& command);
+  EvaluationFiles evaluation_files();
   void run_report();
   void run_curve();
   void report_copies(const SampleStats& stats) const;

@@ -16,6 +16,7 @@ std::string flag_for(std::string_view name) {
       {"datetime", "--datetime"},
       {"drop", "--drop"},
       {"holdout", "--holdout"},
+      {"json", "--json"},
       {"max_memory", "--max-memory"},
       {"missing", "--missing"},
       {"numeric", "--numeric"},

@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+#include <optional>
+
 #include "synthtab/core/error.hpp"
 
 namespace synthtab {
@@ -28,5 +31,23 @@ void check_not_input(const std::string& output, const char* option, const std::s
   throw usage_error(std::string(option) + " '" + output + "' is the " + role + " '" + input +
                     "'; writing it would destroy the " + role + ": choose another output path");
 }
+
+bool same_path(const std::string& a, const std::string& b) {
+  // Absolute first: weakly_canonical keeps a relative path whose first part does not exist
+  // relative, but makes "./" + the same path absolute.
+  const auto full = [](const std::string& path) -> std::optional<std::filesystem::path> {
+    std::error_code error;
+    const auto absolute = std::filesystem::absolute(path, error);
+    if (error) return std::nullopt;
+    auto canonical = std::filesystem::weakly_canonical(absolute, error);
+    if (error) return std::nullopt;
+    return canonical;
+  };
+  const auto full_a = full(a);
+  const auto full_b = full(b);
+  return a == b || (full_a && full_b && *full_a == *full_b);
+}
+
+std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
 
 }  // namespace synthtab

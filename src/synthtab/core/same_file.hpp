@@ -17,4 +17,11 @@ bool is_standard_output(const std::string& output);
 // (described as `role`, e.g. "input", "model file", "synthetic table").
 void check_not_input(const std::string& output, const char* option, const std::string& input, const char* role);
 
+// True when two paths would name one file once written, whether or not it exists yet ("-" is
+// standard output for both).
+bool same_path(const std::string& a, const std::string& b);
+
+// The last part of `path` ("data/ROI.csv" -> "ROI.csv"), as titles show a file.
+std::string file_name(const std::string& path);
+
 }  // namespace synthtab

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <optional>
 
 #include <fmt/format.h>
 
@@ -20,25 +18,6 @@ constexpr int64_t kReportRows = 20000;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
-
-// Two paths that would name one file once written ("-" is standard output for both).
-bool same_path(const std::string& a, const std::string& b) {
-  // Absolute first: weakly_canonical keeps a relative path whose first part does not exist
-  // relative, but makes "./" + the same path absolute.
-  const auto full = [](const std::string& path) -> std::optional<std::filesystem::path> {
-    std::error_code error;
-    const auto absolute = std::filesystem::absolute(path, error);
-    if (error) return std::nullopt;
-    auto canonical = std::filesystem::weakly_canonical(absolute, error);
-    if (error) return std::nullopt;
-    return canonical;
-  };
-  const auto full_a = full(a);
-  const auto full_b = full(b);
-  return a == b || (full_a && full_b && *full_a == *full_b);
 }
 
 // Before the input is read: what a bad job would otherwise fail at only after the fit.
