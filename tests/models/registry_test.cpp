@@ -56,13 +56,13 @@ TEST(ModelRegistry, EachModelAsksForItsOwnInputSpace) {
   EXPECT_EQ(input_space("gan").quantile_share, 0.0);
   // ctgan and tvae fit their mixtures on standardised numbers; so do the copula's parametric
   // marginals, but not its empirical ones.
-  EXPECT_TRUE(input_space("ctgan").standardize_numeric);
-  EXPECT_TRUE(input_space("tvae").standardize_numeric);
+  EXPECT_EQ(input_space("ctgan").numeric, "standard");
+  EXPECT_EQ(input_space("tvae").numeric, "standard");
   FitOptions parametric;
   parametric.parameters.set("marginals", "parametric");
-  EXPECT_TRUE(input_space("copula", parametric).standardize_numeric);
-  EXPECT_FALSE(input_space("copula").standardize_numeric);
-  EXPECT_FALSE(input_space("cart").standardize_numeric);
+  EXPECT_EQ(input_space("copula", parametric).numeric, "standard");
+  EXPECT_EQ(input_space("copula").numeric, "quantile");
+  EXPECT_EQ(input_space("cart").numeric, "quantile");
 }
 
 TEST(ModelRegistry, TraitsSayWhichModelsFillMissingValuesAndWhatMemoryTheyNeed) {

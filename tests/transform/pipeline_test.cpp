@@ -236,10 +236,5 @@ TEST(Pipeline, FitRefusesEmptyColumnsAndDuplicateNames) {
   EXPECT_THROW(pipeline.fit(twice), Error);
 }
 
-TEST(Pipeline, MakeTransformerKnowsTheNames) {
-  for (const char* name : {"quantile", "categorical", "constant"}) EXPECT_EQ(make_transformer(name, {})->name(), name);
-  EXPECT_THROW(make_transformer("onehot", {}), Error);
-}
-
 }  // namespace
 }  // namespace synthtab

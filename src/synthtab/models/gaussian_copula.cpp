@@ -485,7 +485,7 @@ ModelTraits gaussian_copula_traits() {
   // A family fitted to quantile-transformed (uniform) values would say nothing about the
   // column: the parametric marginals read standardised numbers.
   traits.input_space = [](const FitOptions& options, PipelineOptions& input) {
-    if (parametric_marginals(options)) input.standardize_numeric = true;
+    if (parametric_marginals(options)) input.numeric = "standard";
   };
   traits.parameters = {{.name = "marginals",
                         .type = ParameterType::Choice,

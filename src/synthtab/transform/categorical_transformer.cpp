@@ -8,13 +8,11 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/transform/column_checks.hpp"
 #include "synthtab/transform/prototype_json.hpp"
+#include "synthtab/transform/transformer_registry.hpp"
 
 namespace synthtab {
 
-void CategoricalTransformer::fit(const Column& column) {
-  if (!column.is_categorical())
-    throw Error(ErrorKind::Input, "column '" + column.name + "' is " + to_string(column.type) +
-                                      "; the categorical transformer needs categories");
+void CategoricalTransformer::do_fit(const Column& column) {
   std::vector<bool> present(column.categories.size(), false);
   for (int32_t code : column.codes) {
     if (code == kMissingCode) continue;
@@ -25,19 +23,13 @@ void CategoricalTransformer::fit(const Column& column) {
   std::vector<int32_t> used;
   for (size_t i = 0; i < present.size(); ++i)
     if (present[i]) used.push_back(static_cast<int32_t>(i));
-  if (used.empty()) throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
-  prototype_ = column.empty_like();
-  set_used(std::move(used));
+  set_used(std::move(used), column.categories.size());
 }
 
-void CategoricalTransformer::set_used(std::vector<int32_t> used) {
+void CategoricalTransformer::set_used(std::vector<int32_t> used, size_t categories) {
   used_ = std::move(used);
-  rank_of_.assign(prototype_.categories.size(), -1);
+  rank_of_.assign(categories, -1);
   for (size_t k = 0; k < used_.size(); ++k) rank_of_[static_cast<size_t>(used_[k])] = static_cast<int32_t>(k);
-}
-
-void CategoricalTransformer::require_fitted() const {
-  if (used_.empty()) throw std::logic_error("the categorical transformer is used before fit()");
 }
 
 double CategoricalTransformer::position(int k) const {
@@ -49,17 +41,14 @@ double CategoricalTransformer::position(int k) const {
   return static_cast<double>(k) * (2.0 / static_cast<double>(last)) + -1.0;
 }
 
-void CategoricalTransformer::transform(const Column& column, Matrix& out, int64_t offset) const {
-  require_fitted();
-  require_same_kind(column, prototype_);
-  require_room(column, out, offset, width());
-  require_no_missing(column);
+void CategoricalTransformer::do_transform(const Column& column, Matrix& out, int64_t offset) const {
+  const Column& fitted = fitted_column();
   // A column read from another file may list its categories in another order: match by label.
   std::vector<int32_t> rank_of = rank_of_;
-  if (column.categories != prototype_.categories) {
+  if (column.categories != fitted.categories) {
     std::unordered_map<std::string, int32_t> fitted_index;
-    for (size_t i = 0; i < prototype_.categories.size(); ++i)
-      fitted_index.emplace(prototype_.categories[i], static_cast<int32_t>(i));
+    for (size_t i = 0; i < fitted.categories.size(); ++i)
+      fitted_index.emplace(fitted.categories[i], static_cast<int32_t>(i));
     rank_of.assign(column.categories.size(), -1);
     for (size_t i = 0; i < column.categories.size(); ++i) {
       const auto it = fitted_index.find(column.categories[i]);
@@ -78,10 +67,8 @@ void CategoricalTransformer::transform(const Column& column, Matrix& out, int64_
   }
 }
 
-Column CategoricalTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*rng*/) const {
-  require_fitted();
-  require_columns(in, offset, width());
-  Column column = prototype_.empty_like();
+Column CategoricalTransformer::do_inverse(const Matrix& in, int64_t offset, Rng& /*rng*/) const {
+  Column column = fitted_column().empty_like();
   column.codes.resize(static_cast<size_t>(in.rows));
   const auto last = static_cast<double>(fitted_categories() - 1);
   for (int64_t row = 0; row < in.rows; ++row) {
@@ -97,23 +84,13 @@ Column CategoricalTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*
   return column;
 }
 
-ModelColumn CategoricalTransformer::describe(int index) const {
-  if (index != 0) throw std::out_of_range("the categorical transformer has one model column");
-  return {ModelColumnKind::Categorical, fitted_categories(), prototype_.name};
+ModelColumn CategoricalTransformer::do_describe(int /*index*/) const {
+  return {ModelColumnKind::Categorical, fitted_categories(), fitted_column().name};
 }
 
-std::string CategoricalTransformer::save() const {
-  require_fitted();
-  const nlohmann::json state = {{"column", prototype_to_json(prototype_)}, {"codes", used_}};
-  return state.dump();
-}
+void CategoricalTransformer::do_save(nlohmann::json& state) const { state["codes"] = used_; }
 
-void CategoricalTransformer::load(const std::string& text) {
-  const nlohmann::json state = parse_state(text, "of a categorical transformer");
-  Column prototype = state_prototype(state, "of a categorical transformer");
-  const std::string what = column_what(prototype);
-  if (!prototype.is_categorical()) throw state_error(what, "is not categorical");
-
+void CategoricalTransformer::do_load(const nlohmann::json& state, const Column& prototype, const std::string& what) {
   const auto codes = state.find("codes");
   if (codes == state.end() || !codes->is_array() || codes->empty()) throw state_error(what, "has no category codes");
   std::vector<int32_t> used;
@@ -125,8 +102,19 @@ void CategoricalTransformer::load(const std::string& text) {
     if (!used.empty() && value <= used.back()) throw state_error(what, "has codes out of order");
     used.push_back(static_cast<int32_t>(value));
   }
-  prototype_ = std::move(prototype);
-  set_used(std::move(used));
+  set_used(std::move(used), prototype.categories.size());
 }
+
+namespace {
+
+const TransformerRegistration registered{{
+    .name = "categorical",
+    .description = "nbsynthetic's: a category's rank among the fitted categories, scaled to [-1, 1]",
+    .create = [](const PipelineOptions& /*options*/) -> std::unique_ptr<ColumnTransformer> {
+      return std::make_unique<CategoricalTransformer>();
+    },
+}};
+
+}  // namespace
 
 }  // namespace synthtab

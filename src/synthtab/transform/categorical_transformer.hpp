@@ -16,23 +16,21 @@ namespace synthtab {
 class CategoricalTransformer final : public ColumnTransformer {
  public:
   std::string name() const override { return "categorical"; }
-  void fit(const Column& column) override;
-  void transform(const Column& column, Matrix& out, int64_t offset) const override;
-  Column inverse(const Matrix& in, int64_t offset, Rng& rng) const override;
+  ColumnKinds takes() const override { return ColumnKinds::Categorical; }
   int width() const override { return 1; }
-  ModelColumn describe(int index) const override;
-  std::string save() const override;
-  void load(const std::string& state) override;
 
-  // The model value of the k-th fitted category, k < fitted_categories().
   double position(int k) const;
   int fitted_categories() const { return static_cast<int>(used_.size()); }
 
  private:
-  void set_used(std::vector<int32_t> used);
-  void require_fitted() const;
+  void do_fit(const Column& column) override;
+  void do_transform(const Column& column, Matrix& out, int64_t offset) const override;
+  Column do_inverse(const Matrix& in, int64_t offset, Rng& rng) const override;
+  ModelColumn do_describe(int index) const override;
+  void do_save(nlohmann::json& state) const override;
+  void do_load(const nlohmann::json& state, const Column& prototype, const std::string& what) override;
+  void set_used(std::vector<int32_t> used, size_t categories);
 
-  Column prototype_;
   std::vector<int32_t> used_;     // category indices present when fitting, ascending
   std::vector<int32_t> rank_of_;  // category index -> its position in used_, or -1
 };

@@ -1,5 +1,6 @@
 #include "synthtab/transform/column_checks.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "synthtab/core/error.hpp"
@@ -33,6 +34,20 @@ void require_columns(const Matrix& in, int64_t offset, int width) {
   if (offset < 0 || offset + width > in.cols) {
     throw std::invalid_argument("inverse transform: the model matrix has too few columns");
   }
+}
+
+std::vector<double> present_values(const Column& column) {
+  std::vector<double> present;
+  present.reserve(column.values.size());
+  for (size_t row = 0; row < column.values.size(); ++row) {
+    const double v = column.values[row];
+    if (std::isnan(v)) continue;
+    if (std::isinf(v))
+      throw Error(ErrorKind::Input,
+                  "column '" + column.name + "' has an infinite value at row " + std::to_string(row + 1));
+    present.push_back(v);
+  }
+  return present;
 }
 
 }  // namespace synthtab

@@ -2,6 +2,7 @@
 // Checks the transformers share: a transformed column must be complete and must be the kind
 // of column the transformer was fitted on.
 #include <string>
+#include <vector>
 
 #include "synthtab/core/matrix.hpp"
 #include "synthtab/table/column.hpp"
@@ -20,5 +21,9 @@ void require_room(const Column& column, const Matrix& out, int64_t offset, int w
 
 // Throws std::invalid_argument when `in` has no `width` columns at `offset`.
 void require_columns(const Matrix& in, int64_t offset, int width);
+
+// A numeric column's values, missing ones left out; throws Error(Input) naming the row of an
+// infinite value.
+std::vector<double> present_values(const Column& column);
 
 }  // namespace synthtab

@@ -7,10 +7,11 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/transform/column_checks.hpp"
 #include "synthtab/transform/prototype_json.hpp"
+#include "synthtab/transform/transformer_registry.hpp"
 
 namespace synthtab {
 
-void ConstantTransformer::fit(const Column& column) {
+void ConstantTransformer::do_fit(const Column& column) {
   std::optional<double> value;
   std::optional<int32_t> code;
   bool single = true;
@@ -28,31 +29,16 @@ void ConstantTransformer::fit(const Column& column) {
   }
   if (!single)
     throw Error(ErrorKind::Input, "column '" + column.name + "' has more than one distinct value; it is not constant");
-  if (!value && !code) throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
   if (value && !std::isfinite(*value))
     throw Error(ErrorKind::Input, "column '" + column.name + "' holds only an infinite value");
   if (code && (*code < 0 || static_cast<size_t>(*code) >= column.categories.size()))
     throw std::invalid_argument("column '" + column.name + "' has a code without a category");
-  prototype_ = column.empty_like();
   value_ = value.value_or(0.0);
   code_ = code.value_or(0);
-  fitted_ = true;
 }
 
-void ConstantTransformer::require_fitted() const {
-  if (!fitted_) throw std::logic_error("the constant transformer is used before fit()");
-}
-
-void ConstantTransformer::transform(const Column& column, Matrix& out, int64_t offset) const {
-  require_fitted();
-  require_same_kind(column, prototype_);
-  require_room(column, out, offset, width());
-  require_no_missing(column);  // as every transformer does, though nothing is written
-}
-
-Column ConstantTransformer::inverse(const Matrix& in, int64_t /*offset*/, Rng& /*rng*/) const {
-  require_fitted();
-  Column column = prototype_.empty_like();
+Column ConstantTransformer::do_inverse(const Matrix& in, int64_t /*offset*/, Rng& /*rng*/) const {
+  Column column = fitted_column().empty_like();
   if (column.is_categorical())
     column.codes.assign(static_cast<size_t>(in.rows), code_);
   else
@@ -60,24 +46,14 @@ Column ConstantTransformer::inverse(const Matrix& in, int64_t /*offset*/, Rng& /
   return column;
 }
 
-ModelColumn ConstantTransformer::describe(int /*index*/) const {
-  throw std::out_of_range("the constant transformer has no model columns");
-}
-
-std::string ConstantTransformer::save() const {
-  require_fitted();
-  nlohmann::json state = {{"column", prototype_to_json(prototype_)}};
-  if (prototype_.is_categorical())
+void ConstantTransformer::do_save(nlohmann::json& state) const {
+  if (fitted_column().is_categorical())
     state["code"] = code_;
   else
     state["value"] = value_;
-  return state.dump();
 }
 
-void ConstantTransformer::load(const std::string& text) {
-  const nlohmann::json state = parse_state(text, "of a constant transformer");
-  Column prototype = state_prototype(state, "of a constant transformer");
-  const std::string what = column_what(prototype);
+void ConstantTransformer::do_load(const nlohmann::json& state, const Column& prototype, const std::string& what) {
   double value = 0.0;
   int32_t code = 0;
   if (prototype.is_categorical()) {
@@ -92,10 +68,20 @@ void ConstantTransformer::load(const std::string& text) {
       throw state_error(what, "has no finite value");
     value = it->get<double>();
   }
-  prototype_ = std::move(prototype);
   value_ = value;
   code_ = code;
-  fitted_ = true;
 }
+
+namespace {
+
+const TransformerRegistration registered{{
+    .name = "constant",
+    .description = "a column with one distinct value: no model column, the value repeated on the way back",
+    .create = [](const PipelineOptions& /*options*/) -> std::unique_ptr<ColumnTransformer> {
+      return std::make_unique<ConstantTransformer>();
+    },
+}};
+
+}  // namespace
 
 }  // namespace synthtab

@@ -10,20 +10,18 @@ namespace synthtab {
 class ConstantTransformer final : public ColumnTransformer {
  public:
   std::string name() const override { return "constant"; }
-  // Throws Error(Input) when the column has no value or more than one distinct value.
-  void fit(const Column& column) override;
-  void transform(const Column& column, Matrix& out, int64_t offset) const override;
-  Column inverse(const Matrix& in, int64_t offset, Rng& rng) const override;
+  ColumnKinds takes() const override { return ColumnKinds::Any; }
   int width() const override { return 0; }
-  ModelColumn describe(int index) const override;
-  std::string save() const override;
-  void load(const std::string& state) override;
 
  private:
-  void require_fitted() const;
+  // Throws Error(Input) when the column has more than one distinct value.
+  void do_fit(const Column& column) override;
+  // Nothing to write; the contract (no missing cells, the fitted kind) is checked all the same.
+  void do_transform(const Column&, Matrix&, int64_t) const override {}
+  Column do_inverse(const Matrix& in, int64_t offset, Rng& rng) const override;
+  void do_save(nlohmann::json& state) const override;
+  void do_load(const nlohmann::json& state, const Column& prototype, const std::string& what) override;
 
-  Column prototype_;
-  bool fitted_ = false;
   double value_ = 0.0;  // numeric columns
   int32_t code_ = 0;    // categorical columns
 };

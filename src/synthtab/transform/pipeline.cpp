@@ -3,11 +3,8 @@
 #include <set>
 
 #include "synthtab/core/error.hpp"
-#include "synthtab/transform/categorical_transformer.hpp"
-#include "synthtab/transform/constant_transformer.hpp"
 #include "synthtab/transform/prototype_json.hpp"
-#include "synthtab/transform/quantile_transformer.hpp"
-#include "synthtab/transform/standard_transformer.hpp"
+#include "synthtab/transform/transformer_registry.hpp"
 
 namespace synthtab {
 
@@ -36,12 +33,12 @@ int distinct_values_up_to_two(const Column& column) {
   return count;
 }
 
-const char* transformer_for(const Column& column, const PipelineOptions& options) {
+const std::string& transformer_for(const Column& column, const PipelineOptions& options) {
+  static const std::string constant = "constant";
   const int distinct = distinct_values_up_to_two(column);
   if (distinct == 0) throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
-  if (distinct == 1) return "constant";
-  if (column.is_categorical()) return "categorical";
-  return options.standardize_numeric ? "standard" : "quantile";
+  if (distinct == 1) return constant;
+  return column.is_categorical() ? options.categorical : options.numeric;
 }
 
 constexpr uint64_t kFillStream = 0x66696c6c;  // "fill"
@@ -68,14 +65,6 @@ Column fill_missing(const Column& column, size_t index) {
 
 }  // namespace
 
-std::unique_ptr<ColumnTransformer> make_transformer(const std::string& name, const PipelineOptions& options) {
-  if (name == "quantile") return std::make_unique<QuantileTransformer>(options.n_quantiles, options.quantile_share);
-  if (name == "categorical") return std::make_unique<CategoricalTransformer>();
-  if (name == "constant") return std::make_unique<ConstantTransformer>();
-  if (name == "standard") return std::make_unique<StandardTransformer>();
-  throw usage_error("unknown transformer '" + name + "'; known: quantile, categorical, constant, standard");
-}
-
 void Pipeline::fit(const Table& table, const PipelineOptions& options) {
   Table prototype;
   std::vector<std::unique_ptr<ColumnTransformer>> transformers;
@@ -84,7 +73,7 @@ void Pipeline::fit(const Table& table, const PipelineOptions& options) {
   for (const Column& column : table.columns) {
     if (!names.insert(column.name).second)
       throw Error(ErrorKind::Input, "the table has two columns named '" + column.name + "'");
-    auto transformer = make_transformer(transformer_for(column, options), options);
+    auto transformer = TransformerRegistry::instance().create(transformer_for(column, options), options);
     transformer->fit(column);
     transformers.push_back(std::move(transformer));
     prototype.columns.push_back(column.empty_like());
@@ -162,7 +151,7 @@ std::string Pipeline::save() const {
   for (size_t i = 0; i < transformers_.size(); ++i) {
     columns.push_back({{"name", prototype_.columns[i].name},
                        {"transformer", transformers_[i]->name()},
-                       {"state", nlohmann::json::parse(transformers_[i]->save())}});
+                       {"state", transformers_[i]->save_state()}});
     if (indicator_[i]) columns.back()["missing_indicator"] = true;
   }
   const nlohmann::json state = {{"format", kFormat}, {"version", kVersion}, {"columns", columns}};
@@ -197,11 +186,11 @@ void Pipeline::load(const std::string& text) {
     const std::string what = "of column '" + name->get<std::string>() + "'";
     std::unique_ptr<ColumnTransformer> transformer;
     try {
-      transformer = make_transformer(kind->get<std::string>(), {});
+      transformer = TransformerRegistry::instance().create(kind->get<std::string>(), {});
     } catch (const Error&) {
       throw state_error(what, "names an unknown transformer '" + kind->get<std::string>() + "'");
     }
-    transformer->load(column_state->dump());
+    transformer->load_state(*column_state);
     Column column = prototype_from_json(column_state->at("column"));
     if (column.name != name->get<std::string>())
       throw state_error(what, "holds the state of column '" + column.name + "'");

@@ -14,9 +14,11 @@ struct PipelineOptions {
   // uses 70 % of the rows. 0 = min(100, rows).
   int n_quantiles = 0;
   double quantile_share = 0.0;  // > 0: n_quantiles = max(2, int(rows * share))
-  // Numeric columns only standardised ("standard" transformer, which passes missing values on
-  // as NaN): for models that learn each column's shape themselves (ctgan, tvae).
-  bool standardize_numeric = false;
+  // The transformers (transform/transformer_registry.hpp) of columns with two or more distinct
+  // values; a column with one gets "constant". "standard" (numbers only standardised, missing
+  // values passed on as NaN) suits models that learn each column's shape themselves (ctgan, tvae).
+  std::string numeric = "quantile";
+  std::string categorical = "categorical";
   // Columns with missing values get a missing-value indicator model column right after their
   // own; for the value column, missing cells are filled with observed values drawn at random
   // (so its distribution is unchanged), and the inverse empties the cells the indicator marks.
@@ -43,8 +45,5 @@ class Pipeline {
   std::vector<std::unique_ptr<ColumnTransformer>> transformers_;
   std::vector<char> indicator_;  // per table column: followed by a missing-value indicator
 };
-
-// Creates an unfitted transformer by name ("quantile", "categorical", ...), or throws.
-std::unique_ptr<ColumnTransformer> make_transformer(const std::string& name, const PipelineOptions& options);
 
 }  // namespace synthtab

@@ -9,6 +9,7 @@
 #include "synthtab/transform/column_checks.hpp"
 #include "synthtab/transform/numpy_compat.hpp"
 #include "synthtab/transform/prototype_json.hpp"
+#include "synthtab/transform/transformer_registry.hpp"
 #include "synthtab/transform/value_rounding.hpp"
 
 namespace synthtab {
@@ -28,21 +29,8 @@ QuantileTransformer::QuantileTransformer(int n_quantiles, double quantile_share)
     throw usage_error("the quantile share must lie in (0, 1] (or be 0 for the default)");
 }
 
-void QuantileTransformer::fit(const Column& column) {
-  if (column.is_categorical())
-    throw Error(ErrorKind::Input,
-                "column '" + column.name + "' is categorical; the quantile transformer needs numbers");
-  std::vector<double> present;
-  present.reserve(column.values.size());
-  for (size_t row = 0; row < column.values.size(); ++row) {
-    const double v = column.values[row];
-    if (std::isnan(v)) continue;
-    if (std::isinf(v))
-      throw Error(ErrorKind::Input,
-                  "column '" + column.name + "' has an infinite value at row " + std::to_string(row + 1));
-    present.push_back(v);
-  }
-  if (present.empty()) throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
+void QuantileTransformer::do_fit(const Column& column) {
+  std::vector<double> present = present_values(column);
   std::sort(present.begin(), present.end());
 
   const auto rows = static_cast<int64_t>(present.size());
@@ -56,7 +44,6 @@ void QuantileTransformer::fit(const Column& column) {
   // sklearn's guard against NumPy's rounding: np.maximum.accumulate.
   for (size_t i = 1; i < quantiles.size(); ++i) quantiles[i] = std::max(quantiles[i], quantiles[i - 1]);
 
-  prototype_ = column.empty_like();
   set_quantiles(std::move(quantiles));
 
   // MinMaxScaler(feature_range=(-1, 1)) fitted on the training values' uniform positions.
@@ -73,7 +60,6 @@ void QuantileTransformer::fit(const Column& column) {
   offset_ = -1.0 - low * scale_;
   resolution_ = rounding_unit(column, present);
   decimals_ = decimal_places(column, present);
-  fitted_ = true;
 }
 
 void QuantileTransformer::set_quantiles(std::vector<double> quantiles) {
@@ -96,25 +82,15 @@ double QuantileTransformer::to_uniform(double value) const {
          (numpy_interp(value, quantiles_, references_) - numpy_interp(-value, negated_quantiles_, negated_references_));
 }
 
-void QuantileTransformer::require_fitted() const {
-  if (!fitted_) throw std::logic_error("the quantile transformer is used before fit()");
-}
-
-void QuantileTransformer::transform(const Column& column, Matrix& out, int64_t offset) const {
-  require_fitted();
-  require_same_kind(column, prototype_);
-  require_room(column, out, offset, width());
-  require_no_missing(column);
+void QuantileTransformer::do_transform(const Column& column, Matrix& out, int64_t offset) const {
   for (int64_t row = 0; row < out.rows; ++row) {
     const double scaled = to_uniform(column.values[static_cast<size_t>(row)]) * scale_ + offset_;
     out(row, offset) = static_cast<float>(std::clamp(scaled, -1.0, 1.0));
   }
 }
 
-Column QuantileTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*rng*/) const {
-  require_fitted();
-  require_columns(in, offset, width());
-  Column column = prototype_.empty_like();
+Column QuantileTransformer::do_inverse(const Matrix& in, int64_t offset, Rng& /*rng*/) const {
+  Column column = fitted_column().empty_like();
   column.values.resize(static_cast<size_t>(in.rows));
   const double low = quantiles_.front();
   const double high = quantiles_.back();
@@ -132,28 +108,15 @@ Column QuantileTransformer::inverse(const Matrix& in, int64_t offset, Rng& /*rng
   return column;
 }
 
-ModelColumn QuantileTransformer::describe(int index) const {
-  if (index != 0) throw std::out_of_range("the quantile transformer has one model column");
-  return {ModelColumnKind::Continuous, 0, prototype_.name};
+void QuantileTransformer::do_save(nlohmann::json& state) const {
+  state.update({{"quantiles", quantiles_},
+                {"scale", scale_},
+                {"offset", offset_},
+                {"resolution", resolution_},
+                {"decimals", decimals_}});
 }
 
-std::string QuantileTransformer::save() const {
-  require_fitted();
-  const nlohmann::json state = {{"column", prototype_to_json(prototype_)},
-                                {"quantiles", quantiles_},
-                                {"scale", scale_},
-                                {"offset", offset_},
-                                {"resolution", resolution_},
-                                {"decimals", decimals_}};
-  return state.dump();
-}
-
-void QuantileTransformer::load(const std::string& text) {
-  const nlohmann::json state = parse_state(text, "of a quantile transformer");
-  Column prototype = state_prototype(state, "of a quantile transformer");
-  const std::string what = column_what(prototype);
-  if (prototype.is_categorical()) throw state_error(what, "is categorical, not numeric");
-
+void QuantileTransformer::do_load(const nlohmann::json& state, const Column& /*prototype*/, const std::string& what) {
   const auto number = [&](const char* key) { return state_number(state, key, what); };
   const double scale = number("scale");
   const double offset = number("offset");
@@ -173,7 +136,6 @@ void QuantileTransformer::load(const std::string& text) {
   if (!rounding_unit_fits(resolution, quantiles.front(), quantiles.back()))
     throw state_error(what, "has a rounding unit too small for its range");
 
-  prototype_ = std::move(prototype);
   set_quantiles(std::move(quantiles));
   scale_ = scale;
   offset_ = offset;
@@ -182,7 +144,19 @@ void QuantileTransformer::load(const std::string& text) {
   const auto decimals = state.find("decimals");
   decimals_ = decimals != state.end() && decimals->is_number_integer() ? decimals->get<int>() : -1;
   if (decimals_ < -1 || decimals_ > 10) throw state_error(what, "has an invalid number of decimal places");
-  fitted_ = true;
 }
+
+namespace {
+
+const TransformerRegistration registered{{
+    .name = "quantile",
+    .description = "nbsynthetic's: a numeric column through its empirical quantiles to [-1, 1], back by interpolation, "
+                   "rounded like its values",
+    .create = [](const PipelineOptions& options) -> std::unique_ptr<ColumnTransformer> {
+      return std::make_unique<QuantileTransformer>(options.n_quantiles, options.quantile_share);
+    },
+}};
+
+}  // namespace
 
 }  // namespace synthtab

@@ -1,5 +1,5 @@
 #pragma once
-// The seed's scaling of a numeric column: scikit-learn's QuantileTransformer with a uniform
+// nbsynthetic's scaling of a numeric column: scikit-learn's QuantileTransformer with a uniform
 // output, then MinMaxScaler to [-1, 1] fitted on the transformed training values. One model
 // column per table column.
 //
@@ -22,15 +22,9 @@ class QuantileTransformer final : public ColumnTransformer {
   explicit QuantileTransformer(int n_quantiles = 0, double quantile_share = 0.0);
 
   std::string name() const override { return "quantile"; }
-  void fit(const Column& column) override;
-  void transform(const Column& column, Matrix& out, int64_t offset) const override;
-  Column inverse(const Matrix& in, int64_t offset, Rng& rng) const override;
+  ColumnKinds takes() const override { return ColumnKinds::Numeric; }
   int width() const override { return 1; }
-  ModelColumn describe(int index) const override;
-  std::string save() const override;
-  void load(const std::string& state) override;
 
-  // The fitted quantiles (sklearn's quantiles_) and min-max step (value * scale + offset).
   const std::vector<double>& quantiles() const { return quantiles_; }
   double minmax_scale() const { return scale_; }
   double minmax_offset() const { return offset_; }
@@ -40,15 +34,17 @@ class QuantileTransformer final : public ColumnTransformer {
   int decimals() const { return decimals_; }  // -1 = full precision
 
  private:
+  void do_fit(const Column& column) override;
+  void do_transform(const Column& column, Matrix& out, int64_t offset) const override;
+  Column do_inverse(const Matrix& in, int64_t offset, Rng& rng) const override;
+  void do_save(nlohmann::json& state) const override;
+  void do_load(const nlohmann::json& state, const Column& prototype, const std::string& what) override;
   // The quantile step alone: a value's position in [0, 1].
   double to_uniform(double value) const;
   void set_quantiles(std::vector<double> quantiles);
-  void require_fitted() const;
 
   int n_quantiles_;
   double quantile_share_;
-  Column prototype_;
-  bool fitted_ = false;
   std::vector<double> quantiles_;   // non-decreasing
   std::vector<double> references_;  // linspace(0, 1, quantiles_.size())
   // The same two, negated and reversed: sklearn interpolates both ways to average over ties.

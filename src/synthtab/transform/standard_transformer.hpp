@@ -17,21 +17,20 @@ namespace synthtab {
 class StandardTransformer final : public ColumnTransformer {
  public:
   std::string name() const override { return "standard"; }
-  void fit(const Column& column) override;
-  void transform(const Column& column, Matrix& out, int64_t offset) const override;
-  Column inverse(const Matrix& in, int64_t offset, Rng& rng) const override;
+  ColumnKinds takes() const override { return ColumnKinds::Numeric; }
   int width() const override { return 1; }
-  ModelColumn describe(int index) const override;
-  std::string save() const override;
-  void load(const std::string& state) override;
 
   double mean() const { return mean_; }
   double scale() const { return scale_; }
 
  private:
-  void require_fitted() const;
-  Column prototype_;
-  bool fitted_ = false;
+  bool passes_missing() const override { return true; }
+  void do_fit(const Column& column) override;
+  void do_transform(const Column& column, Matrix& out, int64_t offset) const override;
+  Column do_inverse(const Matrix& in, int64_t offset, Rng& rng) const override;
+  void do_save(nlohmann::json& state) const override;
+  void do_load(const nlohmann::json& state, const Column& prototype, const std::string& what) override;
+
   double mean_ = 0.0;
   double scale_ = 1.0;  // the population standard deviation, or 1 when it is 0
   double low_ = 0.0, high_ = 0.0;

@@ -547,7 +547,7 @@ ModelTraits ctgan_tvae_traits(Kind kind) {
           : "TVAE (Xu et al. 2019): tabular variational autoencoder with mode-specific normalisation";
   traits.memory.base_bytes = kTorchBaseBytes;
   // Each numeric column's Gaussian mixture is fitted on the column's own scale.
-  traits.input_space = [](const FitOptions&, PipelineOptions& input) { input.standardize_numeric = true; };
+  traits.input_space = [](const FitOptions&, PipelineOptions& input) { input.numeric = "standard"; };
   traits.create = [kind] { return std::make_unique<CtganTvae>(kind); };
   if (kind == Kind::Ctgan)
     traits.parameters = {epochs_parameter("300"),
