@@ -1,29 +1,35 @@
 #pragma once
-// The model-space matrix: dense, row-major, float (what the networks consume).
+// The library's one dense matrix: row-major, the cells in one vector. In float it is the model
+// space (what the networks consume: Matrix); in double, features and probabilities for the
+// forests and the checks (FeatureMatrix). Eigen is used only inside the linear algebra.
 #include <cassert>
 #include <cstdint>
 #include <vector>
 
 namespace synthtab {
 
-struct Matrix {
+template <typename T>
+struct DenseMatrix {
   int64_t rows = 0;
   int64_t cols = 0;
-  std::vector<float> data;
+  std::vector<T> data;
 
-  Matrix() = default;
-  Matrix(int64_t r, int64_t c, float fill = 0.0f) : rows(r), cols(c), data(static_cast<size_t>(r * c), fill) {}
+  DenseMatrix() = default;
+  DenseMatrix(int64_t r, int64_t c, T fill = T(0)) : rows(r), cols(c), data(static_cast<size_t>(r * c), fill) {}
 
-  float& operator()(int64_t r, int64_t c) {
+  T& operator()(int64_t r, int64_t c) {
     assert(r >= 0 && r < rows && c >= 0 && c < cols);
     return data[static_cast<size_t>(r * cols + c)];
   }
-  float operator()(int64_t r, int64_t c) const {
+  T operator()(int64_t r, int64_t c) const {
     assert(r >= 0 && r < rows && c >= 0 && c < cols);
     return data[static_cast<size_t>(r * cols + c)];
   }
-  float* row(int64_t r) { return data.data() + r * cols; }
-  const float* row(int64_t r) const { return data.data() + r * cols; }
+  T* row(int64_t r) { return data.data() + r * cols; }
+  const T* row(int64_t r) const { return data.data() + r * cols; }
 };
+
+using Matrix = DenseMatrix<float>;
+using FeatureMatrix = DenseMatrix<double>;
 
 }  // namespace synthtab

@@ -25,20 +25,9 @@
 #include <span>
 #include <vector>
 
+#include "synthtab/core/matrix.hpp"  // FeatureMatrix
+
 namespace synthtab {
-
-// Dense row-major features: element (r, c) at data[r * cols + c].
-struct FeatureMatrix {
-  int64_t rows = 0;
-  int64_t cols = 0;
-  std::vector<double> data;
-
-  FeatureMatrix() = default;
-  FeatureMatrix(int64_t r, int64_t c, double fill = 0.0) : rows(r), cols(c), data(static_cast<size_t>(r * c), fill) {}
-  double& operator()(int64_t r, int64_t c) { return data[static_cast<size_t>(r * cols + c)]; }
-  double operator()(int64_t r, int64_t c) const { return data[static_cast<size_t>(r * cols + c)]; }
-  const double* row(int64_t r) const { return data.data() + r * cols; }
-};
 
 enum class Task { Regression, Classification };
 
