@@ -483,17 +483,10 @@ Matrix BayesNetSynthesizer::do_sample(int64_t first_row, int64_t count, uint64_t
 
 namespace {
 
-ModelTraits bayesnet_traits() {
-  ModelTraits traits;
-  traits.name = "bayesnet";
-  traits.description =
-      "Bayesian network over discretised columns (greedy mutual-information structure, up to 2 parents): for small "
-      "tables of categories and counts";
-  traits.create = [] { return std::make_unique<BayesNetSynthesizer>(); };
-  return traits;
-}
-
-const ModelRegistration registered{bayesnet_traits()};
+const ModelRegistration registered{plain_model<BayesNetSynthesizer>(
+    "bayesnet",
+    "Bayesian network over discretised columns (greedy mutual-information structure, up to 2 parents): for small "
+    "tables of categories and counts")};
 
 }  // namespace
 

@@ -103,17 +103,10 @@ class IndependentMarginals final : public Synthesizer {
   std::vector<std::pair<int64_t, int64_t>> spans_;  // [begin, end) of each group's model columns
 };
 
-ModelTraits marginals_traits() {
-  ModelTraits traits;
-  traits.name = "marginals";
-  traits.description =
-      "each column drawn on its own from its training values: keeps every column's distribution and no relationship "
-      "(the reference to beat)";
-  traits.create = [] { return std::make_unique<IndependentMarginals>(); };
-  return traits;
-}
-
-const ModelRegistration registered{marginals_traits()};
+const ModelRegistration registered{plain_model<IndependentMarginals>(
+    "marginals",
+    "each column drawn on its own from its training values: keeps every column's distribution and no relationship "
+    "(the reference to beat)")};
 
 }  // namespace
 }  // namespace synthtab

@@ -534,17 +534,10 @@ void MrfSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix)
 
 namespace {
 
-ModelTraits mrf_traits() {
-  ModelTraits traits;
-  traits.name = "mrf";
-  traits.description =
-      "pairwise Markov random field over discretised columns: keeps every one- and two-way table of small tables of "
-      "categories and counts; narrow tables only";
-  traits.create = [] { return std::make_unique<MrfSynthesizer>(); };
-  return traits;
-}
-
-const ModelRegistration registered{mrf_traits()};
+const ModelRegistration registered{plain_model<MrfSynthesizer>(
+    "mrf",
+    "pairwise Markov random field over discretised columns: keeps every one- and two-way table of small tables of "
+    "categories and counts; narrow tables only")};
 
 }  // namespace
 

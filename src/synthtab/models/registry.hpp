@@ -74,6 +74,16 @@ class ModelRegistry {
   std::string plugin_problem_;
 };
 
+// Traits with a name, a description and a creator of T; every other trait at its default.
+template <typename T>
+ModelTraits plain_model(std::string name, std::string description) {
+  ModelTraits traits;
+  traits.name = std::move(name);
+  traits.description = std::move(description);
+  traits.create = [] { return std::make_unique<T>(); };
+  return traits;
+}
+
 // `static const ModelRegistration registered{ModelTraits{...}};` in a model's source file.
 struct ModelRegistration {
   explicit ModelRegistration(ModelTraits traits) { ModelRegistry::instance().add(std::move(traits)); }

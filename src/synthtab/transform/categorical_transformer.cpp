@@ -107,13 +107,8 @@ void CategoricalTransformer::do_load(const nlohmann::json& state, const Column& 
 
 namespace {
 
-const TransformerRegistration registered{{
-    .name = "categorical",
-    .description = "nbsynthetic's: a category's rank among the fitted categories, scaled to [-1, 1]",
-    .create = [](const PipelineOptions& /*options*/) -> std::unique_ptr<ColumnTransformer> {
-      return std::make_unique<CategoricalTransformer>();
-    },
-}};
+const TransformerRegistration registered{plain_transformer<CategoricalTransformer>(
+    "nbsynthetic's: a category's rank among the fitted categories, scaled to [-1, 1]")};
 
 }  // namespace
 

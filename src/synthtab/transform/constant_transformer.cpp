@@ -74,13 +74,8 @@ void ConstantTransformer::do_load(const nlohmann::json& state, const Column& pro
 
 namespace {
 
-const TransformerRegistration registered{{
-    .name = "constant",
-    .description = "a column with one distinct value: no model column, the value repeated on the way back",
-    .create = [](const PipelineOptions& /*options*/) -> std::unique_ptr<ColumnTransformer> {
-      return std::make_unique<ConstantTransformer>();
-    },
-}};
+const TransformerRegistration registered{plain_transformer<ConstantTransformer>(
+    "a column with one distinct value: no model column, the value repeated on the way back")};
 
 }  // namespace
 

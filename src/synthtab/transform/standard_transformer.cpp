@@ -79,14 +79,9 @@ void StandardTransformer::do_load(const nlohmann::json& state, const Column& /*p
 
 namespace {
 
-const TransformerRegistration registered{{
-    .name = "standard",
-    .description = "a numeric column standardised, (x - mean) / sd, missing values passed on, for models that learn "
-                   "each column's shape",
-    .create = [](const PipelineOptions& /*options*/) -> std::unique_ptr<ColumnTransformer> {
-      return std::make_unique<StandardTransformer>();
-    },
-}};
+const TransformerRegistration registered{plain_transformer<StandardTransformer>(
+    "a numeric column standardised, (x - mean) / sd, missing values passed on, for models that learn each column's "
+    "shape")};
 
 }  // namespace
 

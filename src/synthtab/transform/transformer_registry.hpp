@@ -31,6 +31,13 @@ class TransformerRegistry {
   std::vector<TransformerTraits> transformers_;
 };
 
+// The traits of a transformer that takes no options, under its own name().
+template <typename T>
+TransformerTraits plain_transformer(std::string description) {
+  return {T().name(), std::move(description),
+          [](const PipelineOptions&) -> std::unique_ptr<ColumnTransformer> { return std::make_unique<T>(); }};
+}
+
 // `static const TransformerRegistration registered{{...}};` in a transformer's source file.
 struct TransformerRegistration {
   explicit TransformerRegistration(TransformerTraits traits) { TransformerRegistry::instance().add(std::move(traits)); }
