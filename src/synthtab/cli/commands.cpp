@@ -195,12 +195,7 @@ void Commands::add_evaluate(CLI::App& app) {
       ->check(CLI::IsMember({"regression", "classification"}));
   evaluate_->add_option("--json", json_, "write every figure as JSON (layout: docs/evaluation.md)");
   evaluate_->add_option("--holdout", holdout_, kHoldoutHelp);
-  evaluate_->add_option("--seed", seed_, "random seed (subsamples, permutations, forests)")
-      ->check(unsigned_number())
-      ->capture_default_str();
-  evaluate_->add_option("--permutations", permutations_, "MMD permutation test size")
-      ->check(whole_number(0, 100000))
-      ->capture_default_str();
+  add_evaluation_seed_options(*evaluate_);
   evaluate_->add_flag("--mmd-seed-compatible", mmd_seed_compatible_,
                       "also compute the seed's MMD (gamma = 1/features on raw values, biased)");
   evaluate_->add_flag(
@@ -218,6 +213,15 @@ void Commands::add_evaluate(CLI::App& app) {
   evaluate_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
 
+void Commands::add_evaluation_seed_options(CLI::App& command) {
+  command.add_option("--seed", seed_, "random seed (subsamples, permutations, forests)")
+      ->check(unsigned_number())
+      ->capture_default_str();
+  command.add_option("--permutations", permutations_, "MMD permutation test size")
+      ->check(whole_number(0, 100000))
+      ->capture_default_str();
+}
+
 void Commands::add_report(CLI::App& app) {
   report_command_ = app.add_subcommand(
       "report", "write one self-contained HTML page: how faithful, useful and private the synthetic rows are");
@@ -232,12 +236,7 @@ void Commands::add_report(CLI::App& app) {
       "--x", chart_x_, "column on the x axis of the scatter plot (default: the two most correlated numeric columns)");
   report_command_->add_option("--y", chart_y_, "column on the y axis of the scatter plot");
   report_command_->add_option("--color", chart_color_, "colour the scatter plot's points by this column");
-  report_command_->add_option("--seed", seed_, "random seed (subsamples, permutations, forests)")
-      ->check(unsigned_number())
-      ->capture_default_str();
-  report_command_->add_option("--permutations", permutations_, "MMD permutation test size")
-      ->check(whole_number(0, 100000))
-      ->capture_default_str();
+  add_evaluation_seed_options(*report_command_);
   report_command_->add_flag("--no-geometry", no_geometry_, "leave out the distance and singular-value checks");
   report_command_->add_flag("--no-topology", no_topology_, "leave out the persistence diagrams");
   report_command_->add_option("--topology-points", topology_points_, "points per cloud for topology (default 300)")

@@ -25,6 +25,7 @@ class Commands {
   void add_evaluate(CLI::App& app);
   void add_report(CLI::App& app);
   void add_input_options(CLI::App& command);
+  void add_evaluation_seed_options(CLI::App& command);  // evaluate's and report's --seed, --permutations
   void add_curve(CLI::App& app);
   void add_fit_options(CLI::App& command);
   SynthesisOptions synthesis_options();

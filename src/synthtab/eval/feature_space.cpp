@@ -138,4 +138,11 @@ FeatureSpace encode_pair(const Table& real, const Table& synthetic_in, const Fea
   return space;
 }
 
+RowMatrix sample_rows(const RowMatrix& m, int64_t limit, Rng& rng) {
+  const std::vector<int64_t> rows = sorted_sample_indices(m.rows(), limit, rng);
+  RowMatrix out(static_cast<int64_t>(rows.size()), m.cols());
+  for (size_t i = 0; i < rows.size(); ++i) out.row(static_cast<int64_t>(i)) = m.row(rows[i]);
+  return out;
+}
+
 }  // namespace synthtab::eval

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "synthtab/core/rng.hpp"
 #include "synthtab/table/table.hpp"
 
 namespace synthtab::eval {
@@ -32,6 +33,10 @@ FeatureSpace encode_pair(const Table& real, const Table& synthetic, const Featur
 // Squared Euclidean distances between the rows of a and b (|a|^2 + |b|^2 - 2 a.b, one GEMM),
 // clamped at 0 against rounding.
 Eigen::MatrixXd squared_distances(const RowMatrix& a, const RowMatrix& b);
+
+// Up to `limit` rows of `m` drawn by `rng` without replacement, kept in their order (all of them
+// when it has no more): the seeded subsample the quadratic checks work on.
+RowMatrix sample_rows(const RowMatrix& m, int64_t limit, Rng& rng);
 
 // Checks that `synthetic` has the same column names as `real`, in any order, with compatible
 // kinds, and returns it reordered like `real`. Names the first difference in the message.

@@ -17,13 +17,6 @@ constexpr uint64_t kBandwidthStream = 0x6d6d642d6277;  // "mmd-bw"
 constexpr uint64_t kPermutationStream = 0x6d6d642d7065;
 constexpr uint64_t kStatisticStream = 0x6d6d642d7374;
 
-// The rows of `m` chosen by `rows`.
-RowMatrix take_rows(const RowMatrix& m, const std::vector<int64_t>& rows) {
-  RowMatrix out(static_cast<int64_t>(rows.size()), m.cols());
-  for (size_t i = 0; i < rows.size(); ++i) out.row(static_cast<int64_t>(i)) = m.row(rows[i]);
-  return out;
-}
-
 double median_pairwise_distance(const RowMatrix& pooled) {
   const Eigen::MatrixXd d2 = squared_distances(pooled, pooled);
   std::vector<double> upper;
@@ -62,8 +55,8 @@ double median_bandwidth(const FeatureSpace& space, const MmdOptions& options) {
   const int64_t half = std::max<int64_t>(1, options.max_bandwidth_rows / 2);
   RowMatrix pooled(0, space.real.cols());
   {
-    const RowMatrix a = take_rows(space.real, sorted_sample_indices(space.real.rows(), half, bandwidth_rng));
-    const RowMatrix b = take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), half, bandwidth_rng));
+    const RowMatrix a = sample_rows(space.real, half, bandwidth_rng);
+    const RowMatrix b = sample_rows(space.synthetic, half, bandwidth_rng);
     pooled.resize(a.rows() + b.rows(), a.cols());
     pooled << a, b;
   }
@@ -76,10 +69,8 @@ double median_bandwidth(const FeatureSpace& space, const MmdOptions& options) {
 // result says so.
 void unbiased_statistic(const FeatureSpace& space, const MmdOptions& options, MmdResult& result) {
   Rng statistic_rng(derive_seed(options.seed, kStatisticStream));
-  const RowMatrix x_all =
-      take_rows(space.real, sorted_sample_indices(space.real.rows(), options.max_rows, statistic_rng));
-  const RowMatrix y_all =
-      take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), options.max_rows, statistic_rng));
+  const RowMatrix x_all = sample_rows(space.real, options.max_rows, statistic_rng);
+  const RowMatrix y_all = sample_rows(space.synthetic, options.max_rows, statistic_rng);
   result.statistic_rows_real = x_all.rows();
   result.statistic_rows_synthetic = y_all.rows();
   const double m = static_cast<double>(x_all.rows());
@@ -108,10 +99,8 @@ Eigen::MatrixXd kernel_matrix(const RowMatrix& z, double gamma, int threads) {
 // and see how often the statistic is at least the observed one. Fills the p-value and its rows.
 void permutation_test(const FeatureSpace& space, const MmdOptions& options, MmdResult& result) {
   Rng rng(derive_seed(options.seed, kPermutationStream));
-  const RowMatrix x =
-      take_rows(space.real, sorted_sample_indices(space.real.rows(), options.max_permutation_rows, rng));
-  const RowMatrix y =
-      take_rows(space.synthetic, sorted_sample_indices(space.synthetic.rows(), options.max_permutation_rows, rng));
+  const RowMatrix x = sample_rows(space.real, options.max_permutation_rows, rng);
+  const RowMatrix y = sample_rows(space.synthetic, options.max_permutation_rows, rng);
   const int64_t mx = x.rows(), ny = y.rows(), total = mx + ny;
   RowMatrix z(total, x.cols());
   z << x, y;

@@ -148,12 +148,6 @@ Table stack_by_label(const Table& a, const Table& b) {
   return out;
 }
 
-RowMatrix take_rows(const RowMatrix& m, const std::vector<int64_t>& rows) {
-  RowMatrix out(static_cast<int64_t>(rows.size()), m.cols());
-  for (size_t i = 0; i < rows.size(); ++i) out.row(static_cast<int64_t>(i)) = m.row(rows[i]);
-  return out;
-}
-
 // Nearest squared distances summed coordinate by coordinate rather than by one GEMM
 // (|a|^2 + |b|^2 - 2 a.b): identical rows then give exactly 0 and equal rows exactly equal
 // distances, so "closer to training than to holdout" has no rounding ties on discrete tables.
@@ -220,10 +214,8 @@ HoldoutReport holdout_comparison(const Table& training, const Table& holdout_in,
   const RowMatrix holdout_rows = space.synthetic.bottomRows(holdout.rows());
   out.compared_rows = std::min(training.rows(), holdout.rows());
   Rng rng(derive_seed(options.seed, kHoldoutStream));
-  const RowMatrix training_sample =
-      take_rows(space.real, sorted_sample_indices(training.rows(), out.compared_rows, rng));
-  const RowMatrix holdout_sample =
-      take_rows(holdout_rows, sorted_sample_indices(holdout.rows(), out.compared_rows, rng));
+  const RowMatrix training_sample = sample_rows(space.real, out.compared_rows, rng);
+  const RowMatrix holdout_sample = sample_rows(holdout_rows, out.compared_rows, rng);
   const std::vector<double> to_training = exact_nearest(synthetic_rows, training_sample, options.threads);
   const std::vector<double> to_holdout = exact_nearest(synthetic_rows, holdout_sample, options.threads);
   int64_t closer = 0;

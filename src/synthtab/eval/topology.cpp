@@ -337,20 +337,9 @@ class BottleneckGraph {
   std::vector<int64_t> match_left_, match_right_, layer_;
 };
 
-RowMatrix sample_rows(const RowMatrix& x, int64_t count, uint64_t seed, uint64_t which) {
-  if (count >= x.rows()) return x;
+RowMatrix seeded_sample(const RowMatrix& x, int64_t count, uint64_t seed, uint64_t which) {
   Rng rng(derive_seed(seed, kSampleStream, which));
-  std::vector<int64_t> rows(static_cast<size_t>(x.rows()));
-  std::iota(rows.begin(), rows.end(), 0);
-  for (int64_t i = 0; i < count; ++i) {
-    const auto j = i + static_cast<int64_t>(rng.below(static_cast<uint64_t>(x.rows() - i)));
-    std::swap(rows[static_cast<size_t>(i)], rows[static_cast<size_t>(j)]);
-  }
-  rows.resize(static_cast<size_t>(count));
-  std::sort(rows.begin(), rows.end());
-  RowMatrix out(count, x.cols());
-  for (int64_t i = 0; i < count; ++i) out.row(i) = x.row(rows[static_cast<size_t>(i)]);
-  return out;
+  return sample_rows(x, count, rng);
 }
 
 DimensionComparison compare_dimension(int dimension, const std::vector<Bar>& real, const std::vector<Bar>& synthetic) {
@@ -549,8 +538,8 @@ TopologyComparison compare_topology(const RowMatrix& real, const RowMatrix& synt
   RipsOptions rips;
   rips.threshold = options.threshold;
   rips.threads = options.threads;
-  out.real = rips_persistence(sample_rows(real, n, options.seed, 0), rips, "real (sampled rows)");
-  out.synthetic = rips_persistence(sample_rows(synthetic, n, options.seed, 1), rips, "synthetic (sampled rows)");
+  out.real = rips_persistence(seeded_sample(real, n, options.seed, 0), rips, "real (sampled rows)");
+  out.synthetic = rips_persistence(seeded_sample(synthetic, n, options.seed, 1), rips, "synthetic (sampled rows)");
   out.h0 = compare_dimension(0, out.real.h0, out.synthetic.h0);
   out.h1 = compare_dimension(1, out.real.h1, out.synthetic.h1);
   return out;
