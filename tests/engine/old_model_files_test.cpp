@@ -23,6 +23,8 @@
 namespace synthtab {
 namespace {
 
+using testing::read_text;
+
 namespace fs = std::filesystem;
 
 const fs::path kFiles = fs::path(SYNTHTAB_TEST_DATA) / "model_files_v1";
@@ -47,11 +49,6 @@ std::vector<std::vector<std::string>> csv_cells(const std::string& text) {
     rows.push_back(cells);
   }
   return rows;
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 class OldModelFile : public ::testing::TestWithParam<std::string> {};

@@ -15,8 +15,7 @@
 namespace synthtab::eval {
 namespace {
 
-nlohmann::json oracle() { return testing::read_oracle("geometry_oracle.json"); }
-RowMatrix matrix(const nlohmann::json& rows) { return testing::matrix_from_json(rows); }
+nlohmann::json geometry_oracle() { return testing::read_oracle("geometry_oracle.json"); }
 
 using testing::gaussian;
 
@@ -25,10 +24,10 @@ void expect_rel(double got, double want, double rel, const std::string& what) {
 }
 
 TEST(Geometry, StatisticsEqualNumpyScipy) {
-  const auto data = oracle();
+  const auto data = geometry_oracle();
   for (const auto& c : data.at("cases")) {
     const std::string name = c.at("name");
-    const auto r = geometry(matrix(c.at("x")));
+    const auto r = geometry(testing::matrix_from_json(c.at("x")));
     EXPECT_TRUE(r.exact) << name;
     EXPECT_EQ(r.pairs, r.rows * (r.rows - 1) / 2);
     EXPECT_EQ(r.pairs_method, "exact, all " + std::to_string(r.pairs) + " pairs");
@@ -58,7 +57,7 @@ TEST(Geometry, StatisticsEqualNumpyScipy) {
     const auto& dh = c.at("default_histogram");
     GeometryOptions binned;
     binned.histogram_bins = dh.at("bins");
-    const auto rb = geometry(matrix(c.at("x")), binned);
+    const auto rb = geometry(testing::matrix_from_json(c.at("x")), binned);
     ASSERT_EQ(rb.histogram.edges.size(), dh.at("edges").size());
     for (size_t k = 0; k < rb.histogram.edges.size(); ++k)
       EXPECT_NEAR(rb.histogram.edges[k], dh.at("edges").at(k).get<double>(), 1e-12 * r.dmax);
@@ -70,12 +69,12 @@ TEST(Geometry, StatisticsEqualNumpyScipy) {
 }
 
 TEST(Geometry, HistogramWithGivenEdgesEqualsNumpy) {
-  const auto data = oracle();
+  const auto data = geometry_oracle();
   for (const auto& c : data.at("cases")) {
     for (const auto& h : c.at("histograms")) {
       GeometryOptions options;
       options.histogram_edges = h.at("edges").get<std::vector<double>>();
-      const auto r = geometry(matrix(c.at("x")), options);
+      const auto r = geometry(testing::matrix_from_json(c.at("x")), options);
       EXPECT_EQ(r.histogram.edges, options.histogram_edges);
       EXPECT_EQ(r.histogram.counts, h.at("counts").get<std::vector<int64_t>>()) << c.at("name");
       EXPECT_EQ(r.histogram.outside, h.at("outside").get<int64_t>());

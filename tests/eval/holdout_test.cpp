@@ -19,7 +19,7 @@ namespace {
 using nlohmann::json;
 
 // Columns a, b (numbers) and c (labels); `label_order` reversed gives the same labels other codes.
-Table table_from(const json& frame, bool reverse_labels = false) {
+Table frame_table_of(const json& frame, bool reverse_labels = false) {
   Table table;
   for (const char* name : {"a", "b"}) {
     Column column;
@@ -40,15 +40,15 @@ Table table_from(const json& frame, bool reverse_labels = false) {
   return table;
 }
 
-json oracle() { return testing::read_oracle("holdout_oracle.json"); }
+json holdout_oracle() { return testing::read_oracle("holdout_oracle.json"); }
 
 TEST(Holdout, MatchSharesAndCloserToTrainingEqualTheReference) {
-  const json data = oracle();
+  const json data = holdout_oracle();
   ASSERT_EQ(data.at("cases").size(), 3u);
   for (const auto& c : data.at("cases")) {
-    const Table training = table_from(c.at("training"));
+    const Table training = frame_table_of(c.at("training"));
     // The holdout's codes differ from the training table's: labels are matched as text.
-    const Table holdout = table_from(c.at("holdout"), true), synthetic = table_from(c.at("synthetic"));
+    const Table holdout = frame_table_of(c.at("holdout"), true), synthetic = frame_table_of(c.at("synthetic"));
     const HoldoutReport h = holdout_comparison(training, holdout, synthetic, {7, 1});
     EXPECT_EQ(h.training_rows, training.rows());
     EXPECT_EQ(h.holdout_rows, holdout.rows());
@@ -70,9 +70,9 @@ TEST(Holdout, MatchSharesAndCloserToTrainingEqualTheReference) {
 }
 
 TEST(Holdout, SyntheticCopiesOfTrainingRowsAreAllCloserToTraining) {
-  const json c = oracle().at("cases")[0];
-  const Table training = table_from(c.at("training"));
-  Table holdout = table_from(c.at("holdout"));
+  const json c = holdout_oracle().at("cases")[0];
+  const Table training = frame_table_of(c.at("training"));
+  Table holdout = frame_table_of(c.at("holdout"));
   // Holdout rows shifted far away: every synthetic row that copies training is nearer to it.
   for (double& v : holdout.columns[0].values) v += 1000.0;
   const HoldoutReport h = holdout_comparison(training, holdout, training, {});
@@ -86,9 +86,9 @@ TEST(Holdout, SyntheticCopiesOfTrainingRowsAreAllCloserToTraining) {
 }
 
 TEST(Holdout, MismatchedHoldoutColumnsAreAnInputErrorNamingTheHoldout) {
-  const json c = oracle().at("cases")[0];
-  const Table training = table_from(c.at("training"));
-  Table holdout = table_from(c.at("holdout"));
+  const json c = holdout_oracle().at("cases")[0];
+  const Table training = frame_table_of(c.at("training"));
+  Table holdout = frame_table_of(c.at("holdout"));
   holdout.columns[1].name = "B";
   try {
     holdout_comparison(training, holdout, training, {});
@@ -113,9 +113,9 @@ TEST(Holdout, DuplicateShareCountsEveryRowOfARepeatedPairAndNoEmptyRow) {
 }
 
 TEST(Holdout, EvaluateReportsItInTheJson) {
-  const json c = oracle().at("cases")[0];
-  const Table training = table_from(c.at("training")), holdout = table_from(c.at("holdout"));
-  const Table synthetic = table_from(c.at("synthetic"));
+  const json c = holdout_oracle().at("cases")[0];
+  const Table training = frame_table_of(c.at("training")), holdout = frame_table_of(c.at("holdout"));
+  const Table synthetic = frame_table_of(c.at("synthetic"));
   EvaluateOptions options;
   options.permutations = 0;
   const Evaluation without = evaluate(training, synthetic, options);

@@ -16,7 +16,7 @@ namespace synthtab::eval {
 namespace {
 
 // scikit-learn's values on generated cases (tests/data/gen_ml_metrics_oracle.py).
-const nlohmann::json& oracle() {
+const nlohmann::json& ml_metrics_oracle() {
   static const nlohmann::json json = [] {
     std::ifstream in(testing::data_path("ml_metrics_oracle.json"));
     return nlohmann::json::parse(in);
@@ -24,18 +24,16 @@ const nlohmann::json& oracle() {
   return json;
 }
 
-std::vector<double> values(const nlohmann::json& array) { return array.get<std::vector<double>>(); }
-
 TEST(MlMetrics, OracleHasEnoughCases) {
-  EXPECT_GE(oracle().at("regression").size(), 20u);
-  EXPECT_GE(oracle().at("classification").size(), 20u);
-  EXPECT_GE(oracle().at("roc_auc").size(), 20u);
+  EXPECT_GE(ml_metrics_oracle().at("regression").size(), 20u);
+  EXPECT_GE(ml_metrics_oracle().at("classification").size(), 20u);
+  EXPECT_GE(ml_metrics_oracle().at("roc_auc").size(), 20u);
 }
 
 TEST(MlMetrics, R2EqualsSklearn) {
   int nan_cases = 0;
-  for (const auto& c : oracle().at("regression")) {
-    const auto y = values(c.at("y_true")), p = values(c.at("y_pred"));
+  for (const auto& c : ml_metrics_oracle().at("regression")) {
+    const auto y = c.at("y_true").get<std::vector<double>>(), p = c.at("y_pred").get<std::vector<double>>();
     const double ours = r2_score(y, p);
     if (c.at("r2").is_null()) {  // sklearn: NaN for a single row
       EXPECT_TRUE(std::isnan(ours)) << y.size();
@@ -48,23 +46,23 @@ TEST(MlMetrics, R2EqualsSklearn) {
 }
 
 TEST(MlMetrics, ExplainedVarianceEqualsSklearn) {
-  for (const auto& c : oracle().at("regression")) {
-    const auto y = values(c.at("y_true")), p = values(c.at("y_pred"));
+  for (const auto& c : ml_metrics_oracle().at("regression")) {
+    const auto y = c.at("y_true").get<std::vector<double>>(), p = c.at("y_pred").get<std::vector<double>>();
     EXPECT_NEAR(explained_variance_score(y, p), c.at("explained_variance").get<double>(), 1e-12) << "rows " << y.size();
   }
 }
 
 TEST(MlMetrics, AccuracyEqualsSklearn) {
-  for (const auto& c : oracle().at("classification")) {
-    const auto y = values(c.at("y_true")), p = values(c.at("y_pred"));
+  for (const auto& c : ml_metrics_oracle().at("classification")) {
+    const auto y = c.at("y_true").get<std::vector<double>>(), p = c.at("y_pred").get<std::vector<double>>();
     EXPECT_NEAR(accuracy(y, p), c.at("accuracy").get<double>(), 1e-12) << "rows " << y.size();
   }
 }
 
 TEST(MlMetrics, MacroF1EqualsSklearnIncludingLabelsMissingFromOneSide) {
   int one_sided = 0;
-  for (const auto& c : oracle().at("classification")) {
-    const auto y = values(c.at("y_true")), p = values(c.at("y_pred"));
+  for (const auto& c : ml_metrics_oracle().at("classification")) {
+    const auto y = c.at("y_true").get<std::vector<double>>(), p = c.at("y_pred").get<std::vector<double>>();
     const std::set<double> in_true(y.begin(), y.end()), in_pred(p.begin(), p.end());
     one_sided += in_true != in_pred ? 1 : 0;
     EXPECT_NEAR(macro_f1(y, p), c.at("macro_f1").get<double>(), 1e-12) << "rows " << y.size();
@@ -73,8 +71,8 @@ TEST(MlMetrics, MacroF1EqualsSklearnIncludingLabelsMissingFromOneSide) {
 }
 
 TEST(MlMetrics, RocAucEqualsSklearnWithTies) {
-  for (const auto& c : oracle().at("roc_auc")) {
-    const auto y = values(c.at("y_true")), s = values(c.at("scores"));
+  for (const auto& c : ml_metrics_oracle().at("roc_auc")) {
+    const auto y = c.at("y_true").get<std::vector<double>>(), s = c.at("scores").get<std::vector<double>>();
     EXPECT_NEAR(roc_auc(y, s), c.at("roc_auc").get<double>(), 1e-12) << "rows " << y.size();
   }
 }

@@ -26,13 +26,13 @@ Table numeric_table(const nlohmann::json& rows) {
   return table;
 }
 
-nlohmann::json oracle() {
+nlohmann::json mmd_oracle() {
   std::ifstream in(testing::data_path("mmd_oracle.json"));
   return nlohmann::json::parse(in);
 }
 
 TEST(Mmd, UnbiasedEstimateAndBandwidthEqualNumpy) {
-  const auto data = oracle();
+  const auto data = mmd_oracle();
   for (const auto& c : data.at("cases")) {
     const Table real = numeric_table(c.at("real"));
     const Table synthetic = numeric_table(c.at("synthetic"));
@@ -45,7 +45,7 @@ TEST(Mmd, UnbiasedEstimateAndBandwidthEqualNumpy) {
 }
 
 TEST(Mmd, SeedCompatibleEqualsSklearnRbfKernel) {
-  const auto data = oracle();
+  const auto data = mmd_oracle();
   for (const auto& c : data.at("cases")) {
     MmdOptions options;
     options.seed_compatible = true;

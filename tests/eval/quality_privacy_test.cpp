@@ -17,7 +17,7 @@ namespace {
 using nlohmann::json;
 
 // Columns a, b (float; null = missing) and c (labels; null = missing) from pandas' to_json.
-Table table_from(const json& frame) {
+Table frame_table(const json& frame) {
   Table table;
   for (const char* name : {"a", "b"}) {
     Column column;
@@ -50,7 +50,7 @@ Table table_from(const json& frame) {
   return table;
 }
 
-json oracle() {
+json quality_privacy_oracle() {
   std::ifstream in(testing::data_path("quality_privacy_oracle.json"));
   return json::parse(in);
 }
@@ -62,9 +62,9 @@ const PairTrend& pair_of(const QualityReport& report, const std::string& a, cons
 }
 
 TEST(Quality, ShapesAndPairTrendsEqualTheReference) {
-  const auto data = oracle();
+  const auto data = quality_privacy_oracle();
   for (const auto& c : data.at("cases")) {
-    const Table real = table_from(c.at("real")), synthetic = table_from(c.at("synthetic"));
+    const Table real = frame_table(c.at("real")), synthetic = frame_table(c.at("synthetic"));
     const QualityReport report = quality(real, synthetic);
     ASSERT_EQ(report.shapes.size(), 3u);
     EXPECT_NEAR(report.shapes[0].score, c.at("ks_a").get<double>(), 1e-12);
@@ -82,7 +82,7 @@ TEST(Quality, ShapesAndPairTrendsEqualTheReference) {
 }
 
 TEST(Quality, IdenticalTablesScoreOneAndAdherenceCountsOutsiders) {
-  const Table real = table_from(oracle().at("cases").at(0).at("real"));
+  const Table real = frame_table(quality_privacy_oracle().at("cases").at(0).at("real"));
   const QualityReport same = quality(real, real);
   EXPECT_DOUBLE_EQ(same.overall, 1.0);
   EXPECT_DOUBLE_EQ(same.new_row_share, 0.0);
@@ -99,9 +99,9 @@ TEST(Quality, IdenticalTablesScoreOneAndAdherenceCountsOutsiders) {
 }
 
 TEST(Privacy, DistancesEqualTheReference) {
-  const auto data = oracle();
+  const auto data = quality_privacy_oracle();
   for (const auto& c : data.at("cases")) {
-    const Table real = table_from(c.at("real")), synthetic = table_from(c.at("synthetic"));
+    const Table real = frame_table(c.at("real")), synthetic = frame_table(c.at("synthetic"));
     const PrivacyReport report = privacy(real, synthetic);
     if (c.contains("dcr")) {
       // The reference standardises a and b only; drop c for the Euclidean part.
@@ -124,13 +124,13 @@ TEST(Privacy, DistancesEqualTheReference) {
 }
 
 TEST(Privacy, CopiesAreFoundAndRandomRowsAreFarther) {
-  const Table real = table_from(oracle().at("cases").at(0).at("real"));
+  const Table real = frame_table(quality_privacy_oracle().at("cases").at(0).at("real"));
   const PrivacyReport copy = privacy(real, real);
   EXPECT_EQ(copy.exact_copies, real.rows());
   EXPECT_DOUBLE_EQ(copy.exact_copy_share, 1.0);
   EXPECT_DOUBLE_EQ(copy.dcr_median, 0.0);
   EXPECT_DOUBLE_EQ(copy.baseline_protection, 0.0);
-  const Table other = table_from(oracle().at("cases").at(0).at("synthetic"));
+  const Table other = frame_table(quality_privacy_oracle().at("cases").at(0).at("synthetic"));
   const PrivacyReport fresh = privacy(real, other);
   EXPECT_EQ(fresh.exact_copies, 0);
   EXPECT_GT(fresh.dcr_ratio, 0.3);
@@ -142,7 +142,7 @@ TEST(Privacy, RowsWithEveryCellMissingAreNotCopies) {
   // Both tables hold an all-missing row; it identifies nobody, so only the real copy counts.
   const json frame = {
       {"a", {{"0", 1.5}, {"1", nullptr}}}, {"b", {{"0", 2.0}, {"1", nullptr}}}, {"c", {{"0", "x"}, {"1", nullptr}}}};
-  const Table table = table_from(frame);
+  const Table table = frame_table(frame);
   EXPECT_EQ(count_exact_copies(table, table), 1);
 }
 

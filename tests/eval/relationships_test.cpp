@@ -24,7 +24,7 @@ namespace {
 
 using nlohmann::json;
 
-Table table_from(const json& c, const std::string& side) {
+Table side_table(const json& c, const std::string& side) {
   const std::set<std::string> categorical = c.at("categorical").get<std::set<std::string>>();
   Table table;
   for (const auto& name : c.at("columns").get<std::vector<std::string>>()) {
@@ -52,13 +52,13 @@ Table table_from(const json& c, const std::string& side) {
   return table;
 }
 
-json oracle() { return testing::read_oracle("relationships_oracle.json"); }
+json relationships_oracle() { return testing::read_oracle("relationships_oracle.json"); }
 
 TEST(Relationships, EqualSciPyPearsonEtaAndCorrectedCramersV) {
-  const json data = oracle();
+  const json data = relationships_oracle();
   ASSERT_EQ(data.at("cases").size(), 3u);
   for (const auto& c : data.at("cases")) {
-    const RelationshipReport report = relationships(table_from(c, "real"), table_from(c, "synthetic"));
+    const RelationshipReport report = relationships(side_table(c, "real"), side_table(c, "synthetic"));
     const json& want = c.at("expected");
     ASSERT_EQ(report.pairs.size(), want.at("pairs").size());
     for (size_t k = 0; k < report.pairs.size(); ++k) {
@@ -85,14 +85,14 @@ TEST(Relationships, EqualSciPyPearsonEtaAndCorrectedCramersV) {
 }
 
 TEST(Relationships, SyntheticColumnsAreMatchedByName) {
-  const json c = oracle().at("cases")[1];
-  const Table real = table_from(c, "real");
-  Table shuffled = table_from(c, "synthetic");
+  const json c = relationships_oracle().at("cases")[1];
+  const Table real = side_table(c, "real");
+  Table shuffled = side_table(c, "synthetic");
   std::reverse(shuffled.columns.begin(), shuffled.columns.end());
-  const RelationshipReport a = relationships(real, table_from(c, "synthetic")), b = relationships(real, shuffled);
+  const RelationshipReport a = relationships(real, side_table(c, "synthetic")), b = relationships(real, shuffled);
   ASSERT_EQ(a.pairs.size(), b.pairs.size());
   for (size_t k = 0; k < a.pairs.size(); ++k) EXPECT_EQ(a.pairs[k].synthetic, b.pairs[k].synthetic);
-  Table missing_column = table_from(c, "synthetic");
+  Table missing_column = side_table(c, "synthetic");
   missing_column.columns.pop_back();
   EXPECT_THROW(relationships(real, missing_column), Error);
 }
@@ -197,10 +197,10 @@ TEST(Relationships, WideTablesUseTheFirstHundredColumnsAndStayFast) {
 }
 
 TEST(Relationships, EvaluateWritesThemToTheJsonAndTheSummary) {
-  const json c = oracle().at("cases")[0];
+  const json c = relationships_oracle().at("cases")[0];
   EvaluateOptions options;
   options.permutations = 0;
-  const Evaluation e = evaluate(table_from(c, "real"), table_from(c, "synthetic"), options);
+  const Evaluation e = evaluate(side_table(c, "real"), side_table(c, "synthetic"), options);
   const json j = to_json(e).at("relationships");
   const json& want = c.at("expected");
   ASSERT_EQ(j.at("pairs").size(), want.at("pairs").size());
@@ -211,9 +211,9 @@ TEST(Relationships, EvaluateWritesThemToTheJsonAndTheSummary) {
   EXPECT_EQ(j.at("worst").at("columns"), want.at("worst"));
   EXPECT_NE(format_text(e).find("Worst-kept strong relationship"), std::string::npos);
   // A single column: no pair, worst is null.
-  Table one = table_from(c, "real");
+  Table one = side_table(c, "real");
   one.columns.resize(1);
-  Table one_synthetic = table_from(c, "synthetic");
+  Table one_synthetic = side_table(c, "synthetic");
   one_synthetic.columns.resize(1);
   const json none = to_json(evaluate(one, one_synthetic, options)).at("relationships");
   EXPECT_TRUE(none.at("pairs").empty());

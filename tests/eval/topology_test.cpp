@@ -18,8 +18,7 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-nlohmann::json oracle() { return testing::read_oracle("topology_oracle.json"); }
-RowMatrix matrix(const nlohmann::json& rows) { return testing::matrix_from_json(rows); }
+nlohmann::json topology_oracle() { return testing::read_oracle("topology_oracle.json"); }
 
 std::vector<Bar> bars(const nlohmann::json& list) {
   std::vector<Bar> out;
@@ -68,10 +67,10 @@ std::vector<double> lifetimes(const std::vector<Bar>& v) {
 }
 
 TEST(Topology, DiagramsEqualGudhiAndRipser) {
-  const auto data = oracle();
+  const auto data = topology_oracle();
   for (const auto& cloud : data.at("clouds")) {
     const std::string name = cloud.at("name");
-    const auto d = rips_persistence(matrix(cloud.at("points")));
+    const auto d = rips_persistence(testing::matrix_from_json(cloud.at("points")));
     expect_same_diagram(d.h0, bars(cloud.at("h0")), name + " H0");
     expect_same_diagram(d.h1, bars(cloud.at("h1")), name + " H1");
     // Exactly one essential class, reported in H0 with death = +inf; none in H1.
@@ -81,10 +80,10 @@ TEST(Topology, DiagramsEqualGudhiAndRipser) {
 }
 
 TEST(Topology, NoisyCircleHasOneLongLoop) {
-  const auto data = oracle();
+  const auto data = topology_oracle();
   for (const auto& cloud : data.at("clouds")) {
     if (cloud.at("name") != "circle") continue;
-    const auto d = rips_persistence(matrix(cloud.at("points")));
+    const auto d = rips_persistence(testing::matrix_from_json(cloud.at("points")));
     const auto ref = bars(cloud.at("h1"));
     const auto long_bar = [](const Bar& b) { return b.death - b.birth > 0.5; };
     ASSERT_EQ(std::count_if(d.h1.begin(), d.h1.end(), long_bar), 1);
@@ -117,10 +116,10 @@ TEST(Topology, EvenlySpacedCircleMatchesTheory) {
 }
 
 TEST(Topology, SeparatedClustersGiveKMinusOneLargeDeaths) {
-  const auto data = oracle();
+  const auto data = topology_oracle();
   for (const auto& cloud : data.at("clouds")) {
     if (cloud.at("name") != "clusters") continue;
-    const auto life = lifetimes(rips_persistence(matrix(cloud.at("points"))).h0);
+    const auto life = lifetimes(rips_persistence(testing::matrix_from_json(cloud.at("points"))).h0);
     ASSERT_GE(life.size(), 3u);
     EXPECT_GT(life[life.size() - 1], 5.0);
     EXPECT_GT(life[life.size() - 2], 5.0);
@@ -167,7 +166,7 @@ TEST(Topology, SameResultForAnyThreadCount) {
 }
 
 TEST(Topology, BottleneckEqualsGudhiAndHandValues) {
-  const auto data = oracle();
+  const auto data = topology_oracle();
   for (const auto& c : data.at("bottleneck")) {
     const auto a = bars(c.at("a")), b = bars(c.at("b"));
     const double want = c.at("gudhi").get<double>();
@@ -200,9 +199,9 @@ TEST(Topology, BottleneckOfComputedDiagrams) {
 }
 
 TEST(Topology, EntropyEqualsDirectComputation) {
-  const auto data = oracle();
+  const auto data = topology_oracle();
   for (const auto& cloud : data.at("clouds")) {
-    const auto d = rips_persistence(matrix(cloud.at("points")));
+    const auto d = rips_persistence(testing::matrix_from_json(cloud.at("points")));
     EXPECT_NEAR(persistent_entropy(d.h0), cloud.at("entropy_h0").get<double>(), 1e-9);
     EXPECT_NEAR(persistent_entropy(d.h1), cloud.at("entropy_h1").get<double>(), 1e-9);
   }

@@ -19,7 +19,7 @@ namespace synthtab::eval {
 namespace {
 
 // SciPy 1.10.1's values on generated cases (tests/data/gen_two_sample_oracle.py).
-const nlohmann::json& oracle() {
+const nlohmann::json& two_sample_tests_oracle() {
   static const nlohmann::json json = [] {
     std::ifstream in(testing::data_path("two_sample_oracle.json"));
     return nlohmann::json::parse(in);
@@ -29,15 +29,13 @@ const nlohmann::json& oracle() {
 
 // A case names {"sample": name, "len": n}: the first n values of a stored sample.
 std::vector<double> input(const nlohmann::json& ref) {
-  const auto& all = oracle().at("samples").at(ref.at("sample").get<std::string>());
+  const auto& all = two_sample_tests_oracle().at("samples").at(ref.at("sample").get<std::string>());
   const size_t n = ref.at("len").get<size_t>();
   std::vector<double> out;
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) out.push_back(all.at(i).get<double>());
   return out;
 }
-
-std::vector<double> values(const nlohmann::json& array) { return array.get<std::vector<double>>(); }
 
 std::string describe(const nlohmann::json& c) {
   std::string s;
@@ -67,7 +65,7 @@ void expect_pvalue(double ours, double expected, const std::string& what) {
 }
 
 TEST(TwoSampleTests, OracleHasEnoughCases) {
-  const auto& o = oracle();
+  const auto& o = two_sample_tests_oracle();
   size_t cases = 0;
   for (const char* key : {"ks", "welch", "mwu", "wilcoxon", "chi2_homogeneity", "chi2_goodness"})
     cases += o.at(key).size();
@@ -77,7 +75,7 @@ TEST(TwoSampleTests, OracleHasEnoughCases) {
 
 TEST(TwoSampleTests, KsEqualsScipy) {
   int exact = 0, asymptotic = 0;
-  for (const auto& c : oracle().at("ks")) {
+  for (const auto& c : two_sample_tests_oracle().at("ks")) {
     const auto a = input(c.at("a")), b = input(c.at("b"));
     const TestResult r = ks_2samp(a, b);
     const std::string what = "ks " + describe(c);
@@ -91,17 +89,17 @@ TEST(TwoSampleTests, KsEqualsScipy) {
 }
 
 TEST(TwoSampleTests, KolmogorovDistributionsEqualScipy) {
-  for (const auto& c : oracle().at("kstwo_sf")) {
+  for (const auto& c : two_sample_tests_oracle().at("kstwo_sf")) {
     const int64_t n = c.at("n").get<int64_t>();
     const double x = c.at("x").get<double>();
     expect_pvalue(kolmogorov_finite_sf(n, x), c.at("sf").get<double>(),
                   "kstwo.sf n=" + std::to_string(n) + " x=" + std::to_string(x));
   }
-  for (const auto& c : oracle().at("kolmogorov_sf")) {
+  for (const auto& c : two_sample_tests_oracle().at("kolmogorov_sf")) {
     const double x = c.at("x").get<double>();
     expect_pvalue(kolmogorov_sf(x), c.at("sf").get<double>(), "kolmogorov x=" + std::to_string(x));
   }
-  for (const auto& c : oracle().at("smirnov_sf")) {
+  for (const auto& c : two_sample_tests_oracle().at("smirnov_sf")) {
     const int64_t n = c.at("n").get<int64_t>();
     const double d = c.at("d").get<double>();
     expect_pvalue(smirnov_sf(n, d), c.at("sf").get<double>(),
@@ -110,7 +108,7 @@ TEST(TwoSampleTests, KolmogorovDistributionsEqualScipy) {
 }
 
 TEST(TwoSampleTests, WelchEqualsScipy) {
-  for (const auto& c : oracle().at("welch")) {
+  for (const auto& c : two_sample_tests_oracle().at("welch")) {
     const auto a = input(c.at("a")), b = input(c.at("b"));
     const TestResult r = welch_ttest(a, b);
     const std::string what = "welch " + describe(c);
@@ -123,7 +121,7 @@ TEST(TwoSampleTests, WelchEqualsScipy) {
 
 TEST(TwoSampleTests, MannWhitneyEqualsScipy) {
   int exact = 0;
-  for (const auto& c : oracle().at("mwu")) {
+  for (const auto& c : two_sample_tests_oracle().at("mwu")) {
     const auto a = input(c.at("a")), b = input(c.at("b"));
     const TestResult r = mann_whitney_u(a, b);
     const std::string what = "mwu " + describe(c);
@@ -138,7 +136,7 @@ TEST(TwoSampleTests, MannWhitneyEqualsScipy) {
 
 TEST(TwoSampleTests, WilcoxonEqualsScipy) {
   int exact = 0;
-  for (const auto& c : oracle().at("wilcoxon")) {
+  for (const auto& c : two_sample_tests_oracle().at("wilcoxon")) {
     const auto x = input(c.at("x")), y = input(c.at("y"));
     const TestResult r = wilcoxon_signed_rank(x, y);
     const std::string what = "wilcoxon " + describe(c);
@@ -151,8 +149,8 @@ TEST(TwoSampleTests, WilcoxonEqualsScipy) {
 }
 
 TEST(TwoSampleTests, ChiSquareHomogeneityEqualsScipy) {
-  for (const auto& c : oracle().at("chi2_homogeneity")) {
-    const auto r = values(c.at("real")), s = values(c.at("synthetic"));
+  for (const auto& c : two_sample_tests_oracle().at("chi2_homogeneity")) {
+    const auto r = c.at("real").get<std::vector<double>>(), s = c.at("synthetic").get<std::vector<double>>();
     const TestResult t = chi_square_homogeneity(r, s);
     const std::string what = "chi2_contingency " + c.at("real").dump() + c.at("synthetic").dump();
     expect_close(t.statistic, c.at("statistic").get<double>(), what);
@@ -163,8 +161,8 @@ TEST(TwoSampleTests, ChiSquareHomogeneityEqualsScipy) {
 }
 
 TEST(TwoSampleTests, ChiSquareGoodnessEqualsScipy) {
-  for (const auto& c : oracle().at("chi2_goodness")) {
-    const auto o = values(c.at("observed")), p = values(c.at("probabilities"));
+  for (const auto& c : two_sample_tests_oracle().at("chi2_goodness")) {
+    const auto o = c.at("observed").get<std::vector<double>>(), p = c.at("probabilities").get<std::vector<double>>();
     const TestResult t = chi_square_goodness(o, p);
     const std::string what = "chisquare " + c.at("observed").dump() + c.at("probabilities").dump();
     expect_close(t.statistic, c.at("statistic").get<double>(), what);

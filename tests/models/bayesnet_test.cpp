@@ -11,6 +11,7 @@
 #include <set>
 
 #include "support/model_contract.hpp"
+#include "support/model_space.hpp"
 #include "support/section_tamper.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
@@ -19,14 +20,8 @@
 namespace synthtab {
 namespace {
 
-// A categorical code k of K categories in model space (the categorical transformer's scaling).
-float code(int k, int categories) {
-  return categories < 2 ? -1.0f : static_cast<float>(2.0 * k / (categories - 1) - 1.0);
-}
-
-ModelColumn categorical(int categories, const std::string& name) {
-  return {ModelColumnKind::Categorical, categories, name};
-}
+using testing::categorical;
+using testing::code;
 
 // A known network over 4-state columns: a -> b, (a, b) -> c, c -> d, and e independent (3 states).
 //   a uniform; b = a w.p. 0.7 else uniform; c = (a + b) mod 4 w.p. 0.8 else uniform;

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "support/model_contract.hpp"
+#include "support/model_space.hpp"
 #include "support/section_tamper.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
@@ -18,14 +19,8 @@
 namespace synthtab {
 namespace {
 
-// A categorical code k of K categories in model space (the categorical transformer's scaling).
-float code(int k, int categories) {
-  return categories < 2 ? -1.0f : static_cast<float>(2.0 * k / (categories - 1) - 1.0);
-}
-
-ModelColumn categorical(int categories, const std::string& name) {
-  return {ModelColumnKind::Categorical, categories, name};
-}
+using testing::categorical;
+using testing::code;
 
 // Three categorical columns with a three-way dependence (c follows a + b), which a pairwise model
 // can only approximate: a (3 states) uniform; b = a w.p. 0.6 else uniform (2 states: a mod 2);
@@ -41,7 +36,7 @@ Matrix three_way(int64_t rows, uint64_t seed) {
   }
   return m;
 }
-const std::vector<ModelColumn> kLayout = {categorical(3, "a"), categorical(2, "b"), categorical(4, "c")};
+const std::vector<ModelColumn> kThreeColumns = {categorical(3, "a"), categorical(2, "b"), categorical(4, "c")};
 
 // The state of each cell of column c, from the model's value lists (cells: last column fastest).
 int state_in_cell(const MrfSynthesizer& model, int64_t cell, size_t c) {
@@ -66,7 +61,7 @@ TEST(Mrf, KeepRuleAndBins) {
 TEST(Mrf, OneAndTwoWayTablesAreTheTargets) {
   const Matrix real = three_way(600, 3);
   MrfSynthesizer model;
-  model.fit(real, kLayout, {});
+  model.fit(real, kThreeColumns, {});
   ASSERT_LT(model.max_error(), MrfRules::kTolerance);
   // Targets computed here from the rows: (1 - lambda) x the two-way frequencies + lambda x the
   // product of the one-way frequencies.
@@ -104,7 +99,7 @@ TEST(Mrf, TheFitIsPairwiseLogLinear) {
   // sub-cube's log odds ratio of odds ratios is 0 (the data's own three-way dependence is not).
   const Matrix real = three_way(2000, 5);
   MrfSynthesizer model;
-  model.fit(real, kLayout, {});
+  model.fit(real, kThreeColumns, {});
   const auto& joint = model.joint();
   auto p = [&](int a, int b, int c) { return joint[static_cast<size_t>((a * 2 + b) * 4 + c)]; };
   int checked = 0;
@@ -123,7 +118,7 @@ TEST(Mrf, TheFitIsPairwiseLogLinear) {
 TEST(Mrf, SamplesFollowTheJointTable) {
   const Matrix real = three_way(400, 11);
   MrfSynthesizer model;
-  model.fit(real, kLayout, {});
+  model.fit(real, kThreeColumns, {});
   const Matrix s = model.sample(0, 40000, 2);
   std::vector<double> freq(model.joint().size(), 0.0);
   for (int64_t r = 0; r < s.rows; ++r) {
@@ -149,7 +144,7 @@ TEST(Mrf, NeverDrawsARowThatIsUniqueInTraining) {
   for (const auto& [row, n] : counts) unique += n == 1;
   ASSERT_GE(unique, 3);
   MrfSynthesizer model;
-  model.fit(real, kLayout, {});
+  model.fit(real, kThreeColumns, {});
   EXPECT_EQ(static_cast<int>(model.structural_zeros().size()), unique);
   const Matrix s = model.sample(0, 5000, 8);
   int repeated_drawn = 0;

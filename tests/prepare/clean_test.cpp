@@ -19,7 +19,7 @@ namespace {
 
 using testing::data_path;
 
-nlohmann::json oracle() {
+nlohmann::json clean_oracle() {
   std::ifstream in(data_path("prepare_oracle.json"));
   return nlohmann::json::parse(in);
 }
@@ -68,7 +68,7 @@ std::vector<double> values_of(const nlohmann::json& column) {
 }
 
 TEST(CleanRules, FillChoiceEqualsSciPyWithZerosNegativesTiesAndWholeNumbers) {
-  const auto columns = oracle().at("fill_more");
+  const auto columns = clean_oracle().at("fill_more");
   ASSERT_GE(columns.size(), 12u);
   int whole = 0, ties = 0;
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -88,7 +88,7 @@ TEST(CleanRules, FillChoiceEqualsSciPyWithZerosNegativesTiesAndWholeNumbers) {
 
 TEST(CleanRules, FillThroughCleanUsesTheOraclesChoiceAndSaysWhy) {
   // The oracle's first real-valued column, with an unrelated complete column beside it.
-  const auto column = oracle().at("fill_more")[0];
+  const auto column = clean_oracle().at("fill_more")[0];
   const std::vector<double> values = values_of(column);
   std::string text = "v,k\n";
   int gaps = 0;
@@ -234,7 +234,7 @@ TEST(CleanRules, NoUsableColumnIsAnErrorSayingWhy) {
 }
 
 TEST(CleanRules, ExpandedDatesEqualPythonsIsoCalendar) {
-  const auto dates = oracle().at("iso");
+  const auto dates = clean_oracle().at("iso");
   std::string text = "before,d,after\n";
   for (size_t i = 0; i < dates.size(); ++i)
     text += std::string(i % 2 ? "a" : "b") + "," + dates[i].at("date").get<std::string>() + "," +

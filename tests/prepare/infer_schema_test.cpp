@@ -33,7 +33,7 @@ bool starts_with(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
 }
 
-nlohmann::json oracle() {
+nlohmann::json infer_schema_oracle() {
   std::ifstream in(data_path("prepare_oracle.json"));
   return nlohmann::json::parse(in);
 }
@@ -108,7 +108,7 @@ TEST(InferSchemaRules, DecimalMarkIsCommaOnlyWhenMoreCellsReadWithIt) {
 }
 
 TEST(InferSchemaRules, IdRuleEqualsTheSeedsOnPandas) {
-  const nlohmann::json columns = oracle().at("id_rule");  // a copy: the parsed document is a temporary
+  const nlohmann::json columns = infer_schema_oracle().at("id_rule");  // a copy: the parsed document is a temporary
   ASSERT_GE(columns.size(), 12u);
   for (const auto& c : columns) {
     std::vector<std::string> cells;

@@ -31,7 +31,9 @@ inline CommandResult run_shell(const std::string& command, const std::filesystem
 
 // `synthtab ARGS` (the CLI this build made).
 inline CommandResult run_cli(const std::string& args, const std::filesystem::path& dir) {
-  return run_shell(std::string(SYNTHTAB_CLI) + " " + args, dir);
+  std::string command = SYNTHTAB_CLI;  // appended: see data_path (test_paths.hpp)
+  command.append(" ").append(args);
+  return run_shell(command, dir);
 }
 
 }  // namespace synthtab::testing

@@ -319,11 +319,7 @@ void Commands::run_evaluate() {
   EvaluateJob job;
   job.files = evaluation_files();
   job.json = json_;
-  job.options.target = target_;
-  job.options.task = parse_task(task_);
-  job.options.seed = seed_;
-  job.options.threads = threads_;
-  job.options.permutations = permutations_;
+  set_evaluation_options(job.options);
   job.options.mmd_seed_compatible = mmd_seed_compatible_;
   job.options.geometry = geometry_;
   job.options.topology = topology_;
@@ -340,12 +336,8 @@ void Commands::run_report() {
   ReportJob job;
   job.files = evaluation_files();
   job.output = output_;
-  job.options.target = target_;
-  job.options.task = parse_task(task_);
+  set_evaluation_options(job.options);
   job.options.charts = {chart_x_, chart_y_, chart_color_};
-  job.options.seed = seed_;
-  job.options.threads = threads_;
-  job.options.permutations = permutations_;
   job.options.geometry = !no_geometry_;
   job.options.topology = !no_topology_;
   if (topology_points_ > 0) job.options.topology_points = topology_points_;

@@ -8,6 +8,7 @@
 
 #include "synthtab/cli/parameter_flags.hpp"
 #include "synthtab/engine/evaluation_job.hpp"
+#include "synthtab/engine/option_values.hpp"
 #include "synthtab/engine/synthesis.hpp"
 
 namespace synthtab::cli {
@@ -36,6 +37,15 @@ class Commands {
   void run_models();
   void run_evaluate();
   EvaluationFiles evaluation_files();
+  // What evaluate's and report's options share: target, task, seed, threads, permutations.
+  template <typename Options>
+  void set_evaluation_options(Options& options) const {
+    options.target = target_;
+    options.task = parse_task(task_);
+    options.seed = seed_;
+    options.threads = threads_;
+    options.permutations = permutations_;
+  }
   void run_report();
   void run_curve();
   void report_copies(const SampleStats& stats) const;

@@ -429,12 +429,8 @@ void BayesNetSynthesizer::build_cumulative() {
       }
     }
   }
-  donors_.assign(nodes_.size(), {});
-  for (size_t c = 0; c < nodes_.size(); ++c) {
-    const Node& node = nodes_[c];
-    if (!node.binned) continue;
-    for (const auto& keys : node.keys) donors_[c].push_back(donor_index(keys));
-  }
+  donors_ = donor_indexes(
+      nodes_, [](const Node& node) -> const auto& { return node.keys; });
 }
 
 Matrix BayesNetSynthesizer::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {

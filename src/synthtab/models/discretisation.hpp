@@ -57,6 +57,18 @@ double jitter_within_bin(const std::vector<float>& bin, size_t pick, double u);
 // combination, a partner's state): the donors of one key are then one run of positions.
 std::vector<int32_t> donor_index(const std::vector<int32_t>& keys);
 
+// Per node, the donor index of each of its states' key lists (`keys_of(node)`); none for a node
+// that is not binned (its values are drawn as they are).
+template <typename Node, typename KeysOf>
+std::vector<std::vector<std::vector<int32_t>>> donor_indexes(const std::vector<Node>& nodes, KeysOf keys_of) {
+  std::vector<std::vector<std::vector<int32_t>>> out(nodes.size());
+  for (size_t c = 0; c < nodes.size(); ++c) {
+    if (!nodes[c].binned) continue;
+    for (const auto& keys : keys_of(nodes[c])) out[c].push_back(donor_index(keys));
+  }
+  return out;
+}
+
 // The run of `index` (from donor_index(keys)) whose keys lie in [from, to).
 struct DonorRun {
   std::vector<int32_t>::const_iterator begin, end;

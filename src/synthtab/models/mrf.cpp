@@ -366,12 +366,8 @@ void MrfSynthesizer::build_joint() {
 }
 
 void MrfSynthesizer::build_donors() {
-  donors_.assign(nodes_.size(), {});
-  for (size_t c = 0; c < nodes_.size(); ++c) {
-    const Node& node = nodes_[c];
-    if (!node.binned) continue;
-    for (const auto& partner_states : node.partner_states) donors_[c].push_back(donor_index(partner_states));
-  }
+  donors_ = donor_indexes(
+      nodes_, [](const Node& node) -> const auto& { return node.partner_states; });
 }
 
 Matrix MrfSynthesizer::do_sample(int64_t first_row, int64_t count, uint64_t seed) const {
