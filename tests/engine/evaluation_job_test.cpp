@@ -25,6 +25,16 @@ EvaluationFiles roi_against_itself() {
   return files;
 }
 
+// A job on ROI against itself, kept quick: few permutations, one thread.
+template <typename Job>
+Job quick_job() {
+  Job job;
+  job.files = roi_against_itself();
+  job.options.permutations = 20;
+  job.options.threads = 1;
+  return job;
+}
+
 bool has_note(const std::vector<std::string>& notes, const std::string& text) {
   return std::find(notes.begin(), notes.end(), text) != notes.end();
 }
@@ -45,11 +55,8 @@ void expect_error(ErrorKind kind, const std::string& fragment, const Job& job) {
 
 TEST(EvaluationJob, EvaluateWritesTheFiguresItReturnsNamingOptionsAsTheCallerDoes) {
   const auto dir = scratch_dir("evaluation-job");
-  EvaluateJob job;
-  job.files = roi_against_itself();
+  EvaluateJob job = quick_job<EvaluateJob>();
   job.json = (dir / "figures.json").string();
-  job.options.permutations = 20;
-  job.options.threads = 1;
   const eval::Evaluation plain = run_evaluate(job);
   EXPECT_TRUE(has_note(plain.notes, "ML efficacy left out: no `target` column was given"));
   const auto written = nlohmann::json::parse(read_text(job.json));
@@ -85,12 +92,9 @@ TEST(EvaluationJob, RefusesToReplaceAnInputAndTablesBeyondTheMemoryLimitBeforeRe
 
 TEST(EvaluationJob, ReportNamesTheTablesByTheirFiles) {
   const auto dir = scratch_dir("evaluation-job-report");
-  ReportJob job;
-  job.files = roi_against_itself();
+  ReportJob job = quick_job<ReportJob>();
   job.output = (dir / "report.html").string();
-  job.options.permutations = 20;
   job.options.topology = false;
-  job.options.threads = 1;
   run_report(job);
   const std::string page = read_text(job.output);
   EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
