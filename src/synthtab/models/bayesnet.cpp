@@ -373,12 +373,7 @@ FitReport BayesNetSynthesizer::do_fit(const Matrix& data, const std::vector<Mode
   build_cumulative();
 
   FitReport report;
-  std::string state_text;
-  for (size_t c = 0; c < n_cols; ++c)
-    state_text += (c ? "; " : "") + names_[c] + ": " + std::to_string(n_states[c]) +
-                  (nodes_[c].binned   ? " quantile bins"
-                   : n_states[c] == 1 ? " value"
-                                      : " values");
+  const std::string state_text = describe_states(names_, nodes_, n_states);
   std::string rule;
   if (max_parents_ == 0)
     rule = "0 (one column)";

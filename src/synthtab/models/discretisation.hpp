@@ -57,6 +57,19 @@ double jitter_within_bin(const std::vector<float>& bin, size_t pick, double u);
 // combination, a partner's state): the donors of one key are then one run of positions.
 std::vector<int32_t> donor_index(const std::vector<int32_t>& keys);
 
+// The fit report's "states": each column's name and how many quantile bins or values it has.
+template <typename Node>
+std::string describe_states(const std::vector<std::string>& names, const std::vector<Node>& nodes,
+                            const std::vector<int64_t>& n_states) {
+  std::string text;
+  for (size_t c = 0; c < nodes.size(); ++c)
+    text += (c ? "; " : "") + names[c] + ": " + std::to_string(n_states[c]) +
+            (nodes[c].binned    ? " quantile bins"
+             : n_states[c] == 1 ? " value"
+                                : " values");
+  return text;
+}
+
 // Per node, the donor index of each of its states' key lists (`keys_of(node)`); none for a node
 // that is not binned (its values are drawn as they are).
 template <typename Node, typename KeysOf>

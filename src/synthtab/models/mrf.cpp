@@ -307,12 +307,7 @@ FitReport MrfSynthesizer::do_fit(const Matrix& data, const std::vector<ModelColu
   build_donors();
 
   FitReport report;
-  std::string state_text;
-  for (size_t c = 0; c < n_cols; ++c)
-    state_text += (c ? "; " : "") + names_[c] + ": " + std::to_string(n_states[c]) +
-                  (nodes_[c].binned   ? " quantile bins"
-                   : n_states[c] == 1 ? " value"
-                                      : " values");
+  const std::string state_text = describe_states(names_, nodes_, n_states);
   char error_text[32];
   std::snprintf(error_text, sizeof error_text, "%.2g", max_error_);
   char lambda_text[32];
