@@ -9,15 +9,6 @@
 #include "synthtab/transform/prototype_json.hpp"
 
 namespace synthtab {
-namespace {
-
-bool has_values(const Column& column) {
-  for (int64_t row = 0; row < column.size(); ++row)
-    if (!column.is_missing(row)) return true;
-  return false;
-}
-
-}  // namespace
 
 void ColumnTransformer::fit(const Column& column) {
   if (takes() == ColumnKinds::Numeric && column.is_categorical())
@@ -26,7 +17,8 @@ void ColumnTransformer::fit(const Column& column) {
   if (takes() == ColumnKinds::Categorical && !column.is_categorical())
     throw Error(ErrorKind::Input, fmt::format("column '{}' is {}; the {} transformer needs categories", column.name,
                                               to_string(column.type), name()));
-  if (!has_values(column)) throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
+  if (column.missing_count() == column.size())
+    throw Error(ErrorKind::Input, "column '" + column.name + "' has no values to learn from");
   fitted_ = false;
   do_fit(column);
   prototype_ = column.empty_like();
