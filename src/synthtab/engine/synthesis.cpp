@@ -153,17 +153,30 @@ PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& optio
   }
   const auto start = std::chrono::steady_clock::now();
   RawTable raw = read_csv(path, csv);
+  const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  PreparedInput out = prepare_raw(std::move(raw), options);
+  out.read_seconds = read_seconds;
+  return out;
+}
+
+PreparedInput prepare_raw(RawTable raw, const SynthesisOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  if (options.max_memory > 0) {  // (prepare_csv checked this while reading, with the file's size too)
+    const auto cols = static_cast<int64_t>(raw.names.size());
+    uint64_t need = fit_bytes(fit_memory(options.model), raw.rows(), cols, 0);
+    if (options.will_sample) need += sample_block_bytes(sample_block_rows(cols), cols);
+    check_memory(need, options.max_memory, raw.source, raw.rows(), cols, false);
+  }
   PreparedInput out;
   out.input_rows = raw.rows();
-  const auto read = std::chrono::steady_clock::now();
-  out.read_seconds = std::chrono::duration<double>(read - start).count();
   out.schema = infer_schema(raw, options.overrides);
   Table typed = to_table(raw, out.schema);
+  const std::string source = raw.source;
   raw = RawTable{};  // the text is no longer needed; free it before cleaning
   CleanOptions clean_options = options.clean;
   clean_options.keep_missing = clean_options.keep_missing || keeps_missing(options);
-  out.prepared = clean(std::move(typed), out.schema, clean_options, path);
-  out.prepare_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - read).count();
+  out.prepared = clean(std::move(typed), out.schema, clean_options, source);
+  out.prepare_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 
@@ -228,7 +241,19 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
   return model;
 }
 
-void FittedModel::save(const std::string& path) const {
+void FittedModel::save(const std::string& path) const { archive().write_file(path); }
+
+std::string FittedModel::to_bytes() const { return archive().serialize(); }
+
+FittedModel FittedModel::load(const std::string& path, uint64_t memory_limit) {
+  return from_archive(ArchiveReader::read_file(path, memory_limit));
+}
+
+FittedModel FittedModel::from_bytes(std::string_view bytes, const std::string& source) {
+  return from_archive(ArchiveReader::parse(bytes, source));
+}
+
+ArchiveWriter FittedModel::archive() const {
   ArchiveWriter out;
   const json meta = {{"model", model_name_},
                      {"training_rows", training_rows_},
@@ -244,12 +269,13 @@ void FittedModel::save(const std::string& path) const {
   out.put("repeated_rows", hashes_to_bytes(repeated_row_hashes_));
   out.put("copy_allowance", json(copy_allowance_).dump());
   out.put("fingerprint_version", json(fingerprint_version_).dump());
+  if (!front_end_data_.empty()) out.put("front_end", front_end_data_);
   synthesizer_->save(out, "model/");
-  out.write_file(path);
+  return out;
 }
 
-FittedModel FittedModel::load(const std::string& path, uint64_t memory_limit) {
-  const ArchiveReader in = ArchiveReader::read_file(path, memory_limit);
+FittedModel FittedModel::from_archive(const ArchiveReader& in) {
+  const std::string& path = in.source();
   FittedModel model;
   const SectionCheck meta_check{path, "meta"};
   meta_check.guard([&] {
@@ -306,6 +332,7 @@ FittedModel FittedModel::load(const std::string& path, uint64_t memory_limit) {
       model.fingerprint_version_ = 2;
     });
   }
+  if (in.has("front_end")) model.front_end_data_ = in.get("front_end");
   try {
     model.synthesizer_ = ModelRegistry::instance().create(model.model_name_);
   } catch (const Error& e) {

@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
+#include "synthtab/core/archive.hpp"
 #include "synthtab/core/progress.hpp"
 #include "synthtab/models/synthesizer.hpp"
 #include "synthtab/prepare/clean.hpp"
@@ -52,6 +54,9 @@ struct PreparedInput {
   Prepared prepared;
 };
 PreparedInput prepare_csv(const std::string& path, const SynthesisOptions& options);
+// The same for a table already split into text cells (a front end's data frame): its `source`
+// names it in messages; a table larger than `max_memory` allows is refused before it is typed.
+PreparedInput prepare_raw(RawTable raw, const SynthesisOptions& options);
 
 // What sampling does with a synthetic row equal to a training row.
 //   Holdout (default): such rows may be as frequent as unseen real rows equal to a training row
@@ -100,6 +105,16 @@ class FittedModel {
   // `memory_limit` (bytes, 0 = none): a model file whose loading would need more is refused
   // before it is read (model files are untrusted input).
   static FittedModel load(const std::string& path, uint64_t memory_limit = 0);
+  // The model file's bytes, and a model from them (`source` names them in messages): what an
+  // embedding program keeps in memory or sends elsewhere (Python's pickle).
+  std::string to_bytes() const;
+  static FittedModel from_bytes(std::string_view bytes, const std::string& source);
+
+  // What a front end keeps with the model beside the library's own sections (the Python
+  // package: its data frame's column types), saved and loaded as given; "" = none. Being
+  // untrusted input like the rest of the file, it is the front end's to check.
+  const std::string& front_end_data() const { return front_end_data_; }
+  void set_front_end_data(std::string data) { front_end_data_ = std::move(data); }
 
   // Rows [first, first + count) of the synthetic stream of `seed`, in the input's column
   // order, names, types and categories. Any split into calls gives the same rows.
@@ -145,8 +160,12 @@ class FittedModel {
   // table; files without the 'fingerprint_version' section hold version 1 (row_hash).
   int fingerprint_version_ = 2;
   CopyPolicy copy_policy_ = CopyPolicy::Holdout;
+  std::string front_end_data_;
 
   uint64_t max_memory_ = 0;
+
+  ArchiveWriter archive() const;
+  static FittedModel from_archive(const ArchiveReader& in);
 
   enum class RowMatch { None, Unique, Repeated };
   // The fingerprint of each row of `table`, as this model's file computes them.

@@ -9,13 +9,14 @@
 namespace synthtab::eval {
 namespace {
 
-// The schema that reads the file at `path` (read into `raw`) with the real file's column types,
-// by name; every `used` column must be there.
-Schema schema_like_real(const RawTable& raw, const std::string& path, const std::string& real_path,
-                        const Schema& real_schema, const std::vector<std::string>& used, const CsvReadOptions& csv) {
+// The schema that reads `raw` with the real table's column types, by name; every `used` column
+// must be there.
+Schema schema_like_real(const RawTable& raw, const std::string& real_path, const Schema& real_schema,
+                        const std::vector<std::string>& used) {
+  const std::string& path = raw.source;
   Schema schema;
   schema.delimiter = raw.delimiter;
-  schema.decimal = csv.decimal != 0 ? csv.decimal : infer_schema(raw).decimal;
+  schema.decimal = raw.decimal != 0 ? raw.decimal : infer_schema(raw).decimal;
   for (const auto& name : raw.names) {
     const auto it = std::find_if(real_schema.columns.begin(), real_schema.columns.end(),
                                  [&](const ColumnSchema& c) { return c.name == name; });
@@ -41,11 +42,17 @@ EvaluationInput read_evaluation_pair(const std::string& real_path, const std::st
 EvaluationInput read_evaluation_files(const std::string& real_path, const std::string& synthetic_path,
                                       const std::string& holdout_path, const CsvReadOptions& csv,
                                       const SchemaOverrides& overrides) {
-  const RawTable raw_real = read_csv(real_path, csv);
-  const Schema real_schema = infer_schema(raw_real, overrides);
-  const RawTable raw_synthetic = read_csv(synthetic_path, csv);
+  RawTable raw_real = read_csv(real_path, csv);
+  RawTable raw_synthetic = read_csv(synthetic_path, csv);
   std::optional<RawTable> raw_holdout;
   if (!holdout_path.empty()) raw_holdout = read_csv(holdout_path, csv);
+  return evaluation_input(raw_real, raw_synthetic, raw_holdout ? &*raw_holdout : nullptr, overrides);
+}
+
+EvaluationInput evaluation_input(const RawTable& raw_real, const RawTable& raw_synthetic, const RawTable* raw_holdout,
+                                 const SchemaOverrides& overrides) {
+  const std::string& real_path = raw_real.source;
+  const Schema real_schema = infer_schema(raw_real, overrides);
   EvaluationInput out;
 
   std::vector<std::string> used;  // real columns the other tables must have
@@ -59,18 +66,18 @@ EvaluationInput read_evaluation_files(const std::string& real_path, const std::s
       used.push_back(column.name);
     }
   }
-  // The synthetic (and holdout) file is read with the real file's types, column by column, by name.
-  // Every file's columns are checked before any cell is read, then the cells file by file.
-  const Schema synthetic_schema = schema_like_real(raw_synthetic, synthetic_path, real_path, real_schema, used, csv);
+  // The synthetic (and holdout) table is read with the real table's types, column by column, by
+  // name. Every table's columns are checked before any cell is read, then the cells table by table.
+  const Schema synthetic_schema = schema_like_real(raw_synthetic, real_path, real_schema, used);
   std::optional<Schema> holdout_schema;
-  if (raw_holdout) holdout_schema = schema_like_real(*raw_holdout, holdout_path, real_path, real_schema, used, csv);
+  if (raw_holdout) holdout_schema = schema_like_real(*raw_holdout, real_path, real_schema, used);
   out.real = to_table(raw_real, real_schema);
   out.synthetic = to_table(raw_synthetic, synthetic_schema);
   if (raw_holdout) out.holdout = to_table(*raw_holdout, *holdout_schema);
   const std::string step = "the checks square values (variances, distances)";
   check_squarable(out.real, raw_real, real_path, step);
-  check_squarable(out.synthetic, raw_synthetic, synthetic_path, step);
-  if (raw_holdout) check_squarable(*out.holdout, *raw_holdout, holdout_path, step);
+  check_squarable(out.synthetic, raw_synthetic, raw_synthetic.source, step);
+  if (raw_holdout) check_squarable(*out.holdout, *raw_holdout, raw_holdout->source, step);
   return out;
 }
 

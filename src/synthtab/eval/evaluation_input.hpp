@@ -30,4 +30,9 @@ EvaluationInput read_evaluation_files(const std::string& real_path, const std::s
                                       const std::string& holdout_path, const CsvReadOptions& csv = {},
                                       const SchemaOverrides& overrides = {});
 
+// The same for tables already split into text cells (a front end's data frames), each named by
+// its `source` in messages; `holdout` may be null.
+EvaluationInput evaluation_input(const RawTable& real, const RawTable& synthetic, const RawTable* holdout,
+                                 const SchemaOverrides& overrides = {});
+
 }  // namespace synthtab::eval

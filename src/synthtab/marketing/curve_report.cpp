@@ -53,7 +53,11 @@ void check_curve_columns(const RawTable& raw, const std::string& path, const Cur
 }  // namespace
 
 Table read_curve_csv(const std::string& path, const CurveOptions& options, const CsvReadOptions& csv) {
-  const RawTable raw = read_csv(path, csv);
+  return curve_table(read_csv(path, csv), options);
+}
+
+Table curve_table(const RawTable& raw, const CurveOptions& options) {
+  const std::string& path = raw.source;
   check_curve_columns(raw, path, options);
   SchemaOverrides overrides;
   overrides.numeric = options.spend;

@@ -18,6 +18,9 @@ namespace synthtab::marketing {
 // number in those columns is an Error(Input) naming file, line and column; a column name not in
 // the file is an Error(Usage).
 Table read_curve_csv(const std::string& path, const CurveOptions& options, const CsvReadOptions& csv = {});
+// The same for a table already split into text cells (a front end's data frame), named in
+// messages by its `source`.
+Table curve_table(const RawTable& raw, const CurveOptions& options);
 
 // Synthetic width / real width of one interval.
 struct IntervalRatio {
