@@ -1,12 +1,14 @@
 # The two commands of README.md, and a few for developers.
 #   make demo  - install what is missing, build (Release), generate 2000 rows from data/ROI.csv
-#   make test  - install, build, run the whole test suite (Release, then ASan+UBSan)
+#   make test  - install, build, run the whole test suite (Release with the Python package's
+#                pytest suite, then ASan+UBSan)
+#   make python - build and install the Python package for Debian's python3
 BUILD ?= build
 SANITIZE_BUILD ?= build-sanitize
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build demo test test-release test-sanitize bench bench-quality fuzz clean
+.PHONY: deps configure build demo python test test-release test-sanitize bench bench-quality fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -28,6 +30,15 @@ demo: deps
 	  --target "MRR (Monthly Recurring Revenue)" --json out/ROI_evaluation.json
 	$(BUILD)/bin/synthtab report data/ROI.csv out/ROI_synthetic.csv -o out/ROI_report.html \
 	  --target "MRR (Monthly Recurring Revenue)"
+
+# The Python package (`import synthtab`) for Debian's python3, with the libraries it needs: into
+# its site folder when writable (root), else the user's. No network: pybind11 comes from Debian.
+PYTHON_SITE ?= $(shell /usr/bin/python3 -c 'import os, site, sysconfig; p = sysconfig.get_path("purelib"); print(p if os.access(p if os.path.isdir(p) else os.path.dirname(p), os.W_OK) else site.getusersitepackages())')
+python: deps
+	@$(MAKE) --no-print-directory configure CMAKE_FLAGS="$(CMAKE_FLAGS) -DSYNTHTAB_PYTHON_SITE=$(PYTHON_SITE)"
+	@cmake --build $(BUILD) -j $(JOBS) --target synthtab_python
+	@cmake --install $(BUILD) --component python >/dev/null
+	@cd / && /usr/bin/python3 -c "import synthtab; print('synthtab', synthtab.__version__, 'installed in', synthtab.__path__[0])"
 
 test: test-release test-sanitize
 

@@ -1,0 +1,588 @@
+// synthtab._native: the library's jobs for the Python package (python/synthtab/), which turns
+// data frames into the column payloads read here and back. Everything long runs on a worker
+// thread without the GIL, while the calling thread shows progress and answers Ctrl-C.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "synthtab/core/atomic_file.hpp"
+#include "synthtab/core/error.hpp"
+#include "synthtab/core/memory_limit.hpp"
+#include "synthtab/engine/model_sections.hpp"
+#include "synthtab/engine/option_values.hpp"
+#include "synthtab/engine/synthesis.hpp"
+#include "synthtab/eval/evaluate.hpp"
+#include "synthtab/eval/evaluation_input.hpp"
+#include "synthtab/marketing/curve_report.hpp"
+#include "synthtab/models/registry.hpp"
+#include "synthtab/report/report.hpp"
+#include "synthtab/table/csv_writer.hpp"
+#include "synthtab/table/value_parse.hpp"
+
+namespace py = pybind11;
+using nlohmann::json;
+
+namespace synthtab::python {
+namespace {
+
+// --- running library work off the GIL ------------------------------------------------------
+
+// What the worker's Progress calls leave for the Python thread to show, and the flag by which
+// that thread asks the work to stop (the next progress call then throws).
+class SharedProgress final : public Progress {
+ public:
+  void begin(const std::string& phase, long long total) override {
+    stop_if_asked();
+    std::lock_guard lock(mutex_);
+    phase_ = phase;
+    total_ = total;
+    done_ = 0;
+    detail_.clear();
+    ++version_;
+  }
+  void update(long long done, const std::string& detail) override {
+    stop_if_asked();
+    std::lock_guard lock(mutex_);
+    done_ = done;
+    detail_ = detail;
+    ++version_;
+  }
+  void end() override {
+    std::lock_guard lock(mutex_);
+    done_ = total_;
+    ++version_;
+  }
+  void ask_to_stop() { stop_ = true; }
+  void stop_if_asked() const {
+    if (stop_) throw Error(ErrorKind::Interrupted, "interrupted");
+  }
+  // Calls `show(phase, done, total, detail)` when something changed since the last call.
+  void show_if_changed(const py::object& show) {
+    std::string phase, detail;
+    long long done = 0, total = 0;
+    {
+      std::lock_guard lock(mutex_);
+      if (version_ == shown_version_) return;
+      shown_version_ = version_;
+      phase = phase_;
+      detail = detail_;
+      done = done_;
+      total = total_;
+    }
+    if (!show.is_none()) show(phase, done, total, detail);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string phase_, detail_;
+  long long done_ = 0, total_ = 0;
+  uint64_t version_ = 0, shown_version_ = 0;
+  std::atomic<bool> stop_ = false;
+};
+
+// Runs `work` on a worker thread without the GIL. Every 50 ms the calling thread takes the GIL
+// to show progress through `show` and to let Python handle signals: a KeyboardInterrupt asks the
+// work to stop, waits for it, and is raised.
+template <typename Result>
+Result run_released(const py::object& show, const std::function<Result(SharedProgress&)>& work) {
+  SharedProgress progress;
+  std::optional<Result> result;
+  std::exception_ptr failure;
+  std::mutex mutex;
+  std::condition_variable finished_signal;
+  bool finished = false;
+  std::thread worker([&] {
+    try {
+      result.emplace(work(progress));
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    std::lock_guard lock(mutex);
+    finished = true;
+    finished_signal.notify_all();
+  });
+  bool interrupted = false;
+  for (;;) {
+    bool done = false;
+    {
+      py::gil_scoped_release release;
+      std::unique_lock lock(mutex);
+      done = finished_signal.wait_for(lock, std::chrono::milliseconds(50), [&] { return finished; });
+    }
+    if (done) break;
+    if (PyErr_CheckSignals() != 0) {
+      interrupted = true;
+      progress.ask_to_stop();
+      py::gil_scoped_release release;
+      std::unique_lock lock(mutex);
+      finished_signal.wait(lock, [&] { return finished; });
+      break;
+    }
+    try {
+      progress.show_if_changed(show);
+    } catch (py::error_already_set&) {
+      progress.ask_to_stop();  // the display failed: stop the work, then raise its error
+      py::gil_scoped_release release;
+      std::unique_lock lock(mutex);
+      finished_signal.wait(lock, [&] { return finished; });
+      worker.join();
+      throw;
+    }
+  }
+  worker.join();
+  if (interrupted) throw py::error_already_set();  // the KeyboardInterrupt PyErr_CheckSignals set
+  if (failure) std::rethrow_exception(failure);
+  progress.show_if_changed(show);
+  return std::move(*result);
+}
+
+// --- data frames in: columns as text cells --------------------------------------------------
+
+void append_integer(int64_t value, std::string& out) {
+  char buffer[24];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  out.append(buffer, end);
+}
+
+// A column of a data frame as the package sends it: `kind` says how `values` hold it.
+//   "float": float64 array, NaN = missing; "int": int64 array; "datetime": int64 nanoseconds
+//   since 1970 UTC; "text": a sequence of str or None (missing). `missing` (bool array, or None)
+//   marks missing cells of "int" and "datetime" columns.
+void add_column(RawTable& raw, const std::string& name, const std::string& kind, const py::handle& values,
+                const py::handle& missing) {
+  RawColumn column;
+  const int64_t column_number = static_cast<int64_t>(raw.names.size()) + 1;
+  std::optional<py::array_t<bool, py::array::c_style | py::array::forcecast>> mask;
+  if (!missing.is_none()) mask = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(missing);
+  auto is_masked = [&](py::ssize_t r) { return mask && mask->at(r); };
+  if (kind == "float") {
+    const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(values);
+    const double* data = array.data();
+    for (py::ssize_t r = 0; r < array.size(); ++r) {
+      if (std::isnan(data[r]) || is_masked(r)) {
+        column.push("");
+      } else if (!std::isfinite(data[r])) {
+        throw input_error(
+            raw.source, r + 1, column_number,
+            "expected a finite number in column " + in_quotes(name) + ", found " + (data[r] > 0 ? "inf" : "-inf"));
+      } else {
+        column.push(format_double(data[r]));
+      }
+    }
+  } else if (kind == "int" || kind == "datetime") {
+    const auto array = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(values);
+    const int64_t* data = array.data();
+    std::string cell;
+    for (py::ssize_t r = 0; r < array.size(); ++r) {
+      cell.clear();
+      if (!is_masked(r)) {
+        if (kind == "int") {
+          append_integer(data[r], cell);
+        } else {
+          // Whole seconds: the library's dates are seconds since 1970.
+          const int64_t seconds = data[r] >= 0 ? data[r] / 1'000'000'000 : -((-data[r] + 999'999'999) / 1'000'000'000);
+          cell = format_datetime(static_cast<double>(seconds), "%Y-%m-%d %H:%M:%S");
+        }
+      }
+      column.push(cell);
+    }
+  } else if (kind == "text") {
+    for (const py::handle item : values) {
+      if (item.is_none()) {
+        column.push("");
+      } else {
+        column.push(py::cast<std::string>(py::str(item)));
+      }
+    }
+  } else {
+    throw std::invalid_argument("unknown column kind " + kind);
+  }
+  if (!raw.names.empty() && column.size() != raw.columns.front().size())
+    throw std::invalid_argument("columns of different lengths");
+  raw.names.push_back(name);
+  raw.columns.push_back(std::move(column));
+}
+
+// `columns`: a list of (name, kind, values, missing) tuples.
+RawTable raw_table(const std::string& source, const py::list& columns) {
+  RawTable raw;
+  raw.source = source;
+  for (const py::handle column : columns) {
+    const auto entry = column.cast<py::tuple>();
+    add_column(raw, entry[0].cast<std::string>(), entry[1].cast<std::string>(), entry[2], entry[3]);
+  }
+  if (raw.names.empty()) throw Error(ErrorKind::Input, source + ": has no columns");
+  const int64_t rows = raw.columns.front().size();
+  if (rows == 0) throw Error(ErrorKind::Input, source + ": has no rows");
+  raw.row_lines.resize(static_cast<size_t>(rows));
+  for (int64_t r = 0; r < rows; ++r) raw.row_lines[static_cast<size_t>(r)] = r + 1;  // rows count from 1
+  return raw;
+}
+
+// --- tables out: numpy arrays that own the library's vectors --------------------------------
+
+template <typename T>
+py::array_t<T> owning_array(std::vector<T>&& values) {
+  auto* owned = new std::vector<T>(std::move(values));
+  py::capsule free_when_done(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), free_when_done);
+}
+
+// Each column as a dict: name, type ("integer", "float", "categorical", "datetime") and its
+// values (float64, NaN = missing; dates in seconds) or codes (int32, -1 = missing) with labels.
+py::list columns_out(Table&& table) {
+  py::list out;
+  for (Column& column : table.columns) {
+    py::dict entry;
+    entry["name"] = column.name;
+    entry["type"] = to_string(column.type);
+    if (column.is_categorical()) {
+      entry["codes"] = owning_array(std::move(column.codes));
+      entry["categories"] = column.categories;
+    } else {
+      entry["values"] = owning_array(std::move(column.values));
+    }
+    out.append(entry);
+  }
+  return out;
+}
+
+// --- options ---------------------------------------------------------------------------------
+
+// Keyword arguments as the CLI's text: numbers and choices by the model's schema.
+std::map<std::string, std::string> parameter_text(const py::dict& parameters) {
+  std::map<std::string, std::string> text;
+  for (const auto& [key, value] : parameters) {
+    const auto name = py::cast<std::string>(key);
+    if (py::isinstance<py::bool_>(value))
+      throw usage_error("parameter `" + name + "` expects a number or a name, not True or False");
+    text[name] = py::cast<std::string>(py::str(value));
+  }
+  return text;
+}
+
+SchemaOverrides overrides_from(const py::dict& options) {
+  SchemaOverrides overrides;
+  auto names = [&](const char* key) {
+    return options.contains(key) ? options[key].cast<std::vector<std::string>>() : std::vector<std::string>{};
+  };
+  overrides.categorical = names("categorical");
+  overrides.numeric = names("numeric");
+  overrides.datetime = names("datetime");
+  overrides.drop = names("drop");
+  return overrides;
+}
+
+template <typename T>
+T get_or(const py::dict& options, const char* key, T fallback) {
+  return options.contains(key) && !options[key].is_none() ? options[key].cast<T>() : fallback;
+}
+
+// --- the fitted model ------------------------------------------------------------------------
+
+class Model {
+ public:
+  explicit Model(FittedModel model) : model_(std::move(model)) {}
+
+  FittedModel& get() { return model_; }
+
+  py::list sample(int64_t first, int64_t count, uint64_t seed, const std::string& copies, py::dict stats_out,
+                  const py::object& show) {
+    if (count < 0) throw usage_error("the number of rows must be >= 0, got " + std::to_string(count));
+    model_.set_copy_policy(parse_copy_policy(copies));
+    // In blocks: progress and Ctrl-C are answered between them; any split gives the same rows.
+    const int64_t block = std::max<int64_t>(sample_block_rows(model_.pipeline().width()) * 16, 1);
+    SampleStats stats;
+    double seconds = 0.0;
+    Table rows = run_released<Table>(show, [&](SharedProgress& progress) {
+      const auto start = std::chrono::steady_clock::now();
+      progress.begin("sampling", count);
+      Table all = model_.sample(first, std::min(block, count), seed, &stats);
+      for (int64_t done = std::min(block, count); done < count; done += block) {
+        progress.update(done, "");
+        SampleStats part;
+        all.append(model_.sample(first + done, std::min(block, count - done), seed, &part));
+        stats.add(part);
+      }
+      progress.end();
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      return all;
+    });
+    stats_out["seconds"] = seconds;  // the library's own time, for bench/python_bench.py
+    stats_out["redrawn"] = stats.redrawn;
+    stats_out["unavoidable"] = stats.unavoidable;
+    stats_out["allowed"] = stats.allowed;
+    return columns_out(std::move(rows));
+  }
+
+  py::bytes to_bytes() const { return py::bytes(model_.to_bytes()); }
+
+  // What the model is: its name, parameters, settings, schema and preparation log.
+  py::dict info() const {
+    py::dict out;
+    out["model"] = model_.model_name();
+    out["training_rows"] = model_.training_rows();
+    out["seed"] = model_.fit_seed();
+    out["parameters"] = py::module_::import("json").attr("loads")(parameters_to_json(model_.parameters()).dump());
+    out["settings"] = model_.fit_report().settings;
+    out["fit_seconds"] = model_.fit_report().seconds;
+    out["preparation"] = model_.preparation_log().actions;
+    py::list columns;
+    for (const ColumnSchema& column : model_.schema().columns) {
+      py::dict entry;
+      entry["name"] = column.name;
+      entry["role"] = to_string(column.role);
+      entry["reason"] = column.reason;
+      entry["forced"] = column.forced;
+      columns.append(entry);
+    }
+    out["columns"] = columns;
+    return out;
+  }
+
+  const std::string& front_end_data() const { return model_.front_end_data(); }
+
+ private:
+  FittedModel model_;
+};
+
+SynthesisOptions synthesis_options(const std::string& model, uint64_t seed, const py::dict& parameters,
+                                   const py::dict& options) {
+  SynthesisOptions out;
+  out.model = model;
+  out.fit.seed = seed;
+  out.fit.threads = get_or<int>(options, "threads", 0);
+  out.overrides = overrides_from(options);
+  out.missing = parse_missing_values(get_or<std::string>(options, "missing", "auto"));
+  out.clean.expand_datetimes = get_or<bool>(options, "expand_dates", false);
+  if (parameters.size() > 0) out.fit.parameters = parse_model_parameters(model, parameter_text(parameters));
+  out.max_memory = get_or<uint64_t>(options, "max_memory", 0);
+  check_model_parameters(out);
+  return out;
+}
+
+Model fit(const py::object& data, const std::string& model, uint64_t seed, const py::dict& parameters,
+          const py::dict& options, const std::string& front_end_data, const py::object& show) {
+  SynthesisOptions synthesis = synthesis_options(model, seed, parameters, options);
+  std::optional<RawTable> raw;
+  std::string path;
+  if (py::isinstance<py::str>(data)) {
+    path = data.cast<std::string>();
+  } else {
+    raw = raw_table(get_or<std::string>(options, "source", "data frame"), data.cast<py::list>());
+  }
+  FittedModel fitted = run_released<FittedModel>(show, [&](SharedProgress& progress) {
+    synthesis.fit.progress = &progress;
+    if (!raw) return FittedModel::fit_csv(path, synthesis);
+    const PreparedInput input = prepare_raw(std::move(*raw), synthesis);
+    progress.stop_if_asked();
+    return FittedModel::fit_prepared(input, synthesis);
+  });
+  fitted.set_front_end_data(front_end_data);
+  return Model(std::move(fitted));
+}
+
+Model load(const std::string& path, uint64_t memory_limit) {
+  py::gil_scoped_release release;
+  return Model(FittedModel::load(path, memory_limit));
+}
+
+Model from_bytes(const py::bytes& bytes, const std::string& source) {
+  std::string copy = bytes;
+  py::gil_scoped_release release;
+  return Model(FittedModel::from_bytes(copy, source));
+}
+
+// --- evaluation, report, response curves ------------------------------------------------------
+
+eval::EvaluationInput evaluation_tables(const py::list& real, const py::list& synthetic, const py::object& holdout,
+                                        const py::dict& options) {
+  const RawTable raw_real = raw_table(get_or<std::string>(options, "real_name", "real"), real);
+  const RawTable raw_synthetic = raw_table(get_or<std::string>(options, "synthetic_name", "synthetic"), synthetic);
+  std::optional<RawTable> raw_holdout;
+  if (!holdout.is_none()) raw_holdout = raw_table("holdout", holdout.cast<py::list>());
+  return eval::evaluation_input(raw_real, raw_synthetic, raw_holdout ? &*raw_holdout : nullptr,
+                                overrides_from(options));
+}
+
+template <typename Options>
+void set_shared_evaluation_options(Options& out, const py::dict& options) {
+  out.target = get_or<std::string>(options, "target", "");
+  out.task = parse_task(get_or<std::string>(options, "task", ""));
+  out.seed = get_or<uint64_t>(options, "seed", 42);
+  out.threads = get_or<int>(options, "threads", 0);
+  out.permutations = get_or<int>(options, "permutations", 200);
+  out.memory_limit = get_or<uint64_t>(options, "max_memory", 0);
+}
+
+// Every figure, as the CLI's --json has them (a JSON text).
+std::string evaluate(const py::list& real, const py::list& synthetic, const py::object& holdout,
+                     const py::dict& options, const py::object& show) {
+  eval::EvaluationInput input = evaluation_tables(real, synthetic, holdout, options);
+  eval::EvaluateOptions evaluate_options;
+  set_shared_evaluation_options(evaluate_options, options);
+  evaluate_options.geometry = get_or<bool>(options, "geometry", false);
+  evaluate_options.topology = get_or<bool>(options, "topology", false);
+  evaluate_options.raw = get_or<bool>(options, "raw", false);
+  evaluate_options.topology_points = get_or<int64_t>(options, "topology_points", 0);
+  evaluate_options.mmd_seed_compatible = get_or<bool>(options, "mmd_seed_compatible", false);
+  return run_released<std::string>(show, [&](SharedProgress&) {
+    eval::Evaluation evaluation =
+        eval::evaluate(input.real, input.synthetic, evaluate_options, input.holdout ? &*input.holdout : nullptr);
+    evaluation.notes.insert(evaluation.notes.begin(), input.notes.begin(), input.notes.end());
+    return eval::to_json(evaluation).dump();
+  });
+}
+
+// The HTML page.
+std::string report_html(const py::list& real, const py::list& synthetic, const py::object& holdout,
+                        const py::dict& options, const py::object& show) {
+  eval::EvaluationInput input = evaluation_tables(real, synthetic, holdout, options);
+  report::ReportOptions report_options;
+  set_shared_evaluation_options(report_options, options);
+  report_options.geometry = get_or<bool>(options, "geometry", true);
+  report_options.topology = get_or<bool>(options, "topology", true);
+  report_options.topology_points = get_or<int64_t>(options, "topology_points", 300);
+  report_options.real_name = get_or<std::string>(options, "real_name", "real");
+  report_options.synthetic_name = get_or<std::string>(options, "synthetic_name", "synthetic");
+  report_options.charts.x = get_or<std::string>(options, "x", "");
+  report_options.charts.y = get_or<std::string>(options, "y", "");
+  report_options.charts.color = get_or<std::string>(options, "color", "");
+  return run_released<std::string>(show, [&](SharedProgress&) {
+    const report::ReportInput page =
+        report::prepare_report(std::move(input.real), std::move(input.synthetic), report_options, std::nullopt,
+                               std::move(input.notes), std::move(input.holdout));
+    return report::render_html(page);
+  });
+}
+
+// The response-curve analysis as a JSON text, and its plain-text summary.
+std::pair<std::string, std::string> curve(const py::list& data, const py::object& synthetic, const py::dict& options,
+                                          const py::object& show) {
+  marketing::CurveOptions curve_options;
+  curve_options.spend = options["spend"].cast<std::vector<std::string>>();
+  curve_options.response = options["response"].cast<std::string>();
+  curve_options.time = get_or<std::string>(options, "time", "");
+  curve_options.adstock = marketing::parse_adstock(get_or<std::string>(options, "adstock", "none"));
+  curve_options.shape = marketing::parse_curve_shape(get_or<std::string>(options, "shape", "auto"));
+  curve_options.bootstrap = get_or<int>(options, "bootstrap", 500);
+  curve_options.marginal_step = get_or<double>(options, "step", 1000.0);
+  curve_options.seed = get_or<uint64_t>(options, "seed", 42);
+  curve_options.threads = get_or<int>(options, "threads", 0);
+  std::optional<double> budget;
+  if (options.contains("budget") && !options["budget"].is_none()) budget = options["budget"].cast<double>();
+  const Table real = marketing::curve_table(raw_table("data", data), curve_options);
+  std::optional<Table> synthetic_table;
+  if (!synthetic.is_none())
+    synthetic_table = marketing::curve_table(raw_table("synthetic", synthetic.cast<py::list>()), curve_options);
+  return run_released<std::pair<std::string, std::string>>(show, [&](SharedProgress&) {
+    const marketing::CurveReport result =
+        marketing::analyse_response(real, synthetic_table ? &*synthetic_table : nullptr, curve_options, budget);
+    return std::pair{marketing::to_json(result).dump(), marketing::format_report(result)};
+  });
+}
+
+// The registry: every model with its parameters (name, type, help, default, expected values).
+py::list models() {
+  py::list out;
+  auto& registry = ModelRegistry::instance();
+  for (const ModelTraits& traits : registry.list()) {
+    py::list parameters;
+    for (const ParameterSpec& spec : traits.parameters) {
+      py::dict parameter;
+      parameter["name"] = spec.name;
+      parameter["type"] = spec.type == ParameterType::Integer ? "integer"
+                          : spec.type == ParameterType::Real  ? "number"
+                                                              : "choice";
+      parameter["help"] = spec.help;
+      parameter["default"] = spec.default_value;
+      parameter["expected"] = spec.expected();
+      parameters.append(parameter);
+    }
+    py::dict model;
+    model["name"] = traits.name;
+    model["description"] = traits.description;
+    model["needs_torch"] = traits.needs_torch;
+    model["parameters"] = parameters;
+    out.append(model);
+  }
+  return out;
+}
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+  py::gil_scoped_release release;
+  write_file_atomically(path, text);
+}
+
+}  // namespace
+}  // namespace synthtab::python
+
+PYBIND11_MODULE(_native, m) {
+  using namespace synthtab;
+  using namespace synthtab::python;
+  m.doc() = "synthtab's C++ library; use the synthtab package, not this module.";
+
+  static py::exception<Error> model_file_error(m, "ModelFileError", PyExc_ValueError);
+  // The library's errors as Python's: bad data or options are ValueErrors, files OSErrors, model
+  // files ModelFileErrors, limits MemoryErrors; the one-line message is kept.
+  py::register_exception_translator([](std::exception_ptr failure) {
+    try {
+      if (failure) std::rethrow_exception(failure);
+    } catch (const Error& e) {
+      switch (e.kind()) {
+        case ErrorKind::ModelFile:
+          PyErr_SetString(model_file_error.ptr(), e.what());
+          return;
+        case ErrorKind::Output:
+          PyErr_SetString(PyExc_OSError, e.what());
+          return;
+        case ErrorKind::Resource:
+          PyErr_SetString(PyExc_MemoryError, e.what());
+          return;
+        case ErrorKind::Interrupted:
+          PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+          return;
+        case ErrorKind::Usage:
+        case ErrorKind::Input:
+          PyErr_SetString(PyExc_ValueError, e.what());
+          return;
+      }
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+  });
+
+  py::class_<Model>(m, "Model")
+      .def("sample", &Model::sample)
+      .def("to_bytes", &Model::to_bytes)
+      .def("info", &Model::info)
+      .def("front_end_data", &Model::front_end_data)
+      .def("save", [](Model& self, const std::string& path) {
+        py::gil_scoped_release release;
+        self.get().save(path);
+      });
+  m.def("fit", &fit);
+  m.def("load", &load);
+  m.def("from_bytes", &from_bytes);
+  m.def("evaluate", &evaluate);
+  m.def("report", &report_html);
+  m.def("curve", &curve);
+  m.def("models", &models);
+  m.def("write_text", &write_text_atomically);
+  m.def("memory_limit", [](const py::object& value) -> uint64_t {
+    if (value.is_none()) return default_memory_limit();
+    if (py::isinstance<py::str>(value)) return parse_memory_size(value.cast<std::string>());
+    const auto bytes = value.cast<int64_t>();
+    if (bytes <= 0) throw usage_error("`max_memory` expects a size > 0, e.g. 4G, 500M or a number of bytes");
+    return static_cast<uint64_t>(bytes);
+  });
+  m.def("sampling_seed", [](uint64_t seed) { return sampling_seed(seed); });
+}

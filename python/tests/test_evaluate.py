@@ -1,0 +1,71 @@
+"""evaluate, report and curve: the CLI's figures, from data frames."""
+import json
+import subprocess
+
+import pandas as pd
+import pytest
+
+import synthtab
+
+TARGET = "MRR (Monthly Recurring Revenue)"
+
+
+@pytest.fixture(scope="module")
+def synthetic_path(tmp_path_factory):
+    import os
+    out = tmp_path_factory.mktemp("rows") / "synthetic.csv"
+    cli = os.environ["SYNTHTAB_CLI"]
+    from conftest import ROI
+    subprocess.run([cli, "generate", str(ROI), "-n", "400", "--seed", "7", "-o", str(out), "--quiet"], check=True)
+    return out
+
+
+def test_evaluate_gives_the_cli_figures(cli, roi_path, synthetic_path, tmp_path):
+    figures = synthtab.evaluate(pd.read_csv(roi_path), pd.read_csv(synthetic_path), target=TARGET, geometry=True,
+                                progress=False)
+    out = tmp_path / "e.json"
+    subprocess.run([cli, "evaluate", str(roi_path), str(synthetic_path), "--target", TARGET, "--geometry",
+                    "--json", str(out), "--quiet"], check=True)
+    expected = json.loads(out.read_text())
+    # The CLI names its options as flags (--target) in notes; the package as keywords (`target`).
+    assert figures.keys() == expected.keys()
+    expected.pop("notes"), figures.pop("notes")
+    assert figures == expected
+
+
+def test_evaluate_refuses_a_target_that_is_not_a_column(roi, synthetic_path):
+    with pytest.raises(ValueError, match="nope"):
+        synthtab.evaluate(roi, pd.read_csv(synthetic_path), target="nope", progress=False)
+
+
+def test_evaluate_refuses_tables_with_other_columns(roi, synthetic_path):
+    with pytest.raises(ValueError, match="Extra"):
+        synthtab.evaluate(roi, pd.read_csv(synthetic_path).assign(Extra=1.0), progress=False)
+
+
+def test_report_writes_the_page_and_shows_inline(roi, synthetic_path, tmp_path):
+    path = tmp_path / "r.html"
+    page = synthtab.report(roi, pd.read_csv(synthetic_path), path, target=TARGET, topology=False, progress=False)
+    text = path.read_text(encoding="utf-8")
+    assert text == page.html and text.startswith("<!DOCTYPE html>") and "Plotly" in text
+    inline = page._repr_html_()
+    assert inline.startswith("<iframe srcdoc=") and "&lt;!DOCTYPE html&gt;" in inline
+    assert str(path) in repr(page)
+
+
+def test_curve_gives_the_cli_figures_as_frames(cli, roi_path, tmp_path):
+    result = synthtab.curve(pd.read_csv(roi_path), spend=["Google ads"], response=TARGET, bootstrap=50,
+                            budget=3000, progress=False)
+    out = tmp_path / "c.json"
+    subprocess.run([cli, "curve", str(roi_path), "--spend", "Google ads", "--response", TARGET, "--bootstrap", "50",
+                    "--budget", "3000", "--json", str(out), "--quiet"], check=True)
+    assert result.figures == json.loads(out.read_text())
+    assert list(result.channels["spend"]) == ["Google ads"]
+    assert {"beta"} <= set(result.parameters["name"])
+    assert result.budget is not None and len(result.budget) == 1
+    assert "Google ads" in repr(result)
+
+
+def test_curve_names_a_missing_column(roi):
+    with pytest.raises(ValueError, match="Bing"):
+        synthtab.curve(roi, spend="Bing", response=TARGET, progress=False)

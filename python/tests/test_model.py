@@ -1,0 +1,130 @@
+"""Fitting, sampling, saving: the same rows as the CLI, shards, files, pickles and errors."""
+import pickle
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import synthtab
+
+
+def cli_rows(cli, tmp_path, *args):
+    out = tmp_path / "cli.csv"
+    subprocess.run([cli, *args, "-o", str(out), "--quiet"], check=True)
+    return pd.read_csv(out, float_precision="round_trip")
+
+
+@pytest.mark.parametrize("model", ["auto", "cart"])
+def test_a_frame_gives_the_same_rows_as_the_cli_on_its_csv(cli, roi_path, tmp_path, model):
+    rows = synthtab.fit(pd.read_csv(roi_path), model=model, seed=7, progress=False).sample(2000)
+    expected = cli_rows(cli, tmp_path, "generate", str(roi_path), "--seed", "7", "-n", "2000", "--model", model)
+    pd.testing.assert_frame_equal(rows, expected, check_exact=True)
+
+
+def test_a_csv_path_gives_the_same_rows_as_the_cli(cli, roi_path, tmp_path):
+    rows = synthtab.fit(roi_path, seed=7, progress=False).sample(300)
+    expected = cli_rows(cli, tmp_path, "generate", str(roi_path), "--seed", "7", "-n", "300")
+    pd.testing.assert_frame_equal(rows, expected, check_exact=True)
+
+
+def test_a_sample_seed_gives_the_cli_sample_seed_rows(cli, roi, tmp_path):
+    model = synthtab.fit(roi, model="copula", seed=3, progress=False)
+    model.save(tmp_path / "m.synthtab")
+    expected = cli_rows(cli, tmp_path, "sample", str(tmp_path / "m.synthtab"), "-n", "100", "--seed", "11")
+    pd.testing.assert_frame_equal(model.sample(100, seed=11), expected, check_exact=True)
+
+
+def test_shards_join_to_the_whole(roi):
+    model = synthtab.fit(roi, model="copula", seed=4, progress=False)
+    whole = model.sample(1001)
+    parts = [model.sample(1001, shard=f"{i}/3") for i in (1, 2, 3)]
+    pd.testing.assert_frame_equal(pd.concat(parts), whole)
+    assert model.sample(1001, shard=(2, 3)).equals(parts[1])
+    with pytest.raises(ValueError, match="1 <= i <= k"):
+        model.sample(10, shard="4/3")
+
+
+def test_save_load_and_pickle_keep_the_model_and_the_dtypes(tmp_path):
+    rng = np.random.default_rng(8)
+    frame = pd.DataFrame({"n": pd.array(np.where(rng.random(50) < 0.2, None, rng.integers(0, 9, 50)), dtype="Int64"),
+                          "c": pd.Categorical(rng.choice(["lo", "hi"], 50), categories=["lo", "hi"], ordered=True),
+                          "x": rng.normal(size=50)})
+    model = synthtab.fit(frame, model="copula", seed=5, progress=False)
+    path = tmp_path / "frame.synthtab"
+    model.save(path)
+    loaded = synthtab.load(path)
+    pickled = pickle.loads(pickle.dumps(model))
+    expected = model.sample(200)
+    for other in (loaded, pickled):
+        pd.testing.assert_frame_equal(other.sample(200), expected, check_exact=True)
+    assert str(expected["n"].dtype) == "Int64" and expected["c"].cat.ordered
+    assert loaded.info == model.info
+
+
+def test_info_says_what_was_fitted(roi):
+    info = synthtab.fit(roi, seed=7, progress=False).info
+    assert info["model"] in {"copula", "cart"} and info["training_rows"] == 19 and info["seed"] == 7
+    assert "auto" in info["settings"]
+    assert any("Unnamed: 0" in line for line in info["preparation"])
+    roles = {c["name"]: c["role"] for c in info["columns"]}
+    assert roles["Unnamed: 0"] == "id" and roles["Google ads"] == "float"
+
+
+def test_the_models_parameters_are_checked_by_the_registry(roi):
+    with pytest.raises(ValueError, match="no_such"):
+        synthtab.fit(roi, model="copula", no_such=3, progress=False)
+    with pytest.raises(ValueError, match="epochs"):
+        synthtab.fit(roi, model="wgan", epochs=-1, progress=False)
+    with pytest.raises(ValueError, match="unknown model"):
+        synthtab.fit(roi, model="nope", progress=False)
+    model = synthtab.fit(roi, model="copula", marginals="parametric", progress=False)
+    assert model.info["parameters"] == {"marginals": "parametric"}
+
+
+def test_help_and_the_registry_list_every_model_and_its_parameters():
+    models = synthtab.models()
+    assert {"copula", "cart", "wgan", "ctgan"} <= set(models["model"])
+    assert "epochs" in set(models.loc[models["model"] == "wgan", "parameter"])
+    assert "epochs" in synthtab.fit.__doc__ and "marginals" in synthtab.fit.__doc__
+
+
+def test_file_errors_are_os_errors_and_damaged_models_model_file_errors(roi, tmp_path):
+    with pytest.raises(FileNotFoundError):
+        synthtab.load(tmp_path / "missing.synthtab")
+    with pytest.raises(FileNotFoundError):
+        synthtab.fit(tmp_path / "missing.csv")
+    garbage = tmp_path / "garbage.synthtab"
+    garbage.write_bytes(b"not a model at all")
+    with pytest.raises(synthtab.ModelFileError, match="garbage.synthtab"):
+        synthtab.load(garbage)
+    model = synthtab.fit(roi, model="copula", progress=False)
+    good = tmp_path / "good.synthtab"
+    model.save(good)
+    data = bytearray(good.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged = tmp_path / "damaged.synthtab"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(synthtab.ModelFileError, match="damaged.synthtab"):
+        synthtab.load(damaged)
+    with pytest.raises(OSError):
+        model.save(tmp_path / "no" / "such" / "folder" / "m.synthtab")
+    assert issubclass(synthtab.ModelFileError, ValueError)
+
+
+def test_copies_policy_and_bad_row_counts(roi):
+    model = synthtab.fit(roi, model="copula", progress=False)
+    with pytest.raises(ValueError, match="copies"):
+        model.sample(10, copies="sometimes")
+    with pytest.raises(ValueError, match=">= 0"):
+        model.sample(-1)
+    assert len(model.sample(np.int64(7))) == 7
+
+
+def test_a_model_file_with_bad_frame_types_is_a_model_file_error(roi, tmp_path):
+    columns, _, _ = synthtab._frames.to_columns(roi)
+    native = synthtab._native.fit(columns, "copula", 1, {}, {}, '{"version": 99}', None)
+    path = tmp_path / "odd.synthtab"
+    native.save(str(path))
+    with pytest.raises(synthtab.ModelFileError, match="front_end"):
+        synthtab.load(path)
