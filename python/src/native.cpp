@@ -61,6 +61,7 @@ class SharedProgress final : public Progress {
     done_ = total_;
     ++version_;
   }
+  void checkpoint() override { stop_if_asked(); }
   void ask_to_stop() { stop_ = true; }
   void stop_if_asked() const {
     if (stop_) throw Error(ErrorKind::Interrupted, "interrupted");

@@ -39,6 +39,21 @@ def _in_notebook():
         return False
 
 
+def _tqdm_class():
+    """tqdm's notebook widget where ipywidgets can draw it (7 or later), else its text bar (which
+    a notebook shows too, without tqdm.auto's warning)."""
+    if _in_notebook():
+        try:
+            import ipywidgets
+            if int(ipywidgets.__version__.split(".")[0]) >= 7:
+                from tqdm.notebook import tqdm
+                return tqdm
+        except (ImportError, ValueError):
+            pass
+    from tqdm.std import tqdm
+    return tqdm
+
+
 class _ProgressBars:
     """tqdm bars for the library's phases ("training", "sampling"); nothing when quiet."""
 
@@ -54,8 +69,7 @@ class _ProgressBars:
             return
         if phase != self.phase:
             self.close()
-            from tqdm.auto import tqdm
-            self.bar = tqdm(total=total, desc=phase, delay=0.5, leave=False)
+            self.bar = _tqdm_class()(total=total, desc=phase, delay=0.5, leave=False)
             self.phase = phase
         self.bar.n = done
         if detail:

@@ -270,9 +270,10 @@ def to_frame(columns, frame_types):
         kind = kinds.get(column["name"])
         if kind is None:
             kind = _csv_kind(column)
-        series.append(_series(column, kind).reset_index(drop=True))
+        series.append(_series(column, kind))
         labels.append(kind["label"])
-    frame = pd.concat(series, axis=1) if series else pd.DataFrame()
+    # Not copied: a float column is the library's own array (numpy owns nothing; a capsule frees it).
+    frame = pd.concat(series, axis=1, copy=False) if series else pd.DataFrame()
     frame.columns = labels
     return frame
 

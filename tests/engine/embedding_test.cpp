@@ -112,5 +112,47 @@ TEST(Embedding, CellsAreReadForCurvesAsTheirFileIs) {
   EXPECT_NE(message.find("Bing ads"), std::string::npos) << message;
 }
 
+// Asks the work to stop at its `stop_at`-th checkpoint, as the Python package does on Ctrl-C.
+class StopAtCheckpoint final : public Progress {
+ public:
+  explicit StopAtCheckpoint(int stop_at) : stop_at_(stop_at) {}
+  void begin(const std::string&, long long) override {}
+  void update(long long, const std::string&) override {}
+  void end() override {}
+  void checkpoint() override {
+    if (++seen_ >= stop_at_) throw Error(ErrorKind::Interrupted, "interrupted");
+  }
+  int seen() const { return seen_; }
+
+ private:
+  int stop_at_;
+  int seen_ = 0;
+};
+
+TEST(Embedding, AStopAskedAtACheckpointEndsTheFitInsteadOfFailingACandidate) {
+  for (const std::string model : {"auto", "cart", "copula"}) {
+    for (int stop_at : {1, 2, 3}) {
+      SynthesisOptions options = copula_options();
+      options.model = model;
+      StopAtCheckpoint progress(stop_at);
+      options.fit.progress = &progress;
+      try {
+        FittedModel::fit_csv(data_path("ROI.csv"), options);
+        EXPECT_LT(progress.seen(), stop_at) << model << ": finished with a stop asked";
+      } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Interrupted) << model << ": " << e.what();
+        EXPECT_EQ(progress.seen(), stop_at) << model;
+      }
+    }
+  }
+  // auto on ROI checks before each of its 10 splits, after the pipeline and between cart's trees.
+  SynthesisOptions options = copula_options();
+  options.model = "auto";
+  StopAtCheckpoint never(1000);
+  options.fit.progress = &never;
+  FittedModel::fit_csv(data_path("ROI.csv"), options);
+  EXPECT_GE(never.seen(), 11);
+}
+
 }  // namespace
 }  // namespace synthtab

@@ -13,6 +13,9 @@ class Progress {
   // `done` steps of the current phase are finished; `detail` is a short status ("D -0.12 G 0.4").
   virtual void update(long long done, const std::string& detail) = 0;
   virtual void end() = 0;
+  // A point between steps where the work may stop: a front end asked to stop (the Python
+  // package, on Ctrl-C) throws Error(Interrupted) from here, as from begin and update.
+  virtual void checkpoint() {}
 };
 
 // Does nothing; used when the caller passes no progress sink.

@@ -241,6 +241,7 @@ void score_candidates(ModelChoice& choice, const Table& prepared, const FitOptio
   choice.splits = rows < 100 ? 10 : rows < 1000 ? 3 : 1;
   const int64_t training = static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare);
   for (int split = 0; split < choice.splits; ++split) {
+    if (options.progress != nullptr) options.progress->checkpoint();
     Rng rng(derive_seed(options.seed, kChoiceStream, static_cast<uint64_t>(split)));
     std::vector<int64_t> order(static_cast<size_t>(rows));
     std::iota(order.begin(), order.end(), 0);

@@ -215,6 +215,7 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
         model.report_.settings["auto"] = choice.describe(candidate.label, failures);
         return model;
       } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Interrupted) throw;  // asked to stop, not a failure of the candidate
         failures += fmt::format(" {} failed on all {} rows: {}.", candidate.label, prepared.rows(), e.what());
       }
     }
@@ -226,6 +227,7 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
   const ModelTraits traits = ModelRegistry::instance().traits(options.model);
   model.synthesizer_ = traits.create();
   model.pipeline_.fit(prepared, pipeline_options_for(options, traits));
+  if (options.fit.progress != nullptr) options.fit.progress->checkpoint();
   model.training_rows_ = prepared.rows();
   model.fit_seed_ = options.fit.seed;
   for (const auto& column : prepared.columns)

@@ -48,7 +48,7 @@ double cart_grow_work(int64_t rows, int64_t cols) {
   return static_cast<double>(rows) * static_cast<double>(cols) * static_cast<double>(cols) / 2.0;
 }
 
-void CartSynthesizer::grow_trees() {
+void CartSynthesizer::grow_trees(Progress* progress) {
   trees_.clear();
   donors_.clear();
   FeatureMatrix features(data_.rows, data_.cols);
@@ -62,6 +62,7 @@ void CartSynthesizer::grow_trees() {
   const bool routed = static_cast<int64_t>(grown_on.size()) < data_.rows;
   const auto n = static_cast<int64_t>(grown_on.size());
   for (int64_t j = 1; j < data_.cols; ++j) {
+    if (progress != nullptr) progress->checkpoint();
     // Predictors: columns 0..j-1 only.
     FeatureMatrix prefix(n, j);
     std::vector<double> target(static_cast<size_t>(n));
@@ -156,7 +157,7 @@ FitReport CartSynthesizer::do_fit(const Matrix& data, const std::vector<ModelCol
   categorical_.assign(static_cast<size_t>(data.cols), 0);
   for (size_t c = 0; c < layout.size() && c < categorical_.size(); ++c)
     categorical_[c] = layout[c].kind == ModelColumnKind::Categorical ? 1 : 0;
-  grow_trees();
+  grow_trees(options.progress);
   FitReport report;
   report.settings = {{"model", "cart"},
                      {"min_leaf", std::to_string(min_leaf_)},

@@ -46,7 +46,8 @@ class CartSynthesizer final : public Synthesizer {
     std::vector<int64_t> begin;
     std::vector<int32_t> rows;
   };
-  void grow_trees();
+  // One tree per column; `progress` (may be null) is asked between trees whether to stop.
+  void grow_trees(Progress* progress = nullptr);
   LeafDonors route_rows(const DecisionTree& tree, const FeatureMatrix& features) const;
   // The training rows in `leaf` of the tree that predicts `column` (>= 1).
   std::span<const int32_t> leaf_donors(int64_t column, int32_t leaf) const;
