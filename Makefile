@@ -36,7 +36,7 @@ demo: deps
 PYTHON_SITE ?= $(shell /usr/bin/python3 -c 'import os, site, sysconfig; p = sysconfig.get_path("purelib"); print(p if os.access(p if os.path.isdir(p) else os.path.dirname(p), os.W_OK) else site.getusersitepackages())')
 python: deps
 	@$(MAKE) --no-print-directory configure CMAKE_FLAGS="$(CMAKE_FLAGS) -DSYNTHTAB_PYTHON_SITE=$(PYTHON_SITE)"
-	@cmake --build $(BUILD) -j $(JOBS) --target synthtab_python
+	@cmake --build $(BUILD) -j $(JOBS) --target synthtab_python synthtab_python_docs
 	@cmake --install $(BUILD) --component python >/dev/null
 	@cd / && /usr/bin/python3 -c "import synthtab; print('synthtab', synthtab.__version__, 'installed in', synthtab.__path__[0])"
 

@@ -229,6 +229,16 @@ RawTable raw_table(const std::string& source, const py::list& columns) {
   return raw;
 }
 
+// A table given as a CSV path (read as the CLI reads it) or as a frame's columns.
+RawTable table_input(const py::object& data, const std::string& frame_source) {
+  if (py::isinstance<py::str>(data)) {
+    const auto path = data.cast<std::string>();
+    py::gil_scoped_release release;
+    return read_csv(path);
+  }
+  return raw_table(frame_source, data.cast<py::list>());
+}
+
 // --- tables out: numpy arrays that own the library's vectors --------------------------------
 
 template <typename T>
@@ -405,12 +415,12 @@ Model from_bytes(const py::bytes& bytes, const std::string& source) {
 
 // --- evaluation, report, response curves ------------------------------------------------------
 
-eval::EvaluationInput evaluation_tables(const py::list& real, const py::list& synthetic, const py::object& holdout,
+eval::EvaluationInput evaluation_tables(const py::object& real, const py::object& synthetic, const py::object& holdout,
                                         const py::dict& options) {
-  const RawTable raw_real = raw_table(get_or<std::string>(options, "real_name", "real"), real);
-  const RawTable raw_synthetic = raw_table(get_or<std::string>(options, "synthetic_name", "synthetic"), synthetic);
+  const RawTable raw_real = table_input(real, "real");
+  const RawTable raw_synthetic = table_input(synthetic, "synthetic");
   std::optional<RawTable> raw_holdout;
-  if (!holdout.is_none()) raw_holdout = raw_table("holdout", holdout.cast<py::list>());
+  if (!holdout.is_none()) raw_holdout = table_input(holdout, "holdout");
   return eval::evaluation_input(raw_real, raw_synthetic, raw_holdout ? &*raw_holdout : nullptr,
                                 overrides_from(options));
 }
@@ -426,7 +436,7 @@ void set_shared_evaluation_options(Options& out, const py::dict& options) {
 }
 
 // Every figure, as the CLI's --json has them (a JSON text).
-std::string evaluate(const py::list& real, const py::list& synthetic, const py::object& holdout,
+std::string evaluate(const py::object& real, const py::object& synthetic, const py::object& holdout,
                      const py::dict& options, const py::object& show) {
   eval::EvaluationInput input = evaluation_tables(real, synthetic, holdout, options);
   eval::EvaluateOptions evaluate_options;
@@ -445,7 +455,7 @@ std::string evaluate(const py::list& real, const py::list& synthetic, const py::
 }
 
 // The HTML page.
-std::string report_html(const py::list& real, const py::list& synthetic, const py::object& holdout,
+std::string report_html(const py::object& real, const py::object& synthetic, const py::object& holdout,
                         const py::dict& options, const py::object& show) {
   eval::EvaluationInput input = evaluation_tables(real, synthetic, holdout, options);
   report::ReportOptions report_options;
@@ -467,7 +477,7 @@ std::string report_html(const py::list& real, const py::list& synthetic, const p
 }
 
 // The response-curve analysis as a JSON text, and its plain-text summary.
-std::pair<std::string, std::string> curve(const py::list& data, const py::object& synthetic, const py::dict& options,
+std::pair<std::string, std::string> curve(const py::object& data, const py::object& synthetic, const py::dict& options,
                                           const py::object& show) {
   marketing::CurveOptions curve_options;
   curve_options.spend = options["spend"].cast<std::vector<std::string>>();
@@ -481,10 +491,10 @@ std::pair<std::string, std::string> curve(const py::list& data, const py::object
   curve_options.threads = get_or<int>(options, "threads", 0);
   std::optional<double> budget;
   if (options.contains("budget") && !options["budget"].is_none()) budget = options["budget"].cast<double>();
-  const Table real = marketing::curve_table(raw_table("data", data), curve_options);
+  const Table real = marketing::curve_table(table_input(data, "data"), curve_options);
   std::optional<Table> synthetic_table;
   if (!synthetic.is_none())
-    synthetic_table = marketing::curve_table(raw_table("synthetic", synthetic.cast<py::list>()), curve_options);
+    synthetic_table = marketing::curve_table(table_input(synthetic, "synthetic"), curve_options);
   return run_released<std::pair<std::string, std::string>>(show, [&](SharedProgress&) {
     const marketing::CurveReport result =
         marketing::analyse_response(real, synthetic_table ? &*synthetic_table : nullptr, curve_options, budget);

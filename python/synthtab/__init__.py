@@ -243,13 +243,15 @@ def _shard(shard):
 # --- evaluation and report -------------------------------------------------------------------
 
 def _evaluation_tables(real, synthetic, holdout):
+    """Frames as the library's columns, CSV paths as they are (the library reads them)."""
     real_table, _ = _table_input(real, "real")
     synthetic_table, _ = _table_input(synthetic, "synthetic")
     holdout_table = None if holdout is None else _table_input(holdout, "holdout")[0]
-    for table in (real_table, synthetic_table, holdout_table):
-        if isinstance(table, str):
-            raise TypeError("evaluate and report take data frames; for CSV files use pandas.read_csv first")
     return real_table, synthetic_table, holdout_table
+
+
+def _table_name(data, fallback):
+    return os.path.basename(os.fspath(data)) if isinstance(data, (str, os.PathLike)) else fallback
 
 
 def evaluate(real, synthetic, *, target=None, task=None, holdout=None, geometry=False, topology=False,
@@ -258,7 +260,8 @@ def evaluate(real, synthetic, *, target=None, task=None, holdout=None, geometry=
     """Every figure comparing synthetic rows with the real ones, as a dict laid out as
     `synthtab evaluate --json` writes it (docs/evaluation.md): per-column tests, MMD, pair
     relationships, detection AUC, ML efficacy on `target`, privacy distances (and the holdout's),
-    geometry and topology when asked.
+    geometry and topology when asked. The tables are DataFrames or CSV paths; the synthetic (and
+    holdout) rows are read with the real table's column types.
     """
     tables = _evaluation_tables(real, synthetic, holdout)
     options = {"target": target or "", "task": task or "", "geometry": geometry, "topology": topology,
@@ -300,6 +303,7 @@ def report(real, synthetic, path=None, *, target=None, task=None, holdout=None, 
     options = {"target": target or "", "task": task or "", "geometry": geometry, "topology": topology,
                "topology_points": topology_points, "seed": seed, "threads": threads, "permutations": permutations,
                "x": x or "", "y": y or "", "color": color or "", "categorical": list(categorical),
+               "real_name": _table_name(real, "real"), "synthetic_name": _table_name(synthetic, "synthetic"),
                "numeric": list(numeric), "datetime": list(datetime), "drop": list(drop),
                "max_memory": _native.memory_limit(max_memory)}
     page = Report(_run(progress, _native.report, *tables, options))
@@ -347,8 +351,6 @@ def curve(data, spend, response, *, synthetic=None, time=None, adstock="none", s
         spend = [spend]
     table, _ = _table_input(data, "data")
     synthetic_table = None if synthetic is None else _table_input(synthetic, "synthetic")[0]
-    if isinstance(table, str) or isinstance(synthetic_table, str):
-        raise TypeError("curve takes data frames; for CSV files use pandas.read_csv first")
     options = {"spend": list(spend), "response": response, "time": time or "", "adstock": adstock,
                "shape": shape, "budget": budget, "bootstrap": bootstrap, "step": step, "seed": seed,
                "threads": threads}
@@ -377,6 +379,7 @@ def models():
 
 
 def _parameter_docs():
+    """The models' parameters for help(fit), from the registry (which loads the LibTorch plugin)."""
     lines = ["", "Parameters of each model (synthtab.models() lists them too):"]
     for model in _native.models():
         lines.append(f"    {model['name']}: {model['description']}")
@@ -385,4 +388,11 @@ def _parameter_docs():
     return "\n".join(lines)
 
 
-fit.__doc__ += _parameter_docs()
+# Written by the build from _parameter_docs() (python/CMakeLists.txt), so that importing synthtab
+# does not load LibTorch (a second and more) only to document fit.
+try:
+    from ._model_docs import PARAMETER_DOCS
+except ImportError:
+    PARAMETER_DOCS = _parameter_docs()
+fit.__doc__ += PARAMETER_DOCS
+

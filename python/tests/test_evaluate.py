@@ -33,6 +33,19 @@ def test_evaluate_gives_the_cli_figures(cli, roi_path, synthetic_path, tmp_path)
     assert figures == expected
 
 
+def test_csv_paths_are_read_as_the_cli_reads_them(cli, roi_path, synthetic_path, tmp_path):
+    figures = synthtab.evaluate(roi_path, str(synthetic_path), target=TARGET, progress=False)
+    assert figures == synthtab.evaluate(pd.read_csv(roi_path), pd.read_csv(synthetic_path), target=TARGET,
+                                        progress=False)
+    page = synthtab.report(roi_path, synthetic_path, target=TARGET, topology=False, geometry=False, progress=False)
+    assert "ROI.csv" in page.html and "synthetic.csv" in page.html
+    curve = synthtab.curve(roi_path, spend="Google ads", response=TARGET, bootstrap=0, progress=False)
+    assert curve.figures == synthtab.curve(pd.read_csv(roi_path), spend="Google ads", response=TARGET, bootstrap=0,
+                                           progress=False).figures
+    with pytest.raises(FileNotFoundError):
+        synthtab.evaluate(tmp_path / "missing.csv", synthetic_path, progress=False)
+
+
 def test_evaluate_refuses_a_target_that_is_not_a_column(roi, synthetic_path):
     with pytest.raises(ValueError, match="nope"):
         synthtab.evaluate(roi, pd.read_csv(synthetic_path), target="nope", progress=False)

@@ -87,6 +87,9 @@ def test_help_and_the_registry_list_every_model_and_its_parameters():
     assert {"copula", "cart", "wgan", "ctgan"} <= set(models["model"])
     assert "epochs" in set(models.loc[models["model"] == "wgan", "parameter"])
     assert "epochs" in synthtab.fit.__doc__ and "marginals" in synthtab.fit.__doc__
+    # What the build wrote for help() (so that importing does not load LibTorch) is the registry's.
+    from synthtab import _model_docs
+    assert _model_docs.PARAMETER_DOCS == synthtab._parameter_docs()
 
 
 def test_file_errors_are_os_errors_and_damaged_models_model_file_errors(roi, tmp_path):
