@@ -309,12 +309,15 @@ class Model {
   py::list sample(int64_t first, int64_t count, uint64_t seed, const std::string& copies, py::dict stats_out,
                   const py::object& show) {
     if (count < 0) throw usage_error("the number of rows must be >= 0, got " + std::to_string(count));
-    model_.set_copy_policy(parse_copy_policy(copies));
+    const CopyPolicy policy = parse_copy_policy(copies);
     // In blocks: progress and Ctrl-C are answered between them; any split gives the same rows.
     const int64_t block = std::max<int64_t>(sample_block_rows(model_.pipeline().width()) * 16, 1);
     SampleStats stats;
     double seconds = 0.0;
     Table rows = run_released<Table>(show, [&](SharedProgress& progress) {
+      // Python threads may share a model: one sample at a time sets its copy policy and draws.
+      const std::lock_guard lock(*sampling_);
+      model_.set_copy_policy(policy);
       const auto start = std::chrono::steady_clock::now();
       progress.begin("sampling", count);
       Table all = model_.sample(first, std::min(block, count), seed, &stats);
@@ -364,6 +367,7 @@ class Model {
 
  private:
   FittedModel model_;
+  std::unique_ptr<std::mutex> sampling_ = std::make_unique<std::mutex>();
 };
 
 SynthesisOptions synthesis_options(const std::string& model, uint64_t seed, const py::dict& parameters,

@@ -131,3 +131,14 @@ def test_a_model_file_with_bad_frame_types_is_a_model_file_error(roi, tmp_path):
     native.save(str(path))
     with pytest.raises(synthtab.ModelFileError, match="front_end"):
         synthtab.load(path)
+
+
+def test_threads_sharing_a_model_get_the_rows_each_asked_for(roi):
+    from concurrent.futures import ThreadPoolExecutor
+    model = synthtab.fit(roi, model="copula", seed=6, progress=False)
+    asks = [("holdout", 1), ("allow", 2), ("never", 3), ("holdout", 4)] * 2
+    expected = [model.sample(500, seed=seed, copies=copies) for copies, seed in asks]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda ask: model.sample(500, seed=ask[1], copies=ask[0]), asks))
+    for a, b in zip(got, expected):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
