@@ -450,7 +450,8 @@ std::string evaluate(const py::object& real, const py::object& synthetic, const 
   evaluate_options.raw = get_or<bool>(options, "raw", false);
   evaluate_options.topology_points = get_or<int64_t>(options, "topology_points", 0);
   evaluate_options.mmd_seed_compatible = get_or<bool>(options, "mmd_seed_compatible", false);
-  return run_released<std::string>(show, [&](SharedProgress&) {
+  return run_released<std::string>(show, [&](SharedProgress& progress) {
+    evaluate_options.progress = &progress;
     eval::Evaluation evaluation =
         eval::evaluate(input.real, input.synthetic, evaluate_options, input.holdout ? &*input.holdout : nullptr);
     evaluation.notes.insert(evaluation.notes.begin(), input.notes.begin(), input.notes.end());
@@ -472,7 +473,8 @@ std::string report_html(const py::object& real, const py::object& synthetic, con
   report_options.charts.x = get_or<std::string>(options, "x", "");
   report_options.charts.y = get_or<std::string>(options, "y", "");
   report_options.charts.color = get_or<std::string>(options, "color", "");
-  return run_released<std::string>(show, [&](SharedProgress&) {
+  return run_released<std::string>(show, [&](SharedProgress& progress) {
+    report_options.progress = &progress;
     const report::ReportInput page =
         report::prepare_report(std::move(input.real), std::move(input.synthetic), report_options, std::nullopt,
                                std::move(input.notes), std::move(input.holdout));

@@ -9,6 +9,7 @@
 #include "synthtab/engine/synthesis.hpp"
 #include "synthtab/eval/evaluation_input.hpp"
 #include "synthtab/marketing/curve_report.hpp"
+#include "synthtab/report/report.hpp"
 #include "synthtab/table/csv_writer.hpp"
 
 namespace synthtab {
@@ -152,6 +153,52 @@ TEST(Embedding, AStopAskedAtACheckpointEndsTheFitInsteadOfFailingACandidate) {
   options.fit.progress = &never;
   FittedModel::fit_csv(data_path("ROI.csv"), options);
   EXPECT_GE(never.seen(), 11);
+}
+
+// Counts the evaluation's steps, asking it to stop at step `stop_at` (0: never).
+class StepCounter final : public Progress {
+ public:
+  explicit StepCounter(long long stop_at) : stop_at_(stop_at) {}
+  void begin(const std::string& phase, long long total) override {
+    phase_ = phase;
+    total_ = total;
+  }
+  void update(long long done, const std::string&) override {
+    steps_ = done;
+    if (done == stop_at_) throw Error(ErrorKind::Interrupted, "interrupted");
+  }
+  void end() override { ended_ = true; }
+  std::string phase_;
+  long long total_ = 0, steps_ = 0, stop_at_;
+  bool ended_ = false;
+};
+
+TEST(Embedding, EvaluationAndReportShowTheirStepsAndStopBetweenThem) {
+  const eval::EvaluationInput input = eval::evaluation_input(roi_cells("real"), roi_cells("synthetic"), nullptr, {});
+  eval::EvaluateOptions options;
+  options.permutations = 20;
+  options.threads = 1;
+  StepCounter all(0);
+  options.progress = &all;
+  eval::evaluate(input.real, input.synthetic, options);
+  EXPECT_EQ(all.phase_, "evaluating");
+  EXPECT_EQ(all.steps_, all.total_);
+  EXPECT_TRUE(all.ended_);
+  StepCounter stop(3);
+  options.progress = &stop;
+  EXPECT_NE(error_of([&] { eval::evaluate(input.real, input.synthetic, options); }, ErrorKind::Interrupted), "");
+  EXPECT_EQ(stop.steps_, 3);
+  EXPECT_FALSE(stop.ended_);
+  // The report's evaluation stops too (its target's failure is a note; a stop is not).
+  report::ReportOptions report_options;
+  report_options.permutations = 20;
+  report_options.threads = 1;
+  report_options.target = "MRR (Monthly Recurring Revenue)";
+  StepCounter report_stop(6);
+  report_options.progress = &report_stop;
+  EXPECT_NE(
+      error_of([&] { report::prepare_report(input.real, input.synthetic, report_options); }, ErrorKind::Interrupted),
+      "");
 }
 
 }  // namespace

@@ -318,6 +318,11 @@ Evaluation evaluate(const Table& real, const Table& synthetic_in, const Evaluate
   out.seed = options.seed;
   out.real_rows = real.rows();
   out.synthetic_rows = synthetic.rows();
+  NullProgress quiet;
+  Progress& progress = options.progress != nullptr ? *options.progress : quiet;
+  long long steps_done = 0;
+  const auto step_done = [&](const char* step) { progress.update(++steps_done, step); };
+  progress.begin("evaluating", 8);
   for (size_t c = 0; c < real.columns.size(); ++c) {
     out.columns.push_back(real.columns[c].name);
     out.column_tests.push_back(test_column(real.columns[c], synthetic.columns[c], options.seed));
@@ -326,22 +331,31 @@ Evaluation evaluate(const Table& real, const Table& synthetic_in, const Evaluate
   mmd_options.permutations = options.permutations;
   mmd_options.seed = options.seed;
   mmd_options.threads = options.threads;
+  step_done("column tests");
   out.mmd = mmd(real, synthetic, mmd_options);
   if (options.mmd_seed_compatible) {
     mmd_options.seed_compatible = true;
     out.mmd_seed = mmd(real, synthetic, mmd_options);
   }
+  step_done("MMD");
   out.quality = quality(real, synthetic);
+  step_done("quality");
   out.relationships = relationships(real, synthetic);
+  step_done("relationships");
   const TreeFeatures features = tree_features(real, synthetic, "");
   out.detection = detect(features.real, features.synthetic, options);
+  step_done("detection");
   if (!options.target.empty())
     out.ml_efficacy = ml_efficacy(real, synthetic, options);
   else
     out.notes.push_back("ML efficacy left out: no `target` column was given");
+  step_done("ML efficacy");
   out.privacy = privacy(real, synthetic, {options.seed, options.threads});
   if (holdout) out.privacy.holdout = holdout_comparison(real, *holdout, synthetic, {options.seed, options.threads});
+  step_done("privacy");
   if (options.geometry || options.topology) add_manifold_checks(real, synthetic, options, out);
+  step_done("geometry and topology");
+  progress.end();
   return out;
 }
 

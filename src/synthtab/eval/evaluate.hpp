@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "synthtab/core/progress.hpp"
 #include "synthtab/eval/geometry.hpp"
 #include "synthtab/eval/mmd.hpp"
 #include "synthtab/eval/privacy.hpp"
@@ -31,6 +32,7 @@ struct EvaluateOptions {
   bool raw = false;                  // geometry/topology on raw units, as the seed (default: standardised)
   int64_t topology_points = 0;       // points per cloud; 0 = min(real, synthetic, 1000)
   uint64_t memory_limit = 0;         // bytes, for the steps whose memory grows with the square of their points
+  Progress* progress = nullptr;      // may be null: shown the steps, and may stop the work between them
 };
 
 struct ColumnSummary {

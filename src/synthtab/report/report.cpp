@@ -63,6 +63,7 @@ ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& opt
   eo.seed = options.seed;
   eo.threads = options.threads;
   eo.permutations = options.permutations;
+  eo.progress = options.progress;
   const Table* holdout_rows = holdout ? &*holdout : nullptr;
   try {
     in.evaluation = eval::evaluate(in.real, in.synthetic, eo, holdout_rows);
@@ -83,6 +84,7 @@ ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& opt
   // Geometry and topology each on their own, so that one that cannot run leaves the other.
   if (!options.geometry) in.notes.push_back("Geometry left out: switched off.");
   if (!options.topology) in.notes.push_back("Topology left out: switched off.");
+  if (options.progress != nullptr) options.progress->checkpoint();  // (not inside the try: a stop is not a note)
   if (options.geometry || options.topology) {
     try {
       const eval::FeatureSpace space = eval::encode_pair(in.real, in.synthetic);
