@@ -338,6 +338,24 @@ class Model {
     return columns_out(std::move(rows));
   }
 
+  // Shard `index` of `count` of a `rows`-row sample as CSV, written atomically: the bytes of
+  // `synthtab sample --shard index/count`.
+  py::dict write_csv(const std::string& path, int64_t rows, uint64_t seed, const std::string& copies, int64_t index,
+                     int64_t count, const py::object& show) {
+    const CopyPolicy policy = parse_copy_policy(copies);
+    const Shard shard = parse_shard(std::to_string(index) + "/" + std::to_string(count));
+    const SampleStats stats = run_released<SampleStats>(show, [&](SharedProgress& progress) {
+      const std::lock_guard lock(*sampling_);
+      model_.set_copy_policy(policy);
+      return model_.write_sample_csv(path, rows, seed, shard, &progress);
+    });
+    py::dict out;
+    out["redrawn"] = stats.redrawn;
+    out["unavoidable"] = stats.unavoidable;
+    out["allowed"] = stats.allowed;
+    return out;
+  }
+
   py::bytes to_bytes() const { return py::bytes(model_.to_bytes()); }
 
   // What the model is: its name, parameters, settings, schema and preparation log.
@@ -579,6 +597,7 @@ PYBIND11_MODULE(_native, m) {
 
   py::class_<Model>(m, "Model")
       .def("sample", &Model::sample)
+      .def("write_csv", &Model::write_csv)
       .def("to_bytes", &Model::to_bytes)
       .def("info", &Model::info)
       .def("front_end_data", &Model::front_end_data)

@@ -207,6 +207,15 @@ class Model:
         frame.index = range(first, first + count)
         return frame
 
+    def write_csv(self, path, n=2000, seed=None, shard=None, *, copies="holdout", progress=None):
+        """Writes n synthetic rows (or one shard of them) as CSV, atomically and block by block:
+        the bytes `synthtab sample MODEL -n n [--seed S] [--shard i/k]` writes, without holding the
+        rows in memory. Each shard's file has the header."""
+        index, parts = (1, 1) if shard is None else _shard(shard)
+        fit_seed = self.info["seed"] if seed is None else seed
+        self.last_sample_stats = _run(progress, self._native.write_csv, os.fspath(path), n,
+                                      _native.sampling_seed(fit_seed), copies, index, parts)
+
     def save(self, path):
         """Writes the model file (atomically): `synthtab sample` reads it too."""
         self._native.save(os.fspath(path))
