@@ -142,3 +142,15 @@ def test_threads_sharing_a_model_get_the_rows_each_asked_for(roi):
         got = list(pool.map(lambda ask: model.sample(500, seed=ask[1], copies=ask[0]), asks))
     for a, b in zip(got, expected):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_write_csv_writes_the_cli_sample_bytes(roi, cli, tmp_path):
+    model = synthtab.fit(roi, model="copula", seed=2, progress=False)
+    model.save(tmp_path / "m.synthtab")
+    for shard, flag in [(None, []), ("2/3", ["--shard", "2/3"])]:
+        model.write_csv(tmp_path / "py.csv", 1000, seed=5, shard=shard)
+        subprocess.run([cli, "sample", str(tmp_path / "m.synthtab"), "-n", "1000", "--seed", "5", *flag,
+                        "-o", str(tmp_path / "cli.csv"), "--quiet"], check=True)
+        assert (tmp_path / "py.csv").read_bytes() == (tmp_path / "cli.csv").read_bytes(), shard
+    with pytest.raises(OSError):
+        model.write_csv(tmp_path / "no" / "such" / "dir.csv", 10)
