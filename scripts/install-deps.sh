@@ -12,11 +12,12 @@ packages=(
   nodejs chromium fonts-dejavu-core
   python3 python3-dev pybind11-dev python3-numpy python3-pandas python3-tqdm
   python3-pytest python3-nbclient python3-nbformat python3-ipykernel
-  python3-dask python3-distributed
+  python3-dask python3-distributed parallel
 )
 # The Python package (python/) builds with pybind11 for Debian's python3 and works with its numpy,
 # pandas and tqdm; its tests run with pytest, and run the example notebook with nbclient.
-# synthtab.dask schedules a sample's shards on Dask (its tests start a local cluster).
+# synthtab.dask schedules a sample's shards on Dask (its tests start a local cluster); GNU parallel
+# runs docs/distributed.md's recipe in a test.
 # npm installs the report's pinned Plotly.js (web/package-lock.json); chromium renders the report in
 # its test (with a font, so its screenshot has readable text). Some machines' nodejs (e.g. NodeSource's) bundles npm and conflicts with Debian's npm.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
