@@ -111,6 +111,12 @@ Result run_released(const py::object& show, const std::function<Result(SharedPro
     finished = true;
     finished_signal.notify_all();
   });
+  // Asks the work to stop and waits for the worker to end, without the GIL.
+  const auto stop_and_join = [&] {
+    progress.ask_to_stop();
+    py::gil_scoped_release release;
+    worker.join();
+  };
   bool interrupted = false;
   for (;;) {
     bool done = false;
@@ -122,25 +128,20 @@ Result run_released(const py::object& show, const std::function<Result(SharedPro
     if (done) break;
     if (PyErr_CheckSignals() != 0) {
       interrupted = true;
-      progress.ask_to_stop();
-      py::gil_scoped_release release;
-      std::unique_lock lock(mutex);
-      finished_signal.wait(lock, [&] { return finished; });
       break;
     }
     try {
       progress.show_if_changed(show);
     } catch (py::error_already_set&) {
-      progress.ask_to_stop();  // the display failed: stop the work, then raise its error
-      py::gil_scoped_release release;
-      std::unique_lock lock(mutex);
-      finished_signal.wait(lock, [&] { return finished; });
-      worker.join();
+      stop_and_join();  // the display failed: stop the work, then raise the display's error
       throw;
     }
   }
+  if (interrupted) {
+    stop_and_join();
+    throw py::error_already_set();  // the KeyboardInterrupt PyErr_CheckSignals set
+  }
   worker.join();
-  if (interrupted) throw py::error_already_set();  // the KeyboardInterrupt PyErr_CheckSignals set
   if (failure) std::rethrow_exception(failure);
   progress.show_if_changed(show);
   return std::move(*result);

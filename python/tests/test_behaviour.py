@@ -78,3 +78,15 @@ def test_progress_shows_with_tqdm_and_is_quiet_when_asked(roi, capfd):
     assert "training" in shown and ("it/s" in shown or "s/it" in shown)
     synthtab.fit(roi, model="wgan", epochs=20, seed=1, threads=1, progress=False)
     assert capfd.readouterr().err == ""
+
+
+def test_a_failing_progress_display_stops_the_work_and_raises_its_error(roi):
+    columns, _, _ = synthtab._frames.to_columns(roi)
+
+    def broken_display(*_):
+        raise RuntimeError("display broke")
+
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="display broke"):
+        synthtab._native.fit(columns, "wgan", 1, {"epochs": 100_000}, {"threads": 1}, "", broken_display)
+    assert time.monotonic() - start < 30  # stopped, not trained to the end
