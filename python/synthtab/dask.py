@@ -23,9 +23,11 @@ import dask.dataframe as dd
 
 from . import Model, _native
 
-# Rows per partition when the caller does not say: a million rows of a 10-column table are about
-# 80 MB as a frame, a good size for Dask's tasks.
-ROWS_PER_PARTITION = 1_000_000
+# Rows per partition when the caller does not say. bench/dask_bench.py on ROI's copula: with
+# 250,000 a worker's peak memory is the same at 1 and 10 million rows (121 and 125 MiB) at the same
+# rows per second; with 1,000,000 it grew by 24 % (151 to 187 MiB), a worker holding finished
+# partitions while it drew the next.
+ROWS_PER_PARTITION = 250_000
 
 # Each worker process's models, by the SHA-256 of their files' bytes: loaded once, not per task.
 _worker_models = {}
@@ -80,7 +82,7 @@ def _model_reference(model):
 
 def sample(model, n, npartitions=None, seed=None, *, copies="holdout"):
     """n rows of `model` as a dask DataFrame whose partition i is shard i + 1 of npartitions
-    (default: one per million rows); its index is the row number, divisions known."""
+    (default: one per ROWS_PER_PARTITION rows); its index is the row number, divisions known."""
     parts = _partitions(n, npartitions)
     seed = model.info["seed"] if seed is None else seed
     reference = _model_reference(model)
