@@ -147,55 +147,55 @@ Result run_released(const py::object& show, const std::function<Result(SharedPro
   return std::move(*result);
 }
 
-// --- data frames in: columns as text cells --------------------------------------------------
+// --- data frames in: numbers viewed in place, other columns as text cells ------------------
 
-void append_integer(int64_t value, std::string& out) {
-  char buffer[24];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  out.append(buffer, end);
-}
+// A table read from a data frame: its number columns view numpy arrays, which `arrays` keeps
+// alive (with the GIL held: they are released only after the work that reads them has ended).
+struct FrameTable {
+  RawTable raw;
+  std::vector<py::object> arrays;
+};
 
 // A column of a data frame as the package sends it: `kind` says how `values` hold it.
 //   "float": float64 array, NaN = missing; "int": int64 array; "datetime": int64 nanoseconds
 //   since 1970 UTC; "text": a sequence of str or None (missing). `missing` (bool array, or None)
-//   marks missing cells of "int" and "datetime" columns.
-void add_column(RawTable& raw, const std::string& name, const std::string& kind, const py::handle& values,
+//   marks missing cells of "int" and "datetime" columns. A C-contiguous float64 or int64 array
+//   is read where it lies, without a copy.
+void add_column(FrameTable& table, const std::string& name, const std::string& kind, const py::handle& values,
                 const py::handle& missing) {
+  RawTable& raw = table.raw;
   RawColumn column;
   const int64_t column_number = static_cast<int64_t>(raw.names.size()) + 1;
-  std::optional<py::array_t<bool, py::array::c_style | py::array::forcecast>> mask;
-  if (!missing.is_none()) mask = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(missing);
-  auto is_masked = [&](py::ssize_t r) { return mask && mask->at(r); };
+  using BoolArray = py::array_t<bool, py::array::c_style | py::array::forcecast>;
+  std::optional<BoolArray> mask;
+  if (!missing.is_none()) {
+    mask = BoolArray::ensure(missing);
+    table.arrays.push_back(*mask);
+  }
+  const bool* mask_data = mask ? mask->data() : nullptr;
+  auto is_masked = [&](py::ssize_t r) { return mask_data != nullptr && mask_data[r]; };
   if (kind == "float") {
     const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(values);
+    table.arrays.push_back(array);
     const double* data = array.data();
     for (py::ssize_t r = 0; r < array.size(); ++r) {
-      if (std::isnan(data[r]) || is_masked(r)) {
-        column.push("");
-      } else if (!std::isfinite(data[r])) {
+      if (std::isinf(data[r]) && !is_masked(r))
         throw input_error(
             raw.source, r + 1, column_number,
             "expected a finite number in column " + in_quotes(name) + ", found " + (data[r] > 0 ? "inf" : "-inf"));
-      } else {
-        column.push(format_double(data[r]));
-      }
     }
-  } else if (kind == "int" || kind == "datetime") {
+    column = RawColumn::of_doubles(data, array.size(), mask_data);
+  } else if (kind == "int") {
+    const auto array = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(values);
+    table.arrays.push_back(array);
+    column = RawColumn::of_integers(array.data(), array.size(), mask_data);
+  } else if (kind == "datetime") {
     const auto array = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(values);
     const int64_t* data = array.data();
-    std::string cell;
     for (py::ssize_t r = 0; r < array.size(); ++r) {
-      cell.clear();
-      if (!is_masked(r)) {
-        if (kind == "int") {
-          append_integer(data[r], cell);
-        } else {
-          // Whole seconds: the library's dates are seconds since 1970.
-          const int64_t seconds = data[r] >= 0 ? data[r] / 1'000'000'000 : -((-data[r] + 999'999'999) / 1'000'000'000);
-          cell = format_datetime(static_cast<double>(seconds), "%Y-%m-%d %H:%M:%S");
-        }
-      }
-      column.push(cell);
+      // Whole seconds: the library's dates are seconds since 1970.
+      const int64_t seconds = data[r] >= 0 ? data[r] / 1'000'000'000 : -((-data[r] + 999'999'999) / 1'000'000'000);
+      column.push(is_masked(r) ? "" : format_datetime(static_cast<double>(seconds), "%Y-%m-%d %H:%M:%S"));
     }
   } else if (kind == "text") {
     for (const py::handle item : values) {
@@ -215,29 +215,30 @@ void add_column(RawTable& raw, const std::string& name, const std::string& kind,
 }
 
 // `columns`: a list of (name, kind, values, missing) tuples.
-RawTable raw_table(const std::string& source, const py::list& columns) {
-  RawTable raw;
+FrameTable frame_table(const std::string& source, const py::list& columns) {
+  FrameTable table;
+  RawTable& raw = table.raw;
   raw.source = source;
   for (const py::handle column : columns) {
     const auto entry = column.cast<py::tuple>();
-    add_column(raw, entry[0].cast<std::string>(), entry[1].cast<std::string>(), entry[2], entry[3]);
+    add_column(table, entry[0].cast<std::string>(), entry[1].cast<std::string>(), entry[2], entry[3]);
   }
   if (raw.names.empty()) throw Error(ErrorKind::Input, source + ": has no columns");
   const int64_t rows = raw.columns.front().size();
   if (rows == 0) throw Error(ErrorKind::Input, source + ": has no rows");
   raw.row_lines.resize(static_cast<size_t>(rows));
   for (int64_t r = 0; r < rows; ++r) raw.row_lines[static_cast<size_t>(r)] = r + 1;  // rows count from 1
-  return raw;
+  return table;
 }
 
 // A table given as a CSV path (read as the CLI reads it) or as a frame's columns.
-RawTable table_input(const py::object& data, const std::string& frame_source) {
+FrameTable table_input(const py::object& data, const std::string& frame_source) {
   if (py::isinstance<py::str>(data)) {
     const auto path = data.cast<std::string>();
     py::gil_scoped_release release;
-    return read_csv(path);
+    return {read_csv(path), {}};
   }
-  return raw_table(frame_source, data.cast<py::list>());
+  return frame_table(frame_source, data.cast<py::list>());
 }
 
 // --- tables out: numpy arrays that own the library's vectors --------------------------------
@@ -407,17 +408,17 @@ SynthesisOptions synthesis_options(const std::string& model, uint64_t seed, cons
 Model fit(const py::object& data, const std::string& model, uint64_t seed, const py::dict& parameters,
           const py::dict& options, const std::string& front_end_data, const py::object& show) {
   SynthesisOptions synthesis = synthesis_options(model, seed, parameters, options);
-  std::optional<RawTable> raw;
+  std::optional<FrameTable> frame;
   std::string path;
   if (py::isinstance<py::str>(data)) {
     path = data.cast<std::string>();
   } else {
-    raw = raw_table(get_or<std::string>(options, "source", "data frame"), data.cast<py::list>());
+    frame = frame_table(get_or<std::string>(options, "source", "data frame"), data.cast<py::list>());
   }
   FittedModel fitted = run_released<FittedModel>(show, [&](SharedProgress& progress) {
     synthesis.fit.progress = &progress;
-    if (!raw) return FittedModel::fit_csv(path, synthesis);
-    const PreparedInput input = prepare_raw(std::move(*raw), synthesis);
+    if (!frame) return FittedModel::fit_csv(path, synthesis);
+    const PreparedInput input = prepare_raw(std::move(frame->raw), synthesis);
     progress.stop_if_asked();
     return FittedModel::fit_prepared(input, synthesis);
   });
@@ -440,11 +441,11 @@ Model from_bytes(const py::bytes& bytes, const std::string& source) {
 
 eval::EvaluationInput evaluation_tables(const py::object& real, const py::object& synthetic, const py::object& holdout,
                                         const py::dict& options) {
-  const RawTable raw_real = table_input(real, "real");
-  const RawTable raw_synthetic = table_input(synthetic, "synthetic");
-  std::optional<RawTable> raw_holdout;
-  if (!holdout.is_none()) raw_holdout = table_input(holdout, "holdout");
-  return eval::evaluation_input(raw_real, raw_synthetic, raw_holdout ? &*raw_holdout : nullptr,
+  const FrameTable real_table = table_input(real, "real");
+  const FrameTable synthetic_table = table_input(synthetic, "synthetic");
+  std::optional<FrameTable> holdout_table;
+  if (!holdout.is_none()) holdout_table = table_input(holdout, "holdout");
+  return eval::evaluation_input(real_table.raw, synthetic_table.raw, holdout_table ? &holdout_table->raw : nullptr,
                                 overrides_from(options));
 }
 
@@ -516,10 +517,10 @@ std::pair<std::string, std::string> curve(const py::object& data, const py::obje
   curve_options.threads = get_or<int>(options, "threads", 0);
   std::optional<double> budget;
   if (options.contains("budget") && !options["budget"].is_none()) budget = options["budget"].cast<double>();
-  const Table real = marketing::curve_table(table_input(data, "data"), curve_options);
+  const Table real = marketing::curve_table(table_input(data, "data").raw, curve_options);
   std::optional<Table> synthetic_table;
   if (!synthetic.is_none())
-    synthetic_table = marketing::curve_table(table_input(synthetic, "synthetic"), curve_options);
+    synthetic_table = marketing::curve_table(table_input(synthetic, "synthetic").raw, curve_options);
   return run_released<std::pair<std::string, std::string>>(show, [&](SharedProgress&) {
     const marketing::CurveReport result =
         marketing::analyse_response(real, synthetic_table ? &*synthetic_table : nullptr, curve_options, budget);

@@ -1,8 +1,9 @@
 """Data frames to the library's column payloads and back, keeping each column's pandas type.
 
-The library reads a table as text cells, exactly as it reads a CSV, so a frame and the CSV it
-came from are prepared alike (same inferred types, same model, same rows). Numbers, integers and
-dates cross as numpy arrays and are formatted in C++; only text columns go cell by cell.
+A frame and the CSV it came from are prepared alike (same inferred types, same model, same
+rows). Float64 and int64 columns cross as numpy arrays that the library reads in place, without a
+copy, typing them as it types the same numbers read from text; other integer and float dtypes are
+converted to those first. Dates cross as arrays too; only text columns go cell by cell.
 What a frame's columns were (labels, dtypes, categories, time zones) is kept as JSON in the model
 file, so that sampled rows, even after save and load, come back with the same types.
 """
@@ -67,6 +68,16 @@ def _checked_names(frame, source):
     return names
 
 
+def _numbers(series, dtype, na_value):
+    """The column's numbers as a contiguous array of `dtype`: the frame's own memory when it
+    already is one (the library reads it in place), else a converted copy."""
+    if series.dtype == np.dtype(dtype):
+        values = series.to_numpy()
+        if values.flags["C_CONTIGUOUS"]:
+            return values
+    return np.ascontiguousarray(series.to_numpy(dtype=dtype, na_value=na_value))
+
+
 def to_columns(frame, source="data frame"):
     """(columns for the library, the frame's types as a JSON-able dict, schema overrides).
 
@@ -110,10 +121,9 @@ def to_columns(frame, source="data frame"):
         elif ptypes.is_integer_dtype(dtype):
             if str(dtype) == "uint64" and len(series) and series.max() > np.iinfo(np.int64).max:
                 raise ValueError(f"{source}: column {name!r} holds integers above 2^63 - 1")
-            values = series.to_numpy(dtype=np.int64, na_value=0)
-            columns.append((name, "int", values, missing))
+            columns.append((name, "int", _numbers(series, np.int64, 0), missing))
         elif ptypes.is_float_dtype(dtype):
-            columns.append((name, "float", series.to_numpy(dtype=np.float64, na_value=np.nan), missing))
+            columns.append((name, "float", _numbers(series, np.float64, np.nan), missing))
         elif ptypes.is_datetime64_any_dtype(dtype):
             zone = getattr(dtype, "tz", None)
             kind.update(dtype="datetime64[ns]", tz=None if zone is None else str(zone))

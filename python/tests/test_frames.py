@@ -119,3 +119,30 @@ def test_float_columns_come_out_without_a_copy():
         while isinstance(base, np.ndarray) and base.base is not None:
             base = base.base
         assert type(base).__name__ == "PyCapsule", name  # the library's vector, handed over
+
+
+def test_float64_and_int64_columns_go_in_without_a_copy():
+    from synthtab import _frames
+
+    frame = pd.DataFrame({"x": np.random.default_rng(2).normal(size=50), "n": np.arange(50, dtype=np.int64),
+                          "small": np.arange(50, dtype=np.int32), "gaps": pd.array([1.5, None] * 25, dtype="Float64")})
+    columns, _, _ = _frames.to_columns(frame)
+    sent = {name: values for name, _, values, _ in columns}
+    assert np.shares_memory(sent["x"], frame["x"].to_numpy())  # the library reads these in place
+    assert np.shares_memory(sent["n"], frame["n"].to_numpy())
+    assert sent["small"].dtype == np.int64  # other widths are converted first
+    assert sent["gaps"].dtype == np.float64 and np.isnan(sent["gaps"][1])
+
+
+def test_numbers_read_in_place_type_as_the_same_numbers_from_csv(tmp_path):
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"level": rng.integers(0, 4, 60), "count": np.arange(60) * 3 + 7,
+                          "spend": rng.gamma(2.0, 500.0, 60).round(2), "share": rng.uniform(size=60),
+                          "big": np.arange(60, dtype=np.int64) * 1_000_003 + 2**53 + 1})
+    frame.loc[[3, 17], "share"] = np.nan
+    path = tmp_path / "t.csv"
+    frame.to_csv(path, index=False)
+    from_frame = synthtab.fit(frame, model="copula", seed=9, progress=False)
+    from_csv = synthtab.fit(str(path), model="copula", seed=9, progress=False)
+    assert from_frame.info["columns"] == from_csv.info["columns"]
+    pd.testing.assert_frame_equal(from_frame.sample(300), from_csv.sample(300), check_dtype=False)

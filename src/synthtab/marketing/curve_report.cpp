@@ -37,7 +37,7 @@ void check_curve_columns(const RawTable& raw, const std::string& path, const Cur
   auto numbers_only = [&](const std::string& name, const char* role) {
     const auto c = static_cast<size_t>(std::find(raw.names.begin(), raw.names.end(), name) - raw.names.begin());
     const RawColumn& column = raw.columns[c];
-    for (int64_t r = 0; r < column.size(); ++r) {
+    for (int64_t r = 0; r < column.size() && !column.holds_numbers(); ++r) {
       const auto cell = trim(column.cell(r));
       // Text under either decimal mark; a number in the other mark is left to the common check.
       if (is_missing_marker(cell) || parse_number(cell, '.') || parse_number(cell, ',')) continue;

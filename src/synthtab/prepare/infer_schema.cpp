@@ -56,6 +56,7 @@ char choose_decimal(const RawTable& raw) {
   // only the cells that read with exactly one mark decide ("0,91" against "0.91").
   int64_t dot_only = 0, comma_only = 0;
   for (const auto& column : raw.columns) {
+    if (column.holds_numbers()) continue;
     for (int64_t r = 0; r < column.size(); ++r) {
       const auto cell = trim(column.cell(r));
       if (cell.find_first_of(".,") == std::string_view::npos) continue;
@@ -63,6 +64,15 @@ char choose_decimal(const RawTable& raw) {
       const bool comma = parse_number(cell, ',').has_value();
       dot_only += dot && !comma;
       comma_only += comma && !dot;
+    }
+  }
+  // A column of numbers votes as its text would ("0.5" reads with '.' only), so that a frame
+  // and its CSV agree; counting stops once the text columns' comma vote is outweighed.
+  for (const auto& column : raw.columns) {
+    if (!column.holds_numbers()) continue;
+    for (int64_t r = 0; r < column.size() && comma_only > dot_only; ++r) {
+      if (column.missing_number(r) || is_whole(column.number(r))) continue;
+      dot_only += column.text(r).find('.') != std::string::npos;
     }
   }
   return comma_only > dot_only ? ',' : '.';
@@ -111,19 +121,27 @@ DateScan scan_dates(const RawColumn& column) {
 struct ColumnScan {
   int64_t non_missing = 0;
   bool numeric = true;
-  bool whole = true;             // every number a whole number (when numeric)
-  std::vector<double> numbers;   // the non-missing values (when numeric)
-  size_t distinct = 0;           // distinct non-missing values (numbers, or trimmed texts)
-  std::string_view first_value;  // the first non-missing cell, trimmed
-  std::string datetime_format;   // when every cell reads as a date in one format
-  std::string not_a_date;        // when the cells read as dates up to one that does not: which
+  bool whole = true;            // every number a whole number (when numeric)
+  std::vector<double> numbers;  // the non-missing values (when numeric)
+  size_t distinct = 0;          // distinct non-missing values (numbers, or trimmed texts)
+  std::string first_value;      // the first non-missing cell, trimmed
+  std::string datetime_format;  // when every cell reads as a date in one format
+  std::string not_a_date;       // when the cells read as dates up to one that does not: which
 };
 
 ColumnScan scan_column(const RawColumn& column, char decimal) {
   ColumnScan scan;
   const int64_t rows = column.size();
   scan.numbers.reserve(static_cast<size_t>(rows));
-  for (int64_t r = 0; r < rows && scan.numeric; ++r) {
+  if (column.holds_numbers()) {  // numbers whatever the table's decimal mark
+    for (int64_t r = 0; r < rows; ++r) {
+      if (column.missing_number(r)) continue;
+      if (scan.numbers.empty()) scan.first_value = column.text(r);
+      scan.numbers.push_back(column.number(r));
+      scan.whole = scan.whole && is_whole(scan.numbers.back());
+    }
+  }
+  for (int64_t r = 0; r < rows && scan.numeric && !column.holds_numbers(); ++r) {
     const auto cell = trim(column.cell(r));
     if (is_missing_marker(cell)) continue;
     if (scan.first_value.empty()) scan.first_value = cell;
@@ -232,7 +250,9 @@ ColumnSchema forced_numeric(const RawTable& raw, size_t c, char decimal) {
   out.forced = true;
   const RawColumn& column = raw.columns[c];
   bool whole = true;
-  for (int64_t r = 0; r < column.size(); ++r) {
+  for (int64_t r = 0; r < column.size() && column.holds_numbers(); ++r)
+    whole = whole && (column.missing_number(r) || is_whole(column.number(r)));
+  for (int64_t r = 0; r < column.size() && !column.holds_numbers(); ++r) {
     const auto cell = trim(column.cell(r));
     if (is_missing_marker(cell)) continue;
     const auto number = parse_number(cell, decimal);
@@ -253,9 +273,12 @@ ColumnSchema forced_datetime(const RawTable& raw, size_t c) {
   out.name = raw.names[c];
   out.forced = true;
   out.role = ColumnRole::Datetime;
-  const DateScan scan = scan_dates(raw.columns[c]);
+  RawColumn converted;
+  if (raw.columns[c].holds_numbers()) converted = raw.columns[c].as_text();
+  const RawColumn& cells = raw.columns[c].holds_numbers() ? converted : raw.columns[c];
+  const DateScan scan = scan_dates(cells);
   if (scan.failing_row >= 0) {
-    const auto cell = trim(raw.columns[c].cell(scan.failing_row));
+    const auto cell = trim(cells.cell(scan.failing_row));
     std::string known;
     for (const char* format : kDatetimeFormats) known.append(known.empty() ? "" : ", ").append(format);
     throw input_error(raw.source, raw.line_of(scan.failing_row), static_cast<int64_t>(c) + 1,
@@ -344,8 +367,8 @@ Table to_table(const RawTable& raw, const Schema& schema) {
   for (size_t c = 0; c < schema.columns.size(); ++c) {
     const ColumnSchema& spec = schema.columns[c];
     if (spec.role == ColumnRole::Id || spec.role == ColumnRole::Dropped) continue;
-    const RawColumn& cells = raw.columns[c];
-    const int64_t rows = cells.size();
+    const RawColumn& given = raw.columns[c];
+    const int64_t rows = given.size();
     const auto fail = [&](int64_t r, std::string_view cell, const std::string& expected) {
       return input_error(raw.source, raw.line_of(r), static_cast<int64_t>(c) + 1,
                          "expected " + expected + " in column " + in_quotes(spec.name) + ", found " + in_quotes(cell));
@@ -356,14 +379,36 @@ Table to_table(const RawTable& raw, const Schema& schema) {
     if (role == ColumnRole::Constant) {
       // A constant keeps the type of its value: a number stays a number.
       role = ColumnRole::Categorical;
-      for (int64_t r = 0; r < rows; ++r) {
-        const auto cell = trim(cells.cell(r));
+      for (int64_t r = 0; r < rows && given.holds_numbers(); ++r) {
+        if (given.missing_number(r)) continue;
+        role = is_whole(given.number(r)) ? ColumnRole::Integer : ColumnRole::Float;
+        break;
+      }
+      for (int64_t r = 0; r < rows && !given.holds_numbers(); ++r) {
+        const auto cell = trim(given.cell(r));
         if (is_missing_marker(cell)) continue;
         if (const auto number = parse_number(cell, schema.decimal))
           role = is_whole(*number) ? ColumnRole::Integer : ColumnRole::Float;
         break;
       }
     }
+    const bool read_numbers = role == ColumnRole::Integer || role == ColumnRole::Float;
+    if (given.holds_numbers() && read_numbers) {
+      column.type = role == ColumnRole::Integer ? ColumnType::Integer : ColumnType::Float;
+      column.values.reserve(static_cast<size_t>(rows));
+      for (int64_t r = 0; r < rows; ++r) {
+        const double value = given.missing_number(r) ? kMissingValue : given.number(r);
+        if (role == ColumnRole::Integer && !given.missing_number(r) && !is_whole(value))
+          throw fail(r, given.text(r), "a whole number");
+        column.values.push_back(value);
+      }
+      table.columns.push_back(std::move(column));
+      continue;
+    }
+    // Categories and dates of a number column read its numbers' text, as from a CSV.
+    RawColumn converted;
+    if (given.holds_numbers()) converted = given.as_text();
+    const RawColumn& cells = given.holds_numbers() ? converted : given;
     if (role == ColumnRole::Categorical) {
       // Labels are the trimmed cell text, in order of first appearance; the map's keys point
       // into the raw text, so no cell is copied but the first of each label.

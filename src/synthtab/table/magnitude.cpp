@@ -14,7 +14,7 @@ void check_squarable(const Table& table, const RawTable& raw, const std::string&
       if (!(std::abs(column.values[static_cast<size_t>(r)]) > kMaxSquarableMagnitude)) continue;
       const auto at =
           static_cast<size_t>(std::find(raw.names.begin(), raw.names.end(), column.name) - raw.names.begin());
-      const std::string cell = at < raw.columns.size() ? std::string(raw.columns[at].cell(r)) : "a huge value";
+      const std::string cell = at < raw.columns.size() ? raw.columns[at].text(r) : "a huge value";
       throw input_error(
           path, raw.line_of(r), static_cast<int64_t>(at) + 1,
           "column \"" + column.name + "\" holds " + cell + ", beyond 1e150: " + step +
