@@ -144,9 +144,17 @@ def fit(data, model="auto", seed=42, *, progress=None, threads=0, missing="auto"
     options = {"threads": threads, "missing": missing, "categorical": categorical, "numeric": numeric,
                "datetime": datetime, "drop": drop, "expand_dates": expand_dates,
                "max_memory": _native.memory_limit(max_memory)}
+    return _fit(data, model, seed, progress, options, params)
+
+
+def _fit(data, model, seed, progress, options, params, fitted_from=None):
+    """fit's work; `fitted_from` (a dict) says how the rows were drawn (synthtab.dask.fit) and is
+    kept in the model file, shown as info["fitted_from"]."""
     inferred = {}
     table, frame_types = _table_input(data, "data frame", inferred)
     _merge_overrides(options, inferred)
+    if fitted_from is not None:
+        frame_types["fitted_from"] = fitted_from
     stored = _frames.dumps(frame_types)
     native = _run(progress, _native.fit, table, model, seed, params, options, stored)
     return Model(native, _frames.check_frame_types(json.loads(stored), "data frame") if stored else None)
@@ -222,8 +230,12 @@ class Model:
 
     @property
     def info(self):
-        """The chosen model, its parameters and settings, each column's type and the preparation log."""
-        return self._native.info()
+        """The chosen model, its parameters and settings, each column's type and the preparation log;
+        for a model fitted by synthtab.dask.fit, how its rows were drawn ("fitted_from")."""
+        info = self._native.info()
+        if self._frame_types and "fitted_from" in self._frame_types:
+            info["fitted_from"] = self._frame_types["fitted_from"]
+        return info
 
     def __repr__(self):
         info = self.info

@@ -152,6 +152,8 @@ def check_frame_types(frame_types, where):
     """The frame types of a model file (untrusted input): ValueError naming what is wrong."""
     if not isinstance(frame_types, dict) or frame_types.get("version") != FRAME_TYPES_VERSION:
         raise ValueError(f"{where}: expected version {FRAME_TYPES_VERSION} of the frame types")
+    if not isinstance(frame_types.get("fitted_from", {}), dict):
+        raise ValueError(f"{where}: expected 'fitted_from' to be an object")
     columns = frame_types.get("columns")
     if not isinstance(columns, list):
         raise ValueError(f"{where}: expected a list of columns")

@@ -7,6 +7,7 @@
     rows = synthtab.dask.sample(model, 100_000_000)   # a dask DataFrame, one partition per shard
     rows.to_parquet("rows/")                           # or .to_csv("rows-*.csv"), or compute further
     synthtab.dask.write_csv(model, 100_000_000, "rows/")  # part-00000.csv ... the CLI's bytes
+    model = synthtab.dask.fit(dd.read_csv("big-*.csv"), model="copula")  # more rows than one machine holds
 
 Every partition is a shard of the single-machine sample (`Model.sample(n, seed, shard=(i, k))`),
 so the partitions joined in order are exactly `model.sample(n, seed)`, whatever the cluster does:
@@ -22,6 +23,7 @@ import dask
 import dask.dataframe as dd
 
 from . import Model, _native
+from ._dask_fit import fit
 
 # Rows per partition when the caller does not say. bench/dask_bench.py on ROI's copula: with
 # 250,000 a worker's peak memory is the same at 1 and 10 million rows (121 and 125 MiB) at the same
@@ -111,4 +113,4 @@ def write_csv(model, n, directory, npartitions=None, seed=None, *, copies="holdo
     return joined.compute() if compute else joined
 
 
-__all__ = ["sample", "write_csv", "ROWS_PER_PARTITION"]
+__all__ = ["sample", "write_csv", "fit", "ROWS_PER_PARTITION"]

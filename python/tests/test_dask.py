@@ -98,3 +98,76 @@ def test_bad_partition_counts_are_value_errors(model):
     with pytest.raises(ValueError, match=">= 0"):
         sd.sample(model, -5)
     assert sd.sample(model, 3, npartitions=10).npartitions == 3  # never an empty partition
+
+
+# --- fitting from a Dask DataFrame ---------------------------------------------------------------
+
+def wide_table(rows, seed):
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=rows)
+    frame = pd.DataFrame({"x": x, "y": 0.7 * x + 0.5 * rng.normal(size=rows),
+                          "spend": np.exp(0.6 * x + rng.normal(size=rows)) * 100.0,
+                          "level": rng.integers(0, 7, rows),
+                          "label": rng.choice(["a", "b", "c"], rows, p=[0.5, 0.3, 0.2]).astype(object)})
+    frame.loc[rows * 6 // 8 + 3, "label"] = "rare"  # only in the seventh of 8 partitions
+    gaps = frame["spend"].copy()
+    gaps[[rows * 3 // 8 + k for k in (1, 4, 9)]] = np.nan  # only in the fourth
+    frame["gappy"] = gaps
+    return frame
+
+
+def test_fitting_on_every_row_equals_the_single_machine_fit(client):
+    import dask.dataframe as dd
+    frame = wide_table(4_000, 1)
+    model = sd.fit(dd.from_pandas(frame, npartitions=8), model="copula", seed=4, progress=False)
+    assert model.info["fitted_from"]["partitions"] == 8 and model.info["fitted_from"]["sample_rows"] == 4_000
+    single = synthtab.fit(frame, model="copula", seed=4, progress=False)
+    pd.testing.assert_frame_equal(model.sample(2_000), single.sample(2_000), check_exact=True)
+
+
+def test_a_sampled_fit_keeps_correlations_and_quantiles_of_the_whole_table(client):
+    import dask.dataframe as dd
+    import numpy as np
+    frame = wide_table(200_000, 2)
+    model = sd.fit(dd.from_pandas(frame, npartitions=8), model="copula", seed=5, sample_rows=100_000,
+                   progress=False)
+    drawn = model.info["fitted_from"]
+    assert drawn["rows"] == 200_000 and 99_000 < drawn["drawn_rows"] < 101_000
+    assert model.info["training_rows"] == drawn["sample_rows"]
+    single = synthtab.fit(frame, model="copula", seed=5, progress=False)
+    numbers = ["x", "y", "spend", "level"]
+    rows, single_rows = model.sample(200_000, seed=1), single.sample(200_000, seed=1)
+    difference = (rows[numbers].corr(method="spearman") - single_rows[numbers].corr(method="spearman")).abs()
+    assert difference.to_numpy().max() < 0.01, difference
+    # Each real quantile has the same share of synthetic rows below it, within the sample's rank
+    # error and the 200,000 synthetic rows' own (DKW at 99.9 %: 0.0044).
+    for name in ("x", "y", "spend"):
+        levels = np.linspace(0.01, 0.99, 99)
+        real_quantiles = frame[name].quantile(levels).to_numpy()
+        shares = np.searchsorted(np.sort(rows[name].to_numpy()), real_quantiles) / len(rows)
+        assert np.abs(shares - levels).max() < drawn["rank_error"] + 0.0044, name
+
+
+def test_types_labels_and_gaps_come_from_every_partition(client):
+    import dask.dataframe as dd
+    frame = wide_table(2_000, 3)
+    model = sd.fit(dd.from_pandas(frame, npartitions=8), model="copula", seed=6, sample_rows=60, progress=False)
+    drawn = model.info["fitted_from"]
+    # Seven levels in about 60 rows would read as numbers; over 2,000 rows they are categories.
+    assert drawn["typed_by_all_rows"] == ["level"]
+    roles = {c["name"]: c["role"] for c in model.info["columns"]}
+    single = {c["name"]: c["role"] for c in synthtab.fit(frame, model="copula", progress=False).info["columns"]}
+    assert roles == single
+    # The rare label and the gaps of one partition each got their first row into the sample.
+    assert drawn["added_rows"] >= 2 and drawn["sample_rows"] == drawn["drawn_rows"] + drawn["added_rows"]
+    rows = model.sample(20_000)
+    assert "rare" in set(rows["label"]) and rows["gappy"].isna().any()
+
+
+def test_bad_arguments_to_fit_raise_clearly():
+    import dask.dataframe as dd
+    with pytest.raises(TypeError, match="expected a dask DataFrame"):
+        sd.fit(pd.DataFrame({"x": [1.0, 2.0]}))
+    with pytest.raises(ValueError, match="sample_rows expects a whole number >= 2"):
+        sd.fit(dd.from_pandas(pd.DataFrame({"x": [1.0, 2.0]}), npartitions=1), sample_rows=1)
