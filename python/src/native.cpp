@@ -23,6 +23,7 @@
 #include "synthtab/eval/evaluate.hpp"
 #include "synthtab/eval/evaluation_input.hpp"
 #include "synthtab/marketing/curve_report.hpp"
+#include "synthtab/models/gaussian_copula.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/report/report.hpp"
 #include "synthtab/table/csv_writer.hpp"
@@ -360,6 +361,24 @@ class Model {
 
   py::bytes to_bytes() const { return py::bytes(model_.to_bytes()); }
 
+  // synthtab.dask.fit's second pass: the copula's dependence sums over a frame's rows (one
+  // partition), and the dependence fitted again from their total.
+  py::array_t<double> dependence_sums(const py::list& columns, const std::string& source, uint64_t part) const {
+    const FrameTable frame = frame_table(source, columns);
+    std::vector<double> sums;
+    {
+      py::gil_scoped_release release;
+      sums = model_.dependence_sums(frame.raw, part).to_vector();
+    }
+    return py::array_t<double>(static_cast<py::ssize_t>(sums.size()), sums.data());
+  }
+
+  void refit_dependence(const py::array_t<double, py::array::c_style | py::array::forcecast>& sums) {
+    const std::lock_guard lock(*sampling_);
+    model_.refit_dependence(DependenceSums::from_vector(
+        std::span<const double>(sums.data(), static_cast<size_t>(sums.size())), model_.pipeline().width()));
+  }
+
   // What the model is: its name, parameters, settings, schema and preparation log.
   py::dict info() const {
     py::dict out;
@@ -601,8 +620,11 @@ PYBIND11_MODULE(_native, m) {
       .def("sample", &Model::sample)
       .def("write_csv", &Model::write_csv)
       .def("to_bytes", &Model::to_bytes)
+      .def("dependence_sums", &Model::dependence_sums)
+      .def("refit_dependence", &Model::refit_dependence)
       .def("info", &Model::info)
       .def("front_end_data", &Model::front_end_data)
+      .def("set_front_end_data", [](Model& self, const std::string& data) { self.get().set_front_end_data(data); })
       .def("save", [](Model& self, const std::string& path) {
         py::gil_scoped_release release;
         self.get().save(path);

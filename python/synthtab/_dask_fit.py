@@ -11,7 +11,13 @@ The sample is then completed from the facts, so that type inference sees every p
 or a missing value present in some partition but not drawn gets its first row added, and a
 whole-number column is categories or numbers as its level count over all rows says. The model is
 fitted on that table as synthtab.fit fits a frame, and its info says how ("fitted_from").
+
+3. For a copula fitted on a sample, its dependence is fitted again on every row: each partition
+   gives the sums of its rows' normal scores against the fitted marginals (and the counts the
+   corrections for discrete columns and gaps need), the sums add up by a tree reduction, and the
+   correlation comes from their total.
 """
+import json
 import math
 
 import dask
@@ -112,9 +118,9 @@ def _merge(*parts):
     return out
 
 
-def _tree_reduce(tasks):
+def _tree_reduce(tasks, merge):
     while len(tasks) > 1:
-        tasks = [dask.delayed(_merge, pure=True)(*tasks[i:i + _FAN_IN]) for i in range(0, len(tasks), _FAN_IN)]
+        tasks = [dask.delayed(merge, pure=True)(*tasks[i:i + _FAN_IN]) for i in range(0, len(tasks), _FAN_IN)]
     return tasks[0]
 
 
@@ -171,14 +177,47 @@ def _categories_as_everywhere(sample, facts, ddf):
     return sample
 
 
+def _dependence_sums(model_ref, frame, partition):
+    from . import _frames
+    from .dask import _model_from
+    if len(frame) == 0:
+        return None
+    model = model_ref if hasattr(model_ref, "_native") else _model_from(model_ref)
+    source = f"partition {partition}"
+    columns, _, _ = _frames.to_columns(frame, source)
+    return model._native.dependence_sums(columns, source, partition)
+
+
+def _add(*sums):
+    present = [s for s in sums if s is not None]
+    return sum(present[1:], present[0].copy()) if present else None
+
+
+def _refits_dependence(model, options):
+    """Whether the fitted model's dependence can be fitted again on every row: a full-rank copula
+    whose preparation replays row by row (gaps modelled, dates not expanded)."""
+    info = model.info
+    return info["model"] == "copula" and info["settings"].get("dependence") == "full correlation" and \
+        options["missing"] != "fill" and not options["expand_dates"]
+
+
+def _record(model, **facts):
+    """Adds to the model's fitted_from (kept in its file and shown by info)."""
+    stored = json.loads(model._native.front_end_data())
+    stored["fitted_from"].update(facts)
+    model._native.set_front_end_data(json.dumps(stored))
+    model._frame_types["fitted_from"].update(facts)
+
+
 def fit(ddf, model="auto", seed=42, *, sample_rows=1_000_000, progress=None, **fit_options):
-    """Fits a model on a Dask DataFrame (e.g. dd.read_csv("part-*.csv")) in two passes over its
+    """Fits a model on a Dask DataFrame (e.g. dd.read_csv("part-*.csv")) in passes over its
     partitions: facts of every row, then a uniform sample of sample_rows rows (all rows when there
     are fewer), completed so that every label and missing value seen anywhere is learnt and
-    whole-number columns are typed by all rows. Returns a synthtab.Model, as synthtab.fit does;
-    its info["fitted_from"] says how many rows and partitions there were, how many rows the model
-    learnt from, and the sample's rank error. fit_options are synthtab.fit's (threads, missing,
-    categorical, ..., and the model's parameters)."""
+    whole-number columns are typed by all rows; for a copula fitted on a sample, a third pass fits
+    its dependence on every row. Returns a synthtab.Model, as synthtab.fit does; its
+    info["fitted_from"] says how many rows and partitions there were, how many rows the marginals
+    and the dependence learnt from, and the sample's rank error. fit_options are synthtab.fit's
+    (threads, missing, categorical, ..., and the model's parameters)."""
     import dask.dataframe as dd
 
     from . import _fit, _native
@@ -189,7 +228,7 @@ def fit(ddf, model="auto", seed=42, *, sample_rows=1_000_000, progress=None, **f
         raise ValueError(f"sample_rows expects a whole number >= 2, got {sample_rows!r}")
     names = [str(c) for c in ddf.columns]
     parts = ddf.to_delayed()
-    facts = _tree_reduce([dask.delayed(_facts, pure=True)(part, i) for i, part in enumerate(parts)]).compute()
+    facts = _tree_reduce([dask.delayed(_facts, pure=True)(part, i) for i, part in enumerate(parts)], _merge).compute()
     rows = facts["rows"]
     if rows == 0:
         raise ValueError(f"the dask DataFrame has no rows ({len(names)} columns)")
@@ -216,10 +255,20 @@ def fit(ddf, model="auto", seed=42, *, sample_rows=1_000_000, progress=None, **f
         options[key] += columns
     drawn_rows = len(sample) - len(wanted)
     fitted_from = {
-        "engine": "dask", "partitions": len(parts), "rows": rows, "sample_rows": len(sample),
+        "engine": "dask", "partitions": len(parts), "rows": rows, "sample_rows": len(sample), "dependence_rows": None,
         "drawn_rows": drawn_rows, "added_rows": len(wanted), "seed": seed,
         "rank_error": 0.0 if probability >= 1.0 else
         math.sqrt(math.log(2.0 / (1.0 - _RANK_ERROR_CONFIDENCE)) / (2.0 * drawn_rows)),
         "rank_error_confidence": _RANK_ERROR_CONFIDENCE,
         "typed_by_all_rows": levels["categorical"] + levels["numeric"]}
-    return _fit(sample, model, seed, progress, options, fit_options, fitted_from)
+    fitted = _fit(sample, model, seed, progress, options, fit_options, fitted_from)
+    if probability >= 1.0 or not _refits_dependence(fitted, options):
+        _record(fitted, dependence_rows=len(sample))
+        return fitted
+    from .dask import _model_reference
+    reference = _model_reference(fitted)
+    sums = _tree_reduce([dask.delayed(_dependence_sums, pure=True)(reference, part, i) for i, part in enumerate(parts)],
+                        _add).compute()
+    fitted._native.refit_dependence(sums)
+    _record(fitted, dependence_rows=int(sums[0]))
+    return fitted

@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 
+#include "support/tables.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/prepare/infer_schema.hpp"
 #include "synthtab/table/raw_table.hpp"
@@ -85,8 +86,6 @@ TwoWays both_ways(const std::vector<NumberColumn>& columns,
   return out;
 }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b)); }
-
 void expect_same_schema(const Schema& a, const Schema& b) {
   EXPECT_EQ(a.decimal, b.decimal);
   ASSERT_EQ(a.columns.size(), b.columns.size());
@@ -100,22 +99,7 @@ void expect_same_schema(const Schema& a, const Schema& b) {
   }
 }
 
-void expect_same_table(const Table& a, const Table& b) {
-  ASSERT_EQ(a.columns.size(), b.columns.size());
-  for (size_t c = 0; c < a.columns.size(); ++c) {
-    const Column& x = a.columns[c];
-    const Column& y = b.columns[c];
-    SCOPED_TRACE(x.name);
-    EXPECT_EQ(x.name, y.name);
-    EXPECT_EQ(x.type, y.type);
-    EXPECT_EQ(x.codes, y.codes);
-    EXPECT_EQ(x.categories, y.categories);
-    EXPECT_EQ(x.datetime_format, y.datetime_format);
-    ASSERT_EQ(x.values.size(), y.values.size());
-    for (size_t r = 0; r < x.values.size(); ++r)
-      ASSERT_TRUE(same_bits(x.values[r], y.values[r])) << "row " << r << ": " << x.values[r] << " vs " << y.values[r];
-  }
-}
+using testing::expect_same_table;
 
 // The outcome of typing a table: its schema and table, or the error's message.
 struct Outcome {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "support/tables.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/transform/quantile_transformer.hpp"
 #include "transform/column_builders.hpp"
@@ -42,26 +43,7 @@ Table mixed_table(int rows) {
   return table;
 }
 
-void expect_same_table(const Table& actual, const Table& expected, double float_tolerance) {
-  ASSERT_EQ(actual.cols(), expected.cols());
-  for (size_t i = 0; i < expected.columns.size(); ++i) {
-    const Column& a = actual.columns[i];
-    const Column& e = expected.columns[i];
-    SCOPED_TRACE(e.name);
-    EXPECT_EQ(a.name, e.name);
-    EXPECT_EQ(a.type, e.type);
-    EXPECT_EQ(a.categories, e.categories);
-    EXPECT_EQ(a.datetime_format, e.datetime_format);
-    EXPECT_EQ(a.codes, e.codes);
-    ASSERT_EQ(a.values.size(), e.values.size());
-    for (size_t r = 0; r < e.values.size(); ++r) {
-      if (e.type == ColumnType::Float)
-        EXPECT_NEAR(a.values[r], e.values[r], float_tolerance * std::abs(e.values[r]));
-      else
-        EXPECT_EQ(a.values[r], e.values[r]);
-    }
-  }
-}
+using testing::expect_same_table;
 
 TEST(Pipeline, PicksOneTransformerPerColumnAndDescribesTheLayout) {
   const Table table = mixed_table(60);

@@ -18,6 +18,7 @@
 #include "synthtab/engine/model_choice.hpp"
 #include "synthtab/engine/model_sections.hpp"
 #include "synthtab/engine/option_values.hpp"
+#include "synthtab/models/gaussian_copula.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/table/row_key.hpp"
 
@@ -26,9 +27,10 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr uint64_t kInverseStream = 0x696e7665727365;  // "inverse"
-constexpr uint64_t kRedrawStream = 0x726564726177;     // "redraw"
-constexpr uint64_t kSubstituteStream = 0x7375627374;   // "subst"
+constexpr uint64_t kInverseStream = 0x696e7665727365;         // "inverse"
+constexpr uint64_t kRedrawStream = 0x726564726177;            // "redraw"
+constexpr uint64_t kSubstituteStream = 0x7375627374;          // "subst"
+constexpr uint64_t kDependenceSumsStream = 0x6465702d73756d;  // "dep-sum"
 constexpr int kMaxRedraws = 20;
 constexpr int kFruitlessPasses = 3;  // redraw passes in a row that replace no copy: give up
 constexpr char kRowNew = 0, kRowRedrawn = 1, kRowCopyKept = 2, kRowCopyAllowed = 3;
@@ -241,6 +243,39 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
   const Matrix data = model.pipeline_.transform(prepared);
   model.report_ = model.synthesizer_->fit(data, model.pipeline_.layout(), options.fit);
   return model;
+}
+
+DependenceSums FittedModel::dependence_sums(const RawTable& rows, uint64_t part) const {
+  const auto* copula = dynamic_cast<const GaussianCopula*>(synthesizer_.get());
+  if (copula == nullptr)
+    throw usage_error("only the copula's dependence can be summed over more rows; this model is " + model_name_);
+  Table typed = to_table(rows, schema_);
+  const Table& prototype = pipeline_.prototype();
+  Table prepared;
+  for (size_t i = 0; i < prototype.columns.size(); ++i) {
+    const std::string& name = prototype.columns[i].name;
+    const int64_t at = typed.find(name);
+    if (at < 0)
+      throw Error(ErrorKind::Input, rows.source + ": the model prepared a column " + in_quotes(name) +
+                                        " that these rows do not have; its preparation (such as dates expanded "
+                                        "into columns) cannot be replayed row by row");
+    Column& column = typed.columns[static_cast<size_t>(at)];
+    if (column.missing_count() > 0 && !pipeline_.has_missing_indicator(i))
+      throw Error(ErrorKind::Input, rows.source + ": column " + in_quotes(name) +
+                                        " has missing values, which the model's preparation filled with a value of "
+                                        "the whole table; fit with missing values modelled to sum over more rows");
+    prepared.columns.push_back(std::move(column));
+  }
+  return copula->dependence_sums(pipeline_.transform(prepared), pipeline_.layout(),
+                                 derive_seed(fit_seed_, kDependenceSumsStream, part));
+}
+
+void FittedModel::refit_dependence(const DependenceSums& sums) {
+  auto* copula = dynamic_cast<GaussianCopula*>(synthesizer_.get());
+  if (copula == nullptr)
+    throw usage_error("only the copula's dependence can be fitted again from sums; this model is " + model_name_);
+  copula->refit_dependence(sums, pipeline_.layout());
+  report_.settings["dependence rows"] = fmt::format("{:.0f}", sums.rows);
 }
 
 void FittedModel::save(const std::string& path) const { archive().write_file(path); }

@@ -17,6 +17,8 @@
 
 namespace synthtab {
 
+struct DependenceSums;  // models/gaussian_copula.hpp
+
 // What preparation does with missing values. Model: keep them; the pipeline adds a
 // missing-value indicator per column with gaps, which the model learns with the other columns,
 // so the output has missing values at the real rate and pattern. Fill: the seed's rules (fill
@@ -114,6 +116,16 @@ class FittedModel {
   // package: its data frame's column types), saved and loaded as given; "" = none. Being
   // untrusted input like the rest of the file, it is the front end's to check.
   const std::string& front_end_data() const { return front_end_data_; }
+
+  // Fitting on more rows than one machine holds (synthtab.dask.fit), for the copula: the sums its
+  // dependence is fitted from over `rows` (read with this model's schema, its prepared columns
+  // taken by name), against its marginals, ties broken with draws from (the fit's seed, `part`);
+  // and the dependence fitted again from such sums added up over every row, the rest of the
+  // model kept. Throws Error(Usage) for other models, and
+  // Error(Input) for rows whose preparation cannot be replayed row by row (dates expanded into
+  // columns, gaps filled with a table-wide value).
+  DependenceSums dependence_sums(const RawTable& rows, uint64_t part) const;
+  void refit_dependence(const DependenceSums& sums);
   void set_front_end_data(std::string data) { front_end_data_ = std::move(data); }
 
   // Rows [first, first + count) of the synthetic stream of `seed`, in the input's column

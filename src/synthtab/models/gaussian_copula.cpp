@@ -25,6 +25,7 @@ bool parametric_marginals(const FitOptions& options) {
 constexpr uint64_t kCopulaRowStream = 0x636f70756c61;  // "copula"
 constexpr uint64_t kCopulaFitStream = 0x636f702d666974;
 constexpr uint64_t kCopulaOrderStream = 0x636f702d6f7264;  // "cop-ord"
+constexpr uint64_t kCopulaSumsStream = 0x636f702d73756d;   // "cop-sum"
 // Shrinks the correlation towards the identity by this much: keeps it positive definite when
 // columns are collinear (e.g. shares that sum to one) or rows are few.
 constexpr double kShrinkage = 1e-3;
@@ -183,9 +184,39 @@ std::vector<double> low_rank_factor(const Eigen::MatrixXd& scores) {
   return factor;
 }
 
+// Pearson's correlation over the rows where both values are present, from sums that add up over
+// rows: counts N = M'M, sums S = X'M, squares Q = (X.X)'M, products P = X'X (X the scores with
+// missing ones as 0, M their presence).
+Eigen::MatrixXd correlation_from_sums(const DependenceSums& sums) {
+  const int64_t cols = sums.count.rows();
+  Eigen::MatrixXd correlation(cols, cols);
+  for (int64_t i = 0; i < cols; ++i)
+    for (int64_t j = 0; j < cols; ++j) {
+      const double n = sums.count(i, j);
+      const double vi = n * sums.square(i, j) - sums.sum(i, j) * sums.sum(i, j),
+                   vj = n * sums.square(j, i) - sums.sum(j, i) * sums.sum(j, i);
+      correlation(i, j) = n >= 3 && vi > 0 && vj > 0
+                              ? (n * sums.product(i, j) - sums.sum(i, j) * sums.sum(j, i)) / std::sqrt(vi * vj)
+                              : 0.0;
+    }
+  return correlation;
+}
+
+void add_score_sums(const Eigen::MatrixXd& scores, DependenceSums& sums) {
+  const int64_t rows = scores.rows(), cols = scores.cols();
+  Eigen::MatrixXd x = scores, mask = Eigen::MatrixXd::Ones(rows, cols);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      if (std::isnan(x(r, c))) x(r, c) = 0.0, mask(r, c) = 0.0;
+  sums.count += mask.transpose() * mask;
+  sums.sum += x.transpose() * mask;
+  sums.square += x.cwiseProduct(x).transpose() * mask;
+  sums.product += x.transpose() * x;
+}
+
 // The scores' correlation; with missing scores, Pearson's over the rows where both are present.
 Eigen::MatrixXd score_correlation(const Eigen::MatrixXd& scores, bool any_missing) {
-  const int64_t rows = scores.rows(), cols_ = scores.cols();
+  const int64_t cols_ = scores.cols();
   Eigen::MatrixXd correlation(cols_, cols_);
   if (!any_missing) {
     // Each column has the same scores, so mean 0 and equal variance up to the permutation.
@@ -194,80 +225,77 @@ Eigen::MatrixXd score_correlation(const Eigen::MatrixXd& scores, bool any_missin
     for (int64_t i = 0; i < cols_; ++i)
       for (int64_t j = 0; j < cols_; ++j) correlation(i, j) /= sd(i) * sd(j);
   } else {
-    // Pearson correlation over the rows where both values are present, from sums that are
-    // matrix products: counts N = M'M, sums S = X'M, squares Q = (X.X)'M, products P = X'X.
-    Eigen::MatrixXd x = scores, mask = Eigen::MatrixXd::Ones(rows, cols_);
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t c = 0; c < cols_; ++c)
-        if (std::isnan(x(r, c))) x(r, c) = 0.0, mask(r, c) = 0.0;
-    const Eigen::MatrixXd count = mask.transpose() * mask, sum = x.transpose() * mask,
-                          square = x.cwiseProduct(x).transpose() * mask, product = x.transpose() * x;
-    for (int64_t i = 0; i < cols_; ++i)
-      for (int64_t j = 0; j < cols_; ++j) {
-        const double n = count(i, j);
-        const double vi = n * square(i, j) - sum(i, j) * sum(i, j), vj = n * square(j, i) - sum(j, i) * sum(j, i);
-        correlation(i, j) =
-            n >= 3 && vi > 0 && vj > 0 ? (n * product(i, j) - sum(i, j) * sum(j, i)) / std::sqrt(vi * vj) : 0.0;
-      }
+    DependenceSums sums(cols_);
+    add_score_sums(scores, sums);
+    correlation = correlation_from_sums(sums);
   }
   return correlation;
 }
 
-// For a missing-value indicator k against column j: the rows where j is present and k says
-// missing (gaps) or present.
-struct GapCounts {
-  Eigen::MatrixXd gaps_with, present_with;
-};
-GapCounts gap_counts(const Matrix& data, const IndicatorPairs& pairs) {
+// Levels of each discrete column (0 for the others): two-level columns pair by the tetrachoric
+// correlation.
+std::vector<int> discrete_levels(const std::vector<std::vector<float>>& sorted, const std::vector<char>& discrete) {
+  std::vector<int> levels(sorted.size(), 0);
+  for (size_t c = 0; c < sorted.size(); ++c)
+    if (discrete[c]) levels[c] = distinct_count(sorted[c]);
+  return levels;
+}
+
+// The counts the corrections need, added to `sums`: for a missing-value indicator k against
+// column j, the rows where j is present and k says missing (gaps) or present; for two binary
+// columns i > j, the rows where both are present, where i is at its first value, j at its
+// first value, and both.
+void add_pair_counts(const Matrix& data, const IndicatorPairs& pairs, const std::vector<std::vector<float>>& sorted,
+                     const std::vector<char>& discrete, DependenceSums& sums) {
   const int64_t rows = data.rows, cols = data.cols;
-  GapCounts out{Eigen::MatrixXd::Zero(cols, cols), Eigen::MatrixXd::Zero(cols, cols)};
   for (int64_t k = 0; k < cols; ++k) {
     if (pairs.value_of[static_cast<size_t>(k)] < 0) continue;
     for (int64_t r = 0; r < rows; ++r) {
       const bool gap = data(r, k) > 0.0f;
       for (int64_t j = 0; j < cols; ++j) {
         if (pairs.missing(data, r, j)) continue;
-        (gap ? out.gaps_with : out.present_with)(k, j) += 1.0;
+        (gap ? sums.gaps_with : sums.present_with)(k, j) += 1.0;
       }
     }
   }
-  return out;
-}
-
-// The tetrachoric correlation of two binary columns i and j over the rows where both are present.
-double binary_pair_correlation(const Matrix& data, const IndicatorPairs& pairs, int64_t i, int64_t j, float low_i,
-                               float low_j) {
-  double n = 0, a = 0, b = 0, both = 0;
-  for (int64_t row = 0; row < data.rows; ++row) {
-    if (pairs.missing(data, row, i) || pairs.missing(data, row, j)) continue;
-    const bool li = data(row, i) == low_i, lj = data(row, j) == low_j;
-    n += 1, a += li, b += lj, both += li && lj;
-  }
-  return n > 0 && a > 0 && a < n && b > 0 && b < n ? tetrachoric(a / n, b / n, both / n) : 0.0;
+  const std::vector<int> levels = discrete_levels(sorted, discrete);
+  for (int64_t i = 0; i < cols; ++i)
+    for (int64_t j = 0; j < i; ++j) {
+      const auto si = static_cast<size_t>(i), sj = static_cast<size_t>(j);
+      if (levels[si] != 2 || levels[sj] != 2) continue;
+      const float low_i = sorted[si].front(), low_j = sorted[sj].front();
+      double n = 0, a = 0, b = 0, both = 0;
+      for (int64_t row = 0; row < rows; ++row) {
+        if (pairs.missing(data, row, i) || pairs.missing(data, row, j)) continue;
+        const bool li = data(row, i) == low_i, lj = data(row, j) == low_j;
+        n += 1, a += li, b += lj, both += li && lj;
+      }
+      sums.binary_rows(i, j) += n, sums.binary_low_first(i, j) += a, sums.binary_low_second(i, j) += b,
+          sums.binary_low_both(i, j) += both;
+    }
 }
 
 // Interval-mean scores shrink a discrete column's correlations; undo it (exact for a
 // discrete-continuous pair; the tetrachoric correlation for two binary columns, such as two
 // missing-value indicators; to first order for other discrete pairs).
-void correct_for_discreteness(Eigen::MatrixXd& correlation, const Matrix& data, const IndicatorPairs& pairs,
+void correct_for_discreteness(Eigen::MatrixXd& correlation, const DependenceSums& counts, const IndicatorPairs& pairs,
                               const std::vector<std::vector<float>>& sorted, const std::vector<char>& discrete) {
-  const int64_t cols = data.cols;
+  const int64_t cols = correlation.rows();
   const auto n_cols = static_cast<size_t>(cols);
   std::vector<double> factor(n_cols, 1.0);
-  std::vector<int> levels(n_cols, 0);
+  const std::vector<int> levels = discrete_levels(sorted, discrete);
   // For a missing-value indicator against another column: the rows where the other column
   // is present and this one missing (or present), the smaller of the two counts. An estimate
   // from a handful of gaps, scaled up by the correction, is mostly noise and would break the
   // (well estimated) block of indicator correlations when the matrix is repaired: it is
   // shrunk towards 0 by minority / (minority + kGapPrior).
   constexpr double kGapPrior = 20.0;
-  const GapCounts gaps = gap_counts(data, pairs);
   auto reliability = [&](int64_t k, int64_t j) {
-    const double minority = std::min(gaps.gaps_with(k, j), gaps.present_with(k, j));
+    const double minority = std::min(counts.gaps_with(k, j), counts.present_with(k, j));
     return minority / (minority + kGapPrior);
   };
   for (size_t c = 0; c < n_cols; ++c)
-    if (discrete[c]) factor[c] = std::sqrt(discreteness_factor(sorted[c])), levels[c] = distinct_count(sorted[c]);
+    if (discrete[c]) factor[c] = std::sqrt(discreteness_factor(sorted[c]));
   for (int64_t i = 0; i < cols; ++i) {
     const auto si = static_cast<size_t>(i);
     correlation(i, i) = 1.0;
@@ -277,7 +305,9 @@ void correct_for_discreteness(Eigen::MatrixXd& correlation, const Matrix& data, 
       if (pairs.value_of[si] == j || pairs.value_of[sj] == i) {
         r = 0.0;  // an indicator and its own column are never present together
       } else if (levels[si] == 2 && levels[sj] == 2) {
-        r = binary_pair_correlation(data, pairs, i, j, sorted[si].front(), sorted[sj].front());
+        const double n = counts.binary_rows(i, j), a = counts.binary_low_first(i, j),
+                     b = counts.binary_low_second(i, j), both = counts.binary_low_both(i, j);
+        r = n > 0 && a > 0 && a < n && b > 0 && b < n ? tetrachoric(a / n, b / n, both / n) : 0.0;
       } else if (factor[si] > 0 && factor[sj] > 0) {
         r /= factor[si] * factor[sj];
         if (pairs.value_of[si] >= 0) r *= reliability(i, j);
@@ -303,6 +333,46 @@ void repair_correlation(Eigen::MatrixXd& correlation) {
   }
   for (int64_t i = 0; i < cols_; ++i)
     for (int64_t j = 0; j < cols_; ++j) correlation(i, j) = i == j ? 1.0 : (1.0 - kShrinkage) * correlation(i, j);
+}
+
+// The correlation corrected, repaired and factored: the lower-triangular Cholesky factor, row by row.
+std::vector<double> dependence_factor(Eigen::MatrixXd correlation, const DependenceSums& counts,
+                                      const IndicatorPairs& pairs, const std::vector<std::vector<float>>& sorted,
+                                      const std::vector<char>& discrete) {
+  correct_for_discreteness(correlation, counts, pairs, sorted, discrete);
+  repair_correlation(correlation);
+  Eigen::LLT<Eigen::MatrixXd> llt(correlation);
+  if (llt.info() != Eigen::Success)
+    throw Error(ErrorKind::Input, "the copula's correlation matrix is not positive definite");
+  const Eigen::MatrixXd lower = llt.matrixL();
+  const int64_t cols = correlation.rows();
+  std::vector<double> out;
+  out.reserve(static_cast<size_t>(cols * (cols + 1) / 2));
+  for (int64_t i = 0; i < cols; ++i)
+    for (int64_t j = 0; j <= i; ++j) out.push_back(lower(i, j));
+  return out;
+}
+
+// A continuous value's normal score among the training values: its position between them (in a
+// run of equal ones, a uniform place along it, as the fit breaks ties at random), as a Hazen
+// plotting position, through the normal quantile. The inverse of inverse_ecdf.
+double continuous_score(float value, const std::vector<float>& sorted, Rng& rng) {
+  const auto n = static_cast<double>(sorted.size());
+  const auto first = std::lower_bound(sorted.begin(), sorted.end(), value);
+  const auto last = std::upper_bound(first, sorted.end(), value);
+  double position;
+  if (first != last) {
+    const auto run_start = static_cast<double>(first - sorted.begin());
+    position = run_start + rng.uniform() * static_cast<double>(last - first - 1);
+  } else if (first == sorted.begin()) {
+    position = 0.0;
+  } else if (first == sorted.end()) {
+    position = n - 1.0;
+  } else {
+    const auto hi = static_cast<double>(first - sorted.begin());
+    position = hi - 1.0 + (value - *(first - 1)) / (*first - *(first - 1));
+  }
+  return normal_quantile((position + 0.5) / n);
 }
 
 // What the fit reports: its size, seed, dependence and marginals.
@@ -391,18 +461,103 @@ FitReport GaussianCopula::do_fit(const Matrix& data, const std::vector<ModelColu
     factor_ = low_rank_factor(scores);
   } else {
     Eigen::MatrixXd correlation = score_correlation(scores, any_missing);
-    correct_for_discreteness(correlation, data, pairs, sorted_, discrete_);
-    repair_correlation(correlation);
-    Eigen::LLT<Eigen::MatrixXd> llt(correlation);
-    if (llt.info() != Eigen::Success)
-      throw Error(ErrorKind::Input, "the copula's correlation matrix is not positive definite");
-    const Eigen::MatrixXd lower = llt.matrixL();
-    cholesky_.reserve(n_cols * (n_cols + 1) / 2);
-    for (int64_t i = 0; i < cols_; ++i)
-      for (int64_t j = 0; j <= i; ++j) cholesky_.push_back(lower(i, j));
+    DependenceSums counts(cols_);
+    add_pair_counts(data, pairs, sorted_, discrete_, counts);
+    cholesky_ = dependence_factor(std::move(correlation), counts, pairs, sorted_, discrete_);
   }
 
   return fit_report(options, rows, marginals_, !factor_.empty());
+}
+
+DependenceSums::DependenceSums(int64_t cols) {
+  for (Eigen::MatrixXd* m : matrices()) *m = Eigen::MatrixXd::Zero(cols, cols);
+}
+
+std::array<Eigen::MatrixXd*, 10> DependenceSums::matrices() {
+  return {&count,        &sum,         &square,           &product,           &gaps_with,
+          &present_with, &binary_rows, &binary_low_first, &binary_low_second, &binary_low_both};
+}
+
+std::array<const Eigen::MatrixXd*, 10> DependenceSums::matrices() const {
+  const auto mutable_ones = const_cast<DependenceSums*>(this)->matrices();  // the same list, read only
+  std::array<const Eigen::MatrixXd*, 10> out;
+  std::copy(mutable_ones.begin(), mutable_ones.end(), out.begin());
+  return out;
+}
+
+DependenceSums& DependenceSums::operator+=(const DependenceSums& other) {
+  rows += other.rows;
+  auto mine = matrices();
+  const auto theirs = other.matrices();
+  for (size_t m = 0; m < mine.size(); ++m) {
+    if (mine[m]->rows() != theirs[m]->rows())
+      throw Error(ErrorKind::Input, fmt::format("dependence sums of {} and of {} columns cannot be added",
+                                                mine[m]->rows(), theirs[m]->rows()));
+    *mine[m] += *theirs[m];
+  }
+  return *this;
+}
+
+std::vector<double> DependenceSums::to_vector() const {
+  std::vector<double> out{rows};
+  for (const Eigen::MatrixXd* m : matrices()) out.insert(out.end(), m->data(), m->data() + m->size());
+  return out;
+}
+
+DependenceSums DependenceSums::from_vector(std::span<const double> values, int64_t cols) {
+  DependenceSums out(cols);
+  const auto cells = static_cast<size_t>(cols * cols);
+  if (values.size() != 1 + out.matrices().size() * cells)
+    throw Error(ErrorKind::Input, fmt::format("expected dependence sums of {} columns ({} numbers), got {} numbers",
+                                              cols, 1 + out.matrices().size() * cells, values.size()));
+  out.rows = values[0];
+  size_t at = 1;
+  for (Eigen::MatrixXd* m : out.matrices()) {
+    std::copy(values.begin() + static_cast<std::ptrdiff_t>(at),
+              values.begin() + static_cast<std::ptrdiff_t>(at + cells), m->data());
+    at += cells;
+  }
+  return out;
+}
+
+DependenceSums GaussianCopula::dependence_sums(const Matrix& data, const std::vector<ModelColumn>& layout,
+                                               uint64_t seed) const {
+  if (data.cols != cols_)
+    throw Error(ErrorKind::Input, fmt::format("the copula has {} columns, the rows {}", cols_, data.cols));
+  const IndicatorPairs pairs = pair_indicators(layout, cols_);
+  Rng rng(derive_seed(seed, kCopulaSumsStream));
+  Eigen::MatrixXd scores(data.rows, cols_);
+  for (int64_t c = 0; c < cols_; ++c) {
+    const auto sc = static_cast<size_t>(c);
+    std::map<float, double> means;  // a discrete column's values: their intervals' mean scores
+    if (discrete_[sc])
+      for (const auto& interval : normal_intervals(sorted_[sc])) means[interval.value] = interval.mean;
+    for (int64_t r = 0; r < data.rows; ++r) {
+      double score = std::numeric_limits<double>::quiet_NaN();
+      if (!pairs.missing(data, r, c) && !std::isnan(data(r, c))) {
+        if (!discrete_[sc]) {
+          score = continuous_score(data(r, c), sorted_[sc], rng);
+        } else if (const auto it = means.find(data(r, c)); it != means.end()) {
+          score = it->second;  // (a level the training rows lack counts as missing)
+        }
+      }
+      scores(r, c) = score;
+    }
+  }
+  DependenceSums sums(cols_);
+  sums.rows = static_cast<double>(data.rows);
+  add_score_sums(scores, sums);
+  add_pair_counts(data, pairs, sorted_, discrete_, sums);
+  return sums;
+}
+
+void GaussianCopula::refit_dependence(const DependenceSums& sums, const std::vector<ModelColumn>& layout) {
+  if (!factor_.empty())
+    throw Error(ErrorKind::Usage, "a low-rank copula (more columns than training rows) cannot refit its dependence");
+  if (sums.count.rows() != cols_)
+    throw Error(ErrorKind::Input,
+                fmt::format("dependence sums of {} columns for a copula of {}", sums.count.rows(), cols_));
+  cholesky_ = dependence_factor(correlation_from_sums(sums), sums, pair_indicators(layout, cols_), sorted_, discrete_);
 }
 
 std::vector<double> GaussianCopula::correlation() const {

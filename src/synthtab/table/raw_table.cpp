@@ -7,16 +7,17 @@
 namespace synthtab {
 
 RawColumn RawColumn::of_doubles(const double* values, int64_t size, const bool* missing) {
-  RawColumn column;
-  column.doubles_ = values;
-  column.missing_ = missing;
-  column.number_count_ = size;
-  return column;
+  return numbers_view(values, nullptr, size, missing);
 }
 
 RawColumn RawColumn::of_integers(const int64_t* values, int64_t size, const bool* missing) {
+  return numbers_view(nullptr, values, size, missing);
+}
+
+RawColumn RawColumn::numbers_view(const double* doubles, const int64_t* integers, int64_t size, const bool* missing) {
   RawColumn column;
-  column.integers_ = values;
+  column.doubles_ = doubles;
+  column.integers_ = integers;
   column.missing_ = missing;
   column.number_count_ = size;
   return column;

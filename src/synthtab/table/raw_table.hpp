@@ -46,6 +46,8 @@ struct RawColumn {
   RawColumn as_text() const;
 
  private:
+  static RawColumn numbers_view(const double* doubles, const int64_t* integers, int64_t size, const bool* missing);
+
   const double* doubles_ = nullptr;
   const int64_t* integers_ = nullptr;
   const bool* missing_ = nullptr;
