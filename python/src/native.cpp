@@ -20,6 +20,7 @@
 #include "synthtab/engine/model_sections.hpp"
 #include "synthtab/engine/option_values.hpp"
 #include "synthtab/engine/synthesis.hpp"
+#include "synthtab/engine/validation.hpp"
 #include "synthtab/eval/evaluate.hpp"
 #include "synthtab/eval/evaluation_input.hpp"
 #include "synthtab/marketing/curve_report.hpp"
@@ -445,6 +446,33 @@ Model fit(const py::object& data, const std::string& model, uint64_t seed, const
   return Model(std::move(fitted));
 }
 
+// Cross-fitted validation of the model `model` names on a table (a CSV path or a frame's columns):
+// the JSON of `synthtab validate --json`.
+std::string validate_table(const py::object& data, const std::string& model, uint64_t seed, const py::dict& parameters,
+                           const py::dict& options, const py::object& show) {
+  SynthesisOptions synthesis = synthesis_options(model, seed, parameters, options);
+  std::optional<FrameTable> frame;
+  std::string path;
+  if (py::isinstance<py::str>(data)) {
+    path = data.cast<std::string>();
+  } else {
+    frame = frame_table(get_or<std::string>(options, "source", "data frame"), data.cast<py::list>());
+  }
+  ValidationOptions validation;
+  validation.target = get_or<std::string>(options, "target", "");
+  validation.task = parse_task(get_or<std::string>(options, "task", ""));
+  validation.folds = get_or<int>(options, "folds", 5);
+  validation.repeats = get_or<int>(options, "repeats", 0);
+  validation.rows = get_or<int64_t>(options, "rows", 0);
+  validation.seed = seed;
+  validation.threads = synthesis.fit.threads;
+  return run_released<std::string>(show, [&](SharedProgress& progress) {
+    validation.progress = &progress;
+    const PreparedInput input = frame ? prepare_raw(std::move(frame->raw), synthesis) : prepare_csv(path, synthesis);
+    return to_json(validate(input.prepared.table, synthesis, validation)).dump();
+  });
+}
+
 Model load(const std::string& path, uint64_t memory_limit) {
   py::gil_scoped_release release;
   return Model(FittedModel::load(path, memory_limit));
@@ -633,6 +661,7 @@ PYBIND11_MODULE(_native, m) {
   m.def("load", &load);
   m.def("from_bytes", &from_bytes);
   m.def("evaluate", &evaluate);
+  m.def("validate", &validate_table);
   m.def("report", &report_html);
   m.def("curve", &curve);
   m.def("models", &models);

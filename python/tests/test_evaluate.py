@@ -1,4 +1,4 @@
-"""evaluate, report and curve: the CLI's figures, from data frames."""
+"""evaluate, report, curve and validate: the CLI's figures, from data frames."""
 import json
 import subprocess
 
@@ -82,3 +82,21 @@ def test_curve_gives_the_cli_figures_as_frames(cli, roi_path, tmp_path):
 def test_curve_names_a_missing_column(roi):
     with pytest.raises(ValueError, match="Bing"):
         synthtab.curve(roi, spend="Bing", response=TARGET, progress=False)
+
+
+def test_validate_cross_fits_a_frame_as_its_csv(roi, roi_path):
+    target = "MRR (Monthly Recurring Revenue)"
+    from_frame = synthtab.validate(roi, target=target, model="copula", seed=3, progress=False)
+    assert from_frame == synthtab.validate(str(roi_path), target=target, model="copula", seed=3, progress=False)
+    assert from_frame["folds"] == 5 and from_frame["repeats"] == 5 and from_frame["unit"] == "repeat"
+    assert len(from_frame["tstr"]["per_fold"]) == 5
+    # In sample, the generator's rows look more useful than they are on rows it never saw.
+    assert from_frame["tstr_in_sample"] > from_frame["tstr"]["mean"]
+    assert "held-out rows the generator never saw" in from_frame["verdict"]
+
+
+def test_validate_refuses_an_unknown_target_or_too_many_folds(roi):
+    with pytest.raises(ValueError, match="no column named 'nope'"):
+        synthtab.validate(roi, target="nope", model="copula", progress=False)
+    with pytest.raises(ValueError, match="between 2 and the table's 19 rows"):
+        synthtab.validate(roi, target="Month", model="copula", folds=40, progress=False)

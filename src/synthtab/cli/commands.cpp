@@ -18,6 +18,7 @@
 #include "synthtab/engine/evaluation_job.hpp"
 #include "synthtab/engine/generate_job.hpp"
 #include "synthtab/engine/option_values.hpp"
+#include "synthtab/engine/validation.hpp"
 #include "synthtab/marketing/curve_report.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/report/report.hpp"
@@ -73,6 +74,27 @@ Commands::Commands(CLI::App& app) {
   add_evaluate(app);
   add_report(app);
   add_curve(app);
+  add_validate(app);
+}
+
+void Commands::add_validate(CLI::App& app) {
+  validate_ = app.add_subcommand(
+      "validate", "cross-fit the generator: does training on synthetic rows help a model of TARGET on unseen rows?");
+  validate_->add_option("input", input_, "the real table (CSV)")->required();
+  validate_->add_option("--target", target_, "the column a model learns to predict")->required();
+  validate_->add_option("--task", task_, "regression or classification (default: from the target's type)")
+      ->check(CLI::IsMember({"regression", "classification"}));
+  validate_->add_option("--folds", folds_, "K: each fold is held out once, the generator fitted on the others")
+      ->check(whole_number(2, 1000))
+      ->capture_default_str();
+  validate_
+      ->add_option("--repeats", repeats_,
+                   "K-fold runs on fresh shuffles (default: 5 when folds hold under 10 rows, else 1)")
+      ->check(whole_number(0, 100));
+  validate_->add_option("-n,--rows", validate_rows_, "synthetic rows per fold (default: as many as its training rows)")
+      ->check(whole_number(0));
+  validate_->add_option("--json", json_, "write every figure as JSON (layout: docs/validation.md)");
+  add_fit_options(*validate_);
 }
 
 void Commands::add_curve(CLI::App& app) {
@@ -275,6 +297,30 @@ void Commands::run() {
   if (evaluate_->parsed()) run_evaluate();
   if (report_command_->parsed()) run_report();
   if (curve_->parsed()) run_curve();
+  if (validate_->parsed()) run_validate();
+}
+
+void Commands::run_validate() {
+  check_not_input(json_, "--json", input_, "input");
+  if (!json_.empty()) check_writable(json_);
+  ProgressBar progress(quiet_);
+  const SynthesisOptions synthesis = synthesis_options();
+  check_model_parameters(synthesis);
+  const PreparedInput input = prepare_csv(input_, synthesis);
+  ValidationOptions options;
+  options.target = target_;
+  options.task = parse_task(task_);
+  options.folds = folds_;
+  options.repeats = repeats_;
+  options.rows = validate_rows_;
+  options.seed = seed_;
+  options.threads = threads_;
+  options.progress = &progress;
+  const Validation validation = validate(input.prepared.table, synthesis, options);
+  if (!json_.empty()) write_file_atomically(json_, to_json(validation).dump(2) + "\n");
+  if (quiet_) return;
+  std::printf("%s", in_cli_terms(format_text(validation)).c_str());
+  if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
 }
 
 void Commands::run_curve() {

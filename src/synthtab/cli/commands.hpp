@@ -28,6 +28,7 @@ class Commands {
   void add_input_options(CLI::App& command);
   void add_evaluation_seed_options(CLI::App& command);  // evaluate's and report's --seed, --permutations
   void add_curve(CLI::App& app);
+  void add_validate(CLI::App& app);
   void add_fit_options(CLI::App& command);
   SynthesisOptions synthesis_options();
 
@@ -48,6 +49,7 @@ class Commands {
   }
   void run_report();
   void run_curve();
+  void run_validate();
   void report_copies(const SampleStats& stats) const;
 
   CLI::App* generate_ = nullptr;
@@ -57,6 +59,7 @@ class Commands {
   CLI::App* evaluate_ = nullptr;
   CLI::App* report_command_ = nullptr;
   CLI::App* curve_ = nullptr;
+  CLI::App* validate_ = nullptr;
 
   // Shared option values.
   std::string input_;
@@ -94,6 +97,10 @@ class Commands {
   bool topology_ = false;
   bool raw_ = false;
   int64_t topology_points_ = 0;
+  // validate
+  int folds_ = 5;
+  int repeats_ = 0;
+  int64_t validate_rows_ = 0;
   std::string max_memory_;  // --max-memory (generate, fit, sample, evaluate); empty = default
   // report (and generate --report)
   std::string report_;

@@ -15,6 +15,7 @@ std::string flag_for(std::string_view name) {
       {"copies", "--copies"},
       {"datetime", "--datetime"},
       {"drop", "--drop"},
+      {"folds", "--folds"},
       {"holdout", "--holdout"},
       {"json", "--json"},
       {"max_memory", "--max-memory"},

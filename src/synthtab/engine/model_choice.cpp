@@ -43,21 +43,6 @@ constexpr int64_t kMinRowsToCompare = 8;
 constexpr double kWinMargin = 2.0;
 constexpr size_t kPrior = 0;  // the first candidate (the copula)
 
-Table take_rows(const Table& table, const std::vector<int64_t>& rows) {
-  Table out;
-  for (const auto& column : table.columns) {
-    Column part = column.empty_like();
-    for (int64_t r : rows) {
-      if (column.is_categorical())
-        part.codes.push_back(column.codes[static_cast<size_t>(r)]);
-      else
-        part.values.push_back(column.values[static_cast<size_t>(r)]);
-    }
-    out.columns.push_back(std::move(part));
-  }
-  return out;
-}
-
 FeatureMatrix take_feature_rows(const FeatureMatrix& x, const std::vector<int64_t>& rows) {
   FeatureMatrix out(static_cast<int64_t>(rows.size()), x.cols);
   for (size_t i = 0; i < rows.size(); ++i)
@@ -247,9 +232,9 @@ void score_candidates(ModelChoice& choice, const Table& prepared, const FitOptio
     std::iota(order.begin(), order.end(), 0);
     for (int64_t i = rows - 1; i > 0; --i)
       std::swap(order[static_cast<size_t>(i)], order[rng.below(static_cast<uint64_t>(i + 1))]);
-    const Table train = take_rows(prepared, std::vector<int64_t>(order.begin(), order.begin() + training));
-    const Table held_out = take_rows(prepared, std::vector<int64_t>(order.begin() + training, order.end()));
-    const Table shuffled = take_rows(prepared, order);
+    const Table train = prepared.take(std::vector<int64_t>(order.begin(), order.begin() + training));
+    const Table held_out = prepared.take(std::vector<int64_t>(order.begin() + training, order.end()));
+    const Table shuffled = prepared.take(order);
     const eval::FeatureSpace unseen = eval::encode_pair(train, held_out);
     const double unseen_distance =
         median(eval::nearest_distances(unseen.synthetic, unseen.real, false, options.threads));
@@ -360,10 +345,9 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
   // Large tables: chosen on a random subsample (scoring is superlinear in the rows; 54,000 rows
   // took 85 s), the winner then fitted on every row.
   Rng subsample_rng(derive_seed(options.seed, kChoiceStream, kSubsampleStream));
-  const Table subsample =
-      all_rows.rows() > kMaxChoiceRows
-          ? take_rows(all_rows, sorted_sample_indices(all_rows.rows(), kMaxChoiceRows, subsample_rng))
-          : Table{};
+  const Table subsample = all_rows.rows() > kMaxChoiceRows
+                              ? all_rows.take(sorted_sample_indices(all_rows.rows(), kMaxChoiceRows, subsample_rng))
+                              : Table{};
   const Table& prepared = all_rows.rows() > kMaxChoiceRows ? subsample : all_rows;
   const int64_t rows = prepared.rows();
   choice.rows_compared = rows;

@@ -170,18 +170,6 @@ Detection detect(const FeatureMatrix& real, const FeatureMatrix& synthetic, cons
   return out;
 }
 
-ModelScores score(Task task, const std::vector<double>& truth, const std::vector<double>& predicted) {
-  ModelScores s;
-  if (task == Task::Regression) {
-    s.r2 = r2_score(truth, predicted);
-    s.explained_variance = explained_variance_score(truth, predicted);
-  } else {
-    s.accuracy = accuracy(truth, predicted);
-    s.macro_f1 = macro_f1(truth, predicted);
-  }
-  return s;
-}
-
 // The target as numbers: values for regression, label positions (sorted labels of both
 // tables) for classification; rows with a missing target are dropped from `rows`.
 std::vector<double> target_values(const Column& column, const std::map<std::string, int>& labels,
@@ -197,22 +185,34 @@ std::vector<double> target_values(const Column& column, const std::map<std::stri
   return y;
 }
 
+// A categorical target's labels as positions among both tables' sorted labels.
+std::map<std::string, int> shared_labels(const Column& a, const Column& b) {
+  std::map<std::string, int> labels;
+  if (a.is_categorical()) {
+    std::set<std::string> all(a.categories.begin(), a.categories.end());
+    all.insert(b.categories.begin(), b.categories.end());
+    for (const auto& l : all) labels.emplace(l, static_cast<int>(labels.size()));
+  }
+  return labels;
+}
+
+ForestOptions efficacy_forest(uint64_t seed, int threads) {
+  ForestOptions forest;
+  forest.max_depth = kSeedForestDepth;
+  forest.threads = threads;
+  forest.seed = derive_seed(seed, kEfficacyStream);
+  return forest;
+}
+
 MlEfficacy ml_efficacy(const Table& real, const Table& synthetic, const EvaluateOptions& options) {
   const Column& target_real = real.column(options.target);
   const Column& target_synthetic = synthetic.column(options.target);
   MlEfficacy out;
   out.target = options.target;
-  const Task task = options.task.value_or(target_real.is_categorical() ? Task::Classification : Task::Regression);
-  if (task == Task::Regression && target_real.is_categorical())
-    throw usage_error("a regression `task` needs a numeric `target`; \"" + options.target + "\" is categorical");
+  const Task task = efficacy_task(target_real, options.task);
   out.task = task == Task::Regression ? "regression" : "classification";
   out.model = fmt::format("random forest (100 trees, max depth {}), as the seed's check", kSeedForestDepth);
-  std::map<std::string, int> labels;
-  if (target_real.is_categorical()) {
-    std::set<std::string> all(target_real.categories.begin(), target_real.categories.end());
-    all.insert(target_synthetic.categories.begin(), target_synthetic.categories.end());
-    for (const auto& l : all) labels.emplace(l, static_cast<int>(labels.size()));
-  }
+  const std::map<std::string, int> labels = shared_labels(target_real, target_synthetic);
   std::vector<int64_t> real_rows, synthetic_rows;
   const std::vector<double> y_real = target_values(target_real, labels, real_rows);
   const std::vector<double> y_synthetic = target_values(target_synthetic, labels, synthetic_rows);
@@ -222,10 +222,7 @@ MlEfficacy ml_efficacy(const Table& real, const Table& synthetic, const Evaluate
   const TreeFeatures features = tree_features(real, synthetic, options.target);
   const FeatureMatrix x_real = take(features.real, real_rows);
   const FeatureMatrix x_synthetic = take(features.synthetic, synthetic_rows);
-  ForestOptions forest;
-  forest.max_depth = kSeedForestDepth;
-  forest.threads = options.threads;
-  forest.seed = derive_seed(options.seed, kEfficacyStream);
+  const ForestOptions forest = efficacy_forest(options.seed, options.threads);
 
   // TRTR: out-of-fold predictions of K-fold cross-validation on the real rows.
   const int k = static_cast<int>(std::min<int64_t>(options.folds, static_cast<int64_t>(y_real.size())));
@@ -237,13 +234,13 @@ MlEfficacy ml_efficacy(const Table& real, const Table& synthetic, const Evaluate
     const auto predicted = model.predict(take(x_real, fold.test));
     for (size_t i = 0; i < fold.test.size(); ++i) oof[static_cast<size_t>(fold.test[i])] = predicted[i];
   }
-  out.trtr = score(task, y_real, oof);
+  out.trtr = efficacy_scores(task, y_real, oof);
 
   RandomForest on_synthetic(forest);
   on_synthetic.fit(x_synthetic, y_synthetic, task);
   out.predicted = on_synthetic.predict(x_real);
   out.actual = y_real;
-  out.tstr = score(task, y_real, out.predicted);
+  out.tstr = efficacy_scores(task, y_real, out.predicted);
 
   // The seed's check: a model trained and tested on synthetic rows (80/20).
   Rng rng(derive_seed(options.seed, kEfficacyStream, 2));
@@ -252,7 +249,8 @@ MlEfficacy ml_efficacy(const Table& real, const Table& synthetic, const Evaluate
   const std::vector<int64_t> train(order.begin(), order.begin() + cut), test(order.begin() + cut, order.end());
   RandomForest seed_model(forest);
   seed_model.fit(take(x_synthetic, train), take(y_synthetic, train), task);
-  out.seed_synthetic_on_synthetic = score(task, take(y_synthetic, test), seed_model.predict(take(x_synthetic, test)));
+  out.seed_synthetic_on_synthetic =
+      efficacy_scores(task, take(y_synthetic, test), seed_model.predict(take(x_synthetic, test)));
   return out;
 }
 
@@ -285,6 +283,47 @@ void add_manifold_checks(const Table& real, const Table& synthetic, const Evalua
 }
 
 }  // namespace
+
+ModelScores efficacy_scores(Task task, const std::vector<double>& truth, const std::vector<double>& predicted) {
+  ModelScores s;
+  if (task == Task::Regression) {
+    s.r2 = r2_score(truth, predicted);
+    s.explained_variance = explained_variance_score(truth, predicted);
+  } else {
+    s.accuracy = accuracy(truth, predicted);
+    s.macro_f1 = macro_f1(truth, predicted);
+  }
+  return s;
+}
+
+Task efficacy_task(const Column& target, const std::optional<Task>& task) {
+  const Task chosen = task.value_or(target.is_categorical() ? Task::Classification : Task::Regression);
+  if (chosen == Task::Regression && target.is_categorical())
+    throw usage_error("a regression `task` needs a numeric `target`; \"" + target.name + "\" is categorical");
+  return chosen;
+}
+
+Predictions train_and_predict(const Table& training, const Table& test, const std::string& target, Task task,
+                              uint64_t seed, int threads) {
+  const Column& target_training = training.column(target);
+  const std::map<std::string, int> labels = shared_labels(target_training, test.column(target));
+  std::vector<int64_t> training_rows, test_rows;
+  const std::vector<double> y_training = target_values(target_training, labels, training_rows);
+  Predictions out;
+  out.actual = target_values(test.column(target), labels, test_rows);
+  if (y_training.size() < 2)
+    throw Error(ErrorKind::Input, "training a model needs at least 2 rows with a \"" + target + "\" value");
+  const TreeFeatures features = tree_features(training, test, target);
+  RandomForest model(efficacy_forest(seed, threads));
+  model.fit(take(features.real, training_rows), y_training, task);
+  out.predicted = model.predict(take(features.synthetic, test_rows));
+  return out;
+}
+
+Detection detection(const Table& real, const Table& synthetic, const EvaluateOptions& options) {
+  const TreeFeatures features = tree_features(real, synthetic, "");
+  return detect(features.real, features.synthetic, options);
+}
 
 TreeFeatures tree_features(const Table& real, const Table& synthetic, const std::string& skip) {
   Table r, s;
@@ -342,8 +381,7 @@ Evaluation evaluate(const Table& real, const Table& synthetic_in, const Evaluate
   step_done("quality");
   out.relationships = relationships(real, synthetic);
   step_done("relationships");
-  const TreeFeatures features = tree_features(real, synthetic, "");
-  out.detection = detect(features.real, features.synthetic, options);
+  out.detection = detection(real, synthetic, options);
   step_done("detection");
   if (!options.target.empty())
     out.ml_efficacy = ml_efficacy(real, synthetic, options);

@@ -103,6 +103,22 @@ nlohmann::json to_json(const Evaluation& evaluation);
 // A readable summary: headline scores, then tables.
 std::string format_text(const Evaluation& evaluation);
 
+// The pieces of ML efficacy and detection, for cross-fitting (engine/validation):
+// The efficacy learner (the seed's forest) trained on `training`'s rows that have a `target`
+// value, and its predictions for `test`'s rows that have one, beside their truth. A categorical
+// target's labels are positions among both tables' sorted labels. Throws Error(Input) when
+// `training` has fewer than 2 such rows.
+struct Predictions {
+  std::vector<double> actual, predicted;
+};
+Predictions train_and_predict(const Table& training, const Table& test, const std::string& target, Task task,
+                              uint64_t seed, int threads);
+// The task `options.task` names, or the target column's (categorical: classification).
+Task efficacy_task(const Column& target, const std::optional<Task>& task);
+ModelScores efficacy_scores(Task task, const std::vector<double>& actual, const std::vector<double>& predicted);
+// Detection AUC of `synthetic` among `real`'s rows, as evaluate computes it.
+Detection detection(const Table& real, const Table& synthetic, const EvaluateOptions& options);
+
 // Features for tree models: numeric columns as they are (missing -> 0 plus a missing-flag
 // column), categorical columns as label positions shared by both tables (missing -> 0).
 // `skip` names a column to leave out (the target), or is empty.

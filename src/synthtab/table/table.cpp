@@ -36,6 +36,22 @@ Table Table::slice(int64_t first, int64_t count) const {
   return out;
 }
 
+Table Table::take(const std::vector<int64_t>& rows) const {
+  Table out;
+  out.columns.reserve(columns.size());
+  for (const auto& column : columns) {
+    Column part = column.empty_like();
+    for (int64_t r : rows) {
+      if (column.is_categorical())
+        part.codes.push_back(column.codes[static_cast<size_t>(r)]);
+      else
+        part.values.push_back(column.values[static_cast<size_t>(r)]);
+    }
+    out.columns.push_back(std::move(part));
+  }
+  return out;
+}
+
 void Table::append(const Table& other) {
   if (columns.empty()) {
     *this = other;

@@ -19,6 +19,8 @@ struct Table {
   const Column& column(const std::string& name) const;
   // The rows [first, first + count) of every column.
   Table slice(int64_t first, int64_t count) const;
+  // The rows at `rows` (any order, repeats allowed) of every column.
+  Table take(const std::vector<int64_t>& rows) const;
   // Appends the rows of `other` (same schema) to this table.
   void append(const Table& other);
 };
