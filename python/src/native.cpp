@@ -458,7 +458,7 @@ std::string validate_table(const py::object& data, const std::string& model, uin
   } else {
     frame = frame_table(get_or<std::string>(options, "source", "data frame"), data.cast<py::list>());
   }
-  ValidationOptions validation;
+  eval::ValidationOptions validation;
   validation.target = get_or<std::string>(options, "target", "");
   validation.task = parse_task(get_or<std::string>(options, "task", ""));
   validation.folds = get_or<int>(options, "folds", 5);
@@ -469,7 +469,7 @@ std::string validate_table(const py::object& data, const std::string& model, uin
   return run_released<std::string>(show, [&](SharedProgress& progress) {
     validation.progress = &progress;
     const PreparedInput input = frame ? prepare_raw(std::move(frame->raw), synthesis) : prepare_csv(path, synthesis);
-    return to_json(validate(input.prepared.table, synthesis, validation)).dump();
+    return eval::to_json(validate(input.prepared.table, synthesis, validation)).dump();
   });
 }
 

@@ -15,6 +15,11 @@
 namespace synthtab {
 namespace {
 
+using eval::cross_fit;
+using eval::FoldGenerator;
+using eval::Validation;
+using eval::ValidationOptions;
+
 using testing::error_of;
 
 Column numbers(const std::string& name, std::vector<double> values) {

@@ -307,7 +307,7 @@ void Commands::run_validate() {
   const SynthesisOptions synthesis = synthesis_options();
   check_model_parameters(synthesis);
   const PreparedInput input = prepare_csv(input_, synthesis);
-  ValidationOptions options;
+  eval::ValidationOptions options;
   options.target = target_;
   options.task = parse_task(task_);
   options.folds = folds_;
@@ -316,10 +316,10 @@ void Commands::run_validate() {
   options.seed = seed_;
   options.threads = threads_;
   options.progress = &progress;
-  const Validation validation = validate(input.prepared.table, synthesis, options);
-  if (!json_.empty()) write_file_atomically(json_, to_json(validation).dump(2) + "\n");
+  const eval::Validation validation = validate(input.prepared.table, synthesis, options);
+  if (!json_.empty()) write_file_atomically(json_, eval::to_json(validation).dump(2) + "\n");
   if (quiet_) return;
-  std::printf("%s", in_cli_terms(format_text(validation)).c_str());
+  std::printf("%s", in_cli_terms(eval::format_text(validation)).c_str());
   if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
 }
 
@@ -419,6 +419,8 @@ void Commands::run_generate() {
   });
   if (quiet_) return;
   if (!report_.empty()) std::printf("Wrote the report to %s.\n", report_.c_str());
+  if (result.cross_fit_seconds > 0)
+    std::printf("Cross-fitting the report's ML card (--target) added %.2f s.\n", result.cross_fit_seconds);
   report_copies(result.stats);
   print_model(result.model);
   std::printf(

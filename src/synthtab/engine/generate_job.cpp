@@ -8,6 +8,7 @@
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/same_file.hpp"
+#include "synthtab/engine/validation.hpp"
 #include "synthtab/models/registry.hpp"
 
 namespace synthtab {
@@ -64,7 +65,25 @@ report::RunInfo run_info(const GenerateJob& job, const GenerateResult& result) {
   return run;
 }
 
-void write_report(const GenerateJob& job, const GenerateResult& result, const std::string& path) {
+// The ML card's cross-fitted figures: the model the run fitted (auto's choice, with its
+// parameters) fitted again on each fold's training rows and judged on the held-out fold.
+eval::Validation report_cross_fit(const GenerateJob& job, GenerateResult& result) {
+  SynthesisOptions fold_options = job.options;
+  fold_options.model = result.model.model_name();
+  fold_options.fit.parameters = result.model.parameters();
+  eval::ValidationOptions options;
+  options.target = job.report_options.target;
+  options.task = job.report_options.task;
+  options.seed = job.seed;
+  options.threads = job.report_options.threads;
+  options.progress = job.progress;
+  const auto start = std::chrono::steady_clock::now();
+  eval::Validation validation = validate(result.input.prepared.table, fold_options, options);
+  result.cross_fit_seconds = seconds_since(start);
+  return validation;
+}
+
+void write_report(const GenerateJob& job, GenerateResult& result, const std::string& path) {
   report::ReportOptions options = job.report_options;
   options.seed = job.seed;
   options.memory_limit = job.options.max_memory;
@@ -75,8 +94,19 @@ void write_report(const GenerateJob& job, const GenerateResult& result, const st
   if (rows < job.rows)
     notes.push_back(fmt::format("The report compares the first {} of the {} synthetic rows written.", rows, job.rows));
   Table synthetic = result.model.sample(0, rows, sampling_seed(job.seed));
-  const report::ReportInput input = report::prepare_report(result.input.prepared.table, std::move(synthetic), options,
-                                                           run_info(job, result), std::move(notes));
+  std::optional<eval::Validation> cross_fit;
+  if (!options.target.empty() && result.input.prepared.table.rows() >= 2 * eval::kMinCrossFitFolds) {
+    cross_fit = report_cross_fit(job, result);
+    notes.push_back(fmt::format("The ML card's cross-fit refitted {} {} times ({} folds{}) in {:.1f} s.",
+                                result.model.model_name(), cross_fit->folds * cross_fit->repeats + 1, cross_fit->folds,
+                                cross_fit->repeats > 1
+                                    ? fmt::format(" x {} repeats, and once on every row", cross_fit->repeats)
+                                    : ", and once on every row",
+                                result.cross_fit_seconds));
+  }
+  report::ReportInput input = report::prepare_report(result.input.prepared.table, std::move(synthetic), options,
+                                                     run_info(job, result), std::move(notes));
+  input.cross_fit = std::move(cross_fit);
   report::write_report(path, input);
 }
 

@@ -202,13 +202,13 @@ std::string headline_text(const Evaluation& e) {
     const MlEfficacy& m = *e.ml_efficacy;
     if (m.task == "regression")
       out += fmt::format(
-          "  ML efficacy, {} ({})  R^2: real->real {:.3f}, synthetic->real {:.3f}; the seed's synthetic->synthetic "
-          "{:.3f}\n",
+          "  ML efficacy, {} ({})  R^2: real->real {:.3f}, synthetic->real {:.3f} (in sample: optimistic; "
+          "`synthtab validate` cross-fits); the seed's synthetic->synthetic {:.3f}\n",
           m.target, m.task, m.trtr.r2, m.tstr.r2, m.seed_synthetic_on_synthetic.r2);
     else
       out += fmt::format(
-          "  ML efficacy, {} ({})  accuracy: real->real {:.3f}, synthetic->real {:.3f}; the seed's "
-          "synthetic->synthetic {:.3f}\n",
+          "  ML efficacy, {} ({})  accuracy: real->real {:.3f}, synthetic->real {:.3f} (in sample: optimistic; "
+          "`synthtab validate` cross-fits); the seed's synthetic->synthetic {:.3f}\n",
           m.target, m.task, m.trtr.accuracy, m.tstr.accuracy, m.seed_synthetic_on_synthetic.accuracy);
   }
   return out;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "synthtab/eval/cross_fit.hpp"
 #include "synthtab/eval/evaluate.hpp"
 #include "synthtab/prepare/schema.hpp"
 #include "synthtab/table/table.hpp"
@@ -65,6 +66,9 @@ struct ReportOptions {
 struct ReportInput {
   Table real, synthetic;
   eval::Evaluation evaluation;
+  // Cross-fitted usefulness (the run had the model: generate with a report and a target). Without
+  // it the ML card shows in-sample TSTR, labelled optimistic.
+  std::optional<eval::Validation> cross_fit;
   std::optional<RunInfo> run;
   ReportOptions options;
   std::vector<std::string> notes;  // what was left out of the evaluation, and why

@@ -62,7 +62,20 @@ std::string quality_card(const eval::Evaluation& e, const Verdict& quality) {
                                 show(q.column_pair_trends)));
 }
 
-std::string efficacy_card(const eval::Evaluation& e) {
+std::string efficacy_card(const ReportInput& in) {
+  const eval::Evaluation& e = in.evaluation;
+  if (in.cross_fit) {
+    const eval::Validation& v = *in.cross_fit;
+    const bool regression = v.metric == "r2";
+    return card(fmt::format("ML efficacy, cross-fitted ({})", regression ? "R&sup2;" : "macro F1"),
+                fmt::format("{} <span class=\"vs\">vs</span> {}", show(v.tstr.mean), show(v.trtr.mean)),
+                efficacy_verdict(v.task, v.tstr.mean, v.trtr.mean),
+                fmt::format("predicting &ldquo;{}&rdquo; on rows the generator never saw ({} folds{}): trained on "
+                            "synthetic (TSTR &plusmn; {}) vs on real (TRTR &plusmn; {}); in sample TSTR was {} "
+                            "(optimistic)",
+                            esc(v.target), v.folds, v.repeats > 1 ? fmt::format(" &times; {}", v.repeats) : "",
+                            show(v.tstr.sd), show(v.trtr.sd), show(v.tstr_in_sample)));
+  }
   if (!e.ml_efficacy)
     return card(
         "ML efficacy", "&ndash;", {Level::None, "Not computed: no target column."},
@@ -75,7 +88,8 @@ std::string efficacy_card(const eval::Evaluation& e) {
               fmt::format("{} <span class=\"vs\">vs</span> {}", show(tstr), show(trtr)),
               efficacy_verdict(m.task, tstr, trtr),
               fmt::format("predicting &ldquo;{}&rdquo;: trained on synthetic (TSTR) vs trained on real (TRTR), "
-                          "both scored on real rows",
+                          "both scored on real rows; in sample: TSTR is scored on the rows the generator learned "
+                          "from, so it is optimistic (<code>synthtab validate</code> cross-fits)",
                           esc(m.target)));
 }
 
@@ -128,7 +142,8 @@ std::string headline_table(const eval::Evaluation& e, const Verdict& quality) {
     const auto& m = *e.ml_efficacy;
     const bool regression = m.task == "regression";
     rows.push_back({"TSTR " + std::string(regression ? "R&sup2;" : "accuracy"),
-                    show(regression ? m.tstr.r2 : m.tstr.accuracy), "trained on synthetic rows, scored on real rows"});
+                    show(regression ? m.tstr.r2 : m.tstr.accuracy),
+                    "trained on synthetic rows, scored on the real rows the generator learned from (optimistic)"});
     rows.push_back({"TRTR " + std::string(regression ? "R&sup2;" : "accuracy"),
                     show(regression ? m.trtr.r2 : m.trtr.accuracy),
                     "trained and scored on real rows (cross-validated): the yardstick"});
@@ -153,7 +168,7 @@ void headline(Page& page, const ReportInput& in) {
   if (e.detection)
     page.html += card("Detection AUC", show(e.detection->auc), detection_verdict(e.detection->auc),
                       "0.5 = a classifier cannot tell synthetic from real rows; 1 = it always can");
-  page.html += efficacy_card(e);
+  page.html += efficacy_card(in);
   page.html += copies_card(e);
   const auto& p = e.privacy;
   if (p.holdout) page.html += holdout_card(*p.holdout);
