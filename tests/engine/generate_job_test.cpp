@@ -54,6 +54,28 @@ TEST(GenerateJob, WritesTheRowsAndTheReportAndSaysWhatItDid) {
   EXPECT_EQ(read_text(plain.output), read_text(job.output));
 }
 
+// With a target, the report's ML card is cross-fitted (the fitted model refitted per fold, with
+// its parameters); without one there is no cross-fit, and in-sample TSTR is labelled optimistic.
+TEST(GenerateJob, ATargetCrossFitsTheReportsMlCard) {
+  const auto dir = scratch_dir("generate-job-cross-fit");
+  GenerateJob job = copula_job(dir);
+  job.report = (dir / "report.html").string();
+  job.report_options.target = "MRR (Monthly Recurring Revenue)";
+  const GenerateResult result = run_generate(job);
+  EXPECT_GT(result.cross_fit_seconds, 0.0);
+  const std::string page = read_text(job.report);
+  EXPECT_NE(page.find("ML efficacy, cross-fitted"), std::string::npos);
+  EXPECT_NE(page.find("judged on held-out rows the generator never saw"), std::string::npos);
+  EXPECT_NE(page.find("refitted copula 26 times (5 folds x 5 repeats, and once on every row)"), std::string::npos);
+  EXPECT_NE(page.find("TSTR in sample"), std::string::npos);
+
+  GenerateJob in_sample = copula_job(dir);
+  in_sample.report = (dir / "in_sample.html").string();
+  const GenerateResult plain = run_generate(in_sample);
+  EXPECT_EQ(plain.cross_fit_seconds, 0.0);
+  EXPECT_EQ(read_text(in_sample.report).find("cross-fitted"), std::string::npos);
+}
+
 TEST(GenerateJob, BadJobsFailBeforeAnythingIsReadOrWrittenInTheLibrarysTerms) {
   const auto dir = scratch_dir("generate-job-bad");
   const auto expect_usage = [](const GenerateJob& job, const std::string& fragment) {

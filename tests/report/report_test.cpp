@@ -127,6 +127,9 @@ TEST(Report, RoiWithTargetHasEveryChart) {
   EXPECT_NE(html.find("Unnamed: 0"), std::string::npos) << "the ID column left out is named";
   // The default scatter pair is the most correlated numeric pair of the real table.
   EXPECT_NE(html.find("<h3>MRR (Monthly Recurring Revenue) against Google ads</h3>"), std::string::npos);
+  // Two files and no model: TSTR is in sample, and says so.
+  EXPECT_NE(html.find("scored on the rows the generator learned from, so it is optimistic"), std::string::npos);
+  EXPECT_EQ(html.find("cross-fitted"), std::string::npos);
 }
 
 TEST(Report, SameInputSameBytes) {
