@@ -425,20 +425,29 @@ SynthesisOptions synthesis_options(const std::string& model, uint64_t seed, cons
   return out;
 }
 
+// A table to learn from: a CSV path (the library reads it, as the CLI does) or a frame's columns.
+struct LearningInput {
+  std::optional<FrameTable> frame;
+  std::string path;
+};
+
+LearningInput learning_input(const py::object& data, const py::dict& options) {
+  LearningInput input;
+  if (py::isinstance<py::str>(data))
+    input.path = data.cast<std::string>();
+  else
+    input.frame = frame_table(get_or<std::string>(options, "source", "data frame"), data.cast<py::list>());
+  return input;
+}
+
 Model fit(const py::object& data, const std::string& model, uint64_t seed, const py::dict& parameters,
           const py::dict& options, const std::string& front_end_data, const py::object& show) {
   SynthesisOptions synthesis = synthesis_options(model, seed, parameters, options);
-  std::optional<FrameTable> frame;
-  std::string path;
-  if (py::isinstance<py::str>(data)) {
-    path = data.cast<std::string>();
-  } else {
-    frame = frame_table(get_or<std::string>(options, "source", "data frame"), data.cast<py::list>());
-  }
+  LearningInput table = learning_input(data, options);
   FittedModel fitted = run_released<FittedModel>(show, [&](SharedProgress& progress) {
     synthesis.fit.progress = &progress;
-    if (!frame) return FittedModel::fit_csv(path, synthesis);
-    const PreparedInput input = prepare_raw(std::move(frame->raw), synthesis);
+    if (!table.frame) return FittedModel::fit_csv(table.path, synthesis);
+    const PreparedInput input = prepare_raw(std::move(table.frame->raw), synthesis);
     progress.stop_if_asked();
     return FittedModel::fit_prepared(input, synthesis);
   });
@@ -451,13 +460,7 @@ Model fit(const py::object& data, const std::string& model, uint64_t seed, const
 std::string validate_table(const py::object& data, const std::string& model, uint64_t seed, const py::dict& parameters,
                            const py::dict& options, const py::object& show) {
   SynthesisOptions synthesis = synthesis_options(model, seed, parameters, options);
-  std::optional<FrameTable> frame;
-  std::string path;
-  if (py::isinstance<py::str>(data)) {
-    path = data.cast<std::string>();
-  } else {
-    frame = frame_table(get_or<std::string>(options, "source", "data frame"), data.cast<py::list>());
-  }
+  LearningInput table = learning_input(data, options);
   eval::ValidationOptions validation;
   validation.target = get_or<std::string>(options, "target", "");
   validation.task = parse_task(get_or<std::string>(options, "task", ""));
@@ -468,7 +471,8 @@ std::string validate_table(const py::object& data, const std::string& model, uin
   validation.threads = synthesis.fit.threads;
   return run_released<std::string>(show, [&](SharedProgress& progress) {
     validation.progress = &progress;
-    const PreparedInput input = frame ? prepare_raw(std::move(frame->raw), synthesis) : prepare_csv(path, synthesis);
+    const PreparedInput input =
+        table.frame ? prepare_raw(std::move(table.frame->raw), synthesis) : prepare_csv(table.path, synthesis);
     return eval::to_json(validate(input.prepared.table, synthesis, validation)).dump();
   });
 }

@@ -11,6 +11,7 @@
 #include "support/errors.hpp"
 #include "support/test_paths.hpp"
 #include "synthtab/core/rng.hpp"
+#include "transform/column_builders.hpp"
 
 namespace synthtab {
 namespace {
@@ -21,14 +22,7 @@ using eval::Validation;
 using eval::ValidationOptions;
 
 using testing::error_of;
-
-Column numbers(const std::string& name, std::vector<double> values) {
-  Column column;
-  column.name = name;
-  column.type = ColumnType::Float;
-  column.values = std::move(values);
-  return column;
-}
+using testing::numeric_column;
 
 // y = sin(2 x1) + x2 + noise (noise sd 1): a forest learns part of it from 120 rows.
 Table noisy_table(int64_t rows, uint64_t seed) {
@@ -40,7 +34,8 @@ Table noisy_table(int64_t rows, uint64_t seed) {
     y.push_back(std::sin(2.0 * x1.back()) + x2.back() + rng.normal());
   }
   Table table;
-  table.columns = {numbers("x1", x1), numbers("x2", x2), numbers("y", y)};
+  table.columns = {numeric_column("x1", ColumnType::Float, x1), numeric_column("x2", ColumnType::Float, x2),
+                   numeric_column("y", ColumnType::Float, y)};
   return table;
 }
 
