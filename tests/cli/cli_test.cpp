@@ -48,6 +48,23 @@ TEST(Cli, GenerateWritesRowsAndASummary) {
   EXPECT_TRUE(r.err.empty()) << "no progress bar when stderr is not a terminal: " << r.err;
 }
 
+// validate prints the cross-fitted figures, writes them as JSON, and a report whose ML card holds
+// them; the same seed writes the same JSON.
+TEST(Cli, ValidateWritesItsFiguresAndAReport) {
+  const auto dir = scratch_dir("cli-validate");
+  const std::string args = "validate " + data_path("ROI.csv") +
+                           " --target 'MRR (Monthly Recurring Revenue)' --model copula --seed 5 --json ";
+  const auto r = run(args + (dir / "a.json").string() + " --report " + (dir / "r.html").string(), dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("trained on synthetic rows (TSTR)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("in-sample TSTR"), std::string::npos) << r.out;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  EXPECT_NE(read_text(dir / "r.html").find("ML efficacy, cross-fitted"), std::string::npos);
+  ASSERT_EQ(run(args + (dir / "b.json").string() + " -q", dir).exit_code, 0);
+  EXPECT_EQ(read_text(dir / "a.json"), read_text(dir / "b.json"));
+  EXPECT_FALSE(has_temp_files(dir));
+}
+
 // The models' parameter flags come from their schemas: the built-in models' at once, the
 // plugin's once the plugin is loaded (for help, or a flag only a plugin model has).
 TEST(Cli, ModelParameterFlagsComeFromTheModelsSchemas) {

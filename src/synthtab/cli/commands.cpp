@@ -94,6 +94,9 @@ void Commands::add_validate(CLI::App& app) {
   validate_->add_option("-n,--rows", validate_rows_, "synthetic rows per fold (default: as many as its training rows)")
       ->check(whole_number(0));
   validate_->add_option("--json", json_, "write every figure as JSON (layout: docs/validation.md)");
+  validate_->add_option("--report", report_,
+                        "also write the HTML report of the model fitted on every row (its rows against the real "
+                        "ones), with these cross-fitted figures on its ML card");
   add_fit_options(*validate_);
 }
 
@@ -303,6 +306,10 @@ void Commands::run() {
 void Commands::run_validate() {
   check_not_input(json_, "--json", input_, "input");
   if (!json_.empty()) check_writable(json_);
+  check_not_input(report_, "--report", input_, "input");
+  if (!report_.empty()) check_writable(report_);
+  if (!report_.empty() && same_path(report_, json_))
+    throw usage_error("--report and --json name the same file '" + report_ + "'; choose two paths");
   ProgressBar progress(quiet_);
   const SynthesisOptions synthesis = synthesis_options();
   check_model_parameters(synthesis);
@@ -318,9 +325,30 @@ void Commands::run_validate() {
   options.progress = &progress;
   const eval::Validation validation = validate(input.prepared.table, synthesis, options);
   if (!json_.empty()) write_file_atomically(json_, eval::to_json(validation).dump(2) + "\n");
+  if (!report_.empty()) {
+    // The rows the user would get: the model fitted on every row, as many rows as the table.
+    SynthesisOptions all_rows = synthesis;
+    all_rows.fit.progress = &progress;
+    const FittedModel model = FittedModel::fit_prepared(input, all_rows);
+    report::ReportOptions report_options;
+    report_options.target = target_;
+    report_options.task = parse_task(task_);
+    report_options.seed = seed_;
+    report_options.threads = threads_;
+    report_options.progress = &progress;
+    report_options.option_names = flag_for;
+    report_options.real_name = std::filesystem::path(input_).filename().string();
+    report_options.synthetic_name = "rows of " + model.model_name();
+    const int64_t rows = std::max<int64_t>(input.prepared.table.rows(), 2);
+    report::ReportInput page =
+        report::prepare_report(input.prepared.table, model.sample(0, rows, sampling_seed(seed_)), report_options);
+    page.cross_fit = validation;
+    report::write_report(report_, page);
+  }
   if (quiet_) return;
   std::printf("%s", in_cli_terms(eval::format_text(validation)).c_str());
   if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
+  if (!report_.empty()) std::printf("Wrote the report to %s.\n", report_.c_str());
 }
 
 void Commands::run_curve() {
