@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
 
@@ -74,6 +76,27 @@ TEST(GenerateJob, ATargetCrossFitsTheReportsMlCard) {
   const GenerateResult plain = run_generate(in_sample);
   EXPECT_EQ(plain.cross_fit_seconds, 0.0);
   EXPECT_EQ(read_text(in_sample.report).find("cross-fitted"), std::string::npos);
+}
+
+// A target too sparse to cross-fit leaves the cross-fit out, with the reason, not the report.
+TEST(GenerateJob, ATargetTheFoldsCannotSupportLeavesOutOnlyTheCrossFit) {
+  const auto dir = scratch_dir("generate-job-sparse-target");
+  std::string text = "a,b,t\n";
+  for (int r = 0; r < 20; ++r) text += fmt::format("{},{},{}\n", r * 0.37, (r * 7) % 11, r < 3 ? "1.5" : "");
+  testing::write_text(dir / "sparse.csv", text);
+  GenerateJob job;
+  job.input = (dir / "sparse.csv").string();
+  job.output = (dir / "rows.csv").string();
+  job.report = (dir / "report.html").string();
+  job.rows = 40;
+  job.options.model = "copula";
+  job.report_options.target = "t";
+  const GenerateResult result = run_generate(job);
+  EXPECT_EQ(result.cross_fit_seconds, 0.0);
+  const std::string page = read_text(job.report);
+  EXPECT_NE(page.find("Cross-fitted ML efficacy left out: training a model needs at least 2 rows"), std::string::npos);
+  EXPECT_EQ(page.find("ML efficacy, cross-fitted"), std::string::npos);
+  EXPECT_EQ(lines(read_text(job.output)), 41);
 }
 
 TEST(GenerateJob, BadJobsFailBeforeAnythingIsReadOrWrittenInTheLibrarysTerms) {

@@ -96,7 +96,16 @@ void write_report(const GenerateJob& job, GenerateResult& result, const std::str
   Table synthetic = result.model.sample(0, rows, sampling_seed(job.seed));
   std::optional<eval::Validation> cross_fit;
   if (!options.target.empty() && result.input.prepared.table.rows() >= 2 * eval::kMinCrossFitFolds) {
-    cross_fit = report_cross_fit(job, result);
+    try {
+      cross_fit = report_cross_fit(job, result);
+    } catch (const Error& e) {
+      // A target the folds cannot support leaves out the cross-fit, not the report (as it
+      // leaves out ML efficacy).
+      if (e.kind() == ErrorKind::Interrupted) throw;
+      notes.push_back(std::string("Cross-fitted ML efficacy left out: ") + e.what());
+    }
+  }
+  if (cross_fit) {
     notes.push_back(fmt::format("The ML card's cross-fit refitted {} {} times ({} folds{}) in {:.1f} s.",
                                 result.model.model_name(), cross_fit->folds * cross_fit->repeats + 1, cross_fit->folds,
                                 cross_fit->repeats > 1
