@@ -169,7 +169,7 @@ TEST(ReportBrowser, HostileNamesDrawEveryChartAndMakeNoLinks) {
   for (auto it = std::sregex_iterator(markup.begin(), markup.end(), anchor); it != std::sregex_iterator();
        ++it, ++anchors)
     EXPECT_EQ(it->str().rfind("<a href=\"#", 0), 0u) << "a name became markup: " << it->str();
-  EXPECT_EQ(anchors, 7) << "the navigation's links";
+  EXPECT_EQ(anchors, 8) << "the navigation's links";
   EXPECT_NE(markup.find(">channel &lt;a href=\"x\"&gt;y&lt;/a&gt;</text>"), std::string::npos)
       << "the axis title shows the name as text";
 }

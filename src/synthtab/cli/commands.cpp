@@ -64,6 +64,13 @@ void print_lines(const std::vector<std::string>& lines, bool quiet) {
   for (const auto& line : lines) std::printf("  - %s\n", in_cli_terms(line).c_str());
 }
 
+void print_rules(const FittedModel& model) {
+  const auto lines = model.rules().describe();
+  if (lines.empty()) return;
+  std::printf("Rules every row keeps (--drop-constraint N leaves a found one out, --no-constraints all):\n");
+  for (const auto& line : lines) std::printf("  %s\n", line.c_str());
+}
+
 }  // namespace
 
 Commands::Commands(CLI::App& app) {
@@ -75,6 +82,35 @@ Commands::Commands(CLI::App& app) {
   add_report(app);
   add_curve(app);
   add_validate(app);
+  add_rules(app);
+}
+
+void Commands::add_rules(CLI::App& app) {
+  rules_ = app.add_subcommand("rules", "list the business rules the rows of IN.csv keep, as generate would keep them");
+  rules_->add_option("input", input_, "the real table (CSV)")->required();
+  rules_->add_option("--json", json_, "also write the rules as JSON");
+  rules_->add_option("--constraint", constraints_, "a declared rule (repeatable; docs/constraints.md)");
+  rules_->add_flag("--no-constraints", no_constraints_, "do not look for rules in the rows");
+  rules_->add_option("--drop-constraint", dropped_constraints_, "leave out found rule N (repeatable)")
+      ->check(whole_number(1));
+  add_input_options(*rules_);
+  rules_->add_option("--missing", missing_, "missing values: model, fill or auto (as generate)")->capture_default_str();
+  rules_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
+}
+
+void Commands::run_rules() {
+  check_not_input(json_, "--json", input_, "input");
+  if (!json_.empty()) check_writable(json_);
+  const SynthesisOptions options = synthesis_options();
+  const PreparedInput input = prepare_csv(input_, options);
+  const RuleSet rules = RuleSet::build(input.prepared.table, options.rules);
+  if (!json_.empty()) write_file_atomically(json_, nlohmann::json::parse(rules.save()).dump(2) + "\n");
+  if (quiet_) return;
+  const auto lines = rules.describe();
+  std::printf("%s: %zu rules in %lld rows.\n", input_.c_str(), lines.size(),
+              static_cast<long long>(input.prepared.table.rows()));
+  for (const auto& line : lines) std::printf("  %s\n", line.c_str());
+  if (!json_.empty()) std::printf("Wrote the rules to %s.\n", json_.c_str());
 }
 
 void Commands::add_validate(CLI::App& app) {
@@ -146,6 +182,13 @@ void Commands::add_fit_options(CLI::App& command) {
       ->capture_default_str();
   command.add_flag("--expand-dates", expand_dates_,
                    "the seed's rule: a date column becomes ISO year, week and weekday columns");
+  command.add_option("--constraint", constraints_,
+                     "a rule every synthetic row keeps (repeatable), e.g. \"A + B + C = 1\", \"start <= end\", "
+                     "\"country <- city\", \"x >= 0\", \"price on 0.25\"; names with spaces in backticks "
+                     "(docs/constraints.md)");
+  command.add_flag("--no-constraints", no_constraints_, "do not look for rules in the real rows");
+  command.add_option("--drop-constraint", dropped_constraints_, "leave out found rule N, as listed (repeatable)")
+      ->check(whole_number(1));
   command.add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
 
@@ -220,6 +263,8 @@ void Commands::add_evaluate(CLI::App& app) {
       ->check(CLI::IsMember({"regression", "classification"}));
   evaluate_->add_option("--json", json_, "write every figure as JSON (layout: docs/evaluation.md)");
   evaluate_->add_option("--holdout", holdout_, kHoldoutHelp);
+  evaluate_->add_option("--constraint", constraints_,
+                        "a rule to check beside those found in the real rows (repeatable; docs/constraints.md)");
   add_evaluation_seed_options(*evaluate_);
   evaluate_->add_flag("--mmd-seed-compatible", mmd_seed_compatible_,
                       "also compute the seed's MMD (gamma = 1/features on raw values, biased)");
@@ -255,6 +300,8 @@ void Commands::add_report(CLI::App& app) {
   report_command_->add_option("-o,--output", output_, "the report to write (HTML)")->required();
   report_command_->add_option("--target", target_, "column to predict for the ML efficacy section");
   report_command_->add_option("--holdout", holdout_, kHoldoutHelp);
+  report_command_->add_option("--constraint", constraints_,
+                              "a rule to check beside those found in the real rows (repeatable; docs/constraints.md)");
   report_command_->add_option("--task", task_, "regression or classification (default: from the target's type)")
       ->check(CLI::IsMember({"regression", "classification"}));
   report_command_->add_option(
@@ -286,6 +333,11 @@ SynthesisOptions Commands::synthesis_options() {
   options.overrides = {categorical_, numeric_, datetime_, drop_};
   options.clean.expand_datetimes = expand_dates_;
   options.missing = parse_missing_values(missing_);
+  options.rules.declared = constraints_;
+  options.rules.find = !no_constraints_;
+  options.rules.dropped = dropped_constraints_;
+  if (no_constraints_ && !dropped_constraints_.empty())
+    throw usage_error("--drop-constraint drops a found rule, but --no-constraints looks for none");
   if (const auto given = parameters_.given(); !given.empty())
     options.fit.parameters = parse_model_parameters(model_, given);
   options.max_memory = memory_limit(max_memory_);
@@ -301,6 +353,7 @@ void Commands::run() {
   if (report_command_->parsed()) run_report();
   if (curve_->parsed()) run_curve();
   if (validate_->parsed()) run_validate();
+  if (rules_->parsed()) run_rules();
 }
 
 void Commands::run_validate() {
@@ -449,8 +502,9 @@ void Commands::run_generate() {
   if (!report_.empty()) std::printf("Wrote the report to %s.\n", report_.c_str());
   if (result.cross_fit_seconds > 0)
     std::printf("Cross-fitting the report's ML card (--target) added %.2f s.\n", result.cross_fit_seconds);
-  report_copies(result.stats);
+  report_copies(result.stats, rows_);
   print_model(result.model);
+  print_rules(result.model);
   std::printf(
       "Fitted in %.2f s; wrote %lld synthetic rows to %s in %.2f s (drawing %.2f s, writing %.2f s); "
       "%.2f s in all.\n",
@@ -472,6 +526,7 @@ void Commands::run_fit() {
   if (quiet_) return;
   print_lines(model.preparation_log().actions, quiet_);
   print_model(model);
+  print_rules(model);
   std::printf("Fitted on %lld rows in %.2f s; saved to %s.\n", static_cast<long long>(model.training_rows()),
               seconds_since(start), output_.c_str());
 }
@@ -492,8 +547,8 @@ void Commands::run_sample() {
   const uint64_t seed = sampling_seed(sample_seed_set_ ? sample_seed_ : model.fit_seed());
   const SampleStats stats = model.write_sample_csv(output_, rows_, seed, shard, &progress);
   if (quiet_) return;
-  report_copies(stats);
   const int64_t written = shard.last(rows_) - shard.first(rows_);
+  report_copies(stats, written);
   const double seconds = seconds_since(start);
   std::printf("Wrote %lld rows (shard %lld/%lld of %lld) to %s in %.2f s (%.0f rows/s).\n",
               static_cast<long long>(written), static_cast<long long>(shard.index), static_cast<long long>(shard.count),
@@ -507,7 +562,7 @@ CopyPolicy Commands::copy_policy() const {
   return allow_copies_ ? CopyPolicy::Allow : policy;
 }
 
-void Commands::report_copies(const SampleStats& stats) const {
+void Commands::report_copies(const SampleStats& stats, int64_t rows) const {
   if (stats.allowed > 0)
     std::printf(
         "Kept %lld rows equal to a training row that occurs more than once: unseen real rows equal a "
@@ -515,6 +570,14 @@ void Commands::report_copies(const SampleStats& stats) const {
         static_cast<long long>(stats.allowed));
   if (stats.redrawn > 0)
     std::printf("Drew %lld rows again because they copied a real row.\n", static_cast<long long>(stats.redrawn));
+  if (stats.rule_redrawn > 0)
+    std::printf(
+        "Drew %lld rows again because they broke a rule (%.1f%% of the rows drawn were accepted).\n",
+        static_cast<long long>(stats.rule_redrawn),
+        100.0 * static_cast<double>(rows - stats.rule_redrawn) / static_cast<double>(std::max<int64_t>(rows, 1)));
+  if (stats.rule_broken > 0)
+    std::printf("Kept %lld rows that break a rule: drawing them again kept breaking it.\n",
+                static_cast<long long>(stats.rule_broken));
   if (stats.unavoidable > 0)
     std::printf(
         "Kept %lld rows equal to real rows: the table is so discrete (few combinations of values) that "

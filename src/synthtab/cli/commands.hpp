@@ -29,6 +29,8 @@ class Commands {
   void add_evaluation_seed_options(CLI::App& command);  // evaluate's and report's --seed, --permutations
   void add_curve(CLI::App& app);
   void add_validate(CLI::App& app);
+  void add_rules(CLI::App& app);
+  void run_rules();
   void add_fit_options(CLI::App& command);
   SynthesisOptions synthesis_options();
 
@@ -46,11 +48,12 @@ class Commands {
     options.seed = seed_;
     options.threads = threads_;
     options.permutations = permutations_;
+    options.rules.declared = constraints_;
   }
   void run_report();
   void run_curve();
   void run_validate();
-  void report_copies(const SampleStats& stats) const;
+  void report_copies(const SampleStats& stats, int64_t rows) const;
 
   CLI::App* generate_ = nullptr;
   CLI::App* fit_ = nullptr;
@@ -60,6 +63,7 @@ class Commands {
   CLI::App* report_command_ = nullptr;
   CLI::App* curve_ = nullptr;
   CLI::App* validate_ = nullptr;
+  CLI::App* rules_ = nullptr;
 
   // Shared option values.
   std::string input_;
@@ -81,6 +85,9 @@ class Commands {
   std::string delimiter_;
   std::string decimal_;
   bool expand_dates_ = false;
+  std::vector<std::string> constraints_;  // declared rules
+  bool no_constraints_ = false;
+  std::vector<int64_t> dropped_constraints_;
   std::vector<std::string> categorical_;
   std::vector<std::string> numeric_;
   std::vector<std::string> datetime_;

@@ -87,6 +87,7 @@ void write_report(const GenerateJob& job, GenerateResult& result, const std::str
   report::ReportOptions options = job.report_options;
   options.seed = job.seed;
   options.memory_limit = job.options.max_memory;
+  options.rules = job.options.rules;
   options.real_name = file_name(job.input);
   options.synthetic_name = file_name(job.output);
   const int64_t rows = std::min(job.rows, kReportRows);

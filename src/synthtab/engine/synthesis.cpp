@@ -31,9 +31,15 @@ constexpr uint64_t kInverseStream = 0x696e7665727365;         // "inverse"
 constexpr uint64_t kRedrawStream = 0x726564726177;            // "redraw"
 constexpr uint64_t kSubstituteStream = 0x7375627374;          // "subst"
 constexpr uint64_t kDependenceSumsStream = 0x6465702d73756d;  // "dep-sum"
+constexpr uint64_t kRuleStream = 0x72756c6573;                // "rules"
 constexpr int kMaxRedraws = 20;
-constexpr int kFruitlessPasses = 3;  // redraw passes in a row that replace no copy: give up
+constexpr int64_t kRuleProbeRows = 2048;  // rows drawn after a fit to see how often it breaks a rule
+constexpr int kFruitlessPasses = 3;       // redraw passes in a row that replace no copy: give up
 constexpr char kRowNew = 0, kRowRedrawn = 1, kRowCopyKept = 2, kRowCopyAllowed = 3;
+// Flags beside those: the row as first drawn broke a rule; the row kept breaks a rule.
+constexpr char kRowRuleRedrawn = 16, kRowRuleKeptBroken = 32, kRowCopyStatus = 15;
+// Why a row is drawn again: it equals a training row, it breaks a rule.
+constexpr char kRejectCopy = 1, kRejectRule = 2;
 
 // Copies row `from` of `source` over row `to` of `target` (same columns).
 void copy_row(const Table& source, int64_t from, Table& target, int64_t to) {
@@ -108,24 +114,30 @@ std::vector<uint64_t> missing_patterns(const Table& table) {
 
 // What the redraw passes could not replace takes the place of a random accepted row of the same
 // block with the same missing cells (rejection sampling's answer, without more passes); only
-// where no such row was accepted (every combination of values of that pattern is a real row)
-// is the copy kept. `copies` ascend.
-void substitute_copies(Table& decoded, const std::vector<int64_t>& copies, const std::vector<uint64_t>& pattern,
-                       std::vector<char>& status, uint64_t seed, int64_t block) {
+// where no such row was accepted (every combination of values of that pattern is a real row, or
+// breaks a rule) is the row kept. `rejected` ascend; `why` says why each row of the block is.
+void substitute_rejected(Table& decoded, const std::vector<int64_t>& rejected, const std::vector<uint64_t>& pattern,
+                         const std::vector<char>& why, std::vector<char>& status, uint64_t seed, int64_t block) {
   std::map<uint64_t, std::vector<int64_t>> accepted;  // by pattern: rows equal to no training row
-  for (int64_t r = 0; r < decoded.rows() && !copies.empty(); ++r)
-    if ((status[static_cast<size_t>(r)] == kRowNew && !std::binary_search(copies.begin(), copies.end(), r)) ||
-        status[static_cast<size_t>(r)] == kRowRedrawn)
+  for (int64_t r = 0; r < decoded.rows() && !rejected.empty(); ++r) {
+    const char copy_status = status[static_cast<size_t>(r)] & kRowCopyStatus;
+    if ((copy_status == kRowNew && !std::binary_search(rejected.begin(), rejected.end(), r)) ||
+        copy_status == kRowRedrawn)
       accepted[pattern[static_cast<size_t>(r)]].push_back(r);
+  }
   Rng substitute_rng(derive_seed(seed, kSubstituteStream, static_cast<uint64_t>(block)));
-  for (int64_t r : copies) {
+  for (int64_t r : rejected) {
+    char& row_status = status[static_cast<size_t>(r)];
     const auto same = accepted.find(pattern[static_cast<size_t>(r)]);
     if (same == accepted.end()) {
-      status[static_cast<size_t>(r)] = kRowCopyKept;
+      const char reason = why[static_cast<size_t>(r)];
+      row_status =
+          static_cast<char>((row_status & ~kRowCopyStatus) | ((reason & kRejectCopy) ? kRowCopyKept : kRowNew) |
+                            ((reason & kRejectRule) ? kRowRuleKeptBroken : 0));
       continue;
     }
     copy_row(decoded, same->second[substitute_rng.below(same->second.size())], decoded, r);
-    status[static_cast<size_t>(r)] = kRowRedrawn;
+    row_status = static_cast<char>((row_status & ~kRowCopyStatus) | kRowRedrawn);
   }
 }
 
@@ -204,6 +216,8 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
     throw Error(ErrorKind::Input, "need at least 2 rows to learn from, got " + std::to_string(prepared.rows()));
   check_model_parameters(options);
   if (options.model == "auto") {
+    // A declared rule that does not hold fails here, not as every candidate's failure.
+    (void)RuleSet::build(prepared, options.rules);
     const ModelChoice choice = choose_model(prepared, options.fit);
     // The winner first; should it fail on all the rows, the next in rank, and so on.
     std::string failures;
@@ -228,10 +242,40 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
   model.parameters_ = options.fit.parameters;
   const ModelTraits traits = ModelRegistry::instance().traits(options.model);
   model.synthesizer_ = traits.create();
-  model.pipeline_.fit(prepared, pipeline_options_for(options, traits));
+  model.rules_ = RuleSet::build(prepared, options.rules);
+  model.fit_learned(prepared, options, traits);
+  // Inequalities the model breaks in more than 5 % of drawn rows are learnt as differences:
+  // drawing such rows again would bend the rest of the row.
+  std::vector<size_t> often_broken;
+  if (!model.rules_.empty()) {
+    Rng rng(derive_seed(options.fit.seed, kRuleStream));
+    Table drawn = model.pipeline_.inverse(model.synthesizer_->sample(0, kRuleProbeRows, options.fit.seed), rng);
+    model.rules_.restore(drawn, options.fit.seed);
+    const std::vector<double> kept = rule_adherence(model.rules_.rules(), drawn);
+    for (size_t i = 0; i < kept.size(); ++i)
+      if (model.rules_.keeping(i) == Keeping::Rejection && model.rules_.rules()[i].kind == RuleKind::AtMost &&
+          kept[i] < 0.95)
+        often_broken.push_back(i);
+  }
+  if (!often_broken.empty() && model.rules_.model_differences(prepared, often_broken)) {
+    model.synthesizer_ = traits.create();
+    model.fit_learned(prepared, options, traits);
+  }
+  model.remember_training_rows(prepared);
+  return model;
+}
+
+void FittedModel::fit_learned(const Table& prepared, const SynthesisOptions& options, const ModelTraits& traits) {
+  // The model learns the rules' own columns (an inequality's difference, a derived column's residual).
+  FittedModel& model = *this;
+  const Table modelled = model.rules_.empty() ? Table{} : model.rules_.to_model(prepared);
+  const Table& learned = model.rules_.empty() ? prepared : modelled;
+  model.pipeline_ = Pipeline();
+  model.pipeline_.fit(learned, pipeline_options_for(options, traits));
   if (options.fit.progress != nullptr) options.fit.progress->checkpoint();
   model.training_rows_ = prepared.rows();
   model.fit_seed_ = options.fit.seed;
+  model.schema_.columns.clear();
   for (const auto& column : prepared.columns)
     model.schema_.columns.push_back({column.name,
                                      column.type == ColumnType::Categorical ? ColumnRole::Categorical
@@ -239,10 +283,8 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
                                      : column.type == ColumnType::Datetime  ? ColumnRole::Datetime
                                                                             : ColumnRole::Float,
                                      "", column.datetime_format, false});
-  model.remember_training_rows(prepared);
-  const Matrix data = model.pipeline_.transform(prepared);
+  const Matrix data = model.pipeline_.transform(learned);
   model.report_ = model.synthesizer_->fit(data, model.pipeline_.layout(), options.fit);
-  return model;
 }
 
 DependenceSums FittedModel::dependence_sums(const RawTable& rows, uint64_t part) const {
@@ -266,6 +308,7 @@ DependenceSums FittedModel::dependence_sums(const RawTable& rows, uint64_t part)
                                         "the whole table; fit with missing values modelled to sum over more rows");
     prepared.columns.push_back(std::move(column));
   }
+  if (!rules_.empty()) prepared = rules_.to_model(prepared);
   return copula->dependence_sums(pipeline_.transform(prepared), pipeline_.layout(),
                                  derive_seed(fit_seed_, kDependenceSumsStream, part));
 }
@@ -307,6 +350,7 @@ ArchiveWriter FittedModel::archive() const {
   out.put("copy_allowance", json(copy_allowance_).dump());
   out.put("fingerprint_version", json(fingerprint_version_).dump());
   if (!front_end_data_.empty()) out.put("front_end", front_end_data_);
+  if (!rules_.empty()) out.put("rules", rules_.save());
   synthesizer_->save(out, "model/");
   return out;
 }
@@ -341,6 +385,9 @@ FittedModel FittedModel::from_archive(const ArchiveReader& in) {
   const SectionCheck pipeline_check{path, "pipeline"};
   pipeline_check.guard([&] { model.pipeline_.load(in.get("pipeline")); });
   if (model.pipeline_.width() < 1) pipeline_check.fail("it has no columns");
+  // Files written before rules were kept have none.
+  if (in.has("rules"))
+    model.rules_ = RuleSet::load(in.get("rules"), SectionCheck{path, "rules"}, model.pipeline_.prototype());
   model.real_row_hashes_ = hashes_from_bytes(in.get("real_rows"), SectionCheck{path, "real_rows"});
   // Files written before the holdout rule have neither section: every copy is then redrawn.
   if (in.has("repeated_rows")) {
@@ -467,14 +514,33 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
   const Matrix rows = synthesizer_->sample(block_start, block_size, seed);
   Rng rng(derive_seed(seed, kInverseStream, static_cast<uint64_t>(block)));
   Table decoded = pipeline_.inverse(rows, rng);
+  const std::vector<char> broken =
+      rules_.restore(decoded, derive_seed(seed, kRuleStream, static_cast<uint64_t>(block)));
   status.assign(static_cast<size_t>(decoded.rows()), kRowNew);
-  if (copy_policy_ == CopyPolicy::Allow || real_row_hashes_.empty()) return decoded;
+  const bool check_copies = copy_policy_ != CopyPolicy::Allow && !real_row_hashes_.empty();
+  const bool any_broken = std::find(broken.begin(), broken.end(), 1) != broken.end();
+  if (!check_copies && !any_broken) return decoded;
   CopyAllowance allowed{copy_policy_ == CopyPolicy::Holdout ? copy_allowance_ : 0.0, status};
+  // Rows drawn again (copies of training rows, rows that break a rule), and why each row is.
   std::vector<int64_t> copies;
-  const std::vector<uint64_t> hashes = fingerprints(decoded);
+  std::vector<char> why(static_cast<size_t>(decoded.rows()), 0);
+  const auto rejection = [&](const Table& table, int64_t r, const std::vector<uint64_t>& hashes,
+                             const std::vector<char>& breaks, RowMatch* match) {
+    char reason = breaks[static_cast<size_t>(r)] ? kRejectRule : 0;
+    *match = check_copies ? match_real_row(table, r, hashes[static_cast<size_t>(r)]) : RowMatch::None;
+    // The allowance is spent only on rows otherwise accepted.
+    if (*match != RowMatch::None && (reason != 0 || !allowed.keep(*match == RowMatch::Repeated, r)))
+      reason |= kRejectCopy;
+    return reason;
+  };
+  std::vector<uint64_t> hashes;
+  if (check_copies) hashes = fingerprints(decoded);
   for (int64_t r = 0; r < decoded.rows(); ++r) {
-    const RowMatch match = match_real_row(decoded, r, hashes[static_cast<size_t>(r)]);
-    if (match != RowMatch::None && !allowed.keep(match == RowMatch::Repeated, r)) copies.push_back(r);
+    RowMatch match = RowMatch::None;
+    why[static_cast<size_t>(r)] = rejection(decoded, r, hashes, broken, &match);
+    if (why[static_cast<size_t>(r)] == 0) continue;
+    copies.push_back(r);
+    if (broken[static_cast<size_t>(r)]) status[static_cast<size_t>(r)] |= kRowRuleRedrawn;
   }
   // A copy is replaced only by a row with the same missing cells: copies are rarer among rows
   // with missing values, and replacing complete rows by any new row drifted the missing rates
@@ -490,27 +556,29 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
     const uint64_t redraw_seed = derive_seed(seed, kRedrawStream, static_cast<uint64_t>(pass));
     const Matrix again = synthesizer_->sample(block_start, block_size, redraw_seed);
     Rng redraw_rng(derive_seed(redraw_seed, kInverseStream, static_cast<uint64_t>(block)));
-    const Table redrawn = pipeline_.inverse(again, redraw_rng);
-    const std::vector<uint64_t> redrawn_hashes = fingerprints(redrawn);
+    Table redrawn = pipeline_.inverse(again, redraw_rng);
+    const std::vector<char> redrawn_broken =
+        rules_.restore(redrawn, derive_seed(redraw_seed, kRuleStream, static_cast<uint64_t>(block)));
+    std::vector<uint64_t> redrawn_hashes;
+    if (check_copies) redrawn_hashes = fingerprints(redrawn);
     std::vector<int64_t> still_copies;
     for (int64_t r : copies) {
-      if (missing_pattern(redrawn, r) != pattern[static_cast<size_t>(r)]) {
-        still_copies.push_back(r);
-        continue;
-      }
-      const RowMatch match = match_real_row(redrawn, r, redrawn_hashes[static_cast<size_t>(r)]);
-      if (match != RowMatch::None && !allowed.keep(match == RowMatch::Repeated, r)) {
+      RowMatch match = RowMatch::None;
+      if (missing_pattern(redrawn, r) != pattern[static_cast<size_t>(r)] ||
+          rejection(redrawn, r, redrawn_hashes, redrawn_broken, &match) != 0) {
         still_copies.push_back(r);
         continue;
       }
       copy_row(redrawn, r, decoded, r);
-      if (match == RowMatch::None) status[static_cast<size_t>(r)] = kRowRedrawn;
+      why[static_cast<size_t>(r)] = 0;
+      if (match == RowMatch::None)
+        status[static_cast<size_t>(r)] = (status[static_cast<size_t>(r)] & ~kRowCopyStatus) | kRowRedrawn;
     }
     passes_without_progress = still_copies.size() < copies.size() ? 0 : passes_without_progress + 1;
     copies = std::move(still_copies);
     if (passes_without_progress == kFruitlessPasses) break;
   }
-  substitute_copies(decoded, copies, pattern, status, seed, block);
+  substitute_rejected(decoded, copies, pattern, why, status, seed, block);
   return decoded;
 }
 
@@ -534,9 +602,14 @@ Table FittedModel::sample(int64_t first, int64_t count, uint64_t seed, SampleSta
     out.append(decoded.slice(from, to - from));
     if (stats == nullptr) continue;
     for (int64_t r = from; r < to; ++r) {
-      stats->redrawn += status[static_cast<size_t>(r)] == kRowRedrawn;
-      stats->unavoidable += status[static_cast<size_t>(r)] == kRowCopyKept;
-      stats->allowed += status[static_cast<size_t>(r)] == kRowCopyAllowed;
+      const char row = status[static_cast<size_t>(r)];
+      const char copy_status = row & kRowCopyStatus;
+      // A row drawn again for a rule alone is counted there, not as a copy redrawn.
+      stats->redrawn += copy_status == kRowRedrawn && !(row & kRowRuleRedrawn);
+      stats->unavoidable += copy_status == kRowCopyKept;
+      stats->allowed += copy_status == kRowCopyAllowed;
+      stats->rule_redrawn += (row & kRowRuleRedrawn) != 0;
+      stats->rule_broken += (row & kRowRuleKeptBroken) != 0;
     }
   }
   return out;

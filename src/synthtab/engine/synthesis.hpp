@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "synthtab/constraints/rule_set.hpp"
 #include "synthtab/core/archive.hpp"
 #include "synthtab/core/progress.hpp"
 #include "synthtab/models/synthesizer.hpp"
@@ -18,6 +19,7 @@
 namespace synthtab {
 
 struct DependenceSums;  // models/gaussian_copula.hpp
+struct ModelTraits;     // models/registry.hpp
 
 // What preparation does with missing values. Model: keep them; the pipeline adds a
 // missing-value indicator per column with gaps, which the model learns with the other columns,
@@ -34,6 +36,7 @@ struct SynthesisOptions {
   SchemaOverrides overrides;
   CleanOptions clean;
   PipelineOptions pipeline;  // unset quantile settings = the chosen model's seed default
+  RuleOptions rules;         // business rules found in the rows or declared, kept in every row
   uint64_t max_memory = 0;   // bytes a run may use; 0 = no limit
   bool will_sample = false;  // rows are sampled after the fit (generate): one block more
 };
@@ -73,9 +76,11 @@ enum class CopyPolicy { Holdout, Never, Allow };
 
 // What sampling had to do to keep real rows out of the output.
 struct SampleStats {
-  int64_t redrawn = 0;      // rows that copied a training row and were drawn again
-  int64_t unavoidable = 0;  // copies kept: the table is too discrete to avoid them
-  int64_t allowed = 0;      // copies of repeated training rows kept under the holdout rule
+  int64_t redrawn = 0;       // rows that copied a training row and were drawn again
+  int64_t unavoidable = 0;   // copies kept: the table is too discrete to avoid them
+  int64_t allowed = 0;       // copies of repeated training rows kept under the holdout rule
+  int64_t rule_redrawn = 0;  // rows drawn again because they broke a rule (the rest were accepted)
+  int64_t rule_broken = 0;   // rows kept though they break a rule: redraws kept failing
   // write_sample_csv: time drawing the rows, and formatting and writing them (interleaved by block).
   double sample_seconds = 0.0;
   double write_seconds = 0.0;
@@ -83,6 +88,8 @@ struct SampleStats {
     redrawn += other.redrawn;
     unavoidable += other.unavoidable;
     allowed += other.allowed;
+    rule_redrawn += other.rule_redrawn;
+    rule_broken += other.rule_broken;
     sample_seconds += other.sample_seconds;
     write_seconds += other.write_seconds;
   }
@@ -151,6 +158,8 @@ class FittedModel {
   // The model's parameters as the caller (or auto) gave them; the model's defaults hold the rest.
   const ModelParameters& parameters() const { return parameters_; }
   const Pipeline& pipeline() const { return pipeline_; }
+  // The business rules every drawn row keeps (found in the training rows or declared).
+  const RuleSet& rules() const { return rules_; }
   int64_t training_rows() const { return training_rows_; }
   uint64_t fit_seed() const { return fit_seed_; }
   CsvWriteOptions output_format() const;
@@ -161,6 +170,7 @@ class FittedModel {
   PreparationLog log_;
   Pipeline pipeline_;
   std::unique_ptr<Synthesizer> synthesizer_;
+  RuleSet rules_;
   FitReport report_;
   ModelParameters parameters_;
   int64_t training_rows_ = 0;
@@ -177,6 +187,8 @@ class FittedModel {
   uint64_t max_memory_ = 0;
 
   ArchiveWriter archive() const;
+  // Fits the pipeline and the synthesizer (already created) on the table the rules make of `prepared`.
+  void fit_learned(const Table& prepared, const SynthesisOptions& options, const ModelTraits& traits);
   static FittedModel from_archive(const ArchiveReader& in);
 
   enum class RowMatch { None, Unique, Repeated };

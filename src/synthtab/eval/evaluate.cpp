@@ -393,6 +393,11 @@ Evaluation evaluate(const Table& real, const Table& synthetic_in, const Evaluate
   step_done("privacy");
   if (options.geometry || options.topology) add_manifold_checks(real, synthetic, options, out);
   step_done("geometry and topology");
+  const RuleSet rules = RuleSet::build(real, options.rules);
+  const std::vector<double> real_share = rule_adherence(rules.rules(), real);
+  const std::vector<double> synthetic_share = rule_adherence(rules.rules(), synthetic);
+  for (size_t i = 0; i < rules.rules().size(); ++i)
+    out.rules.push_back({rules.rules()[i].describe(), rules.rules()[i].formula(), real_share[i], synthetic_share[i]});
   progress.end();
   return out;
 }

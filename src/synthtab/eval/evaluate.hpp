@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "synthtab/constraints/rule_set.hpp"
 #include "synthtab/core/progress.hpp"
 #include "synthtab/eval/geometry.hpp"
 #include "synthtab/eval/mmd.hpp"
@@ -31,6 +32,7 @@ struct EvaluateOptions {
   bool topology = false;             // Vietoris-Rips persistence (H0, H1)
   bool raw = false;                  // geometry/topology on raw units, as the seed (default: standardised)
   int64_t topology_points = 0;       // points per cloud; 0 = min(real, synthetic, 1000)
+  RuleOptions rules;                 // business rules checked: found in the real rows, and declared
   uint64_t memory_limit = 0;         // bytes, for the steps whose memory grows with the square of their points
   Progress* progress = nullptr;      // may be null: shown the steps, and may stop the work between them
 };
@@ -73,8 +75,16 @@ struct MlEfficacy {
   std::vector<double> actual, predicted;    // TSTR predictions on the real rows
 };
 
+// A business rule (found in the real rows or declared) and the share of rows that keep it.
+struct RuleCheck {
+  std::string sentence;  // Rule::describe()
+  std::string formula;   // Rule::formula()
+  double real = 0.0, synthetic = 0.0;
+};
+
 struct Evaluation {
   int64_t real_rows = 0, synthetic_rows = 0;
+  std::vector<RuleCheck> rules;
   std::vector<std::string> columns;
   std::vector<ColumnTests> column_tests;
   MmdResult mmd;

@@ -284,6 +284,28 @@ std::string columns_text(const Evaluation& e) {
   return out;
 }
 
+std::string rules_text(const Evaluation& e) {
+  if (e.rules.empty()) return "";
+  std::string out = fmt::format("\n{:<88} {:>7} {:>10}\n", "Rules of the real rows: share of rows that keep each",
+                                "real", "synthetic");
+  for (size_t i = 0; i < e.rules.size(); ++i) {
+    std::string formula = fmt::format("{}. {}", i + 1, e.rules[i].formula);
+    if (formula.size() > 88) formula = formula.substr(0, 85) + "...";
+    out += fmt::format("{:<88} {:>6.1f}% {:>9.1f}%\n", formula, 100 * e.rules[i].real, 100 * e.rules[i].synthetic);
+  }
+  return out;
+}
+
+nlohmann::json rules_json(const std::vector<RuleCheck>& rules) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& rule : rules)
+    out.push_back({{"rule", rule.sentence},
+                   {"formula", rule.formula},
+                   {"real", number(rule.real)},
+                   {"synthetic", number(rule.synthetic)}});
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json to_json(const Evaluation& e) {
@@ -299,6 +321,7 @@ nlohmann::json to_json(const Evaluation& e) {
       {"quality", quality_json(e.quality)},
       {"privacy", privacy_json(e.privacy)},
       {"relationships", relationships_json(e.relationships)},
+      {"rules", rules_json(e.rules)},
       {"notes", e.notes},
   };
   out["detection"] = detection_json(e.detection);
@@ -315,6 +338,7 @@ std::string format_text(const Evaluation& e) {
   out += headline_text(e);
   out += privacy_text(e.privacy);
   out += manifold_text(e);
+  out += rules_text(e);
   out += columns_text(e);
   return out;
 }

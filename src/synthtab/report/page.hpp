@@ -76,6 +76,7 @@ void headline(Page& page, const ReportInput& in);     // section_headline.cpp
 void preparation(Page& page, const ReportInput& in);  // section_headline.cpp
 void columns_section(Page& page, const ReportInput& in);
 void pairs_section(Page& page, const ReportInput& in);
+void rules_section(Page& page, const ReportInput& in);  // section_rules.cpp
 void efficacy_section(Page& page, const ReportInput& in);
 void geometry_section(Page& page, const ReportInput& in);
 void privacy_section(Page& page, const ReportInput& in);

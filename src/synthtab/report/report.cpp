@@ -64,6 +64,7 @@ ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& opt
   eo.threads = options.threads;
   eo.permutations = options.permutations;
   eo.progress = options.progress;
+  eo.rules = options.rules;
   const Table* holdout_rows = holdout ? &*holdout : nullptr;
   try {
     in.evaluation = eval::evaluate(in.real, in.synthetic, eo, holdout_rows);
@@ -137,12 +138,14 @@ std::string render_html(const ReportInput& in) {
   page.html +=
       "<nav><a href=\"#headline\">At a glance</a><a href=\"#preparation\">Preparation</a><a "
       "href=\"#columns\">Columns</a>"
-      "<a href=\"#pairs\">Pairs</a><a href=\"#efficacy\">ML efficacy</a><a href=\"#geometry\">Shape</a>"
+      "<a href=\"#pairs\">Pairs</a><a href=\"#rules\">Rules</a><a href=\"#efficacy\">ML efficacy</a><a "
+      "href=\"#geometry\">Shape</a>"
       "<a href=\"#privacy\">Privacy</a></nav>\n<main>\n";
   headline(page, in);
   preparation(page, in);
   columns_section(page, in);
   pairs_section(page, in);
+  rules_section(page, in);
   efficacy_section(page, in);
   geometry_section(page, in);
   privacy_section(page, in);

@@ -55,6 +55,7 @@ struct ReportOptions {
   bool topology = true;
   int64_t topology_points = 300;  // per cloud: persistence is O(n^2) memory and slow beyond
   uint64_t memory_limit = 0;      // bytes; topology beyond it is left out, with a note
+  RuleOptions rules;              // business rules checked: found in the real rows, and declared
   Progress* progress = nullptr;   // may be null: shown the evaluation's steps, may stop the work
   std::string real_name = "real", synthetic_name = "synthetic";  // file names shown in the title
   // How the page names the caller's options (`target`, `holdout`, `x`, ...; core/option_terms.hpp):
