@@ -400,6 +400,7 @@ class Model {
       columns.append(entry);
     }
     out["columns"] = columns;
+    out["rules"] = model_.rules().describe();
     return out;
   }
 
@@ -419,6 +420,9 @@ SynthesisOptions synthesis_options(const std::string& model, uint64_t seed, cons
   out.overrides = overrides_from(options);
   out.missing = parse_missing_values(get_or<std::string>(options, "missing", "auto"));
   out.clean.expand_datetimes = get_or<bool>(options, "expand_dates", false);
+  out.rules.declared = get_or<std::vector<std::string>>(options, "constraints", {});
+  out.rules.find = get_or<bool>(options, "find_constraints", true);
+  out.rules.dropped = get_or<std::vector<int64_t>>(options, "drop_constraints", {});
   if (parameters.size() > 0) out.fit.parameters = parse_model_parameters(model, parameter_text(parameters));
   out.max_memory = get_or<uint64_t>(options, "max_memory", 0);
   check_model_parameters(out);

@@ -121,7 +121,8 @@ def _merge_overrides(options, inferred):
 
 
 def fit(data, model="auto", seed=42, *, progress=None, threads=0, missing="auto", categorical=(),
-        numeric=(), datetime=(), drop=(), expand_dates=False, max_memory=None, **params):
+        numeric=(), datetime=(), drop=(), expand_dates=False, max_memory=None, constraints=(),
+        find_constraints=True, drop_constraints=(), **params):
     """Learn a table and return the fitted Model.
 
     data: a pandas DataFrame (its index is ignored; its column names, order and dtypes are
@@ -139,12 +140,18 @@ def fit(data, model="auto", seed=42, *, progress=None, threads=0, missing="auto"
         leave out.
     expand_dates: the seed's rule, a date column becomes ISO year, week and weekday columns.
     max_memory: bytes (or "4G", "500M") the fit may use; None = 80 % of the available memory.
+    constraints: business rules every synthetic row keeps, e.g. ["A + B + C = 1", "start <= end",
+        "country <- city"] (grammar: docs/constraints.md); a rule that does not parse, names an
+        absent column or contradicts another raises ValueError. Rules found in the rows are kept
+        too (info["rules"] lists them, numbered) unless find_constraints=False; drop_constraints
+        leaves found rules out by their numbers.
     **params: the model's own parameters, e.g. epochs=300 for wgan; an unknown or out-of-range
         one raises ValueError. The models' parameters are listed below and by synthtab.models().
     """
     options = {"threads": threads, "missing": missing, "categorical": categorical, "numeric": numeric,
                "datetime": datetime, "drop": drop, "expand_dates": expand_dates,
-               "max_memory": _native.memory_limit(max_memory)}
+               "max_memory": _native.memory_limit(max_memory), "constraints": list(constraints),
+               "find_constraints": bool(find_constraints), "drop_constraints": [int(n) for n in drop_constraints]}
     return _fit(data, model, seed, progress, options, params)
 
 

@@ -246,7 +246,10 @@ def fit(ddf, model="auto", seed=42, *, sample_rows=1_000_000, progress=None, **f
 
     options = {"threads": fit_options.pop("threads", 0), "missing": fit_options.pop("missing", "auto"),
                "expand_dates": fit_options.pop("expand_dates", False),
-               "max_memory": _native.memory_limit(fit_options.pop("max_memory", None))}
+               "max_memory": _native.memory_limit(fit_options.pop("max_memory", None)),
+               "constraints": list(fit_options.pop("constraints", ()) or ()),
+               "find_constraints": bool(fit_options.pop("find_constraints", True)),
+               "drop_constraints": [int(n) for n in fit_options.pop("drop_constraints", ()) or ()]}
     for key in ("categorical", "numeric", "datetime", "drop"):
         options[key] = list(fit_options.pop(key, ()) or ())
     named = {n for key in ("categorical", "numeric", "datetime", "drop") for n in options[key]}

@@ -154,3 +154,39 @@ def test_write_csv_writes_the_cli_sample_bytes(roi, cli, tmp_path):
         assert (tmp_path / "py.csv").read_bytes() == (tmp_path / "cli.csv").read_bytes(), shard
     with pytest.raises(OSError):
         model.write_csv(tmp_path / "no" / "such" / "dir.csv", 10)
+
+
+def shares_frame(rows=60, seed=0):
+    rng = np.random.default_rng(seed)
+    a = np.round(rng.uniform(0, 0.5, rows), 2)
+    b = np.round(rng.uniform(0, 1, rows) * (1 - a), 2)
+    low = np.round(rng.uniform(10, 50, rows), 2)
+    return pd.DataFrame({"a": a, "b": b, "c": np.round(1 - a - b, 2), "low": low,
+                         "high": np.round(low + rng.uniform(0, 20, rows), 2)})
+
+
+def test_found_and_declared_rules_hold_in_every_sampled_row():
+    model = synthtab.fit(shares_frame(), model="copula", seed=1, progress=False, constraints=["low <= high", "a <= 0.45"])
+    assert any("sum to 1 in 60 of 60 rows" in rule for rule in model.info["rules"])
+    assert any(rule.startswith("* ") and "declared" in rule for rule in model.info["rules"])
+    rows = model.sample(2000)
+    assert ((rows.a + rows.b + rows.c - 1).abs() <= 0.015).all()
+    assert (rows.low <= rows.high).all()
+    assert (rows.a <= 0.45).all()
+    # Pickled and loaded models keep them.
+    again = pickle.loads(pickle.dumps(model))
+    pd.testing.assert_frame_equal(again.sample(2000), rows, check_exact=True)
+
+
+def test_rules_can_be_dropped_or_not_looked_for():
+    frame = shares_frame()
+    listed = synthtab.fit(frame, model="copula", progress=False).info["rules"]
+    assert listed and listed[0].startswith("1. ")
+    assert synthtab.fit(frame, model="copula", progress=False, find_constraints=False).info["rules"] == []
+    dropped = synthtab.fit(frame, model="copula", progress=False, drop_constraints=[1]).info["rules"]
+    assert len(dropped) == len(listed) - 1 and not any(rule.startswith("1. ") for rule in dropped)
+
+
+def test_a_rule_that_does_not_parse_says_where():
+    with pytest.raises(ValueError, match=r"rule 'low <= ', at character 8: expected a column name"):
+        synthtab.fit(shares_frame(), model="copula", progress=False, constraints=["low <= "])

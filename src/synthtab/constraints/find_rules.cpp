@@ -404,7 +404,10 @@ class Search {
         int64_t steps = 0;
         for (double v : c.sorted) steps = std::gcd(steps, std::llround((v - c.low) / c.unit));
         std::set<double> levels(c.sorted.begin(), c.sorted.end());
-        if (steps >= 2 && levels.size() >= 4) {
+        // A grid the values fill (prices in quarters), not one of a tiny step they only happen
+        // to sit on (six decimals whose last digit is even).
+        const double points = (c.high - c.low) / (static_cast<double>(steps) * c.unit) + 1;
+        if (steps >= 2 && levels.size() >= 4 && points <= 20.0 * static_cast<double>(levels.size())) {
           Rule grid = base;
           grid.kind = RuleKind::OnGrid;
           grid.step = snapped(static_cast<double>(steps) * c.unit, c.unit);
