@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "synthtab/transform/column_checks.hpp"
 #include "synthtab/transform/value_rounding.hpp"
 
 namespace synthtab {
@@ -20,14 +21,6 @@ struct NumericColumn {
   bool constant = true;
   std::vector<double> sorted;  // present values, ascending
 };
-
-std::vector<double> present_values(const Column& column) {
-  std::vector<double> out;
-  out.reserve(column.values.size());
-  for (double v : column.values)
-    if (!std::isnan(v)) out.push_back(v);
-  return out;
-}
 
 // P(X <= k) for X ~ Binomial(n, p).
 double binomial_at_most(int64_t n, int64_t k, double p) {
