@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,27 @@ TEST(RuleSet, DroppedAndRestatedRulesAreLeftOut) {
   EXPECT_TRUE(some.rules().back().declared);
   options.dropped = {99};
   EXPECT_THROW(RuleSet::build(t, options), Error);
+}
+
+TEST(RuleSet, APartOfTheRowsLeavesOutTheSameDroppedRules) {
+  const Table t = ruled_table(60, 4);
+  const RuleSet all = RuleSet::build(t, {});
+  ASSERT_GE(all.rules().size(), 3u);
+  RuleOptions options;
+  options.dropped = {2};
+  const RuleOptions part = rule_options_for_part(t, options);
+  EXPECT_TRUE(part.dropped.empty());  // numbers found on other rows could name other rules
+  ASSERT_EQ(part.left_out.size(), 1u);
+  EXPECT_EQ(part.left_out[0].formula(), all.rules()[1].formula());
+  // On the first 40 rows the rules are numbered anew; the same rule is still left out.
+  std::vector<int64_t> first(40);
+  std::iota(first.begin(), first.end(), 0);
+  const Table rows = t.take(first);
+  const RuleSet kept = RuleSet::build(rows, part);
+  EXPECT_FALSE(has_rule(kept.rules(), all.rules()[1].formula()));
+  EXPECT_EQ(kept.rules().size() + 1, RuleSet::build(rows, {}).rules().size());
+  options.dropped = {99};
+  EXPECT_THROW(rule_options_for_part(t, options), Error);
 }
 
 TEST(RuleSet, TheModelledTableTurnsBackIntoTheRealRows) {

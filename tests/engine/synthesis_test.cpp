@@ -443,6 +443,20 @@ TEST(Synthesis, AvoidingCopiesKeepsTheMissingRatesUnderEveryPolicy) {
     }
 }
 
+TEST(Synthesis, AutoJudgesTheCandidatesWithTheRulesTheModelWillKeep) {
+  SynthesisOptions options = quick_options();
+  options.model = "auto";
+  const auto input = prepare_csv(std::string(SYNTHTAB_SOURCE_DIR) + "/tests/constraints/shares.csv", options);
+  const ModelChoice kept = choose_model(input.prepared.table, options.fit);
+  RuleOptions none;
+  none.find = false;
+  const ModelChoice free = choose_model(input.prepared.table, options.fit, none);
+  ASSERT_EQ(kept.candidates.size(), free.candidates.size());
+  // The candidates' rows differ (the shares summed to 1 or not), so do their scores.
+  for (size_t i = 0; i < kept.candidates.size(); ++i)
+    EXPECT_NE(kept.candidates[i].quality, free.candidates[i].quality) << kept.candidates[i].label;
+}
+
 TEST(Synthesis, AutoFitsTheCandidatesAndKeepsTheMostFaithful) {
   SynthesisOptions options = quick_options();
   options.model = "auto";

@@ -230,9 +230,10 @@ RuleSet RuleSet::build(const Table& real, const RuleOptions& options) {
       found[i].number = static_cast<int64_t>(i + 1);
       const bool dropped = std::find(options.dropped.begin(), options.dropped.end(), static_cast<int64_t>(i + 1)) !=
                            options.dropped.end();
-      const bool restated =
-          std::any_of(declared.begin(), declared.end(), [&](const Rule& d) { return same_columns(d, found[i]); });
-      if (!dropped && !restated) set.rules_.push_back(std::move(found[i]));
+      const auto same = [&](const Rule& other) { return same_columns(other, found[i]); };
+      const bool restated = std::any_of(declared.begin(), declared.end(), same);
+      const bool left_out = std::any_of(options.left_out.begin(), options.left_out.end(), same);
+      if (!dropped && !restated && !left_out) set.rules_.push_back(std::move(found[i]));
     }
   } else if (!options.dropped.empty()) {
     throw usage_error("found rules can be dropped only when rules are looked for");
@@ -579,6 +580,17 @@ RuleSet RuleSet::load(const std::string& text, const SectionCheck& check, const 
     }
   });
   return set;
+}
+
+RuleOptions rule_options_for_part(const Table& real, const RuleOptions& options) {
+  (void)RuleSet::build(real, options);  // a wrong rule or number fails here, once
+  RuleOptions part = options;
+  part.dropped.clear();
+  if (options.find && !options.dropped.empty()) {
+    const std::vector<Rule> found = find_rules(real, options.search);
+    for (int64_t number : options.dropped) part.left_out.push_back(found[static_cast<size_t>(number - 1)]);
+  }
+  return part;
 }
 
 std::vector<double> rule_adherence(const std::vector<Rule>& rules, const Table& table) {

@@ -17,6 +17,9 @@ struct RuleOptions {
   bool find = true;                   // look for rules in the real rows
   std::vector<std::string> declared;  // rules in the grammar of rule_parser.hpp
   std::vector<int64_t> dropped;       // found rules to leave out, by their number (1-based)
+  // Found rules to leave out by their kind and columns: auto's candidates learn from part of the
+  // rows, where the numbers of `dropped` may name other rules.
+  std::vector<Rule> left_out;
   RuleSearch search;
 };
 
@@ -80,6 +83,10 @@ class RuleSet {
   // column computed from itself). Throws Error(Usage) for a plan that does not hold.
   void bind(const Table& layout);
 };
+
+// The same choice of rules for a part of `real`'s rows (auto's candidates): the dropped found
+// rules named by their kind and columns rather than by number. Throws as RuleSet::build does.
+RuleOptions rule_options_for_part(const Table& real, const RuleOptions& options);
 
 // Per rule, the share of rows (with its cells present) of `table` that keep it; 1 for none.
 std::vector<double> rule_adherence(const std::vector<Rule>& rules, const Table& table);

@@ -97,10 +97,12 @@ double standard_deviation(const std::vector<double>& v) {
 
 // One split's scores of one candidate, averaged into it.
 void score_split(CandidateScore& candidate, const Table& train, const Table& held_out, const Table& shuffled,
-                 double unseen_distance, double holdout_copy_share, int splits, int split, const FitOptions& options) {
+                 double unseen_distance, double holdout_copy_share, int splits, int split, const FitOptions& options,
+                 const RuleOptions& rules) {
   SynthesisOptions fit;
   fit.model = candidate.model;
   fit.fit = options;
+  fit.rules = rules;
   fit.fit.progress = nullptr;
   fit.fit.parameters = candidate.parameters;
   fit.fit.seed = derive_seed(options.seed, kChoiceStream, 100 + static_cast<uint64_t>(split));
@@ -221,7 +223,7 @@ namespace {
 
 // Scores every candidate on each split of `prepared` (10 repeats under 100 rows, 3 under 1,000,
 // else 1), averaged into choice.candidates; a candidate that fails is marked and skipped.
-void score_candidates(ModelChoice& choice, const Table& prepared, const FitOptions& options) {
+void score_candidates(ModelChoice& choice, const Table& prepared, const FitOptions& options, const RuleOptions& rules) {
   const int64_t rows = prepared.rows();
   choice.splits = rows < 100 ? 10 : rows < 1000 ? 3 : 1;
   const int64_t training = static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare);
@@ -250,7 +252,7 @@ void score_candidates(ModelChoice& choice, const Table& prepared, const FitOptio
       if (!candidate.fitted) return;
       try {
         score_split(candidate, train, held_out, shuffled, unseen_distance, holdout_copy_share, choice.splits, split,
-                    one_each);
+                    one_each, rules);
       } catch (const std::exception& e) {
         // One candidate's failure is reported; the others go on.
         candidate.fitted = false;
@@ -339,7 +341,7 @@ size_t rank_candidates(ModelChoice& choice, int64_t rows, int64_t training) {
 
 }  // namespace
 
-ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
+ModelChoice choose_model(const Table& all_rows, const FitOptions& options, const RuleOptions& rules) {
   ModelChoice choice;
   choice.table_rows = all_rows.rows();
   // Large tables: chosen on a random subsample (scoring is superlinear in the rows; 54,000 rows
@@ -364,7 +366,7 @@ ModelChoice choose_model(const Table& all_rows, const FitOptions& options) {
         rows, rows - std::max<int64_t>(2, static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare)));
     return choice;
   }
-  score_candidates(choice, prepared, options);
+  score_candidates(choice, prepared, options, rules);
   summarise_scores(choice);
   const int64_t training = static_cast<int64_t>(static_cast<double>(rows) * kTrainingShare);
   const size_t winner = rank_candidates(choice, rows, training);

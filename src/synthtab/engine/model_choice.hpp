@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "synthtab/constraints/rule_set.hpp"
 #include "synthtab/core/memory_limit.hpp"
 #include "synthtab/models/synthesizer.hpp"
 #include "synthtab/table/table.hpp"
@@ -67,7 +68,8 @@ struct ModelChoice {
 // winner is still fitted on every row): the tables auto was tuned on are scored as before, and
 // 54,000 rows choose in seconds rather than 85 s.
 inline constexpr int64_t kMaxChoiceRows = 5000;
-ModelChoice choose_model(const Table& prepared, const FitOptions& options);
+// `rules`: what each candidate keeps, as the final model will (see rule_options_for_part).
+ModelChoice choose_model(const Table& prepared, const FitOptions& options, const RuleOptions& rules = {});
 
 // Every model auto tries, in order, each with the caller's parameters that are its model's and
 // its own on top. Throws Error(Usage) when a parameter belongs to none of them.

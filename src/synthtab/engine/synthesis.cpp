@@ -216,9 +216,9 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
     throw Error(ErrorKind::Input, "need at least 2 rows to learn from, got " + std::to_string(prepared.rows()));
   check_model_parameters(options);
   if (options.model == "auto") {
-    // A declared rule that does not hold fails here, not as every candidate's failure.
-    (void)RuleSet::build(prepared, options.rules);
-    const ModelChoice choice = choose_model(prepared, options.fit);
+    // A wrong declared rule fails here, not as every candidate's failure; the candidates keep the
+    // rules the final model will keep (none with no rules asked for).
+    const ModelChoice choice = choose_model(prepared, options.fit, rule_options_for_part(prepared, options.rules));
     // The winner first; should it fail on all the rows, the next in rank, and so on.
     std::string failures;
     for (size_t index : choice.ranking) {
