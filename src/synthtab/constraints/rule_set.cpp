@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "synthtab/constraints/declared_rules.hpp"
+#include "synthtab/constraints/row_keeping.hpp"
 #include "synthtab/constraints/rule_parser.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
@@ -18,16 +20,6 @@ namespace {
 using json = nlohmann::json;
 
 constexpr const char* kKeepingNames[] = {"difference", "residual", "remainder", "projection", "rejection"};
-
-// `value` on the grid of `unit` (0 = none), as the nearest double to the decimal number.
-double on_unit(double value, double unit) {
-  if (unit <= 0) return value;
-  if (unit < 1) {
-    const double scale = std::nearbyint(1.0 / unit);
-    if (std::abs(scale * unit - 1.0) < 1e-9) return std::nearbyint(value * scale) / scale;
-  }
-  return std::nearbyint(value / unit) * unit;
-}
 
 bool computed(Keeping keeping) {
   return keeping == Keeping::Difference || keeping == Keeping::Residual || keeping == Keeping::Remainder;
@@ -44,135 +36,6 @@ bool has_missing(const Table& table, const BoundRule& bound) {
                      [&](int64_t at) { return table.columns[static_cast<size_t>(at)].missing_count() > 0; });
 }
 
-// What a declared rule needs of the real rows: units, tolerance, a label mapping, evidence.
-void complete_declared(Rule& rule, const Table& real) {
-  double scale = std::abs(rule.total);
-  rule.units.clear();
-  for (const auto& name : rule.columns) {
-    const Column& column = real.column(name);
-    rule.units.push_back(column.is_categorical() ? 0.0 : value_unit(column));
-    for (double v : column.values)
-      if (!std::isnan(v)) scale = std::max(scale, std::abs(v));
-  }
-  if (rule.kind == RuleKind::SumsTo || rule.kind == RuleKind::SumOf)
-    rule.tolerance = equation_tolerance(rule.units, scale);
-  if (rule.kind == RuleKind::ProductOf) rule.tolerance = equation_tolerance({rule.units[0]}, scale);
-  if (rule.kind == RuleKind::Determines) {  // each label's most frequent partner
-    const Column& from = real.column(rule.columns[0]);
-    const Column& to = real.column(rule.columns[1]);
-    std::map<std::pair<int32_t, int32_t>, int64_t> counts;
-    for (int64_t r = 0; r < real.rows(); ++r)
-      if (!from.is_missing(r) && !to.is_missing(r))
-        ++counts[{from.codes[static_cast<size_t>(r)], to.codes[static_cast<size_t>(r)]}];
-    std::map<int32_t, std::pair<int64_t, int32_t>> best;
-    for (const auto& [pair, n] : counts)
-      if (n > best[pair.first].first) best[pair.first] = {n, pair.second};
-    for (const auto& [key, count_and_value] : best)
-      rule.mapping.emplace_back(from.categories[static_cast<size_t>(key)],
-                                to.categories[static_cast<size_t>(count_and_value.second)]);
-  }
-  count_evidence(rule, real);
-}
-
-bool same_columns(const Rule& a, const Rule& b) {
-  if (a.kind != b.kind) return false;
-  if (a.kind == RuleKind::SumsTo) {
-    auto x = a.columns, y = b.columns;
-    std::sort(x.begin(), x.end());
-    std::sort(y.begin(), y.end());
-    return x == y;
-  }
-  return a.columns == b.columns;
-}
-
-[[noreturn]] void contradiction(const Rule& a, const Rule& b, const std::string& why) {
-  throw usage_error(fmt::format("the rules '{}' and '{}' contradict each other: {}", a.formula(), b.formula(), why));
-}
-
-void check_contradictions(const std::vector<Rule>& declared) {
-  std::map<std::string, std::pair<double, double>> bounds;  // by column: the tightest declared bounds
-  for (const Rule& rule : declared)
-    if (rule.kind == RuleKind::Bounded) {
-      auto& [low, high] = bounds.try_emplace(rule.columns[0], -INFINITY, INFINITY).first->second;
-      low = std::max(low, rule.low);
-      high = std::min(high, rule.high);
-    }
-  for (size_t i = 0; i < declared.size(); ++i)
-    for (size_t j = i + 1; j < declared.size(); ++j) {
-      const Rule& a = declared[i];
-      const Rule& b = declared[j];
-      if (a.kind == RuleKind::AtMost && b.kind == RuleKind::AtMost && a.columns[0] == b.columns[1] &&
-          a.columns[1] == b.columns[0] && (a.strict || b.strict))
-        contradiction(a, b, "no row can keep both");
-      if (same_columns(a, b) && a.kind == RuleKind::SumsTo && a.total != b.total)
-        contradiction(a, b, "the same columns cannot sum to two totals");
-      if (a.kind == b.kind && a.kind == RuleKind::Bounded && a.columns == b.columns) {
-        const auto& [low, high] = bounds[a.columns[0]];
-        if (low > high) contradiction(a, b, fmt::format("no value is at least {:g} and at most {:g}", low, high));
-      }
-      if ((a.kind == RuleKind::SumOf || a.kind == RuleKind::ProductOf) &&
-          (b.kind == RuleKind::SumOf || b.kind == RuleKind::ProductOf) && a.columns[0] == b.columns[0])
-        contradiction(a, b, fmt::format("{} is computed twice", in_quotes(a.columns[0])));
-    }
-  for (const Rule& rule : declared) {
-    if (rule.kind != RuleKind::SumsTo) continue;
-    double least = 0.0, most = 0.0;
-    for (const auto& name : rule.columns) {
-      const auto it = bounds.find(name);
-      least += it == bounds.end() ? -INFINITY : it->second.first;
-      most += it == bounds.end() ? INFINITY : it->second.second;
-    }
-    if (least > rule.total || most < rule.total)
-      throw usage_error(
-          fmt::format("the rule '{}' contradicts the bounds declared on its columns: they sum to between "
-                      "{:g} and {:g}",
-                      rule.formula(), least, most));
-  }
-}
-
-// Moves one row's parts onto `total`: rescaled when they are never negative, shifted
-// otherwise, then rounded to their unit with the largest remainders so the sum stays exact.
-void project_sum(double total, const std::vector<double>& units, std::vector<double*>& parts) {
-  const auto k = static_cast<double>(parts.size());
-  double sum = 0.0;
-  bool never_negative = true;
-  for (double* p : parts) {
-    sum += *p;
-    never_negative = never_negative && *p >= 0;
-  }
-  if (never_negative && total > 0) {
-    for (double* p : parts) *p = sum > 0 ? *p * total / sum : total / k;
-  } else {
-    for (double* p : parts) *p += (total - sum) / k;
-  }
-  const double unit = units[0];
-  const bool one_unit = unit > 0 && std::all_of(units.begin(), units.end(), [&](double u) { return u == unit; });
-  const double units_total = total / unit;
-  if (one_unit && std::abs(units_total - std::nearbyint(units_total)) < 1e-6) {
-    std::vector<double> floors, remainders;
-    double given = 0.0;
-    for (double* p : parts) {
-      const double f = std::floor(*p / unit + 1e-9);
-      floors.push_back(f);
-      remainders.push_back(*p / unit - f);
-      given += f;
-    }
-    std::vector<size_t> order(parts.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return remainders[a] > remainders[b]; });
-    auto deficit = static_cast<int64_t>(std::nearbyint(units_total - given));
-    for (size_t i = 0; i < order.size() && deficit > 0; ++i, --deficit) floors[order[i]] += 1;
-    for (size_t i = 0; i < parts.size(); ++i) *parts[i] = on_unit(floors[i] * unit, unit);
-    return;
-  }
-  // Mixed units: each part rounded, the finest one takes what is left.
-  const auto finest = static_cast<size_t>(std::min_element(units.begin(), units.end()) - units.begin());
-  double rest = total;
-  for (size_t i = 0; i < parts.size(); ++i)
-    if (i != finest) rest -= (*parts[i] = on_unit(*parts[i], units[i]));
-  *parts[finest] = rest;
-}
-
 // Parts the remainder can keep: real numbers, never negative, with no gaps.
 bool remainder_fits(const Table& real, const BoundRule& bound) {
   if (bound.rule().total <= 0 || has_missing(real, bound)) return false;
@@ -183,29 +46,6 @@ bool remainder_fits(const Table& real, const BoundRule& bound) {
       if (v < 0) return false;
   }
   return true;
-}
-
-// One row's parts (Keeping::Remainder): the largest is what the others leave of the total (the
-// others scaled down when they exceed it), or of the drawn sum in a row drawn as a real exception.
-void restore_remainder(const Rule& rule, const std::vector<int64_t>& at, Table& rows, size_t row, bool exception) {
-  const auto cell = [&](size_t k) -> double& { return rows.columns[static_cast<size_t>(at[k])].values[row]; };
-  const double sum = std::max(0.0, exception ? rule.total + cell(at.size() - 1) : rule.total);
-  std::vector<double*> parts;
-  double left = sum;
-  for (size_t k = 0; k + 1 < at.size(); ++k) {
-    double& part = cell(k);
-    part = std::max(part, 0.0);
-    left -= part;
-    parts.push_back(&part);
-  }
-  if (left < 0) {
-    for (double* p : parts) *p *= sum / (sum - left);
-    left = 0;
-  }
-  cell(at.size() - 1) = left;
-  parts.push_back(&cell(at.size() - 1));
-  // Rounded onto the units, the sum kept.
-  project_sum(on_unit(sum, rule.units[0]), rule.units, parts);
 }
 
 }  // namespace
