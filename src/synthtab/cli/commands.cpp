@@ -71,6 +71,21 @@ void print_rules(const FittedModel& model) {
   for (const auto& line : lines) std::printf("  %s\n", line.c_str());
 }
 
+constexpr const char* kConditionHelp =
+    "draw rows given a value, COLUMN=VALUE (repeatable): every row holds it, the rest drawn from the model's "
+    "conditional distribution (the copula's, exactly; with the default model the copula is fitted)";
+
+// Which values every row holds, and how they were drawn.
+void print_conditions(const FittedModel& model, bool auto_asked) {
+  if (model.conditions().empty()) return;
+  std::string held;
+  for (const auto& c : model.conditions())
+    held += fmt::format("{}{} = {}", held.empty() ? "" : ", ", c.column, c.value);
+  std::printf("Every row holds %s; the other columns are drawn from the %s's distribution given %s%s.\n", held.c_str(),
+              model.model_name().c_str(), model.conditions().size() == 1 ? "it" : "them",
+              auto_asked ? " (the copula rather than auto's choice: it draws given values exactly)" : "");
+}
+
 }  // namespace
 
 Commands::Commands(CLI::App& app) {
@@ -212,6 +227,7 @@ void Commands::add_generate(CLI::App& app) {
                    "copies of unique rows redrawn), never (all redrawn), allow (kept)")
       ->capture_default_str();
   generate_->add_flag("--allow-copies", allow_copies_, "the same as --copies allow");
+  generate_->add_option("--condition", conditions_, kConditionHelp);
   generate_->add_option("--report", report_,
                         "also write an HTML report comparing the synthetic rows with the real ones");
   generate_->add_option("--target", target_, "(with --report) column to predict for the report's ML efficacy check");
@@ -249,6 +265,7 @@ void Commands::add_sample(CLI::App& app) {
                    "copies of unique rows redrawn), never (all redrawn), allow (kept)")
       ->capture_default_str();
   sample_->add_flag("--allow-copies", allow_copies_, "the same as --copies allow");
+  sample_->add_option("--condition", conditions_, kConditionHelp);
   sample_->add_option("--max-memory", max_memory_, kMaxMemoryHelp);
   sample_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
@@ -480,7 +497,8 @@ void Commands::run_generate() {
   job.report = report_;
   job.rows = rows_;
   job.seed = seed_;
-  job.copies = copy_policy();                      // a bad value fails before the fit
+  job.copies = copy_policy();  // a bad value fails before the fit
+  job.conditions = conditions_;
   quiet_ = quiet_ || is_standard_output(output_);  // standard output carries the CSV alone
   ProgressBar progress(quiet_);
   job.progress = &progress;
@@ -504,6 +522,7 @@ void Commands::run_generate() {
     std::printf("Cross-fitting the report's ML card (--target) added %.2f s.\n", result.cross_fit_seconds);
   report_copies(result.stats, rows_);
   print_model(result.model);
+  print_conditions(result.model, synthesis_options().model == "auto");
   print_rules(result.model);
   std::printf(
       "Fitted in %.2f s; wrote %lld synthetic rows to %s in %.2f s (drawing %.2f s, writing %.2f s); "
@@ -542,6 +561,11 @@ void Commands::run_sample() {
   check_writable(output_);
   const uint64_t max_memory = memory_limit(max_memory_);
   FittedModel model = FittedModel::load(model_file_, max_memory);
+  std::vector<Condition> conditions;
+  std::vector<std::string> names;
+  for (const auto& column : model.pipeline().prototype().columns) names.push_back(column.name);
+  for (const auto& text : conditions_) conditions.push_back(parse_condition(text, names));
+  model.set_conditions(conditions);
   model.set_copy_policy(copies);
   model.set_memory_limit(max_memory);
   const uint64_t seed = sampling_seed(sample_seed_set_ ? sample_seed_ : model.fit_seed());
@@ -549,6 +573,7 @@ void Commands::run_sample() {
   if (quiet_) return;
   const int64_t written = shard.last(rows_) - shard.first(rows_);
   report_copies(stats, written);
+  print_conditions(model, false);
   const double seconds = seconds_since(start);
   std::printf("Wrote %lld rows (shard %lld/%lld of %lld) to %s in %.2f s (%.0f rows/s).\n",
               static_cast<long long>(written), static_cast<long long>(shard.index), static_cast<long long>(shard.count),

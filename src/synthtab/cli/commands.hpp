@@ -81,6 +81,7 @@ class Commands {
   bool quiet_ = false;
   bool allow_copies_ = false;  // the older spelling of --copies allow
   std::string copies_ = "holdout";
+  std::vector<std::string> conditions_;  // --condition COLUMN=VALUE (generate, sample)
   CopyPolicy copy_policy() const;
   std::string delimiter_;
   std::string decimal_;

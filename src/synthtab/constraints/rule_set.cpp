@@ -240,6 +240,17 @@ std::vector<std::string> RuleSet::describe() const {
   return out;
 }
 
+std::vector<std::string> RuleSet::computed_columns() const {
+  std::vector<std::string> out;
+  for (size_t i : computed_order_)
+    for (size_t k = 0; k < rules_[i].columns.size(); ++k) {
+      // A sum's other parts are learnt as they are; only the last is what they leave.
+      const bool learnt = keeping_[i] == Keeping::Remainder && k + 1 < rules_[i].columns.size();
+      if (is_output(keeping_[i], k) && !learnt) out.push_back(rules_[i].columns[k]);
+    }
+  return out;
+}
+
 Table RuleSet::to_model(const Table& real) const {
   Table out = real;
   for (size_t i : computed_order_) {

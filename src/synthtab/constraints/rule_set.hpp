@@ -57,6 +57,9 @@ class RuleSet {
   // Sentences for the user, a found rule after its number, a declared one after '*': "1. the
   // columns ... sum to 1 in 38 of 39 rows (within 0.015); kept by ...".
   std::vector<std::string> describe() const;
+  // The columns the model does not learn as they are (a rule computes them from others): the
+  // model cannot be given their values.
+  std::vector<std::string> computed_columns() const;
 
   // The table the model learns from `real` (same columns, names and types).
   Table to_model(const Table& real) const;

@@ -134,12 +134,29 @@ GenerateResult run_generate(const GenerateJob& job, const std::function<void(con
     report::check_chart_options(result.input.prepared.table, job.report_options.charts);
     if (!job.report_options.target.empty()) result.input.prepared.table.column(job.report_options.target);
   }
+  std::vector<Condition> conditions;
+  if (!job.conditions.empty()) {
+    if (!job.report.empty())
+      throw usage_error(
+          "a report compares the synthetic rows with all the real ones: rows drawn given values are not "
+          "comparable; write the report without conditions");
+    std::vector<std::string> names;
+    for (const auto& column : result.input.prepared.table.columns) names.push_back(column.name);
+    for (const auto& text : job.conditions) {
+      conditions.push_back(parse_condition(text, names));
+      if (result.input.prepared.table.find(conditions.back().column) < 0)  // before the fit
+        throw usage_error(fmt::format("the condition '{}': the prepared table has no column {}", text,
+                                      in_quotes(conditions.back().column)));
+    }
+    if (options.model == "auto") options.model = "copula";
+  }
   if (on_prepared) on_prepared(result.input);
 
   const auto fit_start = std::chrono::steady_clock::now();
   result.model = FittedModel::fit_prepared(result.input, options);
   result.fit_seconds = seconds_since(fit_start);
   FittedModel& model = result.model;
+  model.set_conditions(conditions);
   model.set_copy_policy(job.copies);
   model.set_memory_limit(options.max_memory);
   const uint64_t seed = sampling_seed(job.seed);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "synthtab/engine/synthesis.hpp"
 #include "synthtab/report/report.hpp"
@@ -18,6 +19,10 @@ struct GenerateJob {
   int64_t rows = 2000;
   uint64_t seed = 42;  // the fit's seed (options.fit.seed is set from it); rows use sampling_seed(seed)
   CopyPolicy copies = CopyPolicy::Holdout;
+  // "COLUMN=VALUE": every row holds these values, drawn given them (see
+  // FittedModel::set_conditions); auto then fits the copula, the model that conditions exactly.
+  // Not with a report, which compares the rows with all the real ones.
+  std::vector<std::string> conditions;
   SynthesisOptions options;  // reading, preparation, the model, its parameters, the memory limit
   // The report's own choices (target, task, charts, threads, option names); its seed, memory
   // limit and file names are the job's.

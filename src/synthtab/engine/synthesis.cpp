@@ -370,11 +370,13 @@ int64_t FittedModel::block_rows() const { return sample_block_rows(pipeline_.wid
 Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>& status) const {
   const int64_t block_size = block_rows();
   const int64_t block_start = block * block_size;
-  const Matrix rows = synthesizer_->sample(block_start, block_size, seed);
+  const Matrix rows = synthesizer_->sample_given(block_start, block_size, seed, given_);
   Rng rng(derive_seed(seed, kInverseStream, static_cast<uint64_t>(block)));
   Table decoded = pipeline_.inverse(rows, rng);
-  const std::vector<char> broken =
-      rules_.restore(decoded, derive_seed(seed, kRuleStream, static_cast<uint64_t>(block)));
+  // Held values exactly (the model's space rounds them), and a row whose rules moved one drawn again.
+  hold_conditions(decoded, nullptr);
+  std::vector<char> broken = rules_.restore(decoded, derive_seed(seed, kRuleStream, static_cast<uint64_t>(block)));
+  hold_conditions(decoded, &broken);
   status.assign(static_cast<size_t>(decoded.rows()), kRowNew);
   const bool check_copies = copy_policy_ != CopyPolicy::Allow && !real_row_hashes_.empty();
   const bool any_broken = std::find(broken.begin(), broken.end(), 1) != broken.end();
@@ -413,11 +415,13 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
   int passes_without_progress = 0;
   for (int pass = 1; pass <= kMaxRedraws && !copies.empty(); ++pass) {
     const uint64_t redraw_seed = derive_seed(seed, kRedrawStream, static_cast<uint64_t>(pass));
-    const Matrix again = synthesizer_->sample(block_start, block_size, redraw_seed);
+    const Matrix again = synthesizer_->sample_given(block_start, block_size, redraw_seed, given_);
     Rng redraw_rng(derive_seed(redraw_seed, kInverseStream, static_cast<uint64_t>(block)));
     Table redrawn = pipeline_.inverse(again, redraw_rng);
-    const std::vector<char> redrawn_broken =
+    hold_conditions(redrawn, nullptr);
+    std::vector<char> redrawn_broken =
         rules_.restore(redrawn, derive_seed(redraw_seed, kRuleStream, static_cast<uint64_t>(block)));
+    hold_conditions(redrawn, &redrawn_broken);
     std::vector<uint64_t> redrawn_hashes;
     if (check_copies) redrawn_hashes = fingerprints(redrawn);
     std::vector<int64_t> still_copies;

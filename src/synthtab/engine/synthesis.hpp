@@ -95,6 +95,16 @@ struct SampleStats {
   }
 };
 
+// A column held at one value in every drawn row: "what if Google ads were 12,000?".
+struct Condition {
+  std::string column;
+  std::string value;  // as in a CSV cell: a number (decimal point or comma), a category's label
+};
+// "COLUMN=VALUE" (spaces around either trimmed). A column name may hold '=': the split is at the
+// first '=' whose left side names one of `columns`, else at the first '='. Throws Error(Usage)
+// for text without '=' or with nothing on either side.
+Condition parse_condition(const std::string& text, const std::vector<std::string>& columns);
+
 class FittedModel {
  public:
   FittedModel();
@@ -144,6 +154,12 @@ class FittedModel {
   // Writes shard `shard` of a `rows`-row sample as CSV (atomically), block by block.
   SampleStats write_sample_csv(const std::string& path, int64_t rows, uint64_t seed, const Shard& shard = {},
                                Progress* progress = nullptr) const;
+  // Every row drawn from now on holds these values, drawn from the model's distribution given
+  // them (exactly, for the copula; other models refuse). Throws Error(Usage) naming the
+  // condition for a column the model lacks or a rule computes, a value of the wrong kind, a
+  // category it never saw, or a number outside the values it learnt. Empty: no conditions.
+  void set_conditions(const std::vector<Condition>& conditions);
+  const std::vector<Condition>& conditions() const { return conditions_; }
   void set_copy_policy(CopyPolicy policy) { copy_policy_ = policy; }
   CopyPolicy copy_policy() const { return copy_policy_; }
   // The share of synthetic rows that may equal a (repeated) training row under CopyPolicy::Holdout.
@@ -185,6 +201,13 @@ class FittedModel {
   std::string front_end_data_;
 
   uint64_t max_memory_ = 0;
+  // set_conditions: as given, in the model's space, and the cells they hold (prepared column,
+  // value or category code) after decoding.
+  std::vector<Condition> conditions_;
+  std::vector<GivenValue> given_;
+  std::vector<std::pair<size_t, double>> held_cells_;
+  // Sets the held cells in `rows`; marks in `broken` the rows where they had to be set again.
+  void hold_conditions(Table& rows, std::vector<char>* broken) const;
 
   ArchiveWriter archive() const;
   // Fits the pipeline and the synthesizer (already created) on the table the rules make of `prepared`.

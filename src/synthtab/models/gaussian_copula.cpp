@@ -533,19 +533,19 @@ Matrix GaussianCopula::do_sample(int64_t first_row, int64_t count, uint64_t seed
         for (size_t c = 0; c < n; ++c) latent[c] += f[c] * g;
       }
     }
-    for (size_t c = 0; c < n; ++c) {
-      const double u = std::clamp(normal_cdf(latent[c]), 1e-12, 1.0 - 1e-12);
-      const auto& sorted = sorted_[c];
-      double value;
-      if (marginals_[c].family == "empirical")
-        value = inverse_ecdf(sorted, discrete_[c] != 0, u);
-      else  // inside the training range, as the empirical marginal is
-        value = std::clamp(marginal_quantile(marginals_[c], u), static_cast<double>(sorted.front()),
-                           static_cast<double>(sorted.back()));
-      out(i, static_cast<int64_t>(c)) = static_cast<float>(value);
-    }
+    for (size_t c = 0; c < n; ++c)
+      out(i, static_cast<int64_t>(c)) = static_cast<float>(value_at(c, normal_cdf(latent[c])));
   }
   return out;
+}
+
+double GaussianCopula::value_at(size_t c, double u) const {
+  u = std::clamp(u, 1e-12, 1.0 - 1e-12);
+  const auto& sorted = sorted_[c];
+  if (marginals_[c].family == "empirical") return inverse_ecdf(sorted, discrete_[c] != 0, u);
+  // Inside the training range, as the empirical marginal is.
+  return std::clamp(marginal_quantile(marginals_[c], u), static_cast<double>(sorted.front()),
+                    static_cast<double>(sorted.back()));
 }
 
 namespace {

@@ -22,6 +22,11 @@ class GaussianCopula final : public Synthesizer {
   std::string name() const override { return "copula"; }
   FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) override;
   Matrix do_sample(int64_t first_row, int64_t count, uint64_t seed) const override;
+  // Exact: the latent normals given the held columns' scores (a discrete value's interval, drawn
+  // from the truncated conditional), the rest from the conditional normal (copula_conditional.cpp).
+  bool can_condition() const override { return true; }
+  Matrix do_sample_given(int64_t first_row, int64_t count, uint64_t seed,
+                         const std::vector<GivenValue>& given) const override;
   void do_save(ArchiveWriter& out, const std::string& prefix) const override;
   void do_load(const ArchiveReader& in, const std::string& prefix) override;
 
@@ -41,6 +46,8 @@ class GaussianCopula final : public Synthesizer {
   bool low_rank() const { return !factor_.empty(); }
 
  private:
+  // Column c's value at the share u of its distribution (its marginal's quantile).
+  double value_at(size_t c, double u) const;
   // Replaces a discrete column's scores by each value's interval mean (see the .cpp).
   void interval_mean_scores(const Matrix& data, Eigen::MatrixXd& scores) const;
   void order_categories(const Matrix& data, const std::vector<ModelColumn>& layout, uint64_t seed,

@@ -33,4 +33,17 @@ Matrix Synthesizer::sample(int64_t first_row, int64_t count, uint64_t seed) cons
   return rows;
 }
 
+Matrix Synthesizer::sample_given(int64_t first_row, int64_t count, uint64_t seed,
+                                 const std::vector<GivenValue>& given) const {
+  if (first_row < 0 || count < 0)
+    throw std::logic_error(fmt::format("{}: rows [{}, +{}) asked for", name(), first_row, count));
+  Matrix rows = given.empty() ? do_sample(first_row, count, seed) : do_sample_given(first_row, count, seed, given);
+  if (rows.rows != count) throw std::logic_error(fmt::format("{} drew {} rows, not {}", name(), rows.rows, count));
+  return rows;
+}
+
+Matrix Synthesizer::do_sample_given(int64_t, int64_t, uint64_t, const std::vector<GivenValue>&) const {
+  throw usage_error(fmt::format("the {} model cannot draw rows given some of their values; the copula can", name()));
+}
+
 }  // namespace synthtab

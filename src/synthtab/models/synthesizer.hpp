@@ -25,6 +25,12 @@ struct FitOptions {
   ModelParameters parameters;
 };
 
+// A model column held at a value (model space): what a conditional draw is given.
+struct GivenValue {
+  int64_t column = 0;
+  float value = 0.0F;
+};
+
 // What a fit reports back (shown to the user, stored in the model file).
 struct FitReport {
   std::map<std::string, std::string> settings;  // effective hyper-parameters, as text
@@ -46,6 +52,13 @@ class Synthesizer {
   // Rows [first_row, first_row + count) of the infinite synthetic stream of `seed`:
   // row r depends only on (seed, r), so any split into shards or blocks gives the same rows.
   Matrix sample(int64_t first_row, int64_t count, uint64_t seed) const;
+  // Whether sample_given can draw this model's rows given some of their values.
+  virtual bool can_condition() const { return false; }
+  // As sample, but from the model's distribution given that each `given` model column holds its
+  // value (those columns come out holding it). Throws Error(Usage) for a model that cannot
+  // condition, or a value it cannot condition on (naming the model column).
+  Matrix sample_given(int64_t first_row, int64_t count, uint64_t seed, const std::vector<GivenValue>& given) const;
+
   // Writes its state into sections named "<prefix>..." and reads them back.
   void save(ArchiveWriter& out, const std::string& prefix) const { do_save(out, prefix); }
   void load(const ArchiveReader& in, const std::string& prefix) { do_load(in, prefix); }
@@ -53,6 +66,8 @@ class Synthesizer {
  protected:
   virtual FitReport do_fit(const Matrix& data, const std::vector<ModelColumn>& layout, const FitOptions& options) = 0;
   virtual Matrix do_sample(int64_t first_row, int64_t count, uint64_t seed) const = 0;
+  virtual Matrix do_sample_given(int64_t first_row, int64_t count, uint64_t seed,
+                                 const std::vector<GivenValue>& given) const;
   virtual void do_save(ArchiveWriter& out, const std::string& prefix) const = 0;
   virtual void do_load(const ArchiveReader& in, const std::string& prefix) = 0;
 };
