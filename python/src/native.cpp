@@ -304,14 +304,23 @@ T get_or(const py::dict& options, const char* key, T fallback) {
 
 // --- the fitted model ------------------------------------------------------------------------
 
+// Values every drawn row holds: (column, value as text) pairs.
+using Given = std::vector<std::pair<std::string, std::string>>;
+
+std::vector<Condition> conditions(const Given& given) {
+  std::vector<Condition> out;
+  for (const auto& [column, value] : given) out.push_back({column, value});
+  return out;
+}
+
 class Model {
  public:
   explicit Model(FittedModel model) : model_(std::move(model)) {}
 
   FittedModel& get() { return model_; }
 
-  py::list sample(int64_t first, int64_t count, uint64_t seed, const std::string& copies, py::dict stats_out,
-                  const py::object& show) {
+  py::list sample(int64_t first, int64_t count, uint64_t seed, const std::string& copies, const Given& given,
+                  py::dict stats_out, const py::object& show) {
     if (count < 0) throw usage_error("the number of rows must be >= 0, got " + std::to_string(count));
     const CopyPolicy policy = parse_copy_policy(copies);
     // In blocks: progress and Ctrl-C are answered between them; any split gives the same rows.
@@ -322,6 +331,7 @@ class Model {
       // Python threads may share a model: one sample at a time sets its copy policy and draws.
       const std::lock_guard lock(*sampling_);
       model_.set_copy_policy(policy);
+      model_.set_conditions(conditions(given));
       const auto start = std::chrono::steady_clock::now();
       progress.begin("sampling", count);
       Table all = model_.sample(first, std::min(block, count), seed, &stats);
@@ -344,13 +354,14 @@ class Model {
 
   // Shard `index` of `count` of a `rows`-row sample as CSV, written atomically: the bytes of
   // `synthtab sample --shard index/count`.
-  py::dict write_csv(const std::string& path, int64_t rows, uint64_t seed, const std::string& copies, int64_t index,
-                     int64_t count, const py::object& show) {
+  py::dict write_csv(const std::string& path, int64_t rows, uint64_t seed, const std::string& copies,
+                     const Given& given, int64_t index, int64_t count, const py::object& show) {
     const CopyPolicy policy = parse_copy_policy(copies);
     const Shard shard = parse_shard(std::to_string(index) + "/" + std::to_string(count));
     const SampleStats stats = run_released<SampleStats>(show, [&](SharedProgress& progress) {
       const std::lock_guard lock(*sampling_);
       model_.set_copy_policy(policy);
+      model_.set_conditions(conditions(given));
       return model_.write_sample_csv(path, rows, seed, shard, &progress);
     });
     py::dict out;

@@ -194,7 +194,7 @@ class Model:
                 raise ModelFileError(str(error)) from None
         return cls(native, frame_types)
 
-    def sample(self, n=2000, seed=None, shard=None, *, copies="holdout", progress=None):
+    def sample(self, n=2000, seed=None, shard=None, *, copies="holdout", given=None, progress=None):
         """n synthetic rows as a DataFrame with the fitted frame's columns and dtypes.
 
         seed: the rows' stream; None = the fit's seed (as `synthtab generate` does).
@@ -202,6 +202,9 @@ class Model:
             order are the n rows.
         copies: "holdout" (default), "never" or "allow": what to do with a row equal to a
             training row (see `synthtab generate --help`).
+        given: {column: value} - every row holds these values, the others drawn from the model's
+            distribution given them (the copula, exactly; other models raise ValueError), as
+            `synthtab sample --condition "column=value"`.
         """
         try:
             n = -1 if isinstance(n, bool) else operator.index(n)
@@ -217,20 +220,20 @@ class Model:
         fit_seed = self.info["seed"] if seed is None else seed
         stats = {}
         columns = _run(progress, self._native.sample, first, count, _native.sampling_seed(fit_seed), copies,
-                       stats)
+                       _given(given), stats)
         self.last_sample_stats = stats
         frame = _frames.to_frame(columns, self._frame_types)
         frame.index = range(first, first + count)
         return frame
 
-    def write_csv(self, path, n=2000, seed=None, shard=None, *, copies="holdout", progress=None):
+    def write_csv(self, path, n=2000, seed=None, shard=None, *, copies="holdout", given=None, progress=None):
         """Writes n synthetic rows (or one shard of them) as CSV, atomically and block by block:
         the bytes `synthtab sample MODEL -n n [--seed S] [--shard i/k]` writes, without holding the
-        rows in memory. Each shard's file has the header."""
+        rows in memory. Each shard's file has the header. given: as for sample()."""
         index, parts = (1, 1) if shard is None else _shard(shard)
         fit_seed = self.info["seed"] if seed is None else seed
         self.last_sample_stats = _run(progress, self._native.write_csv, os.fspath(path), n,
-                                      _native.sampling_seed(fit_seed), copies, index, parts)
+                                      _native.sampling_seed(fit_seed), copies, _given(given), index, parts)
 
     def save(self, path):
         """Writes the model file (atomically): `synthtab sample` reads it too."""
@@ -255,6 +258,20 @@ class Model:
     def __setstate__(self, state):
         restored = Model._from_native(_native.from_bytes(state["model_file"], "pickled model"), "pickled model")
         self.__dict__.update(restored.__dict__)
+
+
+def _given(given):
+    """{column: value} as (name, text) pairs; numbers written as a CSV cell would be."""
+    if given is None:
+        return []
+    if not isinstance(given, dict):
+        raise TypeError(f"given expects a dict of column: value, got {type(given).__name__}")
+    pairs = []
+    for column, value in given.items():
+        if isinstance(value, bool) or value is None:
+            raise ValueError(f"given[{column!r}]: expected a number or a category's label, got {value!r}")
+        pairs.append((str(column), repr(value) if isinstance(value, float) else str(value)))
+    return pairs
 
 
 def _shard(shard):

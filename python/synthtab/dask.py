@@ -45,14 +45,14 @@ def _model_from(model_bytes):
     return model
 
 
-def _shard(model_ref, n, index, parts, seed, copies):
+def _shard(model_ref, n, index, parts, seed, copies, given):
     model = model_ref if isinstance(model_ref, Model) else _model_from(model_ref)
-    return model.sample(n, seed=seed, shard=(index, parts), copies=copies, progress=False)
+    return model.sample(n, seed=seed, shard=(index, parts), copies=copies, given=given, progress=False)
 
 
-def _write_shard(model_ref, path, n, index, parts, seed, copies):
+def _write_shard(model_ref, path, n, index, parts, seed, copies, given):
     model = model_ref if isinstance(model_ref, Model) else _model_from(model_ref)
-    model.write_csv(path, n, seed=seed, shard=(index, parts), copies=copies, progress=False)
+    model.write_csv(path, n, seed=seed, shard=(index, parts), copies=copies, given=given, progress=False)
     return path
 
 
@@ -82,32 +82,33 @@ def _model_reference(model):
     return dask.delayed(model_bytes, name="synthtab-model-" + hashlib.sha256(model_bytes).hexdigest(), pure=True)
 
 
-def sample(model, n, npartitions=None, seed=None, *, copies="holdout"):
+def sample(model, n, npartitions=None, seed=None, *, copies="holdout", given=None):
     """n rows of `model` as a dask DataFrame whose partition i is shard i + 1 of npartitions
-    (default: one per ROWS_PER_PARTITION rows); its index is the row number, divisions known."""
+    (default: one per ROWS_PER_PARTITION rows); its index is the row number, divisions known.
+    given: {column: value} every row holds (see synthtab.Model.sample)."""
     parts = _partitions(n, npartitions)
     seed = model.info["seed"] if seed is None else seed
     reference = _model_reference(model)
-    tasks = [dask.delayed(_shard, pure=True)(reference, n, i + 1, parts, seed, copies) for i in range(parts)]
-    meta = model.sample(0, seed=seed, copies=copies, progress=False)
+    tasks = [dask.delayed(_shard, pure=True)(reference, n, i + 1, parts, seed, copies, given) for i in range(parts)]
+    meta = model.sample(0, seed=seed, copies=copies, given=given, progress=False)
     if n == 0:
         return dd.from_delayed(tasks, meta=meta, verify_meta=False)
     firsts = [n * i // parts for i in range(parts)]
     return dd.from_delayed(tasks, meta=meta, divisions=tuple(firsts) + (n - 1,), verify_meta=False)
 
 
-def write_csv(model, n, directory, npartitions=None, seed=None, *, copies="holdout", name="part-{:05d}.csv",
-              compute=True):
+def write_csv(model, n, directory, npartitions=None, seed=None, *, copies="holdout", given=None,
+              name="part-{:05d}.csv", compute=True):
     """Writes n rows of `model` as one CSV file per shard in `directory` (created if needed), each
     atomically (a task computed again never leaves a partial file) and with the header: the files
     are `synthtab sample --shard i/k`'s. Returns their paths in order (or the delayed task when
-    compute=False)."""
+    compute=False). given: as for sample()."""
     parts = _partitions(n, npartitions)
     seed = model.info["seed"] if seed is None else seed
     os.makedirs(directory, exist_ok=True)
     reference = _model_reference(model)
     paths = [os.path.join(os.fspath(directory), name.format(i)) for i in range(parts)]
-    tasks = [dask.delayed(_write_shard, pure=True)(reference, paths[i], n, i + 1, parts, seed, copies)
+    tasks = [dask.delayed(_write_shard, pure=True)(reference, paths[i], n, i + 1, parts, seed, copies, given)
              for i in range(parts)]
     joined = dask.delayed(list)(tasks)
     return joined.compute() if compute else joined

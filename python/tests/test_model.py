@@ -190,3 +190,22 @@ def test_rules_can_be_dropped_or_not_looked_for():
 def test_a_rule_that_does_not_parse_says_where():
     with pytest.raises(ValueError, match=r"rule 'low <= ', at character 8: expected a column name"):
         synthtab.fit(shares_frame(), model="copula", progress=False, constraints=["low <= "])
+
+
+def test_given_values_are_held_in_every_row_as_the_cli_holds_them(roi, cli, tmp_path):
+    model = synthtab.fit(roi, model="copula", seed=6, progress=False)
+    rows = model.sample(500, seed=2, given={"Google ads": 12000.0, "Year": 2022})
+    assert (rows["Google ads"] == 12000.0).all() and (rows["Year"] == 2022).all()
+    assert rows["MRR (Monthly Recurring Revenue)"].mean() > model.sample(500, seed=2)[
+        "MRR (Monthly Recurring Revenue)"].mean()
+    model.save(tmp_path / "m.synthtab")
+    model.write_csv(tmp_path / "py.csv", 300, seed=2, given={"Google ads": 12000.0})
+    subprocess.run([cli, "sample", str(tmp_path / "m.synthtab"), "-n", "300", "--seed", "2", "--condition",
+                    "Google ads=12000.0", "-o", str(tmp_path / "cli.csv"), "--quiet"], check=True)
+    assert (tmp_path / "py.csv").read_bytes() == (tmp_path / "cli.csv").read_bytes()
+    with pytest.raises(ValueError, match="outside the values the model learnt"):
+        model.sample(10, given={"Google ads": 1e9})
+    with pytest.raises(ValueError, match="cart model cannot draw rows given"):
+        synthtab.fit(roi, model="cart", progress=False).sample(10, given={"Year": 2021})
+    # Without `given`, the rows as before: the conditions do not stay on the model.
+    pd.testing.assert_frame_equal(model.sample(50, seed=2), model.sample(50, seed=2))
