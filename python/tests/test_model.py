@@ -205,7 +205,9 @@ def test_given_values_are_held_in_every_row_as_the_cli_holds_them(roi, cli, tmp_
     assert (tmp_path / "py.csv").read_bytes() == (tmp_path / "cli.csv").read_bytes()
     with pytest.raises(ValueError, match="outside the values the model learnt"):
         model.sample(10, given={"Google ads": 1e9})
-    with pytest.raises(ValueError, match="cart model cannot draw rows given"):
-        synthtab.fit(roi, model="cart", progress=False).sample(10, given={"Year": 2021})
+    cart = synthtab.fit(roi, model="cart", progress=False)
+    assert (cart.sample(200, given={"Year": 2021})["Year"] == 2021).all()  # drawn again until it holds
+    with pytest.raises(ValueError, match="not a real number"):
+        cart.sample(10, given={"Google ads": 5000.0})
     # Without `given`, the rows as before: the conditions do not stay on the model.
     pd.testing.assert_frame_equal(model.sample(50, seed=2), model.sample(50, seed=2))

@@ -81,7 +81,27 @@ TEST(Conditions, RefusesWhatTheModelCannotHold) {
   expect_refused(model, {{"Year", "2021"}, {"Year", "2022"}}, "held twice");
   EXPECT_TRUE(model.conditions().empty());  // a refused set leaves none
   FittedModel cart = FittedModel::fit_csv(data_path("ROI.csv"), conditions_options("cart"));
-  expect_refused(cart, {{"Year", "2021"}}, "the cart model cannot draw rows given some of their values");
+  expect_refused(cart, {{"Google ads", "5000"}}, "but not a real number");
+}
+
+TEST(Conditions, AModelThatCannotConditionDrawsAgainUntilTheRowsHoldTheValues) {
+  for (const std::string name : {"cart", "bayesnet"}) {
+    FittedModel model = FittedModel::fit_csv(data_path("ROI.csv"), conditions_options(name));
+    model.set_conditions({{"Year", "2021"}, {"Month", "3"}});
+    // ROI.csv has 19 months: 2021's March is 1 of them, and the model's rows hold it about as often.
+    EXPECT_GT(model.held_acceptance(), 0.01) << name;
+    EXPECT_LT(model.held_acceptance(), 0.3) << name;
+    const Table rows = model.sample(0, 3000, 4);
+    const Column& year = rows.column("Year");
+    for (int64_t r = 0; r < rows.rows(); ++r) {
+      ASSERT_EQ(year.categories[static_cast<size_t>(year.codes[static_cast<size_t>(r)])], "2021") << name;
+      ASSERT_EQ(rows.column("Month").values[static_cast<size_t>(r)], 3.0) << name;
+    }
+    // Row by row: any split gives the same rows.
+    EXPECT_EQ(model.sample(2000, 1000, 4).column("Google ads").values[0], rows.column("Google ads").values[2000]);
+    // A value the model's rows (almost) never hold is refused, not drawn for ever.
+    expect_refused(model, {{"Month", "13"}}, "too rare to hold that way");
+  }
 }
 
 TEST(Conditions, AColumnARuleComputesCannotBeHeldButItsInputsCan) {

@@ -81,9 +81,15 @@ void print_conditions(const FittedModel& model, bool auto_asked) {
   std::string held;
   for (const auto& c : model.conditions())
     held += fmt::format("{}{} = {}", held.empty() ? "" : ", ", c.column, c.value);
-  std::printf("Every row holds %s; the other columns are drawn from the %s's distribution given %s%s.\n", held.c_str(),
-              model.model_name().c_str(), model.conditions().size() == 1 ? "it" : "them",
-              auto_asked ? " (the copula rather than auto's choice: it draws given values exactly)" : "");
+  const std::string how =
+      model.held_acceptance() < 1.0
+          ? fmt::format("drawn with them: the {2}'s rows drawn again until they hold {0} ({1:.1f}% of its rows do)",
+                        model.conditions().size() == 1 ? "it" : "them", 100 * model.held_acceptance(),
+                        model.model_name())
+          : fmt::format("drawn from the {}'s distribution given {}{}", model.model_name(),
+                        model.conditions().size() == 1 ? "it" : "them",
+                        auto_asked ? " (the copula rather than auto's choice: it draws given values exactly)" : "");
+  std::printf("Every row holds %s; the other columns are %s.\n", held.c_str(), how.c_str());
 }
 
 }  // namespace

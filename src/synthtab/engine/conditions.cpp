@@ -78,11 +78,10 @@ void FittedModel::set_conditions(const std::vector<Condition>& conditions) {
     conditions_.clear();
     given_.clear();
     held_cells_.clear();
+    held_acceptance_ = 1.0;
     return;
   }
-  if (!synthesizer_->can_condition())
-    throw usage_error(fmt::format(
-        "the {} model cannot draw rows given some of their values; fit the copula model to hold values", model_name_));
+  const bool exact = synthesizer_->can_condition();
   const Table& prototype = pipeline_.prototype();
   const std::vector<std::string> computed = rules_.computed_columns();
   // One drawn row carries the held values through the pipeline into the model's space.
@@ -111,7 +110,35 @@ void FittedModel::set_conditions(const std::vector<Condition>& conditions) {
     } else if (column.type == ColumnType::Integer && cell != std::nearbyint(cell)) {
       throw usage_error(what + ": expected a whole number");
     }
+    if (!exact && column.type != ColumnType::Categorical && column.type != ColumnType::Integer)
+      throw usage_error(fmt::format(
+          "{}: the {} model holds a category or a whole number by drawing rows again, but not a real number; fit "
+          "the copula model to hold it",
+          what, model_name_));
     cells.emplace_back(column_index, cell);
+  }
+  if (!exact) {
+    // How often the model's own rows hold the values: the rows drawn again per row kept.
+    constexpr int64_t kProbeRows = 4096;
+    constexpr double kLeastAcceptance = 0.01;
+    const Table probe =
+        pipeline_.inverse(synthesizer_->sample(0, kProbeRows, derive_seed(fit_seed_, 0x70726f6265)), rng);
+    std::vector<std::pair<size_t, double>> saved = std::move(held_cells_);
+    held_cells_ = cells;
+    int64_t holding = 0;
+    for (int64_t r = 0; r < probe.rows(); ++r) holding += holds_conditions(probe, r);
+    held_cells_ = std::move(saved);
+    const double acceptance = static_cast<double>(holding) / static_cast<double>(kProbeRows);
+    if (acceptance < kLeastAcceptance)
+      throw usage_error(fmt::format(
+          "the {} model holds values by drawing rows again, but only {} of {} of its rows hold these: too rare to "
+          "hold that way; fit the copula model, which draws given them",
+          model_name_, holding, kProbeRows));
+    conditions_ = conditions;
+    given_.clear();
+    held_cells_ = std::move(cells);
+    held_acceptance_ = acceptance;
+    return;
   }
   for (const auto& [at, cell] : cells) {
     Column& column = row.columns[at];
@@ -147,6 +174,16 @@ void FittedModel::set_conditions(const std::vector<Condition>& conditions) {
   conditions_ = conditions;
   given_ = std::move(given);
   held_cells_ = std::move(cells);
+  held_acceptance_ = 1.0;
+}
+
+bool FittedModel::holds_conditions(const Table& rows, int64_t row) const {
+  const auto r = static_cast<size_t>(row);
+  return std::all_of(held_cells_.begin(), held_cells_.end(), [&](const std::pair<size_t, double>& held) {
+    const Column& column = rows.columns[held.first];
+    return column.is_categorical() ? column.codes[r] == static_cast<int32_t>(held.second)
+                                   : column.values[r] == held.second;
+  });
 }
 
 void FittedModel::hold_conditions(Table& rows, std::vector<char>* broken) const {

@@ -27,6 +27,7 @@ constexpr uint64_t kRedrawStream = 0x726564726177;            // "redraw"
 constexpr uint64_t kSubstituteStream = 0x7375627374;          // "subst"
 constexpr uint64_t kDependenceSumsStream = 0x6465702d73756d;  // "dep-sum"
 constexpr uint64_t kRuleStream = 0x72756c6573;                // "rules"
+constexpr uint64_t kHoldStream = 0x686f6c64;                  // "hold"
 constexpr int kMaxRedraws = 20;
 constexpr int64_t kRuleProbeRows = 2048;  // rows drawn after a fit to see how often it breaks a rule
 constexpr int kFruitlessPasses = 3;       // redraw passes in a row that replace no copy: give up
@@ -367,14 +368,43 @@ int64_t sample_block_rows(int64_t model_columns) {
 
 int64_t FittedModel::block_rows() const { return sample_block_rows(pipeline_.width()); }
 
-Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>& status) const {
+Table FittedModel::draw_holding(int64_t block, uint64_t seed) const {
   const int64_t block_size = block_rows();
   const int64_t block_start = block * block_size;
-  const Matrix rows = synthesizer_->sample_given(block_start, block_size, seed, given_);
   Rng rng(derive_seed(seed, kInverseStream, static_cast<uint64_t>(block)));
-  Table decoded = pipeline_.inverse(rows, rng);
-  // Held values exactly (the model's space rounds them), and a row whose rules moved one drawn again.
+  if (held_cells_.empty() || synthesizer_->can_condition()) {
+    Table decoded = pipeline_.inverse(synthesizer_->sample_given(block_start, block_size, seed, given_), rng);
+    hold_conditions(decoded, nullptr);  // exactly: the model's space rounds them
+    return decoded;
+  }
+  // Drawing again: row r takes the first of its draws (seed, attempt) that holds every value, so
+  // the result depends only on (seed, block), as shards need. A row none of them holds (a chance
+  // below e^-30 per row at the acceptance set_conditions measured) is held by force.
+  Table decoded = pipeline_.inverse(synthesizer_->sample(block_start, block_size, seed), rng);
+  std::vector<int64_t> waiting;
+  for (int64_t r = 0; r < decoded.rows(); ++r)
+    if (!holds_conditions(decoded, r)) waiting.push_back(r);
+  const int attempts = static_cast<int>(std::ceil(30.0 / held_acceptance_));
+  for (int attempt = 1; attempt <= attempts && !waiting.empty(); ++attempt) {
+    const uint64_t attempt_seed = derive_seed(seed, kHoldStream, static_cast<uint64_t>(attempt));
+    Rng attempt_rng(derive_seed(attempt_seed, kInverseStream, static_cast<uint64_t>(block)));
+    const Table drawn = pipeline_.inverse(synthesizer_->sample(block_start, block_size, attempt_seed), attempt_rng);
+    std::vector<int64_t> still;
+    for (int64_t r : waiting) {
+      if (holds_conditions(drawn, r))
+        copy_row(drawn, r, decoded, r);
+      else
+        still.push_back(r);
+    }
+    waiting = std::move(still);
+  }
   hold_conditions(decoded, nullptr);
+  return decoded;
+}
+
+Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>& status) const {
+  Table decoded = draw_holding(block, seed);
+  // A row whose rules moved a held value is drawn again.
   std::vector<char> broken = rules_.restore(decoded, derive_seed(seed, kRuleStream, static_cast<uint64_t>(block)));
   hold_conditions(decoded, &broken);
   status.assign(static_cast<size_t>(decoded.rows()), kRowNew);
@@ -415,10 +445,7 @@ Table FittedModel::decode_block(int64_t block, uint64_t seed, std::vector<char>&
   int passes_without_progress = 0;
   for (int pass = 1; pass <= kMaxRedraws && !copies.empty(); ++pass) {
     const uint64_t redraw_seed = derive_seed(seed, kRedrawStream, static_cast<uint64_t>(pass));
-    const Matrix again = synthesizer_->sample_given(block_start, block_size, redraw_seed, given_);
-    Rng redraw_rng(derive_seed(redraw_seed, kInverseStream, static_cast<uint64_t>(block)));
-    Table redrawn = pipeline_.inverse(again, redraw_rng);
-    hold_conditions(redrawn, nullptr);
+    Table redrawn = draw_holding(block, redraw_seed);
     std::vector<char> redrawn_broken =
         rules_.restore(redrawn, derive_seed(redraw_seed, kRuleStream, static_cast<uint64_t>(block)));
     hold_conditions(redrawn, &redrawn_broken);

@@ -155,11 +155,16 @@ class FittedModel {
   SampleStats write_sample_csv(const std::string& path, int64_t rows, uint64_t seed, const Shard& shard = {},
                                Progress* progress = nullptr) const;
   // Every row drawn from now on holds these values, drawn from the model's distribution given
-  // them (exactly, for the copula; other models refuse). Throws Error(Usage) naming the
+  // them: exactly, for the copula; other models hold categories and whole numbers by drawing
+  // rows again (refusing values fewer than 1 % of their rows hold) and refuse real numbers.
+  // Throws Error(Usage) naming the
   // condition for a column the model lacks or a rule computes, a value of the wrong kind, a
   // category it never saw, or a number outside the values it learnt. Empty: no conditions.
   void set_conditions(const std::vector<Condition>& conditions);
   const std::vector<Condition>& conditions() const { return conditions_; }
+  // The share of the model's rows that hold the conditions where it draws rows again until they
+  // do (a model that cannot condition, holding categories or whole numbers); 1 when it conditions.
+  double held_acceptance() const { return held_acceptance_; }
   void set_copy_policy(CopyPolicy policy) { copy_policy_ = policy; }
   CopyPolicy copy_policy() const { return copy_policy_; }
   // The share of synthetic rows that may equal a (repeated) training row under CopyPolicy::Holdout.
@@ -206,8 +211,15 @@ class FittedModel {
   std::vector<Condition> conditions_;
   std::vector<GivenValue> given_;
   std::vector<std::pair<size_t, double>> held_cells_;
+  // Models that cannot condition hold categories and whole numbers by drawing rows again: the
+  // share of the model's rows that hold every value (1 for a model that conditions).
+  double held_acceptance_ = 1.0;
   // Sets the held cells in `rows`; marks in `broken` the rows where they had to be set again.
   void hold_conditions(Table& rows, std::vector<char>* broken) const;
+  bool holds_conditions(const Table& rows, int64_t row) const;
+  // One block's rows decoded, holding the conditions: drawn given them, or drawn again until
+  // they hold them.
+  Table draw_holding(int64_t block, uint64_t seed) const;
 
   ArchiveWriter archive() const;
   // Fits the pipeline and the synthesizer (already created) on the table the rules make of `prepared`.
