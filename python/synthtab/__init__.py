@@ -203,7 +203,8 @@ class Model:
         copies: "holdout" (default), "never" or "allow": what to do with a row equal to a
             training row (see `synthtab generate --help`).
         given: {column: value} - every row holds these values, the others drawn from the model's
-            distribution given them (the copula, exactly; other models raise ValueError), as
+            distribution given them (the copula, exactly; other models hold categories and whole
+            numbers by drawing rows again, and raise ValueError for a real number), as
             `synthtab sample --condition "column=value"`.
         """
         try:
