@@ -104,7 +104,15 @@ TEST_P(ConstraintCatalogue, EveryModelKeepsTheRules) {
   const fs::path dir = scratch_dir("constraints-" + std::to_string(c.line));
   const auto listing = run_cli(fmt::format("rules '{}' {}", c.table, c.flags), dir);
   std::vector<std::string> keeps;
+  std::string given_flags;  // generate only: `rules` draws no rows
+  std::vector<std::pair<std::string, std::string>> given;
   for (const auto& expectation : c.expectations) {
+    if (expectation.rfind("given ", 0) == 0) {
+      const auto equals = expectation.find('=');
+      given.emplace_back(expectation.substr(6, equals - 6), expectation.substr(equals + 1));
+      given_flags += fmt::format(" --condition '{}'", expectation.substr(6));
+      continue;
+    }
     if (expectation.rfind("error ", 0) == 0) {
       const auto space = expectation.find(' ', 6);
       const int code = std::stoi(expectation.substr(6, space - 6));
@@ -136,8 +144,8 @@ TEST_P(ConstraintCatalogue, EveryModelKeepsTheRules) {
     ++models_here;
     SCOPED_TRACE("model " + model.name);
     const fs::path out = dir / (model.name + ".csv");
-    const std::string generate = fmt::format("generate '{}' {} -m {} {} -n 300 --seed 7 -q -o '{}'", c.table, c.flags,
-                                             model.name, flags_for(model), out.string());
+    const std::string generate = fmt::format("generate '{}' {}{} -m {} {} -n 300 --seed 7 -q -o '{}'", c.table,
+                                             c.flags, given_flags, model.name, flags_for(model), out.string());
     const auto run = run_cli(generate, dir);
     if (run.exit_code != 0 && run_cli(generate + " --no-constraints", dir).exit_code == run.exit_code) {
       // A model that cannot take this table at all (mrf refuses wide tables): nothing of the rules.
@@ -148,6 +156,11 @@ TEST_P(ConstraintCatalogue, EveryModelKeepsTheRules) {
     const Table synthetic = to_table(read_csv(out.string(), {}), schema);
     ASSERT_EQ(synthetic.rows(), 300);
     ++models_run;
+    for (const auto& [column, value] : given) {
+      const Column& held = synthetic.column(column);
+      for (int64_t r = 0; r < synthetic.rows(); ++r)
+        ASSERT_EQ(held.categories[static_cast<size_t>(held.codes[static_cast<size_t>(r)])], value) << column;
+    }
     for (const auto& expectation : keeps) {
       if (expectation.rfind("keeps ", 0) == 0) {
         EXPECT_EQ(share_keeping(expectation.substr(6), synthetic), 1.0) << expectation;

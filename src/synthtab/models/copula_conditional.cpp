@@ -53,17 +53,20 @@ Matrix GaussianCopula::do_sample_given(int64_t first_row, int64_t count, uint64_
     is_held[c] = 1;
     const auto& sorted = sorted_[c];
     HeldScore h{.column = c, .discrete = discrete_[c] != 0};
-    if (!std::isfinite(g.value) || g.value < sorted.front() || g.value > sorted.back())
-      throw usage_error(fmt::format("model column {}: {:g} lies outside the values the model learnt ({:g} to {:g})", c,
-                                    g.value, sorted.front(), sorted.back()));
-    const auto [from, to] = std::equal_range(sorted.begin(), sorted.end(), g.value);
     const auto size = static_cast<double>(sorted.size());
     if (h.discrete) {
-      if (from == to)
+      // A discrete column's values are grouped, each value's run in the order of its interval
+      // (categories reordered by the fit: not ascending).
+      const auto from = std::find(sorted.begin(), sorted.end(), g.value);
+      if (from == sorted.end())
         throw usage_error(fmt::format("model column {}: {:g} is not a value the model learnt", c, g.value));
+      const auto to = std::find_if(from, sorted.end(), [&](float v) { return v != g.value; });
       h.low = from == sorted.begin() ? -INFINITY : normal_quantile(static_cast<double>(from - sorted.begin()) / size);
       h.high = to == sorted.end() ? INFINITY : normal_quantile(static_cast<double>(to - sorted.begin()) / size);
     } else {
+      if (!std::isfinite(g.value) || g.value < sorted.front() || g.value > sorted.back())
+        throw usage_error(fmt::format("model column {}: {:g} lies outside the values the model learnt ({:g} to {:g})",
+                                      c, g.value, sorted.front(), sorted.back()));
       // The share u at which the marginal takes the value: the inverse of value_at, found by
       // bisection (value_at never decreases in u).
       double lo = kTail, hi = 1.0 - kTail;
