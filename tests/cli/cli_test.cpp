@@ -131,6 +131,31 @@ TEST(Cli, FitThenSampleEqualsGenerate) {
   EXPECT_EQ(joined, read_text(dir / "s.csv"));
 }
 
+TEST(Cli, ShardsOfRowsHoldingValuesJoinToTheWhole) {
+  const auto dir = scratch_dir("cli-condition-shards");
+  // The copula draws given the value; cart draws rows again until they hold the category.
+  for (const auto& [model_name, condition] :
+       std::vector<std::pair<std::string, std::string>>{{"copula", "'Google ads=9000'"}, {"cart", "Year=2022"}}) {
+    const auto model = (dir / (model_name + ".synthtab")).string();
+    ASSERT_EQ(run("fit " + data_path("ROI.csv") + " -q -m " + model_name + " -o " + model, dir).exit_code, 0);
+    const auto whole = dir / "whole.csv";
+    const auto r = run("sample " + model + " -q -n 3000 --condition " + condition + " -o " + whole.string(), dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string joined;
+    for (int i = 1; i <= 3; ++i) {
+      const auto part = dir / ("p" + std::to_string(i) + ".csv");
+      ASSERT_EQ(run("sample " + model + " -q -n 3000 --condition " + condition + " --shard " + std::to_string(i) +
+                        "/3 -o " + part.string(),
+                    dir)
+                    .exit_code,
+                0);
+      std::string text = read_text(part);
+      joined += i == 1 ? text : text.substr(text.find('\n') + 1);
+    }
+    EXPECT_EQ(joined, read_text(whole)) << model_name;
+  }
+}
+
 struct ErrorCase {
   std::string args;
   int exit_code;
