@@ -271,7 +271,7 @@ def _given(given):
     for column, value in given.items():
         if isinstance(value, bool) or value is None:
             raise ValueError(f"given[{column!r}]: expected a number or a category's label, got {value!r}")
-        pairs.append((str(column), repr(value) if isinstance(value, float) else str(value)))
+        pairs.append((str(column), repr(float(value)) if isinstance(value, float) else str(value)))
     return pairs
 
 
