@@ -7,6 +7,7 @@
 #include "support/test_paths.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/engine/synthesis.hpp"
+#include "synthtab/table/value_parse.hpp"
 
 namespace synthtab {
 namespace {
@@ -102,6 +103,20 @@ TEST(Conditions, AModelThatCannotConditionDrawsAgainUntilTheRowsHoldTheValues) {
     // A value the model's rows (almost) never hold is refused, not drawn for ever.
     expect_refused(model, {{"Month", "13"}}, "too rare to hold that way");
   }
+}
+
+TEST(Conditions, ADateIsHeldAsTheColumnWritesDates) {
+  const std::string dates = std::string(SYNTHTAB_SOURCE_DIR) + "/tests/constraints/dates.csv";
+  FittedModel model = FittedModel::fit_csv(dates, conditions_options("copula"));
+  model.set_conditions({{"start", "2024-06-15"}});
+  const Table rows = model.sample(0, 300, 2);
+  const double held = parse_datetime("2024-06-15", "%Y-%m-%d").value();
+  for (int64_t r = 0; r < rows.rows(); ++r) {
+    ASSERT_EQ(rows.column("start").values[static_cast<size_t>(r)], held);
+    ASSERT_GE(rows.column("end").values[static_cast<size_t>(r)], held);  // start <= end still holds
+  }
+  expect_refused(model, {{"start", "15/06/2024"}}, "expected a date written as the column's are (1970-01-01)");
+  expect_refused(model, {{"start", "2031-03-15"}}, "the nearest it can hold is 2024-10-25");
 }
 
 TEST(Conditions, AColumnARuleComputesCannotBeHeldButItsInputsCan) {

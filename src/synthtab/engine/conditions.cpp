@@ -2,9 +2,8 @@
 // checked against what the model learnt, carried into the model's space, and held in every
 // decoded row.
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -13,25 +12,19 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/engine/synthesis.hpp"
+#include "synthtab/table/value_parse.hpp"
 
 namespace synthtab {
 namespace {
 
-std::string trimmed(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
+std::string trimmed(const std::string& text) { return std::string(trim(text)); }
 
-// A number as a CSV cell may write it: a decimal point, or a decimal comma when there is no point.
-bool parse_number(std::string text, double& out) {
-  text = trimmed(text);
-  if (text.find('.') == std::string::npos) std::replace(text.begin(), text.end(), ',', '.');
-  if (text.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtod(text.c_str(), &end);
-  return errno == 0 && end == text.c_str() + text.size() && std::isfinite(out);
+// A number as a CSV cell may write it: a decimal point, or a decimal comma.
+bool parse_number(const std::string& text, double& out) {
+  const std::optional<double> number = synthtab::parse_number(trim(text), '.');
+  const std::optional<double> comma = number ? number : synthtab::parse_number(trim(text), ',');
+  if (comma) out = *comma;
+  return comma.has_value();
 }
 
 // A category's code for `label`: its exact label, else the one label equal to it as a number
@@ -104,7 +97,11 @@ void FittedModel::set_conditions(const std::vector<Condition>& conditions) {
       if (code < 0) throw usage_error(fmt::format("{}: not one of its categories ({})", what, some_categories(column)));
       cell = code;
     } else if (column.type == ColumnType::Datetime) {
-      throw usage_error(what + ": date and time columns cannot be held yet");
+      const std::optional<double> seconds = parse_datetime(trim(condition.value), column.datetime_format);
+      if (!seconds)
+        throw usage_error(fmt::format("{}: expected a date written as the column's are ({})", what,
+                                      format_datetime(0.0, column.datetime_format)));
+      cell = *seconds;
     } else if (!parse_number(condition.value, cell)) {
       throw usage_error(what + ": expected a number");
     } else if (column.type == ColumnType::Integer && cell != std::nearbyint(cell)) {
@@ -161,10 +158,13 @@ void FittedModel::set_conditions(const std::vector<Condition>& conditions) {
     const auto [at, cell] = cells[i];
     if (prototype.columns[at].is_categorical()) continue;
     const double returned = back.columns[at].values[0];
+    const Column& column = prototype.columns[at];
     if (std::abs(returned - cell) > 1e-4 * std::max(1.0, std::abs(cell)))
       throw usage_error(fmt::format(
-          "{}: outside the values the model learnt for it (the nearest it can hold is {:g})",
-          fmt::format("the condition {} = {}", in_quotes(conditions[i].column), conditions[i].value), returned));
+          "the condition {} = {}: outside the values the model learnt for it (the nearest it can hold is {})",
+          in_quotes(conditions[i].column), conditions[i].value,
+          column.type == ColumnType::Datetime ? format_datetime(returned, column.datetime_format)
+                                              : fmt::format("{:g}", returned)));
   }
   try {
     (void)synthesizer_->sample_given(0, 1, fit_seed_, given);

@@ -154,12 +154,12 @@ class FittedModel {
   // Writes shard `shard` of a `rows`-row sample as CSV (atomically), block by block.
   SampleStats write_sample_csv(const std::string& path, int64_t rows, uint64_t seed, const Shard& shard = {},
                                Progress* progress = nullptr) const;
-  // Every row drawn from now on holds these values, drawn from the model's distribution given
-  // them: exactly, for the copula; other models hold categories and whole numbers by drawing
-  // rows again (refusing values fewer than 1 % of their rows hold) and refuse real numbers.
-  // Throws Error(Usage) naming the
+  // Every row drawn from now on holds these values (numbers, labels, dates as the column writes
+  // them), drawn from the model's distribution given them: exactly, for the copula; other
+  // models hold categories and whole numbers by drawing rows again (refusing values fewer than
+  // 1 % of their rows hold) and refuse real numbers and dates. Throws Error(Usage) naming the
   // condition for a column the model lacks or a rule computes, a value of the wrong kind, a
-  // category it never saw, or a number outside the values it learnt. Empty: no conditions.
+  // category it never saw, or a number or date outside the values it learnt. Empty: none.
   void set_conditions(const std::vector<Condition>& conditions);
   const std::vector<Condition>& conditions() const { return conditions_; }
   // The share of the model's rows that hold the conditions where it draws rows again until they
