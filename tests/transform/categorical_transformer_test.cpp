@@ -60,6 +60,19 @@ TEST(CategoricalTransformer, InverseBinsToTheNearestCodeAndClips) {
   EXPECT_EQ(transformer.inverse(in, 0, rng).codes[0], kMissingCode);
 }
 
+// Found by the model-file fuzzer: one category spans nothing, and an infinite model value times
+// that span was NaN, converted to an index.
+TEST(CategoricalTransformer, OneCategoryTakesEveryFiniteOrInfiniteValue) {
+  const Column column = categorical_column("c", {"only", "only"});
+  CategoricalTransformer transformer;
+  transformer.fit(column);
+  Matrix in(4, 1);
+  const float values[] = {INFINITY, -INFINITY, 0.5f, -3.0f};
+  for (int i = 0; i < 4; ++i) in(i, 0) = values[i];
+  Rng rng(1);
+  EXPECT_EQ(transformer.inverse(in, 0, rng).codes, (std::vector<int32_t>{0, 0, 0, 0}));
+}
+
 TEST(CategoricalTransformer, OnlyCategoriesSeenInFitGetACode) {
   // "gone" is listed (e.g. its rows were dropped by the preparation) but never appears.
   Column column = categorical_column("c", {"x", "gone", "y", "z"});

@@ -77,8 +77,10 @@ Column CategoricalTransformer::do_inverse(const Matrix& in, int64_t offset, Rng&
       column.codes[static_cast<size_t>(row)] = kMissingCode;
       continue;
     }
-    // Inverse min-max, then the nearest code (clamped first, so the conversion is defined).
-    const double code = std::clamp((model_value + 1.0) / 2.0 * last, 0.0, last);
+    // Inverse min-max, then the nearest code (clamped first, so the conversion is defined). With
+    // one category the span is 0, and an infinite value times 0 is NaN: that is the one code.
+    const double scaled = (model_value + 1.0) / 2.0 * last;
+    const double code = std::isnan(scaled) ? 0.0 : std::clamp(scaled, 0.0, last);
     column.codes[static_cast<size_t>(row)] = used_[static_cast<size_t>(std::nearbyint(code))];
   }
   return column;
