@@ -9,6 +9,7 @@
 #include "synthtab/constraints/find_rules.hpp"
 #include "synthtab/constraints/rule_parser.hpp"
 #include "synthtab/constraints/rule_set.hpp"
+#include "synthtab/constraints/row_keeping.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/engine/synthesis.hpp"
@@ -82,6 +83,21 @@ Table ruled_table(int n, uint64_t seed) {
 
 bool has_rule(const std::vector<Rule>& rules, const std::string& formula) {
   return std::any_of(rules.begin(), rules.end(), [&](const Rule& r) { return r.formula() == formula; });
+}
+
+// Found by the model-file fuzzer: a total of 1e25 whole units left the parts' floors short by
+// more than an int64 holds (rounding past 2^53), and that count was converted to an integer.
+TEST(ProjectSum, AHugeTotalStillSplitsIntoWholeParts) {
+  double a = 3.0, b = 4.0;
+  std::vector<double*> parts{&a, &b};
+  project_sum(1.93428e25, {1.0, 1.0}, parts);
+  EXPECT_TRUE(std::isfinite(a) && std::isfinite(b));
+  EXPECT_NEAR(a + b, 1.93428e25, 1e10);
+  double c = 1.0, d = 2.0;
+  std::vector<double*> small{&c, &d};
+  project_sum(10.0, {1.0, 1.0}, small);
+  EXPECT_EQ(c + d, 10.0);
+  EXPECT_EQ(c, std::round(c));
 }
 
 TEST(FindRules, FindsEachKindWithItsEvidence) {

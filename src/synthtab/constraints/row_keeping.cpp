@@ -43,7 +43,11 @@ void project_sum(double total, const std::vector<double>& units, std::vector<dou
     std::vector<size_t> order(parts.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return remainders[a] > remainders[b]; });
-    auto deficit = static_cast<int64_t>(std::nearbyint(units_total - given));
+    // Floors fall short by less than a unit each; past 2^53 units rounding can say otherwise (a
+    // tampered total of 1e25), so the count is bounded before it becomes an integer.
+    const double missing = std::nearbyint(units_total - given);
+    const auto deficit_bound = static_cast<double>(parts.size());
+    auto deficit = static_cast<int64_t>(!(missing > 0.0) ? 0.0 : std::min(missing, deficit_bound));
     for (size_t i = 0; i < order.size() && deficit > 0; ++i, --deficit) floors[order[i]] += 1;
     for (size_t i = 0; i < parts.size(); ++i) *parts[i] = on_unit(floors[i] * unit, unit);
     return;
