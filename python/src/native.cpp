@@ -575,8 +575,14 @@ std::pair<std::string, std::string> curve(const py::object& data, const py::obje
   curve_options.spend = options["spend"].cast<std::vector<std::string>>();
   curve_options.response = options["response"].cast<std::string>();
   curve_options.time = get_or<std::string>(options, "time", "");
-  curve_options.adstock = marketing::parse_adstock(get_or<std::string>(options, "adstock", "none"));
+  curve_options.adstock = marketing::parse_adstock(get_or<std::string>(options, "adstock", "auto"));
   curve_options.shape = marketing::parse_curve_shape(get_or<std::string>(options, "shape", "auto"));
+  curve_options.kind = marketing::parse_response_kind(get_or<std::string>(options, "response_kind", "auto"));
+  curve_options.trend = marketing::parse_trend(get_or<std::string>(options, "trend", "auto"));
+  curve_options.seasonality = marketing::parse_seasonality(get_or<std::string>(options, "seasonality", "auto"));
+  curve_options.period = get_or<double>(options, "period", 0.0);
+  curve_options.controls = get_or<std::vector<std::string>>(options, "controls", {});
+  curve_options.payback_periods = get_or<double>(options, "payback", 12.0);
   curve_options.bootstrap = get_or<int>(options, "bootstrap", 500);
   curve_options.marginal_step = get_or<double>(options, "step", 1000.0);
   curve_options.seed = get_or<uint64_t>(options, "seed", 42);

@@ -387,9 +387,11 @@ def report(real, synthetic, path=None, *, target=None, task=None, holdout=None, 
 # --- response curves -------------------------------------------------------------------------
 
 class CurveResult:
-    """Response curves: `channels` (one row per spend column), `parameters` (with intervals),
-    `budget` (the split of a budget, when asked), `figures` (every figure, as
-    `synthtab curve --json`) and `summary` (the CLI's text)."""
+    """Response curves: `channels` (one row per spend column, with its verdict), `parameters`
+    (with intervals), `candidates` (every model tried, with its cross-validation error),
+    `decomposition` (each period's response split into baseline and channels), `budget` (the
+    split of a budget, when asked), `figures` (every figure, as `synthtab curve --json`) and
+    `summary` (the CLI's text)."""
 
     def __init__(self, figures, summary):
         import pandas as pd
@@ -405,6 +407,14 @@ class CurveResult:
         self.parameters = pd.DataFrame(rows)
         budget = figures.get("budget")
         self.budget = None if not budget else pd.DataFrame(budget.get("channels", []))
+        self.candidates = pd.DataFrame(real.get("candidates", []))
+        decomposition = []
+        for row in real.get("decomposition", []):
+            entry = {k: v for k, v in row.items() if k != "channels"}
+            for channel, value in zip(real.get("channels", []), row.get("channels", [])):
+                entry[channel.get("spend")] = value
+            decomposition.append(entry)
+        self.decomposition = pd.DataFrame(decomposition)
 
     def __repr__(self):
         return self.summary
@@ -413,18 +423,25 @@ class CurveResult:
         return f"<pre>{html.escape(self.summary)}</pre>"
 
 
-def curve(data, spend, response, *, synthetic=None, time=None, adstock="none", shape="auto", budget=None,
-          bootstrap=500, step=1000.0, seed=42, threads=0, progress=None):
-    """Fit advertising response curves (response = base + sum of S-curves of each spend): where
-    does the next dollar go? `synthetic` fits the synthetic rows too and compares the intervals;
+def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", shape="auto",
+          response_kind="auto", trend="auto", seasonality="auto", period=0, controls=(), payback_periods=12.0,
+          budget=None, bootstrap=500, step=1000.0, seed=42, threads=0, progress=None):
+    """Fit advertising response curves (response = baseline + sum of S-curves of each spend):
+    where does the next dollar go? Every choice left at "auto" (response kind flow or stock,
+    shape, adstock, trend, seasonality) is made by rolling-origin cross-validation; `controls`
+    are other columns that move the response; a stock's next-unit return is counted over
+    `payback_periods` periods. `synthetic` fits the synthetic rows too and compares the intervals;
     `budget` splits a total spend per period across the channels.
     """
     if isinstance(spend, str):
         spend = [spend]
     table, _ = _table_input(data, "data")
     synthetic_table = None if synthetic is None else _table_input(synthetic, "synthetic")[0]
+    if isinstance(controls, str):
+        controls = [controls]
     options = {"spend": list(spend), "response": response, "time": time or "", "adstock": adstock,
-               "shape": shape, "budget": budget, "bootstrap": bootstrap, "step": step, "seed": seed,
+               "shape": shape, "response_kind": response_kind, "trend": trend, "seasonality": seasonality,
+               "period": float(period), "controls": list(controls), "payback": float(payback_periods), "budget": budget, "bootstrap": bootstrap, "step": step, "seed": seed,
                "threads": threads}
     figures, summary = _run(progress, _native.curve, table, synthetic_table, options)
     return CurveResult(json.loads(figures), summary)

@@ -77,6 +77,25 @@ def test_curve_gives_the_cli_figures_as_frames(cli, roi_path, tmp_path):
     assert {"beta"} <= set(result.parameters["name"])
     assert result.budget is not None and len(result.budget) == 1
     assert "Google ads" in repr(result)
+    # Every candidate model with its cross-validation error, one chosen; the verdict per channel.
+    assert result.candidates["chosen"].sum() == 1 and result.candidates["cv_rmse"].notna().all()
+    chosen = result.candidates[result.candidates["chosen"]].iloc[0]
+    assert chosen["cv_rmse"] == result.candidates["cv_rmse"].min()
+    assert result.channels["verdict"].iloc[0] in {"spend more", "spend less", "the data cannot tell"}
+    # The decomposition: baseline plus the channel is the fitted response, period by period.
+    parts = result.decomposition["baseline"] + result.decomposition["Google ads"]
+    assert (parts - result.decomposition["fitted"]).abs().max() < 1e-6 * result.decomposition["fitted"].abs().max()
+
+
+def test_curve_takes_fixed_model_choices(roi):
+    result = synthtab.curve(roi, spend="Google ads", response=TARGET, response_kind="stock", adstock="none",
+                            shape="hill", trend="linear", seasonality="none", payback_periods=6, bootstrap=0, progress=False)
+    real = result.figures["real"]
+    assert real["kind"] == "stock" and real["trend"] == "linear" and real["adstock"] == "none"
+    assert len(result.candidates) == 1 and real["payback_periods"] == 6
+    assert len(result.decomposition) == len(roi) - 1  # a stock's changes start at the second month
+    with pytest.raises(ValueError, match="choose none, linear, log or auto"):
+        synthtab.curve(roi, spend="Google ads", response=TARGET, trend="cubic", progress=False)
 
 
 def test_curve_names_a_missing_column(roi):

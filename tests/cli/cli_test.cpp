@@ -282,9 +282,21 @@ TEST(Cli, CurveAnswersWhereTheNextDollarGoes) {
   const auto json = dir / "curve.json";
   const auto r = run("curve " + roi + columns + " --bootstrap 50 --json " + json.string(), dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* fragment : {"return of the next 1000 at mean spend", "break-even spend", "inflection"})
+  for (const char* fragment : {"return of the next 1000 at mean spend", "break-even spend", "inflection",
+                               "response kind: ", "baseline terms: ", "CV error", "verdict: "})
     EXPECT_NE(r.out.find(fragment), std::string::npos) << fragment << "\n" << r.out;
-  EXPECT_NE(read_text(json).find("\"break_even_spend\""), std::string::npos);
+  for (const char* member : {"\"break_even_spend\"", "\"candidates\"", "\"cv_rmse\"", "\"decomposition\"",
+                             "\"kind_reason\"", "\"verdict_text\""})
+    EXPECT_NE(read_text(json).find(member), std::string::npos) << member;
+  // The options that fix the model are each honoured.
+  const auto fixed = run("curve " + roi + columns +
+                             " --bootstrap 0 --response-kind stock --adstock none --shape hill --trend linear "
+                             "--seasonality none --payback 6",
+                         dir);
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  for (const char* fragment : {"response kind: stock", "model: hill curve; baseline terms: linear trend",
+                               "over 6 periods", "bootstrap is off"})
+    EXPECT_NE(fixed.out.find(fragment), std::string::npos) << fragment << "\n" << fixed.out;
   // Real beside synthetic.
   const auto synthetic = (dir / "s.csv").string();
   ASSERT_EQ(run("generate " + roi + " -q --model copula -n 500 -o " + synthetic, dir).exit_code, 0);
@@ -297,6 +309,10 @@ TEST(Cli, CurveAnswersWhereTheNextDollarGoes) {
   const std::vector<ErrorCase> cases = {
       {"curve " + roi + " --spend Nope --response 'MRR (Monthly Recurring Revenue)'", 2, "Nope"},
       {"curve " + roi + columns + " --shape cubic", 2, "cubic"},
+      {"curve " + roi + columns + " --trend quadratic", 2, "choose none, linear, log or auto"},
+      {"curve " + roi + columns + " --response-kind level", 2, "choose flow, stock or auto"},
+      {"curve " + roi + columns + " --seasonality fourier", 2, "--period"},
+      {"curve " + roi + columns + " --control Nope", 2, "--control 'Nope': no such column"},
       {"curve " + (dir / "text.csv").string() + " --spend channel --response revenue", 3, "channel"},
       {"curve " + (dir / "flat.csv").string() + " --spend spend --response revenue", 3, "revenue"},
   };

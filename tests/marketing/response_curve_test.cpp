@@ -46,12 +46,17 @@ double logistic(double x, double beta, double m, double s) {
   return beta * (g(s * (x - m)) - g(-s * m)) / (1.0 - g(-s * m));
 }
 
+// One model, as fitted before candidates were compared: a flow, no adstock, trend or seasons.
 CurveOptions options_for(std::vector<std::string> spend, CurveShape shape, int bootstrap = 0) {
   CurveOptions o;
   o.spend = std::move(spend);
   o.response = "response";
   o.shape = shape;
   o.bootstrap = bootstrap;
+  o.kind = ResponseKind::Flow;
+  o.adstock = Adstock::None;
+  o.trend = Trend::None;
+  o.seasonality = Seasonality::None;
   return o;
 }
 
@@ -166,12 +171,19 @@ TEST(ResponseCurve, BootstrapIsIdenticalForAnyThreadCount) {
   EXPECT_EQ(one.channels[0].marginal_return.low, five.channels[0].marginal_return.low);
 }
 
-TEST(ResponseCurve, AutoKeepsTheShapeWithLowerAicc) {
+TEST(ResponseCurve, AutoKeepsTheShapeWithLowerCrossValidationError) {
   for (const auto& truth : {Truth{CurveShape::Logistic, 1000, 20000, 5000, 0.0015, 500},
                             Truth{CurveShape::Hill, 500, 12000, 3000, 0.8, 300}}) {
     const CurveFit fit = fit_response_curves(simulate(truth, 80, 9), options_for({"spend"}, CurveShape::Auto));
     EXPECT_EQ(fit.shape, truth.shape);
-    EXPECT_DOUBLE_EQ(fit.aicc, std::min(fit.aicc_hill, fit.aicc_logistic));
+    ASSERT_EQ(fit.candidates.size(), 2u);
+    EXPECT_EQ(fit.cv_origins, 12);  // at most 12 origins, spread over the last 40 rows
+    const auto& chosen = fit.candidates[fit.candidates[0].chosen ? 0 : 1];
+    const auto& rival = fit.candidates[fit.candidates[0].chosen ? 1 : 0];
+    EXPECT_TRUE(chosen.chosen && !rival.chosen);
+    EXPECT_EQ(chosen.shape, fit.shape);
+    EXPECT_LT(chosen.cv_rmse, rival.cv_rmse);
+    EXPECT_DOUBLE_EQ(fit.aicc, chosen.aicc);
     const CurveFit other = fit_response_curves(
         simulate(truth, 80, 9),
         options_for({"spend"}, truth.shape == CurveShape::Hill ? CurveShape::Logistic : CurveShape::Hill));
@@ -310,7 +322,7 @@ TEST(ResponseCurveErrors, ZerosAreAllowedAndMissingRowsDroppedAndCounted) {
   EXPECT_EQ(fit.rows_used, 37);
   EXPECT_EQ(fit.rows_dropped, 3);
   ASSERT_FALSE(fit.notes.empty());
-  EXPECT_EQ(fit.notes.front(), "3 rows with a missing spend, response dropped");
+  EXPECT_EQ(fit.notes.front(), "3 rows with a missing spend or response dropped");
   EXPECT_GT(fit.r2, 0.8);
   EXPECT_NEAR(fit.base.value, 2000, 1500);  // the zero-spend rows pin the base
 }
@@ -436,6 +448,9 @@ TEST(ResponseCurve, RoiCsv) {
   o.spend = {"Google ads"};
   o.response = "MRR (Monthly Recurring Revenue)";
   o.shape = CurveShape::Hill;
+  o.kind = ResponseKind::Flow;
+  o.adstock = Adstock::None;
+  o.trend = Trend::None;
   const Table table = read_curve_csv(data_path("ROI.csv"), o);
   const CurveReport report = analyse_response(table, nullptr, o);
   const auto& ref = oracle().at("cases").at(5);
@@ -465,7 +480,8 @@ TEST(CurveReport, SyntheticRowsBesideRealOnes) {
   EXPECT_EQ(json.at("synthetic").at("rows_used"), 1000);
   EXPECT_EQ(json.at("interval_width_ratios").size(), 6u);
   EXPECT_TRUE(json.at("budget").contains("gain"));
-  EXPECT_TRUE(json.at("real").at("aicc_logistic").is_null());  // NaN is written as null
+  // One candidate: nothing to cross-validate, and NaN is written as null.
+  EXPECT_TRUE(json.at("real").at("candidates").at(0).at("cv_rmse").is_null());
   const std::string text = format_report(report);
   EXPECT_NE(text.find("Synthetic rows"), std::string::npos);
   EXPECT_NE(text.find("Budget 5000"), std::string::npos);

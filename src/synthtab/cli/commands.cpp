@@ -19,7 +19,6 @@
 #include "synthtab/engine/generate_job.hpp"
 #include "synthtab/engine/option_values.hpp"
 #include "synthtab/engine/validation.hpp"
-#include "synthtab/marketing/curve_report.hpp"
 #include "synthtab/models/registry.hpp"
 #include "synthtab/report/report.hpp"
 
@@ -155,34 +154,6 @@ void Commands::add_validate(CLI::App& app) {
                         "also write the HTML report of the model fitted on every row (its rows against the real "
                         "ones), with these cross-fitted figures on its ML card");
   add_fit_options(*validate_);
-}
-
-void Commands::add_curve(CLI::App& app) {
-  curve_ = app.add_subcommand("curve", "fit advertising response curves: where does the next dollar go?");
-  curve_->add_option("input", input_, "the table with spend and response columns (CSV)")->required();
-  curve_->add_option("--spend", spend_, "a spend column, one per channel (repeatable)")->required();
-  curve_->add_option("--response", response_, "the response column (revenue, MRR, conversions)")->required();
-  curve_->add_option("--time", time_, "column that orders the rows in time (for adstock)");
-  curve_->add_option("--adstock", adstock_, "carry-over of spend into later periods: none or geometric")
-      ->capture_default_str();
-  curve_->add_option("--shape", shape_, "hill, logistic or auto (by AICc)")->capture_default_str();
-  curve_->add_option("--budget", budget_, "a total spend per period to allocate across the channels")
-      ->check(real_number(0.0, false));
-  curve_->add_option("--synthetic", synthetic_, "also fit the synthetic rows and compare (SYNTH.csv)");
-  curve_->add_option("--json", json_, "write every figure as JSON");
-  curve_->add_option("--bootstrap", bootstrap_, "bootstrap resamples for the intervals (0 = none)")
-      ->check(whole_number(0, 100000))
-      ->capture_default_str();
-  curve_->add_option("--step", marginal_step_, "report the return of the next STEP units of spend")
-      ->check(real_number(0.0, true))
-      ->capture_default_str();
-  curve_->add_option("--seed", seed_, "random seed (starts, bootstrap)")
-      ->check(unsigned_number())
-      ->capture_default_str();
-  curve_->add_option("--threads", threads_, "threads (default: all cores)")->check(whole_number(0, 1024));
-  curve_->add_option("--delimiter", delimiter_, "CSV delimiter (default: sniffed among , ; tab |)");
-  curve_->add_option("--decimal", decimal_, "decimal mark, . or , (default: decided from the data)");
-  curve_->add_flag("--quiet,-q", quiet_, "print nothing but errors");
 }
 
 void Commands::add_fit_options(CLI::App& command) {
@@ -425,34 +396,6 @@ void Commands::run_validate() {
   std::printf("%s", in_cli_terms(eval::format_text(validation)).c_str());
   if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
   if (!report_.empty()) std::printf("Wrote the report to %s.\n", report_.c_str());
-}
-
-void Commands::run_curve() {
-  check_not_input(json_, "--json", input_, "input");
-  check_not_input(json_, "--json", synthetic_, "synthetic table");
-  if (!json_.empty()) check_writable(json_);
-  marketing::CurveOptions options;
-  options.spend = spend_;
-  options.response = response_;
-  options.time = time_;
-  options.adstock = marketing::parse_adstock(adstock_);
-  options.shape = marketing::parse_curve_shape(shape_);
-  options.bootstrap = bootstrap_;
-  options.marginal_step = marginal_step_;
-  options.seed = seed_;
-  options.threads = threads_;
-  const SynthesisOptions read_options = synthesis_options();
-  const Table real = marketing::read_curve_csv(input_, options, read_options.csv);
-  std::optional<Table> synthetic;
-  if (!synthetic_.empty()) synthetic = marketing::read_curve_csv(synthetic_, options, read_options.csv);
-  std::optional<double> budget;
-  if (budget_ >= 0) budget = budget_;
-  const marketing::CurveReport report =
-      marketing::analyse_response(real, synthetic ? &*synthetic : nullptr, options, budget);
-  if (!json_.empty()) write_file_atomically(json_, marketing::to_json(report).dump(2) + "\n");
-  if (quiet_) return;
-  std::printf("%s", in_cli_terms(marketing::format_report(report)).c_str());
-  if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
 }
 
 EvaluationFiles Commands::evaluation_files() {

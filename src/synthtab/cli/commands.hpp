@@ -119,8 +119,14 @@ class Commands {
   std::vector<std::string> spend_;
   std::string response_;
   std::string time_;
-  std::string adstock_ = "none";
+  std::string adstock_ = "auto";
   std::string shape_ = "auto";
+  std::string response_kind_ = "auto";
+  std::string trend_ = "auto";
+  std::string seasonality_ = "auto";
+  double period_ = 0.0;
+  std::vector<std::string> controls_;
+  double payback_ = 12.0;
   double budget_ = -1.0;
   int bootstrap_ = 500;
   double marginal_step_ = 1000.0;

@@ -12,6 +12,7 @@ std::string flag_for(std::string_view name) {
   static const std::map<std::string_view, std::string_view> flags = {
       {"categorical", "--categorical"},
       {"color", "--color"},
+      {"controls", "--control"},
       {"copies", "--copies"},
       {"datetime", "--datetime"},
       {"drop", "--drop"},
@@ -22,6 +23,8 @@ std::string flag_for(std::string_view name) {
       {"missing", "--missing"},
       {"numeric", "--numeric"},
       {"output", "-o"},
+      {"payback_periods", "--payback"},
+      {"period", "--period"},
       {"report", "generate --report"},
       {"response", "--response"},
       {"rows", "-n"},

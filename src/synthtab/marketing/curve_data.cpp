@@ -40,31 +40,38 @@ std::vector<double> numbers_of(const Column& column, const char* role, bool allo
 struct Inputs {
   std::vector<std::vector<double>> spend;  // one per channel
   std::vector<double> response;
+  std::vector<std::vector<double>> controls;
   std::vector<double> time;  // empty without a time column
+  bool time_is_date = false;
 };
 
 Inputs inputs_of(const Table& table, const CurveOptions& options) {
   Inputs in;
   for (const auto& name : options.spend) in.spend.push_back(numbers_of(table.column(name), "spend", false));
   in.response = numbers_of(table.column(options.response), "response", false);
-  if (!options.time.empty()) in.time = numbers_of(table.column(options.time), "time", true);
+  for (const auto& name : options.controls) in.controls.push_back(numbers_of(table.column(name), "control", false));
+  if (!options.time.empty()) {
+    in.time = numbers_of(table.column(options.time), "time", true);
+    in.time_is_date = table.column(options.time).type == ColumnType::Datetime;
+  }
   return in;
 }
 
 // The rows used, in time order when a time column is given.
 struct UsedRows {
   std::vector<int64_t> rows;
-  int64_t dropped = 0;  // rows with a missing spend, response or time
+  int64_t dropped = 0;  // rows with a missing spend, response, control or time
 };
 
 // Complete rows; negative spend is an error wherever it appears, complete row or not.
 UsedRows complete_rows(const Inputs& in, const CurveOptions& options, int64_t table_rows) {
   UsedRows used;
   for (int64_t r = 0; r < table_rows; ++r) {
-    bool complete = std::isfinite(in.response[static_cast<size_t>(r)]) &&
-                    (in.time.empty() || std::isfinite(in.time[static_cast<size_t>(r)]));
+    const auto row = static_cast<size_t>(r);
+    bool complete = std::isfinite(in.response[row]) && (in.time.empty() || std::isfinite(in.time[row]));
+    for (const auto& control : in.controls) complete = complete && std::isfinite(control[row]);
     for (size_t c = 0; c < in.spend.size(); ++c) {
-      const double v = in.spend[c][static_cast<size_t>(r)];
+      const double v = in.spend[c][row];
       if (v < 0.0)
         throw Error(ErrorKind::Input, fmt::format("spend column '{}' has a negative value ({}) in data row {}; spend "
                                                   "must be zero or more",
@@ -96,44 +103,29 @@ void check_enough_rows(const UsedRows& used, const CurveOptions& options, int64_
                     used.dropped ? fmt::format(" ({} dropped for missing values)", used.dropped) : ""));
 }
 
-// data.y: the response of the used rows rescaled to [0, 1] (an error when it does not vary).
-void scale_response(CurveData& data, const std::vector<double>& response, const std::vector<int64_t>& rows,
-                    const CurveOptions& options) {
-  const int64_t n = data.n;
-  data.y.resize(n);
-  double y_min = std::numeric_limits<double>::infinity(), y_max = -y_min;
-  for (int64_t i = 0; i < n; ++i) {
-    const double v = response[static_cast<size_t>(rows[static_cast<size_t>(i)])];
-    y_min = std::min(y_min, v);
-    y_max = std::max(y_max, v);
-  }
-  if (!(y_max > y_min))
-    throw Error(ErrorKind::Input, fmt::format("response column '{}' has the same value ({}) in all {} rows used: a "
-                                              "response curve needs the response to vary",
-                                              options.response, format_number(y_min), n));
-  data.y_shift = y_min;
-  data.y_scale = y_max - y_min;
-  for (int64_t i = 0; i < n; ++i)
-    data.y[i] = (response[static_cast<size_t>(rows[static_cast<size_t>(i)])] - y_min) / data.y_scale;
+// data.y: the target of the model's rows rescaled to [0, 1] (an error when it does not vary).
+void scale_target(CurveData& data, const std::vector<double>& target, const CurveOptions& options, bool change) {
+  const auto [low, high] = std::minmax_element(target.begin(), target.end());
+  if (!(*high > *low))
+    throw Error(ErrorKind::Input,
+                fmt::format("response column '{}' {} ({}) in all {} rows used: a response curve needs {} to vary",
+                            options.response, change ? "changes by the same amount" : "has the same value",
+                            format_number(*low), target.size(), change ? "its changes" : "the response"));
+  data.y_shift = *low;
+  data.y_scale = *high - *low;
+  data.y.resize(static_cast<Eigen::Index>(target.size()));
+  for (size_t i = 0; i < target.size(); ++i) data.y[static_cast<Eigen::Index>(i)] = (target[i] - *low) / data.y_scale;
 }
 
-// data.x: each spend of the used rows over its maximum (an error when it does not vary; a note
-// when it takes only two values).
-void scale_spend(CurveData& data, const Inputs& in, const std::vector<int64_t>& rows, const CurveOptions& options,
-                 std::vector<std::string>& notes) {
+// data.x: each spend of the model's rows over its maximum (an error when it does not vary; a
+// note when it takes only two values).
+void scale_spend(CurveData& data, const CurveRows& rows, const CurveOptions& options, std::vector<std::string>& notes) {
   const int64_t n = data.n;
-  const int channels = static_cast<int>(in.spend.size());
+  const auto channels = rows.spend.cols();
   data.x.resize(n, channels);
-  for (int c = 0; c < channels; ++c) {
-    const auto& column = in.spend[static_cast<size_t>(c)];
-    std::set<double> distinct;
-    double max = 0.0, sum = 0.0;
-    for (int64_t i = 0; i < n; ++i) {
-      const double v = column[static_cast<size_t>(rows[static_cast<size_t>(i)])];
-      distinct.insert(v);
-      max = std::max(max, v);
-      sum += v;
-    }
+  for (Eigen::Index c = 0; c < channels; ++c) {
+    const auto column = rows.spend.col(c).tail(n);
+    const std::set<double> distinct(column.begin(), column.end());
     const auto& name = options.spend[static_cast<size_t>(c)];
     if (distinct.size() == 1)
       throw Error(ErrorKind::Input, fmt::format("spend column '{}' has a single distinct value ({}) in the {} rows "
@@ -145,9 +137,10 @@ void scale_spend(CurveData& data, const Inputs& in, const std::vector<int64_t>& 
           fmt::format("spend column '{}' has only 2 distinct values: the curve's "
                       "shape is barely identified; read it with care",
                       name));
+    const double max = column.maxCoeff();
     data.x_scale.push_back(max);
-    data.x_mean.push_back(sum / static_cast<double>(n));
-    for (int64_t i = 0; i < n; ++i) data.x(i, c) = column[static_cast<size_t>(rows[static_cast<size_t>(i)])] / max;
+    data.x_mean.push_back(column.mean());
+    data.x.col(c) = column / max;
   }
 }
 
@@ -155,17 +148,50 @@ void scale_spend(CurveData& data, const Inputs& in, const std::vector<int64_t>& 
 
 std::string format_number(double v) { return fmt::format("{:.6g}", v); }
 
-CurveData curve_data(const Table& table, const CurveOptions& options, int64_t min_rows,
-                     std::vector<std::string>& notes) {
+CurveRows curve_rows(const Table& table, const CurveOptions& options, int64_t min_rows) {
   const Inputs in = inputs_of(table, options);
   const UsedRows used = complete_rows(in, options, table.rows());
   check_enough_rows(used, options, min_rows);
+  CurveRows rows;
+  rows.n = static_cast<int64_t>(used.rows.size());
+  rows.dropped = used.dropped;
+  rows.spend.resize(rows.n, static_cast<Eigen::Index>(in.spend.size()));
+  rows.controls.resize(rows.n, static_cast<Eigen::Index>(in.controls.size()));
+  for (int64_t i = 0; i < rows.n; ++i) {
+    const auto r = static_cast<size_t>(used.rows[static_cast<size_t>(i)]);
+    for (size_t c = 0; c < in.spend.size(); ++c) rows.spend(i, static_cast<Eigen::Index>(c)) = in.spend[c][r];
+    for (size_t c = 0; c < in.controls.size(); ++c) rows.controls(i, static_cast<Eigen::Index>(c)) = in.controls[c][r];
+    rows.response.push_back(in.response[r]);
+    if (in.time_is_date) rows.dates.push_back(in.time[r]);
+  }
+  return rows;
+}
+
+CurveData curve_data(const CurveRows& rows, int64_t first, bool change, const BaselineTerms& terms,
+                     const CurveOptions& options, std::vector<std::string>& notes) {
   CurveData data;
-  data.n = static_cast<int64_t>(used.rows.size());
-  data.dropped = used.dropped;
-  scale_response(data, in.response, used.rows, options);
-  scale_spend(data, in, used.rows, options, notes);
+  data.n = rows.n - first;
+  data.dropped = rows.dropped;
+  std::vector<double> target;
+  for (int64_t i = first; i < rows.n; ++i) {
+    const auto r = static_cast<size_t>(i);
+    target.push_back(change ? rows.response[r] - rows.response[r - 1] : rows.response[r]);
+  }
+  scale_target(data, target, options, change);
+  scale_spend(data, rows, options, notes);
+  data.baseline = terms.columns;
+  data.baseline_names = terms.names;
+  data.baseline_scale = terms.scale;
   return data;
+}
+
+CurveData first_rows(const CurveData& data, int64_t rows) {
+  CurveData out = data;
+  out.n = rows;
+  out.x = data.x.topRows(rows);
+  out.y = data.y.head(rows);
+  out.baseline = data.baseline.topRows(rows);
+  return out;
 }
 
 }  // namespace synthtab::marketing

@@ -34,6 +34,7 @@ void check_curve_columns(const RawTable& raw, const std::string& path, const Cur
   for (const auto& spend : options.spend) require("`spend`", spend);
   if (!options.response.empty()) require("`response`", options.response);
   if (!options.time.empty()) require("`time`", options.time);
+  for (const auto& control : options.controls) require("`controls`", control);
   auto numbers_only = [&](const std::string& name, const char* role) {
     const auto c = static_cast<size_t>(std::find(raw.names.begin(), raw.names.end(), name) - raw.names.begin());
     const RawColumn& column = raw.columns[c];
@@ -48,6 +49,7 @@ void check_curve_columns(const RawTable& raw, const std::string& path, const Cur
   };
   for (const auto& spend : options.spend) numbers_only(spend, "spend columns");
   if (!options.response.empty()) numbers_only(options.response, "the response column's values");
+  for (const auto& control : options.controls) numbers_only(control, "control columns");
 }
 
 }  // namespace
@@ -61,6 +63,7 @@ Table curve_table(const RawTable& raw, const CurveOptions& options) {
   check_curve_columns(raw, path, options);
   SchemaOverrides overrides;
   overrides.numeric = options.spend;
+  overrides.numeric.insert(overrides.numeric.end(), options.controls.begin(), options.controls.end());
   if (!options.response.empty()) overrides.numeric.push_back(options.response);
   Schema schema = infer_schema(raw, overrides);
   if (!options.time.empty()) {
@@ -81,14 +84,22 @@ CurveReport analyse_response(const Table& real, const Table* synthetic, const Cu
   report.real = fit_response_curves(real, options);
   if (budget) report.budget = allocate_budget(report.real, *budget);
   if (synthetic) {
+    // Synthetic rows have no time order: no adstock, trend, seasonality or stock; the same shape
+    // as the real fit, so that parameters can be compared one to one.
     CurveOptions synthetic_options = options;
     synthetic_options.adstock = Adstock::None;
+    synthetic_options.kind = ResponseKind::Flow;
+    synthetic_options.trend = Trend::None;
+    synthetic_options.seasonality = Seasonality::None;
     synthetic_options.time.clear();
-    // The same shape as the real fit, so that parameters can be compared one to one.
     synthetic_options.shape = report.real.shape;
     report.synthetic = fit_response_curves(*synthetic, synthetic_options);
-    if (options.adstock != Adstock::None)
-      report.synthetic->notes.push_back("adstock not fitted on synthetic rows: they have no time order");
+    const CurveFit& real = report.real;
+    if (real.adstock != Adstock::None || real.kind != ResponseKind::Flow || real.trend != Trend::None ||
+        real.seasonality != Seasonality::None)
+      report.synthetic->notes.push_back(
+          "synthetic rows have no time order: fitted as a flow without adstock, trend or seasonality, so their "
+          "figures are not those of the real model");
     if (report.real.bootstrap > 0) {
       auto add = [&](const std::string& channel, const Estimate& r, const Estimate& s) {
         const double rw = r.high - r.low, sw = s.high - s.low;
@@ -144,8 +155,37 @@ nlohmann::json to_json(const CurveFit& fit) {
         {"saturation_spend_90", number(ch.saturation_spend)},
         {"peak_marginal_return", number(ch.peak_marginal)},
         {"break_even_spend", number(ch.break_even)},
+        {"unit_return", to_json(ch.unit_return)},
+        {"pays_share", number(ch.pays_share)},
+        {"verdict", to_string(ch.verdict)},
+        {"close_candidates", ch.close_candidates},
+        {"close_candidates_disagreeing", ch.close_disagreeing},
+        {"close_candidates_return_low", number(ch.close_low)},
+        {"close_candidates_return_high", number(ch.close_high)},
+        {"verdict_text", verdict_sentence(fit, ch)},
     });
   }
+  nlohmann::json baseline = nlohmann::json::array();
+  for (const auto& b : fit.baseline) baseline.push_back(to_json(b));
+  nlohmann::json candidates = nlohmann::json::array();
+  for (const auto& c : fit.candidates)
+    candidates.push_back({{"label", c.label()},
+                          {"kind", to_string(c.kind)},
+                          {"shape", to_string(c.shape)},
+                          {"adstock", to_string(c.adstock)},
+                          {"trend", to_string(c.trend)},
+                          {"seasonality", to_string(c.seasonality)},
+                          {"parameters", c.parameters},
+                          {"cv_rmse", number(c.cv_rmse)},
+                          {"aicc", number(c.aicc)},
+                          {"chosen", c.chosen}});
+  nlohmann::json decomposition = nlohmann::json::array();
+  for (const auto& row : fit.decomposition)
+    decomposition.push_back({{"position", row.position},
+                             {"actual", number(row.actual)},
+                             {"fitted", number(row.fitted)},
+                             {"baseline", number(row.baseline)},
+                             {"channels", row.channels}});
   return {
       {"response", fit.response},
       {"shape", to_string(fit.shape)},
@@ -160,8 +200,16 @@ nlohmann::json to_json(const CurveFit& fit) {
       {"r2", number(fit.r2)},
       {"rmse", number(fit.rmse)},
       {"aicc", number(fit.aicc)},
-      {"aicc_hill", number(fit.aicc_hill)},
-      {"aicc_logistic", number(fit.aicc_logistic)},
+      {"kind", to_string(fit.kind)},
+      {"kind_reason", fit.kind_reason},
+      {"trend", to_string(fit.trend)},
+      {"seasonality", to_string(fit.seasonality)},
+      {"time_unit", fit.time_unit},
+      {"payback_periods", fit.payback_periods},
+      {"baseline", baseline},
+      {"candidates", candidates},
+      {"cv_origins", fit.cv_origins},
+      {"decomposition", decomposition},
       {"bootstrap", fit.bootstrap},
       {"confidence", fit.confidence},
       {"marginal_step", fit.marginal_step},
@@ -226,43 +274,151 @@ void row(std::string& out, const std::string& label, const std::string& value, c
   while (!out.empty() && out[out.size() - 2] == ' ') out.erase(out.size() - 2, 1);  // no trailing blanks
 }
 
+// "month", "week", "day", or "period" for rows without dates.
+std::string period_word(const CurveFit& fit) { return fit.time_unit == "row" ? "period" : fit.time_unit; }
+
+// The candidates, best cross-validation error first (the first 12: the rest are in the JSON).
+void format_candidates(std::string& out, const CurveFit& fit) {
+  if (fit.candidates.size() < 2) return;
+  std::vector<Candidate> sorted = fit.candidates;
+  std::stable_sort(sorted.begin(), sorted.end(), [&fit](const Candidate& a, const Candidate& b) {
+    const double x = fit.cv_origins ? a.cv_rmse : a.aicc, y = fit.cv_origins ? b.cv_rmse : b.aicc;
+    return std::isfinite(x) && (!std::isfinite(y) || x < y);
+  });
+  if (fit.cv_origins)
+    out += fmt::format(
+        "  candidates, by cross-validation error (RMSE of {} one-step-ahead predictions of the response; AICc "
+        "compares candidates of one kind only)\n",
+        fit.cv_origins);
+  else
+    out += "  candidates, by AICc (too few rows to cross-validate)\n";
+  const size_t shown = std::min<size_t>(sorted.size(), 12);
+  for (size_t i = 0; i < shown; ++i) {
+    const Candidate& c = sorted[i];
+    out += fmt::format("  {} {:<52} CV error {:>10}  AICc {:>8}  {} parameters\n", c.chosen ? "*" : " ", c.label(),
+                       num(c.cv_rmse), num(c.aicc), c.parameters);
+  }
+  if (shown < sorted.size()) out += fmt::format("    ... and {} more (all in the JSON)\n", sorted.size() - shown);
+}
+
+// Mean contribution per period of the baseline and each channel, as shares of the fitted target.
+void format_decomposition(std::string& out, const CurveFit& fit) {
+  if (fit.decomposition.empty()) return;
+  const double n = static_cast<double>(fit.decomposition.size());
+  double baseline = 0.0, fitted = 0.0;
+  std::vector<double> channels(fit.channels.size(), 0.0);
+  for (const auto& row : fit.decomposition) {
+    baseline += row.baseline / n;
+    fitted += row.fitted / n;
+    for (size_t c = 0; c < channels.size(); ++c) channels[c] += row.channels[c] / n;
+  }
+  const bool stock = fit.kind == ResponseKind::Stock;
+  out += fmt::format("  where the {} comes from (mean per {}{})\n", stock ? "change per period" : "response",
+                     period_word(fit), fitted != 0.0 ? ", share of the fitted value" : "");
+  auto line = [&](const std::string& label, double v) {
+    row(out, "  " + label, num(v), fitted != 0.0 ? fmt::format("{:.0f} %", 100.0 * v / fitted) : "");
+  };
+  line("baseline (base and baseline terms)", baseline);
+  for (size_t c = 0; c < channels.size(); ++c) line("'" + fit.channels[c].spend + "'", channels[c]);
+}
+
 void format_fit(std::string& out, const CurveFit& fit, const std::string& title) {
   const int percent = static_cast<int>(std::lround(fit.confidence * 100));
-  out += fmt::format("{}: response '{}', {} curve{}, {}\n", title, fit.response, to_string(fit.shape),
-                     fit.adstock == Adstock::Geometric ? " with geometric adstock (" + fit.order + ")" : "",
-                     to_string(fit.loss));
-  out += fmt::format("  rows used {}, dropped {}; R^2 {}, RMSE {}, AICc {}", fit.rows_used, fit.rows_dropped,
+  const bool stock = fit.kind == ResponseKind::Stock;
+  out += fmt::format("{}: response '{}'\n", title, fit.response);
+  out += fmt::format("  response kind: {}{}. Why: {}.\n", to_string(fit.kind),
+                     stock ? ", modelled by its change per period" : "", fit.kind_reason);
+  std::string terms;
+  if (fit.trend != Trend::None) terms += fmt::format("{} trend", to_string(fit.trend));
+  if (fit.seasonality != Seasonality::None)
+    terms += fmt::format("{}{} seasonality", terms.empty() ? "" : ", ", to_string(fit.seasonality));
+  for (const auto& b : fit.baseline)
+    if (b.name.rfind("trend") == std::string::npos && b.name.rfind("season", 0) != 0 && b.name.rfind("month ", 0) != 0)
+      terms += fmt::format("{}control '{}'", terms.empty() ? "" : ", ", b.name);
+  out += fmt::format("  model: {} curve{}; baseline terms: {}; {}; {}\n", to_string(fit.shape),
+                     fit.adstock == Adstock::Geometric ? " with geometric adstock" : "", terms.empty() ? "none" : terms,
+                     to_string(fit.loss), fit.order);
+  out += fmt::format("  rows used {}, dropped {}; R^2 {}, RMSE {}, AICc {}\n", fit.rows_used, fit.rows_dropped,
                      num(fit.r2), num(fit.rmse), num(fit.aicc));
-  if (!std::isnan(fit.aicc_hill))
-    out += fmt::format(" (hill {}, logistic {})", num(fit.aicc_hill), num(fit.aicc_logistic));
-  out += "\n";
+  format_candidates(out, fit);
   if (fit.bootstrap > 0)
     out += fmt::format("  intervals: {} % percentile, residual bootstrap of {} resamples\n", percent, fit.bootstrap);
-  row(out, "base (response at zero spend)", num(fit.base.value), interval(fit.base));
+  const std::string at = fit.baseline.empty() ? "" : ", average period";
+  row(out, stock ? "base (change at zero spend" + at + ")" : "base (response at zero spend" + at + ")",
+      num(fit.base.value), interval(fit.base));
+  if (!fit.baseline.empty()) out += "  baseline terms\n";
+  for (const auto& b : fit.baseline) {
+    const bool trend = b.name == "trend";
+    row(out, "  " + b.name + (trend ? " (per " + (period_word(fit)) + ")" : ""), num(b.value), interval(b));
+  }
   for (const auto& ch : fit.channels) {
     out += fmt::format("  channel '{}'\n", ch.spend);
     for (const auto& p : ch.parameters) row(out, "  " + p.name, num(p.value), interval(p));
     row(out, "  mean spend per period", num(ch.mean_spend));
-    row(out, "  response from this channel at mean spend", num(ch.response_at_mean));
-    row(out, "  return of the next unit at mean spend", num(ch.marginal_return.value), interval(ch.marginal_return));
+    row(out, stock ? "  change from this channel at mean spend" : "  response from this channel at mean spend",
+        num(ch.response_at_mean));
+    row(out, stock ? "  change from the next unit at mean spend" : "  return of the next unit at mean spend",
+        num(ch.marginal_return.value), interval(ch.marginal_return));
+    if (stock)
+      row(out, fmt::format("  return of the next unit over {:g} {}s", fit.payback_periods, period_word(fit)),
+          num(ch.unit_return.value), interval(ch.unit_return));
     row(out, std::string("  return of the next ").append(num(fit.marginal_step)).append(" at mean spend"),
         num(ch.marginal_return_step.value), interval(ch.marginal_return_step));
     row(out, "  inflection (returns start to diminish)", num(ch.inflection));
     row(out, "  saturation level (beta)", num(ch.saturation));
     row(out, "  spend reaching 90 % of saturation", num(ch.saturation_spend));
     row(out, "  highest return of a unit (at inflection)", num(ch.peak_marginal));
+    const std::string break_even =
+        stock ? "  break-even spend (returns 1 over the payback)" : "  break-even spend (next unit returns 1)";
     if (std::isnan(ch.break_even))
-      row(out, "  break-even spend (next unit returns 1)", "never",
-          "(a unit never returns more than " + num(ch.peak_marginal) + ")");
+      row(out, break_even, "never", "(a unit never returns 1)");
     else
-      row(out, "  break-even spend (next unit returns 1)", num(ch.break_even),
-          ch.mean_spend < ch.break_even ? "(mean spend is below: spending more pays)"
-                                        : "(mean spend is above: the last units do not pay back)");
+      row(out, break_even, num(ch.break_even),
+          ch.mean_spend < ch.break_even ? "(mean spend is below it)" : "(mean spend is above it)");
+    out += "    verdict: " + verdict_sentence(fit, ch) + "\n";
   }
+  format_decomposition(out, fit);
   for (const auto& note : fit.notes) out += "  note: " + note + "\n";
 }
 
 }  // namespace
+
+std::string verdict_sentence(const CurveFit& fit, const ChannelFit& channel) {
+  const Estimate& r = channel.unit_return;
+  const int percent = static_cast<int>(std::lround(fit.confidence * 100));
+  const std::string over =
+      fit.kind == ResponseKind::Stock ? fmt::format(" over {:g} {}s", fit.payback_periods, period_word(fit)) : "";
+  const std::string pays = std::isnan(channel.pays_share) ? ""
+                                                          : fmt::format("; it pays in {:.0f} % of the bootstrap draws",
+                                                                        100.0 * channel.pays_share);
+  switch (channel.verdict) {
+    case Verdict::SpendMore:
+      return fmt::format("spend more: the next unit returns {} to {}{} ({} % interval), above break-even (1){}",
+                         num(r.low), num(r.high), over, percent, pays);
+    case Verdict::SpendLess:
+      return fmt::format("spend less: the next unit returns {} to {}{} ({} % interval), below break-even (1){}",
+                         num(r.low), num(r.high), over, percent, pays);
+    case Verdict::CannotTell:
+      if (channel.close_disagreeing > 0)
+        return fmt::format(
+            "the data cannot tell: this model's next unit returns {} to {}{} ({} % interval), but {} of the {} "
+            "other models about as good on held-out periods (CV error within 10 %) put it on the other side of "
+            "break-even (1): the estimates of these {} models run from {} to {}; test it",
+            num(r.low), num(r.high), over, percent, channel.close_disagreeing, channel.close_candidates,
+            channel.close_candidates + 1,
+            // A return under a millionth of a unit is a curve flat at its end: nothing.
+            std::abs(channel.close_low) < 1e-6 ? "0" : num(channel.close_low), num(channel.close_high));
+      return fmt::format(
+          "the data cannot tell: the next unit returns between {} and {}{} ({} % interval) and break-even (1) is "
+          "inside; test it{}",
+          num(r.low), num(r.high), over, percent, pays);
+    case Verdict::NoInterval:
+      break;
+  }
+  return fmt::format(
+      "none without an interval (the bootstrap is off): the next unit returns {}{} by the point estimate", num(r.value),
+      over);
+}
 
 std::string format_report(const CurveReport& report) {
   std::string out;
@@ -279,11 +435,17 @@ std::string format_report(const CurveReport& report) {
   if (report.budget) {
     const auto& b = *report.budget;
     out += fmt::format("\nBudget {} per period\n", num(b.budget));
-    out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16}\n", "channel", "current (mean)", "current mix at B",
-                       "optimal", "return of next");
-    for (size_t c = 0; c < b.channels.size(); ++c)
-      out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16}\n", b.channels[c], num(b.current[c]),
-                         num(b.current_at_budget[c]), num(b.optimal[c]), num(b.marginal_at_optimal[c]));
+    out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16} {:>22}\n", "channel", "current (mean)", "current mix at B",
+                       "optimal", "return of next", "next unit pays (draws)");
+    for (size_t c = 0; c < b.channels.size(); ++c) {
+      const double share = report.real.channels[c].pays_share;
+      out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16} {:>22}\n", b.channels[c], num(b.current[c]),
+                         num(b.current_at_budget[c]), num(b.optimal[c]), num(b.marginal_at_optimal[c]),
+                         std::isnan(share) ? "-" : fmt::format("{:.0f} %", 100.0 * share));
+    }
+    out +=
+        "  (next unit pays: the share of the bootstrap draws in which the next unit at today's mean spend "
+        "returns more than 1)\n";
     out += fmt::format(
         "  predicted response: current {}, current mix at budget {}, optimal {} "
         "(gain {})\n",

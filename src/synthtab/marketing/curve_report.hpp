@@ -47,6 +47,10 @@ nlohmann::json to_json(const CurveFit& fit);
 nlohmann::json to_json(const BudgetAllocation& allocation);
 nlohmann::json to_json(const CurveReport& report);
 
+// What the interval of a channel's next-unit return says, in a sentence ("spend more: ...", "the
+// data cannot tell: ... test it").
+std::string verdict_sentence(const CurveFit& fit, const ChannelFit& channel);
+
 // A plain-text summary for the terminal (fixed-width tables, no colour).
 std::string format_report(const CurveReport& report);
 

@@ -22,7 +22,17 @@ const char* to_string(CurveShape shape) {
   return "?";
 }
 
-const char* to_string(Adstock adstock) { return adstock == Adstock::Geometric ? "geometric" : "none"; }
+const char* to_string(Adstock adstock) {
+  switch (adstock) {
+    case Adstock::None:
+      return "none";
+    case Adstock::Geometric:
+      return "geometric";
+    case Adstock::Auto:
+      return "auto";
+  }
+  return "?";
+}
 
 CurveShape parse_curve_shape(const std::string& text) {
   if (text == "hill") return CurveShape::Hill;
@@ -34,7 +44,8 @@ CurveShape parse_curve_shape(const std::string& text) {
 Adstock parse_adstock(const std::string& text) {
   if (text == "geometric") return Adstock::Geometric;
   if (text == "none") return Adstock::None;
-  throw usage_error("unknown adstock '" + text + "': choose geometric or none");
+  if (text == "auto") return Adstock::Auto;
+  throw usage_error("unknown adstock '" + text + "': choose none, geometric or auto");
 }
 
 namespace {

@@ -11,193 +11,15 @@
 #include "synthtab/core/parallel.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/marketing/curve_data.hpp"
+#include "synthtab/marketing/curve_fitting.hpp"
 #include "synthtab/marketing/curve_shapes.hpp"
+#include "synthtab/marketing/model_choice.hpp"
 
 namespace synthtab::marketing {
 
 namespace {
 
-constexpr uint64_t kStartsPurpose = 0x63757276655f7374;     // "curve_st"
 constexpr uint64_t kBootstrapPurpose = 0x63757276655f6273;  // "curve_bs"
-constexpr double kMaxLambda = 0.95;
-
-// Bounds in scaled units (spend / max spend, response / range).
-constexpr double kBetaMax = 10.0;
-constexpr Bound kHillK{0.02, 5.0}, kHillA{0.5, 6.0}, kLogisticM{0.0, 3.0}, kLogisticS{0.5, 60.0};
-
-struct Spec {
-  CurveShape shape = CurveShape::Hill;
-  bool adstock = false;
-  int channels = 1;
-  int block() const { return adstock ? 4 : 3; }
-  int params() const { return 1 + channels * block(); }
-  int index(int channel) const { return 1 + channel * block(); }
-};
-
-std::vector<Bound> bounds_of(const Spec& spec) {
-  std::vector<Bound> b{Bound{}};
-  for (int c = 0; c < spec.channels; ++c) {
-    b.push_back({0.0, kBetaMax});
-    b.push_back(spec.shape == CurveShape::Hill ? kHillK : kLogisticM);
-    b.push_back(spec.shape == CurveShape::Hill ? kHillA : kLogisticS);
-    if (spec.adstock) b.push_back({0.0, kMaxLambda});
-  }
-  return b;
-}
-
-// Normalised adstock (1 - lambda) a_t, in the scale of the spend, and its derivative in lambda.
-void adstock_series(const Eigen::VectorXd& x, double lambda, Eigen::VectorXd& level, Eigen::VectorXd& d_lambda) {
-  double a_prev = 0.0, d_prev = 0.0;
-  for (Eigen::Index t = 0; t < x.size(); ++t) {
-    const double a = x[t] + lambda * a_prev;
-    const double d = a_prev + lambda * d_prev;
-    level[t] = (1.0 - lambda) * a;
-    d_lambda[t] = -a + (1.0 - lambda) * d;
-    a_prev = a;
-    d_prev = d;
-  }
-}
-
-// Model minus y, and its Jacobian.
-void evaluate(const Spec& spec, const CurveData& data, const Eigen::VectorXd& y, const Eigen::VectorXd& p,
-              Eigen::VectorXd& r, Eigen::MatrixXd* J) {
-  const Eigen::Index n = data.n;
-  r.setConstant(n, p[0]);
-  r -= y;
-  if (J) {
-    J->setZero(n, spec.params());
-    J->col(0).setOnes();
-  }
-  Eigen::VectorXd level(n), d_lambda(n);
-  for (int c = 0; c < spec.channels; ++c) {
-    const int i = spec.index(c);
-    if (spec.adstock) {
-      adstock_series(data.x.col(c), p[i + 3], level, d_lambda);
-    } else {
-      level = data.x.col(c);
-    }
-    for (Eigen::Index t = 0; t < n; ++t) {
-      const Terms terms = curve_terms(spec.shape, p[i], p[i + 1], p[i + 2], level[t]);
-      r[t] += terms.f;
-      if (J) {
-        (*J)(t, i) = terms.d_beta;
-        (*J)(t, i + 1) = terms.d_location;
-        (*J)(t, i + 2) = terms.d_steepness;
-        // A zero adstock level has a zero lambda derivative (all earlier spend was zero).
-        if (spec.adstock) (*J)(t, i + 3) = d_lambda[t] == 0.0 ? 0.0 : terms.d_x * d_lambda[t];
-      }
-    }
-  }
-}
-
-LeastSquaresProblem problem_of(const Spec& spec, const CurveData& data, const Eigen::VectorXd& y) {
-  LeastSquaresProblem problem;
-  problem.residuals = static_cast<int>(data.n);
-  problem.bounds = bounds_of(spec);
-  problem.evaluate = [&spec, &data, &y](const Eigen::VectorXd& p, Eigen::VectorXd& r, Eigen::MatrixXd* J) {
-    evaluate(spec, data, y, p, r, J);
-  };
-  return problem;
-}
-
-// Fills base and the betas of `p` by least squares given its other parameters (betas kept in
-// their bounds).
-void fit_linear_part(const Spec& spec, const CurveData& data, Eigen::VectorXd& p) {
-  const Eigen::Index n = data.n;
-  Eigen::MatrixXd design(n, 1 + spec.channels);
-  design.col(0).setOnes();
-  Eigen::VectorXd level(n), d_lambda(n);
-  for (int c = 0; c < spec.channels; ++c) {
-    const int i = spec.index(c);
-    if (spec.adstock)
-      adstock_series(data.x.col(c), p[i + 3], level, d_lambda);
-    else
-      level = data.x.col(c);
-    for (Eigen::Index t = 0; t < n; ++t)
-      design(t, 1 + c) = curve_terms(spec.shape, 1.0, p[i + 1], p[i + 2], level[t]).f;
-  }
-  const Eigen::VectorXd coef = design.colPivHouseholderQr().solve(data.y);
-  Eigen::VectorXd offset = data.y;
-  for (int c = 0; c < spec.channels; ++c) {
-    const double beta = std::isfinite(coef[1 + c]) ? std::clamp(coef[1 + c], 0.05, kBetaMax) : 1.0;
-    p[spec.index(c)] = beta;
-    offset -= beta * design.col(1 + c);
-  }
-  p[0] = offset.mean();
-}
-
-std::vector<Eigen::VectorXd> starts_of(const Spec& spec, const CurveData& data, int random_starts, uint64_t seed) {
-  std::vector<double> locations, steepnesses;
-  if (spec.shape == CurveShape::Hill) {
-    locations = {0.25, 0.6, 1.2};
-    steepnesses = {1.0, 2.0, 3.5};
-  } else {
-    locations = {0.25, 0.6, 1.0};
-    steepnesses = {4.0, 10.0, 25.0};
-  }
-  const std::vector<double> lambdas = spec.adstock ? std::vector<double>{0.1, 0.4, 0.7} : std::vector<double>{0.0};
-  std::vector<Eigen::VectorXd> starts;
-  for (double lambda : lambdas)
-    for (double location : locations)
-      for (double steepness : steepnesses) {
-        Eigen::VectorXd p(spec.params());
-        for (int c = 0; c < spec.channels; ++c) {
-          const int i = spec.index(c);
-          p[i + 1] = location;
-          p[i + 2] = steepness;
-          if (spec.adstock) p[i + 3] = lambda;
-        }
-        fit_linear_part(spec, data, p);
-        starts.push_back(p);
-      }
-  Rng rng(derive_seed(seed, kStartsPurpose, static_cast<uint64_t>(spec.shape)));
-  const auto bounds = bounds_of(spec);
-  auto log_uniform = [&rng](const Bound& b) {
-    const double lo = std::max(b.low, 0.05);
-    return lo * std::exp(rng.uniform() * std::log(b.high / lo));
-  };
-  for (int s = 0; s < random_starts; ++s) {
-    Eigen::VectorXd p(spec.params());
-    for (int c = 0; c < spec.channels; ++c) {
-      const int i = spec.index(c);
-      p[i + 1] = log_uniform(bounds[static_cast<size_t>(i + 1)]);
-      p[i + 2] = log_uniform(bounds[static_cast<size_t>(i + 2)]);
-      if (spec.adstock) p[i + 3] = 0.9 * rng.uniform();
-    }
-    fit_linear_part(spec, data, p);
-    starts.push_back(p);
-  }
-  return starts;
-}
-
-LeastSquaresResult fit_from_starts(const Spec& spec, const CurveData& data, const std::vector<Eigen::VectorXd>& starts,
-                                   const LeastSquaresOptions& ls) {
-  const LeastSquaresProblem problem = problem_of(spec, data, data.y);
-  LeastSquaresResult best;
-  best.cost = std::numeric_limits<double>::infinity();
-  for (const auto& start : starts) {
-    LeastSquaresResult result = solve_least_squares(problem, start, ls);
-    // Strictly lower (beyond rounding) so the earliest start wins ties: deterministic.
-    if (result.cost < best.cost * (1.0 - 1e-12)) best = std::move(result);
-  }
-  return best;
-}
-
-Eigen::VectorXd fitted_values(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p) {
-  Eigen::VectorXd r(data.n);
-  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(data.n);
-  evaluate(spec, data, zero, p, r, nullptr);
-  return r;
-}
-
-double median_of(std::vector<double> v) {
-  if (v.empty()) return kNaN;
-  const size_t h = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h), v.end());
-  double m = v[h];
-  if (v.size() % 2 == 0) m = 0.5 * (m + *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h)));
-  return m;
-}
 
 // Percentile (linear interpolation, numpy's default) of sorted values.
 double percentile(const std::vector<double>& sorted, double q) {
@@ -208,9 +30,10 @@ double percentile(const std::vector<double>& sorted, double q) {
   return sorted[i] + (pos - static_cast<double>(i)) * (sorted[j] - sorted[i]);
 }
 
-// The reported numbers of a scaled parameter vector: base, then per channel
-// (beta, location, steepness[, lambda]) on the adstocked spend as defined, then per channel the
-// marginal return at mean spend and of the next `step` units.
+// The reported numbers of a scaled parameter vector: base, each baseline coefficient (per unit of
+// its term), then per channel (beta, location, steepness[, lambda]) on the adstocked spend as
+// defined, then per channel the marginal return at mean spend (twice: the second is scaled to the
+// return of a unit in money) and the return of the next `step` units.
 struct Reported {
   std::vector<double> values;
   std::vector<Curve> curves;  // steady state, raw units
@@ -219,6 +42,8 @@ struct Reported {
 Reported report_of(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p, double step) {
   Reported out;
   out.values.push_back(data.y_shift + data.y_scale * p[0]);
+  for (int j = 0; j < spec.baseline; ++j)
+    out.values.push_back(data.y_scale * p[1 + j] / data.baseline_scale[static_cast<size_t>(j)]);
   std::vector<double> marginals;
   for (int c = 0; c < spec.channels; ++c) {
     const int i = spec.index(c);
@@ -238,52 +63,12 @@ Reported report_of(const Spec& spec, const CurveData& data, const Eigen::VectorX
     if (spec.adstock) out.values.push_back(lambda);
     const double mean = data.x_mean[static_cast<size_t>(c)];
     marginals.push_back(curve.marginal(mean));
+    marginals.push_back(curve.marginal(mean));  // again, for the return of a unit in money
     marginals.push_back(curve.value(mean + step) - curve.value(mean));
     out.curves.push_back(curve);
   }
   out.values.insert(out.values.end(), marginals.begin(), marginals.end());
   return out;
-}
-
-struct ShapeFit {
-  Spec spec;
-  LeastSquaresResult result;
-  double rss = 0.0;  // raw units
-  double aicc = kNaN;
-  double loss_scale = 0.0;  // scaled units
-};
-
-ShapeFit fit_shape(CurveShape shape, const CurveData& data, const CurveOptions& options) {
-  ShapeFit fit;
-  fit.spec = {shape, options.adstock == Adstock::Geometric, static_cast<int>(options.spend.size())};
-  const auto starts = starts_of(fit.spec, data, options.random_starts, options.seed);
-  LeastSquaresOptions ls;
-  fit.result = fit_from_starts(fit.spec, data, starts, ls);
-  if (options.loss != Loss::Squares) {
-    double scale = options.loss_scale / data.y_scale;
-    if (options.loss_scale == 0.0) {
-      // 1.4826 MAD of the least-squares residuals: the noise scale, robust to the outliers.
-      const Eigen::VectorXd r = fitted_values(fit.spec, data, fit.result.params) - data.y;
-      std::vector<double> abs_dev(r.data(), r.data() + r.size());
-      const double med = median_of(abs_dev);
-      for (double& v : abs_dev) v = std::abs(v - med);
-      scale = 1.4826 * median_of(abs_dev);
-      if (!(scale > 0.0)) scale = 1e-6;
-    }
-    ls.loss = options.loss;
-    ls.loss_scale = scale;
-    fit.loss_scale = scale;
-    auto robust_starts = starts;
-    robust_starts.insert(robust_starts.begin(), fit.result.params);
-    fit.result = fit_from_starts(fit.spec, data, robust_starts, ls);
-  }
-  const Eigen::VectorXd r = fitted_values(fit.spec, data, fit.result.params) - data.y;
-  fit.rss = r.squaredNorm() * data.y_scale * data.y_scale;
-  const double n = static_cast<double>(data.n);
-  const double q = fit.spec.params() + 1.0;
-  if (n - q - 1.0 > 0.0)
-    fit.aicc = n * std::log(std::max(fit.rss, 1e-300) / n) + 2.0 * q + 2.0 * q * (q + 1.0) / (n - q - 1.0);
-  return fit;
 }
 
 void check_options(const CurveOptions& o) {
@@ -303,49 +88,81 @@ void check_options(const CurveOptions& o) {
   if (!(o.marginal_step > 0.0) || !std::isfinite(o.marginal_step))
     throw usage_error("the marginal step must be a positive number of spend units");
   if (o.random_starts < 0) throw usage_error("random starts must be 0 or more");
-}
-
-// The requested shape, or with Auto the better of the two by AICc (by RSS when either AICc is
-// undefined); both AICc go to `fit`.
-ShapeFit choose_shape(const CurveData& data, const CurveOptions& options, CurveFit& fit) {
-  if (options.shape != CurveShape::Auto) return fit_shape(options.shape, data, options);
-  ShapeFit hill = fit_shape(CurveShape::Hill, data, options);
-  ShapeFit logistic = fit_shape(CurveShape::Logistic, data, options);
-  fit.aicc_hill = hill.aicc;
-  fit.aicc_logistic = logistic.aicc;
-  const bool pick_logistic =
-      std::isfinite(hill.aicc) && std::isfinite(logistic.aicc) ? logistic.aicc < hill.aicc : logistic.rss < hill.rss;
-  return pick_logistic ? std::move(logistic) : std::move(hill);
+  for (const auto& c : o.controls)
+    if (c == o.response || seen.count(c) || c == o.time)
+      throw usage_error("control column '" + c + "' is also a spend, the response or the time column");
+  if (!(o.period >= 0.0) || !std::isfinite(o.period) || (o.period > 0.0 && o.period < 2.0))
+    throw usage_error("the seasonal period must be 0 (from the dates) or at least 2 periods");
+  if (!(o.payback_periods > 0.0) || !std::isfinite(o.payback_periods))
+    throw usage_error("the payback periods must be a positive number");
 }
 
 // The fit's settings, row counts, general notes and goodness of fit.
-void describe_fit(CurveFit& fit, const ShapeFit& chosen, const CurveData& data, const CurveOptions& options) {
-  const bool adstock = options.adstock == Adstock::Geometric;
+void describe_fit(CurveFit& fit, const ChosenModel& chosen, const TimeAxis& axis, const CurveOptions& options) {
+  const Candidate& c = chosen.candidate;
+  const CurveData& data = chosen.data;
   fit.response = options.response;
   fit.spend = options.spend;
-  fit.shape = chosen.spec.shape;
+  fit.shape = c.shape;
   fit.loss = options.loss;
-  fit.loss_scale = chosen.loss_scale * data.y_scale;
-  fit.adstock = options.adstock;
-  if (adstock) fit.order = options.time.empty() ? "rows in table order" : "rows ordered by '" + options.time + "'";
-  fit.rows_used = data.n;
+  fit.loss_scale = chosen.fit.loss_scale * data.y_scale;
+  fit.adstock = c.adstock;
+  fit.kind = c.kind;
+  fit.kind_reason = chosen.kind_reason;
+  fit.trend = c.trend;
+  fit.seasonality = c.seasonality;
+  fit.time_unit = axis.unit;
+  fit.payback_periods = options.payback_periods;
+  fit.candidates = chosen.candidates;
+  fit.cv_origins = chosen.cv_origins;
+  fit.order = options.time.empty() ? "rows in table order" : "rows ordered by '" + options.time + "'";
+  fit.rows_used = data.n + chosen.first;
   fit.rows_dropped = data.dropped;
   fit.confidence = options.confidence;
   fit.marginal_step = options.marginal_step;
+  fit.notes = chosen.notes;
   if (data.dropped)
     fit.notes.insert(fit.notes.begin(),
-                     fmt::format("{} row{} with a missing spend, response{} dropped", data.dropped,
-                                 data.dropped == 1 ? "" : "s", options.time.empty() ? "" : " or time"));
-  if (adstock && options.time.empty())
-    fit.notes.push_back("adstock: no time column given; rows are taken in table order");
+                     fmt::format("{} row{} with a missing spend{}{} dropped", data.dropped,
+                                 data.dropped == 1 ? "" : "s", options.controls.empty() ? "" : ", control",
+                                 options.time.empty() ? " or response" : ", response or time"));
+  const bool uses_time = c.adstock == Adstock::Geometric || c.kind == ResponseKind::Stock || c.trend != Trend::None ||
+                         c.seasonality != Seasonality::None;
+  if (uses_time && options.time.empty())
+    fit.notes.emplace_back("no time column given: rows are taken in table order, one period each");
 
   double tss = 0.0;
   const double mean = data.y.mean();
   for (int64_t i = 0; i < data.n; ++i) tss += (data.y[i] - mean) * (data.y[i] - mean);
   tss *= data.y_scale * data.y_scale;
-  fit.r2 = 1.0 - chosen.rss / tss;
-  fit.rmse = std::sqrt(chosen.rss / static_cast<double>(data.n));
-  fit.aicc = chosen.aicc;
+  fit.r2 = 1.0 - chosen.fit.rss / tss;
+  fit.rmse = std::sqrt(chosen.fit.rss / static_cast<double>(data.n));
+  fit.aicc = chosen.fit.aicc;
+}
+
+// Each row's target split into base plus baseline terms and each channel's contribution.
+std::vector<DecompositionRow> decomposition_of(const ChosenModel& chosen, const TimeAxis& axis) {
+  const Spec& spec = chosen.fit.spec;
+  const CurveData& data = chosen.data;
+  const Eigen::VectorXd& p = chosen.fit.result.params;
+  Eigen::VectorXd baseline = Eigen::VectorXd::Constant(data.n, p[0]);
+  if (spec.baseline > 0) baseline += data.baseline * p.segment(1, spec.baseline);
+  std::vector<Eigen::VectorXd> channels;
+  for (int c = 0; c < spec.channels; ++c) channels.push_back(channel_values(spec, data, p, c));
+  std::vector<DecompositionRow> rows;
+  for (int64_t i = 0; i < data.n; ++i) {
+    DecompositionRow row;
+    row.position = axis.position[static_cast<size_t>(i + chosen.first)];
+    row.actual = data.y_shift + data.y_scale * data.y[i];
+    row.baseline = data.y_shift + data.y_scale * baseline[i];
+    row.fitted = row.baseline;
+    for (const auto& ch : channels) {
+      row.channels.push_back(data.y_scale * ch[i]);
+      row.fitted += row.channels.back();
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 // The reported numbers of each residual-bootstrap refit (empty without bootstrap): refits start
@@ -379,19 +196,19 @@ std::vector<std::vector<double>> bootstrap_draws(const ShapeFit& chosen, const C
 }
 
 // Hands out the reported numbers one after another, in report_of's order, each with its
-// percentile interval over the bootstrap draws.
+// percentile interval over the bootstrap draws; `scaled` multiplies the number and its draws.
 class Estimates {
  public:
   Estimates(const Reported& point, const std::vector<std::vector<double>>& draws, double confidence)
       : point_(point), draws_(draws), confidence_(confidence) {}
 
-  Estimate next(const std::string& name) {
-    Estimate e{name, point_.values[slot_], kNaN, kNaN};
+  Estimate next(const std::string& name, double scaled = 1.0) {
+    Estimate e{name, scaled * point_.values[slot_], kNaN, kNaN};
     if (!draws_.empty()) {
       std::vector<double> v;
       v.reserve(draws_.size());
       for (const auto& d : draws_)
-        if (std::isfinite(d[slot_])) v.push_back(d[slot_]);
+        if (std::isfinite(d[slot_])) v.push_back(scaled * d[slot_]);
       std::sort(v.begin(), v.end());
       const double tail = (1.0 - confidence_) / 2.0;
       e.low = percentile(v, tail);
@@ -399,6 +216,18 @@ class Estimates {
     }
     ++slot_;
     return e;
+  }
+
+  // The share of the draws of the number handed out last, times `scaled`, above `level`.
+  double share_above(double level, double scaled = 1.0) const {
+    int64_t finite = 0, above = 0;
+    for (const auto& d : draws_) {
+      const double v = scaled * d[slot_ - 1];
+      if (!std::isfinite(v)) continue;
+      ++finite;
+      above += v > level ? 1 : 0;
+    }
+    return finite > 0 ? static_cast<double>(above) / static_cast<double>(finite) : kNaN;
   }
 
  private:
@@ -434,7 +263,7 @@ void note_bounds(const Spec& spec, const Eigen::VectorXd& p, int c, const std::s
 // Channel c's curve, parameters (taken from `estimates`) and the numbers derived from its curve;
 // the marginal returns come later, after every channel's parameters.
 ChannelFit channel_fit(const Spec& spec, const CurveData& data, const Reported& point, int c,
-                       const CurveOptions& options, Estimates& estimates) {
+                       const CurveOptions& options, Estimates& estimates, double unit) {
   ChannelFit ch;
   ch.spend = options.spend[static_cast<size_t>(c)];
   ch.curve = point.curves[static_cast<size_t>(c)];
@@ -451,38 +280,98 @@ ChannelFit channel_fit(const Spec& spec, const CurveData& data, const Reported& 
   ch.saturation = ch.curve.beta;
   ch.saturation_spend = ch.curve.spend_for_share(0.9);
   ch.peak_marginal = ch.curve.peak_marginal();
-  ch.break_even = ch.curve.break_even();
+  ch.break_even = unit == 1.0 ? ch.curve.break_even() : ch.curve.spend_for_marginal(1.0 / unit);
   return ch;
 }
 
 }  // namespace
 
+namespace {
+
+// Each channel's point return of the next unit under every close candidate: when one puts it on
+// the other side of break-even from the chosen model's interval, the data cannot tell.
+void weigh_close_candidates(CurveFit& fit, const ChosenModel& chosen, const CurveOptions& options) {
+  for (size_t c = 0; c < fit.channels.size(); ++c) {
+    ChannelFit& ch = fit.channels[c];
+    ch.close_candidates = static_cast<int>(chosen.close.size());
+    ch.close_low = ch.close_high = ch.unit_return.value;
+    for (const CloseRival& rival : chosen.close) {
+      const double unit = rival.candidate.kind == ResponseKind::Stock ? options.payback_periods : 1.0;
+      const Curve curve = report_of(rival.spec, rival.data, rival.params, options.marginal_step).curves[c];
+      const double value = unit * curve.marginal(rival.data.x_mean[c]);
+      ch.close_low = std::min(ch.close_low, value);
+      ch.close_high = std::max(ch.close_high, value);
+      const bool other_side =
+          (ch.verdict == Verdict::SpendMore && value < 1.0) || (ch.verdict == Verdict::SpendLess && value > 1.0);
+      ch.close_disagreeing += other_side ? 1 : 0;
+    }
+    if (ch.close_disagreeing > 0) ch.verdict = Verdict::CannotTell;
+  }
+}
+
+}  // namespace
+
+const char* to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::SpendMore:
+      return "spend more";
+    case Verdict::SpendLess:
+      return "spend less";
+    case Verdict::CannotTell:
+      return "the data cannot tell";
+    case Verdict::NoInterval:
+      return "no interval";
+  }
+  return "?";
+}
+
+std::string Candidate::label() const {
+  std::string out = fmt::format("{}, {}", to_string(kind), to_string(shape));
+  if (adstock == Adstock::Geometric) out += ", adstock";
+  if (trend != Trend::None) out += fmt::format(", {} trend", to_string(trend));
+  if (seasonality != Seasonality::None) out += fmt::format(", {} seasonality", to_string(seasonality));
+  return out;
+}
+
 CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
   check_options(options);
-  // More rows than the curve has parameters (the same count for both shapes), and at least 5.
-  const Spec counting{CurveShape::Hill, options.adstock == Adstock::Geometric, static_cast<int>(options.spend.size())};
+  // More rows than the simplest candidate has parameters, and at least 5.
+  const Spec simplest{CurveShape::Hill, options.adstock == Adstock::Geometric, static_cast<int>(options.spend.size())};
+  const CurveRows rows = curve_rows(table, options, std::max(5, simplest.params() + 1));
+  const TimeAxis axis = time_axis(rows.dates, rows.n, options.period, options.time);
+  const ChosenModel chosen = choose_model(rows, axis, options);
+  const Spec& spec = chosen.fit.spec;
+  const CurveData& data = chosen.data;
+  const Eigen::VectorXd& p = chosen.fit.result.params;
   CurveFit fit;
-  const CurveData data = curve_data(table, options, std::max(5, counting.params() + 1), fit.notes);
-
-  const ShapeFit chosen = choose_shape(data, options, fit);
-  const Spec& spec = chosen.spec;
-  const Eigen::VectorXd& p = chosen.result.params;
-  describe_fit(fit, chosen, data, options);
+  describe_fit(fit, chosen, axis, options);
+  fit.decomposition = decomposition_of(chosen, axis);
 
   const Reported point = report_of(spec, data, p, options.marginal_step);
-  const std::vector<std::vector<double>> draws = bootstrap_draws(chosen, data, options);
+  const std::vector<std::vector<double>> draws = bootstrap_draws(chosen.fit, data, options);
   Estimates estimates(point, draws, options.confidence);
   fit.base = estimates.next("base");
+  for (const auto& name : data.baseline_names) fit.baseline.push_back(estimates.next(name));
   fit.bootstrap = options.bootstrap;
+  // A unit added to a stock stays: its return is counted over the payback periods.
+  const double unit = fit.kind == ResponseKind::Stock ? options.payback_periods : 1.0;
   for (int c = 0; c < spec.channels; ++c) {
-    fit.channels.push_back(channel_fit(spec, data, point, c, options, estimates));
+    fit.channels.push_back(channel_fit(spec, data, point, c, options, estimates, unit));
     note_bounds(spec, p, c, fit.channels.back().spend, fit.notes);
   }
   for (auto& ch : fit.channels) {
     ch.marginal_return = estimates.next("marginal return at mean spend");
+    ch.unit_return = estimates.next("return of the next unit at mean spend", unit);
+    ch.pays_share = estimates.share_above(1.0, unit);
     ch.marginal_return_step =
         estimates.next(fmt::format("return of the next {} at mean spend", format_number(options.marginal_step)));
+    const Estimate& r = ch.unit_return;
+    ch.verdict = std::isnan(r.low) ? Verdict::NoInterval
+                 : r.low > 1.0     ? Verdict::SpendMore
+                 : r.high < 1.0    ? Verdict::SpendLess
+                                   : Verdict::CannotTell;
   }
+  weigh_close_candidates(fit, chosen, options);
   return fit;
 }
 

@@ -20,9 +20,23 @@
 //   logistic m in [0, 3] x_max, s in [0.5, 60] / x_max; base unbounded.
 // A parameter that ends on a bound is reported in `notes` (e.g. no saturation visible in the
 // observed spend range).
-// `auto` fits both shapes (the same shape for every channel) and keeps the lower AICc
-// = n ln(RSS / n) + 2 q + 2 q (q + 1) / (n - q - 1), q = parameters + 1 (the noise variance).
-// Both shapes have the same number of parameters, so this is the lower residual sum of squares.
+// Baseline terms (time_terms.hpp) enter linearly beside base: a trend (linear or log in periods),
+// seasonality (Fourier terms or one effect per month), controls; each centred, so base is the
+// response at zero spend in the average period.
+// Stock or flow: a flow (revenue of the period) is modelled as it is; a stock (recurring revenue,
+// subscribers) by its change from the period before, which the spend of the period drives; the
+// return of a unit is then counted over `payback_periods`, since what it adds to the stock stays.
+//
+// Choosing the model: every candidate over response kind x shape x adstock x trend x seasonality
+// that an option leaves at `auto` is fitted, and the one with the lowest rolling-origin
+// cross-validation error kept: for each origin o (up to 12, spread from half the rows to the last)
+// the candidate is fitted on the rows before o (from the grid of starts at the first origin, then
+// from the fit at the origin before) and predicts the response at o (a stock: the row before plus
+// the predicted change), so every candidate is judged on the same one-step-ahead errors of the
+// response itself.
+// AICc = n ln(RSS / n) + 2 q + 2 q (q + 1) / (n - q - 1), q = parameters + 1 (the noise variance),
+// is shown beside it (comparable only between candidates of one response kind). With too few rows
+// for two origins, the lowest AICc of the detected response kind is kept.
 //
 // Intervals: residual bootstrap (keeps the rows' time order, which adstock needs): residuals of
 // the fit, centred and inflated by sqrt(n / (n - p)), resampled with replacement onto the fitted
@@ -35,17 +49,18 @@
 #include <vector>
 
 #include "synthtab/marketing/least_squares.hpp"
+#include "synthtab/marketing/time_terms.hpp"
 #include "synthtab/table/table.hpp"
 
 namespace synthtab::marketing {
 
 enum class CurveShape { Hill, Logistic, Auto };
-enum class Adstock { None, Geometric };
+enum class Adstock { None, Geometric, Auto };
 const char* to_string(CurveShape shape);
 const char* to_string(Adstock adstock);
 // "hill" | "logistic" | "auto"; throws Error(Usage) listing the choices otherwise.
 CurveShape parse_curve_shape(const std::string& text);
-// "none" | "geometric".
+// "none" | "geometric" | "auto".
 Adstock parse_adstock(const std::string& text);
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -74,9 +89,15 @@ struct Curve {
 struct CurveOptions {
   std::vector<std::string> spend;  // one column per channel
   std::string response;
-  std::string time;  // orders the rows for adstock; "" = the table's row order
-  Adstock adstock = Adstock::None;
+  std::string time;  // orders the rows in time; "" = the table's row order
+  Adstock adstock = Adstock::Auto;
   CurveShape shape = CurveShape::Auto;
+  ResponseKind kind = ResponseKind::Auto;
+  Trend trend = Trend::Auto;
+  Seasonality seasonality = Seasonality::Auto;
+  double period = 0.0;                // periods per seasonal cycle; 0 = from the time column's dates
+  std::vector<std::string> controls;  // other columns that move the response (price, promotions)
+  double payback_periods = 12.0;      // a stock: periods over which a unit added to it is counted
   Loss loss = Loss::Squares;
   double loss_scale = 0.0;  // robust losses; 0 = 1.4826 MAD of the least-squares residuals
   int bootstrap = 500;      // resamples; 0 = no intervals
@@ -86,6 +107,11 @@ struct CurveOptions {
   uint64_t seed = 42;
   int threads = 0;  // 0 = all cores
 };
+
+// What the interval of the next unit's return says: above break-even (1), below, or either (also
+// when candidates about as good as the chosen one disagree about the side).
+enum class Verdict { SpendMore, SpendLess, CannotTell, NoInterval };
+const char* to_string(Verdict verdict);
 
 // A value with its bootstrap percentile interval (NaN bounds when there is no bootstrap).
 struct Estimate {
@@ -109,7 +135,40 @@ struct ChannelFit {
   double saturation = 0.0;        // beta
   double saturation_spend = 0.0;  // spend reaching 90 % of beta
   double peak_marginal = 0.0;
-  double break_even = kNaN;  // NaN: the next unit never returns 1
+  double break_even = kNaN;  // NaN: the next unit never returns 1 (a stock: over the payback periods)
+  // The return of the next unit of spend at mean spend in the response's money: the marginal
+  // return, times the payback periods for a stock.
+  Estimate unit_return;
+  double pays_share = kNaN;  // share of bootstrap draws in which the next unit returns more than 1
+  Verdict verdict = Verdict::NoInterval;
+  // Candidates about as good as the chosen one (CV error within 10 %) whose point estimate of the
+  // return puts the next unit on the other side of break-even; any makes the verdict CannotTell.
+  int close_candidates = 0;
+  int close_disagreeing = 0;
+  double close_low = kNaN, close_high = kNaN;  // their point returns' range, the chosen one's included
+};
+
+// One model tried, with its errors.
+struct Candidate {
+  ResponseKind kind = ResponseKind::Flow;
+  CurveShape shape = CurveShape::Hill;
+  Adstock adstock = Adstock::None;
+  Trend trend = Trend::None;
+  Seasonality seasonality = Seasonality::None;
+  int parameters = 0;
+  double cv_rmse = kNaN;  // rolling-origin one-step-ahead RMSE of the response
+  double aicc = kNaN;
+  bool chosen = false;
+  std::string label() const;  // "stock, hill, geometric adstock, linear trend"
+};
+
+// One row of the fitted target split into its parts (they sum to `fitted`).
+struct DecompositionRow {
+  double position = 0.0;  // periods since the first row
+  double actual = 0.0;    // the target: the response, or its change for a stock
+  double fitted = 0.0;
+  double baseline = 0.0;         // base and the baseline terms
+  std::vector<double> channels;  // each channel's contribution
 };
 
 struct CurveFit {
@@ -119,26 +178,35 @@ struct CurveFit {
   Loss loss = Loss::Squares;
   double loss_scale = 0.0;
   Adstock adstock = Adstock::None;
-  std::string order;  // how rows were ordered for adstock
+  std::string order;  // how rows were ordered in time
+  ResponseKind kind = ResponseKind::Flow;
+  std::string kind_reason;  // why auto chose it
+  Trend trend = Trend::None;
+  Seasonality seasonality = Seasonality::None;
+  std::string time_unit;  // "month", "week", "day", "row"
+  double payback_periods = 12.0;
   Estimate base;
+  std::vector<Estimate> baseline;  // per baseline term: response per unit of the term (trend: per period)
+  std::vector<Candidate> candidates;
+  int cv_origins = 0;  // one-step-ahead predictions per candidate (0: chosen by AICc)
+  std::vector<DecompositionRow> decomposition;
   std::vector<ChannelFit> channels;
   int64_t rows_used = 0;
   int64_t rows_dropped = 0;  // rows with a missing spend, response or time
   double r2 = 0.0;
   double rmse = 0.0;
   double aicc = kNaN;
-  double aicc_hill = kNaN;  // both, when shape was Auto
-  double aicc_logistic = kNaN;
   int bootstrap = 0;  // resamples used
   double confidence = 0.95;
   double marginal_step = 1000.0;
   std::vector<std::string> notes;  // plain sentences: dropped rows, parameters at bounds
 
-  // base + sum of the channels' steady-state curves at per-period spends `spend`.
+  // base + sum of the channels' steady-state curves at per-period spends `spend` (a stock: the
+  // change per period).
   double predict(const std::vector<double>& spend) const;
 };
 
-// Fits the model on `table`. Errors (Error(Usage) for options, Error(Input) for data), each
+// Chooses and fits the model on `table`. Errors (Error(Usage) for options, Error(Input) for data), each
 // naming the column: a spend or response column that is not numeric, a negative spend, fewer
 // rows than the model needs (at least max(5, parameters + 1) complete rows), no variation in
 // the response, a single distinct value of a spend column. Rows with a missing spend, response

@@ -1,5 +1,6 @@
 #pragma once
 // Parsing single cell values: missing markers, numbers with '.' or ',' decimal marks, dates.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,11 @@ std::optional<double> parse_datetime(std::string_view cell, const std::string& f
 // The first known format that parses `cell`, or "" if none does.
 std::string detect_datetime_format(std::string_view cell);
 std::string format_datetime(double seconds, const std::string& format);
+
+// Calendar arithmetic (proleptic Gregorian, UTC), after Howard Hinnant's algorithms: the day
+// number since 1970-01-01 of a year, month (1-12) and day, and back.
+int64_t days_from_civil(int64_t y, int64_t m, int64_t d);
+void civil_from_days(int64_t z, int64_t& y, int64_t& m, int64_t& d);
 
 // Shortest text that parses back to exactly `value` ("0.1", "1e+300", "1234.5").
 std::string format_double(double value, char decimal = '.');
