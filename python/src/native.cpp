@@ -26,6 +26,7 @@
 #include "synthtab/marketing/curve_report.hpp"
 #include "synthtab/models/gaussian_copula.hpp"
 #include "synthtab/models/registry.hpp"
+#include "synthtab/report/curve_page.hpp"
 #include "synthtab/report/report.hpp"
 #include "synthtab/table/csv_writer.hpp"
 #include "synthtab/table/value_parse.hpp"
@@ -569,8 +570,10 @@ std::string report_html(const py::object& real, const py::object& synthetic, con
 }
 
 // The response-curve analysis as a JSON text, and its plain-text summary.
-std::pair<std::string, std::string> curve(const py::object& data, const py::object& synthetic, const py::dict& options,
-                                          const py::object& show) {
+// The figures as JSON, the text summary, and the S-curve page (also written to options["report"]
+// when it names a file).
+std::tuple<std::string, std::string, std::string> curve(const py::object& data, const py::object& synthetic,
+                                                        const py::dict& options, const py::object& show) {
   marketing::CurveOptions curve_options;
   curve_options.spend = options["spend"].cast<std::vector<std::string>>();
   curve_options.response = options["response"].cast<std::string>();
@@ -593,10 +596,17 @@ std::pair<std::string, std::string> curve(const py::object& data, const py::obje
   std::optional<Table> synthetic_table;
   if (!synthetic.is_none())
     synthetic_table = marketing::curve_table(table_input(synthetic, "synthetic").raw, curve_options);
-  return run_released<std::pair<std::string, std::string>>(show, [&](SharedProgress&) {
+  const std::string report_path = get_or<std::string>(options, "report", "");
+  if (!report_path.empty()) check_writable(report_path);
+  return run_released<std::tuple<std::string, std::string, std::string>>(show, [&](SharedProgress&) {
     const marketing::CurveReport result =
         marketing::analyse_response(real, synthetic_table ? &*synthetic_table : nullptr, curve_options, budget);
-    return std::pair{marketing::to_json(result).dump(), marketing::format_report(result)};
+    report::CurvePageOptions page;
+    page.real_name = "data";
+    page.synthetic_name = "synthetic";
+    std::string html = report::render_curve_html(result, real, synthetic_table ? &*synthetic_table : nullptr, page);
+    if (!report_path.empty()) write_file_atomically(report_path, html);
+    return std::tuple{marketing::to_json(result).dump(), marketing::format_report(result), std::move(html)};
   });
 }
 

@@ -390,13 +390,14 @@ class CurveResult:
     """Response curves: `channels` (one row per spend column, with its verdict), `parameters`
     (with intervals), `candidates` (every model tried, with its cross-validation error),
     `decomposition` (each period's response split into baseline and channels), `budget` (the
-    split of a budget, when asked), `figures` (every figure, as `synthtab curve --json`) and
-    `summary` (the CLI's text)."""
+    split of a budget, when asked), `figures` (every figure, as `synthtab curve --json`),
+    `summary` (the CLI's text) and `html` (the S-curve page of `synthtab curve --report`)."""
 
-    def __init__(self, figures, summary):
+    def __init__(self, figures, summary, html=""):
         import pandas as pd
         self.figures = figures
         self.summary = summary
+        self.html = html
         real = figures["real"]
         self.channels = pd.DataFrame([{k: v for k, v in c.items() if not isinstance(v, (list, dict))}
                                       for c in real.get("channels", [])])
@@ -425,13 +426,14 @@ class CurveResult:
 
 def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", shape="auto",
           response_kind="auto", trend="auto", seasonality="auto", period=0, controls=(), payback_periods=12.0,
-          budget=None, bootstrap=500, step=1000.0, seed=42, threads=0, progress=None):
+          budget=None, bootstrap=500, step=1000.0, seed=42, threads=0, report=None, progress=None):
     """Fit advertising response curves (response = baseline + sum of S-curves of each spend):
     where does the next dollar go? Every choice left at "auto" (response kind flow or stock,
     shape, adstock, trend, seasonality) is made by rolling-origin cross-validation; `controls`
     are other columns that move the response; a stock's next-unit return is counted over
     `payback_periods` periods. `synthetic` fits the synthetic rows too and compares the intervals;
-    `budget` splits a total spend per period across the channels.
+    `budget` splits a total spend per period across the channels; `report` (a path) also writes
+    the S-curve page there.
     """
     if isinstance(spend, str):
         spend = [spend]
@@ -441,10 +443,11 @@ def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", s
         controls = [controls]
     options = {"spend": list(spend), "response": response, "time": time or "", "adstock": adstock,
                "shape": shape, "response_kind": response_kind, "trend": trend, "seasonality": seasonality,
-               "period": float(period), "controls": list(controls), "payback": float(payback_periods), "budget": budget, "bootstrap": bootstrap, "step": step, "seed": seed,
+               "period": float(period), "controls": list(controls), "payback": float(payback_periods), "budget": budget,
+               "report": "" if report is None else os.fspath(report), "bootstrap": bootstrap, "step": step, "seed": seed,
                "threads": threads}
-    figures, summary = _run(progress, _native.curve, table, synthetic_table, options)
-    return CurveResult(json.loads(figures), summary)
+    figures, summary, page = _run(progress, _native.curve, table, synthetic_table, options)
+    return CurveResult(json.loads(figures), summary, page)
 
 
 # --- the registry ----------------------------------------------------------------------------

@@ -87,6 +87,14 @@ def test_curve_gives_the_cli_figures_as_frames(cli, roi_path, tmp_path):
     assert (parts - result.decomposition["fitted"]).abs().max() < 1e-6 * result.decomposition["fitted"].abs().max()
 
 
+def test_curve_writes_the_s_curve_page(roi, tmp_path):
+    path = tmp_path / "curve.html"
+    result = synthtab.curve(roi, spend="Google ads", response=TARGET, bootstrap=20, report=path, progress=False)
+    text = path.read_text(encoding="utf-8")
+    assert text == result.html and text.startswith("<!DOCTYPE html>")
+    assert "Where the next dollar goes" in text and "Verdict for Google ads" in text
+
+
 def test_curve_takes_fixed_model_choices(roi):
     result = synthtab.curve(roi, spend="Google ads", response=TARGET, response_kind="stock", adstock="none",
                             shape="hill", trend="linear", seasonality="none", payback_periods=6, bootstrap=0, progress=False)

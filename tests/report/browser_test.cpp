@@ -123,6 +123,68 @@ TEST(ReportBrowser, RoiReportRendersWithoutErrors) {
   EXPECT_EQ(read_text(png).substr(1, 3), "PNG");
 }
 
+// The S-curve page of `curve --report`: every chart drawn, the verdict and the figures on it; with
+// synthetic rows from a flow model, their chart too; and a stock's page as well.
+TEST(ReportBrowser, CurveReportDrawsTheSCurveSection) {
+  const auto dir = scratch_dir("report-browser-curve");
+  const std::string columns = " --spend 'Google ads' --response " + kTarget;
+  const fs::path html = artefacts() / "ROI_curve.html";
+  const fs::path json = dir / "curve.json";
+  const RunResult r = cli("curve " + data_path("ROI.csv") + columns + " --bootstrap 100 --report " + html.string() +
+                              " --json " + json.string(),
+                          dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Wrote the report to"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(json));
+  expect_drawn(html, dir);
+  const std::string page = read_text(html);
+  EXPECT_EQ(count(page, "<div class=\"chart"), 3u) << "curve, return of the next unit, decomposition";
+  for (const char* text : {"Where the next dollar goes", "Verdict for Google ads:", "Every candidate compared",
+                           "--time column", "Every estimate with its interval"})
+    EXPECT_NE(page.find(text), std::string::npos) << text;
+
+  const auto synthetic = dir / "roi_synthetic.csv";
+  ASSERT_EQ(
+      cli("generate " + data_path("ROI.csv") + " -n 500 -o " + synthetic.string() + " --seed 7 --quiet", dir).exit_code,
+      0);
+  const fs::path with_synthetic = artefacts() / "ROI_curve_synthetic.html";
+  ASSERT_EQ(cli("curve " + data_path("ROI.csv") + columns +
+                    " --bootstrap 50 --adstock none --trend none "
+                    "--response-kind flow --synthetic " +
+                    synthetic.string() + " --report " + with_synthetic.string() + " -q",
+                dir)
+                .exit_code,
+            0);
+  expect_drawn(with_synthetic, dir);
+  EXPECT_EQ(count(read_text(with_synthetic), "<div class=\"chart"), 4u) << "and the synthetic rows' chart";
+
+  const fs::path stock = artefacts() / "ROI_curve_stock.html";
+  ASSERT_EQ(cli("curve " + data_path("ROI.csv") + columns + " --bootstrap 50 --response-kind stock --synthetic " +
+                    synthetic.string() + " --report " + stock.string() + " -q",
+                dir)
+                .exit_code,
+            0);
+  expect_drawn(stock, dir);
+  const std::string stock_page = read_text(stock);
+  EXPECT_NE(stock_page.find("Synthetic rows are not drawn here"), std::string::npos);
+  EXPECT_NE(stock_page.find("over 12 periods"), std::string::npos);
+
+  // generate --report with --spend and --response: the same section in the synthetic-data report.
+  const fs::path generated = artefacts() / "ROI_generate_curve.html";
+  const RunResult g = cli("generate " + data_path("ROI.csv") + " -n 300 -o " + (dir / "g.csv").string() + " --report " +
+                              generated.string() + columns + " -q",
+                          dir);
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  expect_drawn(generated, dir);
+  const std::string report = read_text(generated);
+  EXPECT_NE(report.find("<section id=\"curve\">"), std::string::npos);
+  EXPECT_NE(report.find("href=\"#curve\""), std::string::npos);
+  const RunResult no_report =
+      cli("generate " + data_path("ROI.csv") + " -n 30 -o " + (dir / "h.csv").string() + columns, dir);
+  EXPECT_EQ(no_report.exit_code, 2);
+  EXPECT_NE(no_report.err.find("give --report"), std::string::npos) << no_report.err;
+}
+
 TEST(ReportBrowser, AllCategoricalReportRenders) {
   const auto dir = scratch_dir("report-browser-categorical");
   std::string real = "channel,region\n", synthetic = "channel,region\n";

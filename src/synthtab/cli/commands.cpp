@@ -211,6 +211,10 @@ void Commands::add_generate(CLI::App& app) {
   generate_->add_option("--x", chart_x_, "(with --report) column on the x axis of the report's scatter plot");
   generate_->add_option("--y", chart_y_, "(with --report) column on the y axis of the report's scatter plot");
   generate_->add_option("--color", chart_color_, "(with --report) colour the scatter plot's points by this column");
+  generate_->add_option("--spend", spend_,
+                        "(with --report and --response) a spend column: add the S-curve section (repeatable)");
+  generate_->add_option("--response", response_, "(with --report and --spend) the response column of the S-curve");
+  generate_->add_option("--time", time_, "(with --spend) the column that orders the rows in time");
   add_fit_options(*generate_);
 }
 
@@ -456,6 +460,15 @@ void Commands::run_generate() {
   job.report_options.charts = {chart_x_, chart_y_, chart_color_};
   job.report_options.threads = threads_;
   job.report_options.option_names = flag_for;
+  if (!spend_.empty() || !response_.empty()) {
+    if (report_.empty()) throw usage_error("--spend and --response draw the report's S-curve section: give --report");
+    if (spend_.empty() || response_.empty()) throw usage_error("the S-curve section needs both --spend and --response");
+    job.report_options.curve.spend = spend_;
+    job.report_options.curve.response = response_;
+    job.report_options.curve.time = time_;
+    job.report_options.curve.seed = seed_;
+    job.report_options.curve.threads = threads_;
+  }
   const auto start = std::chrono::steady_clock::now();
   const GenerateResult result = synthtab::run_generate(job, [&](const PreparedInput& input) {
     if (quiet_) return;

@@ -11,6 +11,10 @@
 #include "synthtab/engine/option_values.hpp"
 #include "synthtab/engine/synthesis.hpp"
 
+namespace synthtab::marketing {
+struct CurveReport;
+}
+
 namespace synthtab::cli {
 
 class Commands {
@@ -52,6 +56,7 @@ class Commands {
   }
   void run_report();
   void run_curve();
+  void write_curve_outputs(const marketing::CurveReport& report, const Table& real, const Table* synthetic);
   void run_validate();
   void report_copies(const SampleStats& stats, int64_t rows) const;
 

@@ -1,12 +1,16 @@
 // `synthtab curve`: its options and its run (the fit itself is marketing/).
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 
 #include "synthtab/cli/commands.hpp"
 #include "synthtab/cli/option_checks.hpp"
 #include "synthtab/cli/option_flags.hpp"
 #include "synthtab/core/atomic_file.hpp"
+#include "synthtab/core/error.hpp"
 #include "synthtab/core/same_file.hpp"
 #include "synthtab/marketing/curve_report.hpp"
+#include "synthtab/report/curve_page.hpp"
 
 namespace synthtab::cli {
 
@@ -43,6 +47,9 @@ void Commands::add_curve(CLI::App& app) {
       ->check(real_number(0.0, false));
   curve_->add_option("--synthetic", synthetic_, "also fit the synthetic rows and compare (SYNTH.csv)");
   curve_->add_option("--json", json_, "write every figure as JSON");
+  curve_->add_option("--report", report_,
+                     "write an HTML page: each curve with its band, the real months, the next unit's return against "
+                     "break-even, the verdict and where the response came from month by month");
   curve_->add_option("--bootstrap", bootstrap_, "bootstrap resamples for the intervals (0 = none)")
       ->check(whole_number(0, 100000))
       ->capture_default_str();
@@ -61,7 +68,11 @@ void Commands::add_curve(CLI::App& app) {
 void Commands::run_curve() {
   check_not_input(json_, "--json", input_, "input");
   check_not_input(json_, "--json", synthetic_, "synthetic table");
+  check_not_input(report_, "--report", input_, "input");
+  check_not_input(report_, "--report", synthetic_, "synthetic table");
+  if (!json_.empty() && json_ == report_) throw usage_error("--json and --report name the same file: " + json_);
   if (!json_.empty()) check_writable(json_);
+  if (!report_.empty()) check_writable(report_);
   marketing::CurveOptions options;
   options.spend = spend_;
   options.response = response_;
@@ -86,10 +97,37 @@ void Commands::run_curve() {
   if (budget_ >= 0) budget = budget_;
   const marketing::CurveReport report =
       marketing::analyse_response(real, synthetic ? &*synthetic : nullptr, options, budget);
-  if (!json_.empty()) write_file_atomically(json_, marketing::to_json(report).dump(2) + "\n");
+  write_curve_outputs(report, real, synthetic ? &*synthetic : nullptr);
   if (quiet_) return;
   std::printf("%s", in_cli_terms(marketing::format_report(report)).c_str());
   if (!json_.empty()) std::printf("Wrote every figure to %s.\n", json_.c_str());
+  if (!report_.empty()) std::printf("Wrote the report to %s.\n", report_.c_str());
+}
+
+// --json and --report: both written or neither.
+void Commands::write_curve_outputs(const marketing::CurveReport& report, const Table& real, const Table* synthetic) {
+  std::optional<StagedFile> json_file, html_file;
+  if (!json_.empty()) {
+    json_file.emplace(json_);
+    json_file->write_with(
+        [&](const std::string& path) { write_file_atomically(path, marketing::to_json(report).dump(2) + "\n"); });
+  }
+  if (!report_.empty()) {
+    html_file.emplace(report_);
+    report::CurvePageOptions page;
+    page.real_name = std::filesystem::path(input_).filename().string();
+    page.synthetic_name = std::filesystem::path(synthetic_).filename().string();
+    page.option_names = flag_for;
+    html_file->write_with([&](const std::string& path) {
+      write_file_atomically(path, report::render_curve_html(report, real, synthetic, page));
+    });
+  }
+  if (json_file && html_file)
+    commit_together({&*json_file, &*html_file});
+  else if (json_file)
+    commit_together({&*json_file});
+  else if (html_file)
+    commit_together({&*html_file});
 }
 
 }  // namespace synthtab::cli

@@ -129,15 +129,18 @@ Eigen::VectorXd fitted_values(const Spec& spec, const CurveData& data, const Eig
   return r;
 }
 
+Eigen::VectorXd channel_level(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p, int c) {
+  if (!spec.adstock) return data.x.col(c);
+  Eigen::VectorXd level(data.n), d_lambda(data.n);
+  adstock_series(data.x.col(c), p[spec.index(c) + 3], level, d_lambda);
+  return level;
+}
+
 Eigen::VectorXd channel_values(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p, int c) {
-  const Eigen::Index n = data.n;
   const int i = spec.index(c);
-  Eigen::VectorXd level(n), d_lambda(n), out(n);
-  if (spec.adstock)
-    adstock_series(data.x.col(c), p[i + 3], level, d_lambda);
-  else
-    level = data.x.col(c);
-  for (Eigen::Index t = 0; t < n; ++t) out[t] = curve_terms(spec.shape, p[i], p[i + 1], p[i + 2], level[t]).f;
+  const Eigen::VectorXd level = channel_level(spec, data, p, c);
+  Eigen::VectorXd out(data.n);
+  for (Eigen::Index t = 0; t < data.n; ++t) out[t] = curve_terms(spec.shape, p[i], p[i + 1], p[i + 2], level[t]).f;
   return out;
 }
 

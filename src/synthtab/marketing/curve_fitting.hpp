@@ -28,6 +28,10 @@ LeastSquaresProblem problem_of(const Spec& spec, const CurveData& data, const Ei
 // The model's values at `p` (scaled units).
 Eigen::VectorXd fitted_values(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p);
 
+// Channel c's spend level at each row (scaled units): the spend, or with adstock (1 - lambda) a_t,
+// the steady spend that would carry the same weight.
+Eigen::VectorXd channel_level(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p, int c);
+
 // Channel c's contribution at each row (scaled units).
 Eigen::VectorXd channel_values(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p, int c);
 

@@ -130,6 +130,17 @@ nlohmann::json to_json(const Estimate& e) {
   return {{"name", e.name}, {"value", number(e.value)}, {"low", number(e.low)}, {"high", number(e.high)}};
 }
 
+// A band: the values, lows and highs of estimates on a grid, as three arrays.
+nlohmann::json estimates_json(const std::vector<Estimate>& band) {
+  nlohmann::json value = nlohmann::json::array(), low = value, high = value;
+  for (const auto& e : band) {
+    value.push_back(number(e.value));
+    low.push_back(number(e.low));
+    high.push_back(number(e.high));
+  }
+  return {{"value", value}, {"low", low}, {"high", high}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const CurveFit& fit) {
@@ -162,6 +173,9 @@ nlohmann::json to_json(const CurveFit& fit) {
         {"close_candidates_disagreeing", ch.close_disagreeing},
         {"close_candidates_return_low", number(ch.close_low)},
         {"close_candidates_return_high", number(ch.close_high)},
+        {"grid", ch.grid},
+        {"grid_response", estimates_json(ch.grid_response)},
+        {"grid_return", estimates_json(ch.grid_return)},
         {"verdict_text", verdict_sentence(fit, ch)},
     });
   }
@@ -181,7 +195,9 @@ nlohmann::json to_json(const CurveFit& fit) {
                           {"chosen", c.chosen}});
   nlohmann::json decomposition = nlohmann::json::array();
   for (const auto& row : fit.decomposition)
-    decomposition.push_back({{"position", row.position},
+    decomposition.push_back({{"period", row.period},
+                             {"position", row.position},
+                             {"levels", row.levels},
                              {"actual", number(row.actual)},
                              {"fitted", number(row.fitted)},
                              {"baseline", number(row.baseline)},

@@ -14,12 +14,15 @@
 #include "synthtab/marketing/curve_fitting.hpp"
 #include "synthtab/marketing/curve_shapes.hpp"
 #include "synthtab/marketing/model_choice.hpp"
+#include "synthtab/table/value_parse.hpp"
 
 namespace synthtab::marketing {
 
 namespace {
 
 constexpr uint64_t kBootstrapPurpose = 0x63757276655f6273;  // "curve_bs"
+constexpr int kGridPoints = 81;                             // the curve's band: spends 0 to kGridReach x the largest
+constexpr double kGridReach = 1.5;
 
 // Percentile (linear interpolation, numpy's default) of sorted values.
 double percentile(const std::vector<double>& sorted, double q) {
@@ -33,11 +36,19 @@ double percentile(const std::vector<double>& sorted, double q) {
 // The reported numbers of a scaled parameter vector: base, each baseline coefficient (per unit of
 // its term), then per channel (beta, location, steepness[, lambda]) on the adstocked spend as
 // defined, then per channel the marginal return at mean spend (twice: the second is scaled to the
-// return of a unit in money) and the return of the next `step` units.
+// return of a unit in money) and the return of the next `step` units; then per channel the curve
+// and its marginal return on the grid of spends (grid_of).
 struct Reported {
   std::vector<double> values;
   std::vector<Curve> curves;  // steady state, raw units
 };
+
+std::vector<double> grid_of(const CurveData& data, int c) {
+  std::vector<double> grid;
+  const double top = kGridReach * data.x_scale[static_cast<size_t>(c)];
+  for (int g = 0; g < kGridPoints; ++g) grid.push_back(top * g / (kGridPoints - 1));
+  return grid;
+}
 
 Reported report_of(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p, double step) {
   Reported out;
@@ -68,6 +79,11 @@ Reported report_of(const Spec& spec, const CurveData& data, const Eigen::VectorX
     out.curves.push_back(curve);
   }
   out.values.insert(out.values.end(), marginals.begin(), marginals.end());
+  for (int c = 0; c < spec.channels; ++c) {
+    const Curve& curve = out.curves[static_cast<size_t>(c)];
+    for (double x : grid_of(data, c)) out.values.push_back(curve.value(x));
+    for (double x : grid_of(data, c)) out.values.push_back(curve.marginal(x));
+  }
   return out;
 }
 
@@ -141,18 +157,25 @@ void describe_fit(CurveFit& fit, const ChosenModel& chosen, const TimeAxis& axis
 }
 
 // Each row's target split into base plus baseline terms and each channel's contribution.
-std::vector<DecompositionRow> decomposition_of(const ChosenModel& chosen, const TimeAxis& axis) {
+std::vector<DecompositionRow> decomposition_of(const ChosenModel& chosen, const TimeAxis& axis,
+                                               const std::vector<double>& dates) {
   const Spec& spec = chosen.fit.spec;
   const CurveData& data = chosen.data;
   const Eigen::VectorXd& p = chosen.fit.result.params;
   Eigen::VectorXd baseline = Eigen::VectorXd::Constant(data.n, p[0]);
   if (spec.baseline > 0) baseline += data.baseline * p.segment(1, spec.baseline);
-  std::vector<Eigen::VectorXd> channels;
-  for (int c = 0; c < spec.channels; ++c) channels.push_back(channel_values(spec, data, p, c));
+  std::vector<Eigen::VectorXd> channels, levels;
+  for (int c = 0; c < spec.channels; ++c) {
+    channels.push_back(channel_values(spec, data, p, c));
+    levels.push_back(channel_level(spec, data, p, c) * data.x_scale[static_cast<size_t>(c)]);
+  }
   std::vector<DecompositionRow> rows;
   for (int64_t i = 0; i < data.n; ++i) {
     DecompositionRow row;
-    row.position = axis.position[static_cast<size_t>(i + chosen.first)];
+    const auto at = static_cast<size_t>(i + chosen.first);
+    row.period = dates.empty() ? std::to_string(at + 1) : format_datetime(dates[at], "%Y-%m-%d");
+    row.position = axis.position[at];
+    for (const auto& level : levels) row.levels.push_back(level[i]);
     row.actual = data.y_shift + data.y_scale * data.y[i];
     row.baseline = data.y_shift + data.y_scale * baseline[i];
     row.fitted = row.baseline;
@@ -345,7 +368,7 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
   const Eigen::VectorXd& p = chosen.fit.result.params;
   CurveFit fit;
   describe_fit(fit, chosen, axis, options);
-  fit.decomposition = decomposition_of(chosen, axis);
+  fit.decomposition = decomposition_of(chosen, axis, rows.dates);
 
   const Reported point = report_of(spec, data, p, options.marginal_step);
   const std::vector<std::vector<double>> draws = bootstrap_draws(chosen.fit, data, options);
@@ -370,6 +393,14 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
                  : r.low > 1.0     ? Verdict::SpendMore
                  : r.high < 1.0    ? Verdict::SpendLess
                                    : Verdict::CannotTell;
+  }
+  for (int c = 0; c < spec.channels; ++c) {
+    ChannelFit& ch = fit.channels[static_cast<size_t>(c)];
+    ch.grid = grid_of(data, c);
+    for (double x : ch.grid)
+      ch.grid_response.push_back(estimates.next(fmt::format("response at {}", format_number(x))));
+    for (double x : ch.grid)
+      ch.grid_return.push_back(estimates.next(fmt::format("return of the next unit at {}", format_number(x)), unit));
   }
   weigh_close_candidates(fit, chosen, options);
   return fit;

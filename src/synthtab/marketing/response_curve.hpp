@@ -146,6 +146,10 @@ struct ChannelFit {
   int close_candidates = 0;
   int close_disagreeing = 0;
   double close_low = kNaN, close_high = kNaN;  // their point returns' range, the chosen one's included
+  // The steady-state curve h and the return of the next unit (unit_return's measure) on a grid
+  // of spends from 0 to 1.5 times the largest, each with its bootstrap interval: the report's band.
+  std::vector<double> grid;
+  std::vector<Estimate> grid_response, grid_return;
 };
 
 // One model tried, with its errors.
@@ -164,11 +168,15 @@ struct Candidate {
 
 // One row of the fitted target split into its parts (they sum to `fitted`).
 struct DecompositionRow {
+  std::string period;     // the time column's date, or the row's number (1, 2, ...)
   double position = 0.0;  // periods since the first row
   double actual = 0.0;    // the target: the response, or its change for a stock
   double fitted = 0.0;
   double baseline = 0.0;         // base and the baseline terms
   std::vector<double> channels;  // each channel's contribution
+  // Each channel's spend level: the spend, or with adstock the steady spend carrying the same
+  // weight ((1 - lambda) a_t), where its contribution is exactly the steady-state curve's value.
+  std::vector<double> levels;
 };
 
 struct CurveFit {

@@ -3,12 +3,14 @@
 // draw), HTML and number formatting, chart data, and the section functions themselves (one
 // file each: section_*.cpp). Internal to report/.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "synthtab/marketing/curve_report.hpp"
 #include "synthtab/report/report.hpp"
 #include "synthtab/report/verdicts.hpp"
 
@@ -70,6 +72,14 @@ std::string measure_label(const std::string& measure);
 json matrix_json(const std::vector<std::vector<double>>& m);
 std::string heatmap(Page& page, const std::string& title, const std::vector<std::string>& names,
                     const std::vector<std::vector<double>>& z, double limit, bool scale);
+
+// The page's HTML document: head, styles, the page's sections, Plotly and the renderer, with the
+// caller's option names in its text (report.cpp).
+std::string wrap_page(Page& page, const std::string& title,
+                      const std::function<std::string(std::string_view name)>& option_names);
+
+// The S-curve section (section_curve.cpp), for the curve page.
+void curve_section(Page& page, const marketing::CurveReport& report, const Table& real, const Table* synthetic);
 
 // The sections, in page order.
 void headline(Page& page, const ReportInput& in);     // section_headline.cpp

@@ -75,6 +75,15 @@ ReportInput prepare_report(Table real, Table synthetic, const ReportOptions& opt
     eo.target.clear();
     in.evaluation = eval::evaluate(in.real, in.synthetic, eo, holdout_rows);
   }
+  if (!options.curve.spend.empty()) {
+    try {
+      in.curve = marketing::analyse_response(in.real, &in.synthetic, options.curve);
+    } catch (const Error& e) {
+      // Columns that cannot carry a curve leave out the section, not the report.
+      if (e.kind() == ErrorKind::Interrupted) throw;
+      in.notes.push_back(std::string("Response curves left out: ") + e.what());
+    }
+  }
   const bool efficacy_failed = eo.target != options.target;  // the reason is already noted
   for (const auto& n : in.evaluation.notes) {
     if (n.rfind("ML efficacy left out", 0) != 0)
@@ -140,7 +149,8 @@ std::string render_html(const ReportInput& in) {
       "href=\"#columns\">Columns</a>"
       "<a href=\"#pairs\">Pairs</a><a href=\"#rules\">Rules</a><a href=\"#efficacy\">ML efficacy</a><a "
       "href=\"#geometry\">Shape</a>"
-      "<a href=\"#privacy\">Privacy</a></nav>\n<main>\n";
+      "<a href=\"#privacy\">Privacy</a>" +
+      std::string(in.curve ? "<a href=\"#curve\">Next dollar</a>" : "") + "</nav>\n<main>\n";
   headline(page, in);
   preparation(page, in);
   columns_section(page, in);
@@ -149,9 +159,15 @@ std::string render_html(const ReportInput& in) {
   efficacy_section(page, in);
   geometry_section(page, in);
   privacy_section(page, in);
+  if (in.curve) curve_section(page, *in.curve, in.real, &in.synthetic);
   page.html += "</main>\n";
+  return wrap_page(page, title, in.options.option_names);
+}
+
+std::string wrap_page(Page& page, const std::string& title,
+                      const std::function<std::string(std::string_view name)>& option_names) {
   // Option names in the page's text, shown in the caller's terms (ReportOptions::option_names).
-  if (in.options.option_names) page.html = rename_options(page.html, in.options.option_names);
+  if (option_names) page.html = rename_options(page.html, option_names);
 
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -15,6 +15,7 @@
 
 #include "synthtab/eval/cross_fit.hpp"
 #include "synthtab/eval/evaluate.hpp"
+#include "synthtab/marketing/curve_report.hpp"
 #include "synthtab/prepare/schema.hpp"
 #include "synthtab/table/table.hpp"
 
@@ -56,7 +57,10 @@ struct ReportOptions {
   int64_t topology_points = 300;  // per cloud: persistence is O(n^2) memory and slow beyond
   uint64_t memory_limit = 0;      // bytes; topology beyond it is left out, with a note
   RuleOptions rules;              // business rules checked: found in the real rows, and declared
-  Progress* progress = nullptr;   // may be null: shown the evaluation's steps, may stop the work
+  // Response curves of these columns on the real rows (spend and response given), drawn in an
+  // S-curve section beside the synthetic rows; empty spend = no such section.
+  marketing::CurveOptions curve;
+  Progress* progress = nullptr;  // may be null: shown the evaluation's steps, may stop the work
   std::string real_name = "real", synthetic_name = "synthetic";  // file names shown in the title
   // How the page names the caller's options (`target`, `holdout`, `x`, ...; core/option_terms.hpp):
   // empty keeps the names; the CLI shows its flags. A column named like an option in backticks
@@ -72,7 +76,8 @@ struct ReportInput {
   std::optional<eval::Validation> cross_fit;
   std::optional<RunInfo> run;
   ReportOptions options;
-  std::vector<std::string> notes;  // what was left out of the evaluation, and why
+  std::vector<std::string> notes;               // what was left out of the evaluation, and why
+  std::optional<marketing::CurveReport> curve;  // options.curve's fit, when asked and possible
 };
 
 // Throws Error(Usage) naming the column and listing the columns when `x`, `y` or `color` name no
