@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "marketing/curve_tables.hpp"
 #include "support/errors.hpp"
 #include "support/test_paths.hpp"
 #include "synthtab/core/rng.hpp"
@@ -16,12 +17,15 @@
 #include "synthtab/marketing/response_curve.hpp"
 #include "synthtab/marketing/time_terms.hpp"
 #include "synthtab/table/value_parse.hpp"
+#include "transform/column_builders.hpp"
 
 namespace synthtab::marketing {
 namespace {
 
 using synthtab::testing::data_path;
 using synthtab::testing::error_of;
+using synthtab::testing::fix_monthly_model;
+using synthtab::testing::numeric_column;
 
 const nlohmann::json& baseline_oracle() {
   static const nlohmann::json json = [] {
@@ -29,14 +33,6 @@ const nlohmann::json& baseline_oracle() {
     return nlohmann::json::parse(in);
   }();
   return json;
-}
-
-Column number_column(const std::string& name, std::vector<double> values) {
-  Column c;
-  c.name = name;
-  c.type = ColumnType::Float;
-  c.values = std::move(values);
-  return c;
 }
 
 CurveOptions oracle_options() {
@@ -102,11 +98,7 @@ TEST(TimeTerms, RankCorrelationMatchesScipy) {
 
 TEST(CurveBaseline, LinearPartsMatchStatsmodelsOls) {
   CurveOptions o = oracle_options();
-  o.kind = ResponseKind::Flow;
-  o.shape = CurveShape::Hill;
-  o.adstock = Adstock::Geometric;
-  o.trend = Trend::Linear;
-  o.seasonality = Seasonality::Fourier;
+  fix_monthly_model(o);
   const CurveFit fit = fit_response_curves(oracle_table(o), o);
   const auto& ref = baseline_oracle();
   const auto& fitted = ref.at("fit");
@@ -129,11 +121,7 @@ TEST(CurveBaseline, LinearPartsMatchStatsmodelsOls) {
 
 TEST(CurveBaseline, ParametersAreRecoveredAndTheDecompositionAddsUp) {
   CurveOptions o = oracle_options();
-  o.kind = ResponseKind::Flow;
-  o.shape = CurveShape::Hill;
-  o.adstock = Adstock::Geometric;
-  o.trend = Trend::Linear;
-  o.seasonality = Seasonality::Fourier;
+  fix_monthly_model(o);
   o.bootstrap = 300;
   o.confidence = 0.9;
   const CurveFit fit = fit_response_curves(oracle_table(o), o);
@@ -190,7 +178,8 @@ Table recurring_revenue(int months, uint64_t seed) {
     mrr.push_back(stock);
   }
   Table table;
-  table.columns = {number_column("spend", spend), number_column("revenue", mrr)};
+  table.columns = {numeric_column("spend", ColumnType::Float, spend),
+                   numeric_column("revenue", ColumnType::Float, mrr)};
   return table;
 }
 
@@ -233,7 +222,8 @@ TEST(CurveBaseline, AControlColumnIsFittedBesideTheSpend) {
                       200.0 * rng.normal());
   }
   Table table;
-  table.columns = {number_column("spend", spend), number_column("price", price), number_column("revenue", revenue)};
+  table.columns = {numeric_column("spend", ColumnType::Float, spend), numeric_column("price", ColumnType::Float, price),
+                   numeric_column("revenue", ColumnType::Float, revenue)};
   CurveOptions o;
   o.spend = {"spend"};
   o.response = "revenue";

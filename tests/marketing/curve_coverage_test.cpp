@@ -10,12 +10,17 @@
 #include <string>
 #include <vector>
 
+#include "marketing/curve_tables.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/marketing/response_curve.hpp"
 #include "synthtab/table/value_parse.hpp"
+#include "transform/column_builders.hpp"
 
 namespace synthtab::marketing {
 namespace {
+
+using synthtab::testing::fix_monthly_model;
+using synthtab::testing::numeric_column;
 
 struct MonthlyTruth {
   double base = 2000.0, trend = 30.0, season = 300.0;  // season: amplitude of sin(2 pi month / 12)
@@ -26,14 +31,6 @@ struct MonthlyTruth {
     return beta * a * std::pow(x, a - 1.0) * ka / ((xa + ka) * (xa + ka));
   }
 };
-
-Column monthly_column(const std::string& name, std::vector<double> values, ColumnType type = ColumnType::Float) {
-  Column c;
-  c.name = name;
-  c.type = type;
-  c.values = std::move(values);
-  return c;
-}
 
 // Monthly rows from January 2020: y = base + trend t + season sin + beta hill((1 - lambda) a_t) + noise.
 Table simulate_months(const MonthlyTruth& truth, int months, uint64_t seed) {
@@ -53,8 +50,9 @@ Table simulate_months(const MonthlyTruth& truth, int months, uint64_t seed) {
     date.push_back(static_cast<double>(days_from_civil(2020 + t / 12, t % 12 + 1, 1)) * 86400.0);
   }
   Table table;
-  table.columns = {monthly_column("date", date, ColumnType::Datetime), monthly_column("spend", spend),
-                   monthly_column("revenue", revenue)};
+  table.columns = {numeric_column("date", ColumnType::Datetime, date),
+                   numeric_column("spend", ColumnType::Float, spend),
+                   numeric_column("revenue", ColumnType::Float, revenue)};
   return table;
 }
 
@@ -70,11 +68,7 @@ ReturnCoverage return_coverage(const MonthlyTruth& truth, int months, int data_s
   o.spend = {"spend"};
   o.response = "revenue";
   o.time = "date";
-  o.kind = ResponseKind::Flow;
-  o.shape = CurveShape::Hill;
-  o.adstock = Adstock::Geometric;
-  o.trend = Trend::Linear;
-  o.seasonality = Seasonality::Fourier;
+  fix_monthly_model(o);
   o.bootstrap = 200;
   o.confidence = 0.9;
   int hits = 0;
