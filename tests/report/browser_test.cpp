@@ -130,7 +130,7 @@ TEST(ReportBrowser, CurveReportDrawsTheSCurveSection) {
   const std::string columns = " --spend 'Google ads' --response " + kTarget;
   const fs::path html = artefacts() / "ROI_curve.html";
   const fs::path json = dir / "curve.json";
-  const RunResult r = cli("curve " + data_path("ROI.csv") + columns + " --bootstrap 100 --report " + html.string() +
+  const RunResult r = cli("curve " + data_path("ROI.csv") + columns + " --bootstrap 20 --report " + html.string() +
                               " --json " + json.string(),
                           dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -149,7 +149,7 @@ TEST(ReportBrowser, CurveReportDrawsTheSCurveSection) {
       0);
   const fs::path with_synthetic = artefacts() / "ROI_curve_synthetic.html";
   ASSERT_EQ(cli("curve " + data_path("ROI.csv") + columns +
-                    " --bootstrap 50 --adstock none --trend none "
+                    " --bootstrap 20 --adstock none --trend none "
                     "--response-kind flow --synthetic " +
                     synthetic.string() + " --report " + with_synthetic.string() + " -q",
                 dir)
@@ -159,7 +159,7 @@ TEST(ReportBrowser, CurveReportDrawsTheSCurveSection) {
   EXPECT_EQ(count(read_text(with_synthetic), "<div class=\"chart"), 4u) << "and the synthetic rows' chart";
 
   const fs::path stock = artefacts() / "ROI_curve_stock.html";
-  ASSERT_EQ(cli("curve " + data_path("ROI.csv") + columns + " --bootstrap 50 --response-kind stock --synthetic " +
+  ASSERT_EQ(cli("curve " + data_path("ROI.csv") + columns + " --bootstrap 20 --response-kind stock --synthetic " +
                     synthetic.string() + " --report " + stock.string() + " -q",
                 dir)
                 .exit_code,
