@@ -586,6 +586,7 @@ std::tuple<std::string, std::string, std::string> curve(const py::object& data, 
   curve_options.period = get_or<double>(options, "period", 0.0);
   curve_options.controls = get_or<std::vector<std::string>>(options, "controls", {});
   curve_options.payback_periods = get_or<double>(options, "payback", 12.0);
+  curve_options.ridge = marketing::parse_ridge(get_or<std::string>(options, "ridge", "none"));
   curve_options.bootstrap = get_or<int>(options, "bootstrap", 500);
   curve_options.marginal_step = get_or<double>(options, "step", 1000.0);
   curve_options.seed = get_or<uint64_t>(options, "seed", 42);

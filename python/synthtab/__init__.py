@@ -389,7 +389,9 @@ def report(real, synthetic, path=None, *, target=None, task=None, holdout=None, 
 class CurveResult:
     """Response curves: `channels` (one row per spend column, with its verdict), `parameters`
     (with intervals), `candidates` (every model tried, with its cross-validation error),
-    `decomposition` (each period's response split into baseline and channels), `budget` (the
+    `decomposition` (each period's response split into baseline and channels), `ridge` (the
+    regularisation strength used) and `ridge_trials` (each strength tried, with its
+    cross-validation error), `budget` (the
     split of a budget, when asked), `figures` (every figure, as `synthtab curve --json`),
     `summary` (the CLI's text) and `html` (the S-curve page of `synthtab curve --report`)."""
 
@@ -409,6 +411,8 @@ class CurveResult:
         budget = figures.get("budget")
         self.budget = None if not budget else pd.DataFrame(budget.get("channels", []))
         self.candidates = pd.DataFrame(real.get("candidates", []))
+        self.ridge = real.get("ridge", 0.0)
+        self.ridge_trials = pd.DataFrame(real.get("ridge_trials", []), columns=["strength", "cv_rmse"])
         decomposition = []
         for row in real.get("decomposition", []):
             entry = {k: v for k, v in row.items() if k != "channels"}
@@ -426,12 +430,15 @@ class CurveResult:
 
 def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", shape="auto",
           response_kind="auto", trend="auto", seasonality="auto", period=0, controls=(), payback_periods=12.0,
-          budget=None, bootstrap=500, step=1000.0, seed=42, threads=0, report=None, progress=None):
+          ridge="none", budget=None, bootstrap=500, step=1000.0, seed=42, threads=0, report=None, progress=None):
     """Fit advertising response curves (response = baseline + sum of S-curves of each spend):
     where does the next dollar go? Every choice left at "auto" (response kind flow or stock,
     shape, adstock, trend, seasonality) is made by rolling-origin cross-validation; `controls`
     are other columns that move the response; a stock's next-unit return is counted over
-    `payback_periods` periods. `synthetic` fits the synthetic rows too and compares the intervals;
+    `payback_periods` periods. `ridge` regularises the linear coefficients for small data:
+    "none" (the default: its intervals are the honest ones), "auto" (its strength chosen by the
+    same cross-validation), or a strength (a number).
+    `synthetic` fits the synthetic rows too and compares the intervals;
     `budget` splits a total spend per period across the channels; `report` (a path) also writes
     the S-curve page there.
     """
@@ -444,6 +451,7 @@ def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", s
     options = {"spend": list(spend), "response": response, "time": time or "", "adstock": adstock,
                "shape": shape, "response_kind": response_kind, "trend": trend, "seasonality": seasonality,
                "period": float(period), "controls": list(controls), "payback": float(payback_periods), "budget": budget,
+               "ridge": ridge if isinstance(ridge, str) else repr(float(ridge)),
                "report": "" if report is None else os.fspath(report), "bootstrap": bootstrap, "step": step, "seed": seed,
                "threads": threads}
     figures, summary, page = _run(progress, _native.curve, table, synthetic_table, options)

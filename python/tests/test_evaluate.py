@@ -106,6 +106,23 @@ def test_curve_takes_fixed_model_choices(roi):
         synthtab.curve(roi, spend="Google ads", response=TARGET, trend="cubic", progress=False)
 
 
+def test_curve_ridge_is_off_unless_asked(roi):
+    fixed = dict(spend="Google ads", response=TARGET, response_kind="flow", adstock="none", shape="hill",
+                 trend="none", seasonality="none", bootstrap=0, progress=False)
+    plain = synthtab.curve(roi, **fixed)
+    assert plain.ridge == 0 and plain.ridge_trials.empty
+    given = synthtab.curve(roi, ridge=0.3, **fixed)
+    assert given.ridge == 0.3
+    # The penalty pulls the saturation level down.
+    beta = lambda r: r.parameters.set_index("name").loc["beta", "value"]
+    assert beta(given) < beta(plain)
+    auto = synthtab.curve(roi, ridge="auto", **fixed)
+    assert list(auto.ridge_trials["strength"])[0] == 0 and len(auto.ridge_trials) == 7
+    assert auto.ridge in set(auto.ridge_trials["strength"])
+    with pytest.raises(ValueError, match="choose auto, none or a strength"):
+        synthtab.curve(roi, ridge="lots", **fixed)
+
+
 def test_curve_names_a_missing_column(roi):
     with pytest.raises(ValueError, match="Bing"):
         synthtab.curve(roi, spend="Bing", response=TARGET, progress=False)

@@ -291,11 +291,12 @@ TEST(Cli, CurveAnswersWhereTheNextDollarGoes) {
   // The options that fix the model are each honoured.
   const auto fixed = run("curve " + roi + columns +
                              " --bootstrap 0 --response-kind stock --adstock none --shape hill --trend linear "
-                             "--seasonality none --payback 6",
+                             "--seasonality none --payback 6 --ridge 0.01",
                          dir);
   ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
-  for (const char* fragment : {"response kind: stock", "model: hill curve; baseline terms: linear trend",
-                               "over 6 periods", "bootstrap is off"})
+  for (const char* fragment :
+       {"response kind: stock", "model: hill curve; baseline terms: linear trend", "over 6 periods", "bootstrap is off",
+        "ridge (small-data regularisation): strength 0.01 (as given)"})
     EXPECT_NE(fixed.out.find(fragment), std::string::npos) << fragment << "\n" << fixed.out;
   // Real beside synthetic.
   const auto synthetic = (dir / "s.csv").string();
@@ -311,6 +312,7 @@ TEST(Cli, CurveAnswersWhereTheNextDollarGoes) {
       {"curve " + roi + columns + " --shape cubic", 2, "cubic"},
       {"curve " + roi + columns + " --trend quadratic", 2, "choose none, linear, log or auto"},
       {"curve " + roi + columns + " --response-kind level", 2, "choose flow, stock or auto"},
+      {"curve " + roi + columns + " --ridge strong", 2, "choose auto, none or a strength"},
       {"curve " + roi + columns + " --seasonality fourier", 2, "--period"},
       {"curve " + roi + columns + " --control Nope", 2, "--control 'Nope': no such column"},
       {"curve " + (dir / "text.csv").string() + " --spend channel --response revenue", 3, "channel"},

@@ -13,7 +13,12 @@ divided by their largest absolute value), with the same bounds, from the same gr
 refitted by statsmodels OLS on the raw response: its coefficients are what synthtab must report
 for base, the baseline terms and beta. Also Spearman correlations (scipy.stats.spearmanr) with
 time for rank_correlation_with_time.
-Run: /usr/bin/python3 tests/data/gen_curve_baseline_oracle.py  (SciPy 1.10, statsmodels 0.13)
+The same model with a ridge of strength 0.01 (RSS + 0.01 * the squared baseline coefficients and
+beta, in scaled units, base not penalised) is fitted by least_squares with the penalty as extra
+residuals; holding its (k, a, lambda), scikit-learn's Ridge (alpha 0.01, intercept unpenalised)
+on the scaled columns gives the linear part synthtab must report under `ridge` 0.01.
+Run: /usr/bin/python3 tests/data/gen_curve_baseline_oracle.py  (SciPy 1.10, statsmodels 0.13,
+scikit-learn 1.2)
 """
 import json
 import os
@@ -23,6 +28,7 @@ import statsmodels.api as sm
 from scipy.optimize import least_squares
 from scipy.special import expit
 from scipy.stats import spearmanr
+from sklearn.linear_model import Ridge
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 N = 60
@@ -86,21 +92,29 @@ def main():
 
     lo = [-np.inf] * (1 + m) + [0.0, 0.02, 0.5, 0.0]
     hi = [np.inf] * (1 + m) + [10.0, 5.0, 6.0, 0.95]
-    best = None
-    for lam in (0.1, 0.4, 0.7):
-        for k in (0.25, 0.6, 1.2):
-            for a in (1.0, 2.0, 3.5):
-                h = hill(adstock_level(xs, lam), k, a)
-                design = np.column_stack([np.ones(N), Bs, h])
-                coef = np.linalg.lstsq(design, ys, rcond=None)[0]
-                beta = float(np.clip(coef[-1], 0.05, 10.0))
-                rest = np.linalg.lstsq(design[:, :-1], ys - beta * h, rcond=None)[0]
-                p0 = list(rest) + [beta, k, a, lam]
-                p0 = np.clip(p0, np.array(lo) + 1e-9, np.array(hi) - 1e-9)
-                res = least_squares(lambda p: model(p) - ys, p0, bounds=(lo, hi), method="trf", xtol=1e-15,
-                                    ftol=1e-15, gtol=1e-15, max_nfev=20000)
-                if best is None or res.cost < best.cost:
-                    best = res
+
+    def fit(ridge):
+        def residuals(p):
+            r = model(p) - ys
+            return np.concatenate([r, np.sqrt(ridge) * p[1:2 + m]]) if ridge > 0 else r
+        best = None
+        for lam in (0.1, 0.4, 0.7):
+            for k in (0.25, 0.6, 1.2):
+                for a in (1.0, 2.0, 3.5):
+                    h = hill(adstock_level(xs, lam), k, a)
+                    design = np.column_stack([np.ones(N), Bs, h])
+                    coef = np.linalg.lstsq(design, ys, rcond=None)[0]
+                    beta = float(np.clip(coef[-1], 0.05, 10.0))
+                    rest = np.linalg.lstsq(design[:, :-1], ys - beta * h, rcond=None)[0]
+                    p0 = list(rest) + [beta, k, a, lam]
+                    p0 = np.clip(p0, np.array(lo) + 1e-9, np.array(hi) - 1e-9)
+                    res = least_squares(residuals, p0, bounds=(lo, hi), method="trf", xtol=1e-15,
+                                        ftol=1e-15, gtol=1e-15, max_nfev=20000)
+                    if best is None or res.cost < best.cost:
+                        best = res
+        return best
+
+    best = fit(0.0)
     k_s, a, lam = best.x[2 + m], best.x[3 + m], best.x[4 + m]
     # The Hill column in raw spend units at the fitted curve; k on the normalised level (1 - lambda) a_t.
     h_raw = hill(adstock_level(spend, lam), k_s * spend.max(), a)
@@ -117,6 +131,15 @@ def main():
                 "bse_terms": list(ols.bse[1:1 + m])},
         "spearman": [],
     }
+    strength = 0.01
+    penalised = fit(strength)
+    rk, ra, rlam = penalised.x[2 + m], penalised.x[3 + m], penalised.x[4 + m]
+    h = hill(adstock_level(xs, rlam), rk, ra)
+    ridge = Ridge(alpha=strength, fit_intercept=True, solver="svd").fit(np.column_stack([Bs, h]), ys)
+    out["ridge"] = {"strength": strength, "k": rk * spend.max() / (1.0 - rlam), "a": ra, "lambda": rlam,
+                    "base": y_min + y_range * ridge.intercept_,
+                    "terms": list(y_range * ridge.coef_[:m] / scale), "beta": y_range * ridge.coef_[-1],
+                    "unpenalised_beta": y_range * best.x[1 + m]}
     for values in ([3.0, 1.0, 2.0, 5.0, 4.0, 7.0, 6.0], [1.0, 1.0, 2.0, 2.0, 0.5, 3.0], list(y[:19])):
         out["spearman"].append({"values": values, "rho": float(spearmanr(np.arange(len(values)), values)[0])})
     with open(os.path.join(HERE, "curve_baseline_oracle.json"), "w") as f:

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -117,6 +118,58 @@ TEST(CurveBaseline, LinearPartsMatchStatsmodelsOls) {
   for (size_t j = 0; j < terms.size(); ++j) EXPECT_NEAR(fit.baseline[j].value, terms[j], 1e-4) << fit.baseline[j].name;
   const double rss = fit.rmse * fit.rmse * static_cast<double>(fit.rows_used);
   EXPECT_NEAR(rss, fitted.at("rss").get<double>(), 1e-6 * rss);
+}
+
+// A given ridge: SciPy's penalised fit for (k, a, lambda), then scikit-learn's Ridge for the
+// linear part, which the penalty pulls towards zero.
+TEST(CurveBaseline, AGivenRidgeMatchesScikitLearnsRidge) {
+  CurveOptions o = oracle_options();
+  fix_monthly_model(o);
+  const auto& ref = baseline_oracle().at("ridge");
+  o.ridge = ref.at("strength").get<double>();
+  const CurveFit fit = fit_response_curves(oracle_table(o), o);
+  EXPECT_EQ(fit.ridge, o.ridge);
+  EXPECT_TRUE(fit.ridge_trials.empty());
+  const auto& p = fit.channels.at(0).parameters;
+  EXPECT_NEAR(p[1].value, ref.at("k").get<double>(), 1e-4 * ref.at("k").get<double>());
+  EXPECT_NEAR(p[2].value, ref.at("a").get<double>(), 1e-4);
+  EXPECT_NEAR(p[3].value, ref.at("lambda").get<double>(), 1e-5);
+  EXPECT_NEAR(fit.base.value, ref.at("base").get<double>(), 1e-3);
+  EXPECT_NEAR(p[0].value, ref.at("beta").get<double>(), 1e-3);
+  EXPECT_LT(p[0].value, ref.at("unpenalised_beta").get<double>());
+  const auto terms = ref.at("terms").get<std::vector<double>>();
+  ASSERT_EQ(fit.baseline.size(), terms.size());
+  for (size_t j = 0; j < terms.size(); ++j) EXPECT_NEAR(fit.baseline[j].value, terms[j], 1e-4) << fit.baseline[j].name;
+}
+
+// Auto tries each strength on the chosen model's rolling origins and keeps one only when its CV
+// error is 5 % below none's.
+TEST(CurveBaseline, AutoRidgeKeepsAStrengthOnlyWhenItPredictsHeldOutPeriodsBetter) {
+  CurveOptions o = oracle_options();
+  fix_monthly_model(o);
+  o.ridge.reset();
+  const Table table = oracle_table(o);
+  const CurveFit fit = fit_response_curves(table, o);
+  ASSERT_EQ(fit.ridge_trials.size(), 1 + std::size(kRidgeStrengths));
+  EXPECT_EQ(fit.ridge_trials.front().strength, 0.0);
+  EXPECT_GT(fit.cv_origins, 1);
+  RidgeTrial best = fit.ridge_trials.front();
+  for (const RidgeTrial& t : fit.ridge_trials) {
+    EXPECT_TRUE(std::isfinite(t.cv_rmse)) << t.strength;
+    if (t.cv_rmse < best.cv_rmse) best = t;
+  }
+  const double expected = best.cv_rmse <= 0.95 * fit.ridge_trials.front().cv_rmse ? best.strength : 0.0;
+  EXPECT_EQ(fit.ridge, expected);
+  EXPECT_NE(fit.ridge_reason.find("auto"), std::string::npos);
+  // The penalty's cost grows with its strength, so the CV error of the strongest is the largest
+  // here: 60 months with little noise need no prior.
+  EXPECT_GT(fit.ridge_trials.back().cv_rmse, fit.ridge_trials.front().cv_rmse);
+  // Too few rows to cross-validate: none, and the reason says so.
+  const Table few = oracle_table(o).slice(0, 12);
+  const CurveFit small = fit_response_curves(few, o);
+  EXPECT_EQ(small.ridge, 0.0);
+  EXPECT_TRUE(small.ridge_trials.empty());
+  EXPECT_NE(small.ridge_reason.find("too few rows"), std::string::npos);
 }
 
 TEST(CurveBaseline, ParametersAreRecoveredAndTheDecompositionAddsUp) {
@@ -312,6 +365,14 @@ TEST(CurveBaseline, OptionErrors) {
   error_of([] { parse_trend("cubic"); }, ErrorKind::Usage);
   error_of([] { parse_seasonality("weekly"); }, ErrorKind::Usage);
   error_of([] { parse_response_kind("level"); }, ErrorKind::Usage);
+  error_of([] { parse_ridge("-0.1"); }, ErrorKind::Usage);
+  error_of([] { parse_ridge("0.1x"); }, ErrorKind::Usage);
+  error_of([] { parse_ridge("nan"); }, ErrorKind::Usage);
+  EXPECT_FALSE(parse_ridge("auto").has_value());
+  EXPECT_EQ(parse_ridge("none"), 0.0);
+  EXPECT_EQ(parse_ridge("0.03"), 0.03);
+  o.ridge = -1.0;
+  error_of([&] { fit_response_curves(table, o); }, ErrorKind::Usage);
 }
 
 }  // namespace

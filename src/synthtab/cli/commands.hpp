@@ -132,6 +132,7 @@ class Commands {
   double period_ = 0.0;
   std::vector<std::string> controls_;
   double payback_ = 12.0;
+  std::string ridge_ = "none";
   double budget_ = -1.0;
   int bootstrap_ = 500;
   double marginal_step_ = 1000.0;

@@ -43,6 +43,11 @@ void Commands::add_curve(CLI::App& app) {
                    "a stock: periods over which what a unit of spend adds to it is counted as its return")
       ->check(real_number(0.0, true))
       ->capture_default_str();
+  curve_
+      ->add_option("--ridge", ridge_,
+                   "small-data regularisation of the linear coefficients: none, auto (strength chosen by "
+                   "cross-validation; narrower intervals than the data support) or a strength")
+      ->capture_default_str();
   curve_->add_option("--budget", budget_, "a total spend per period to allocate across the channels")
       ->check(real_number(0.0, false));
   curve_->add_option("--synthetic", synthetic_, "also fit the synthetic rows and compare (SYNTH.csv)");
@@ -85,6 +90,7 @@ void Commands::run_curve() {
   options.period = period_;
   options.controls = controls_;
   options.payback_periods = payback_;
+  options.ridge = marketing::parse_ridge(ridge_);
   options.bootstrap = bootstrap_;
   options.marginal_step = marginal_step_;
   options.seed = seed_;

@@ -31,17 +31,25 @@ void adstock_series(const Eigen::VectorXd& x, double lambda, Eigen::VectorXd& le
   }
 }
 
-// Model minus y, and its Jacobian.
+// Model minus y, and its Jacobian; then the ridge's penalty rows (Spec).
 void evaluate(const Spec& spec, const CurveData& data, const Eigen::VectorXd& y, const Eigen::VectorXd& p,
               Eigen::VectorXd& r, Eigen::MatrixXd* J) {
   const Eigen::Index n = data.n;
-  r.setConstant(n, p[0]);
-  r -= y;
-  if (spec.baseline > 0) r += data.baseline * p.segment(1, spec.baseline);
+  r.setConstant(n + spec.penalty_rows(), p[0]);
+  r.head(n) -= y;
+  if (spec.baseline > 0) r.head(n) += data.baseline * p.segment(1, spec.baseline);
   if (J) {
-    J->setZero(n, spec.params());
-    J->col(0).setOnes();
-    if (spec.baseline > 0) J->middleCols(1, spec.baseline) = data.baseline;
+    J->setZero(n + spec.penalty_rows(), spec.params());
+    J->col(0).head(n).setOnes();
+    if (spec.baseline > 0) J->block(0, 1, n, spec.baseline) = data.baseline;
+  }
+  if (spec.penalty_rows() > 0) {
+    const double root = std::sqrt(spec.ridge);
+    for (int j = 0; j < spec.penalty_rows(); ++j) {
+      const int at = j < spec.baseline ? 1 + j : spec.index(j - spec.baseline);
+      r[n + j] = root * p[at];
+      if (J) (*J)(n + j, at) = root;
+    }
   }
   Eigen::VectorXd level(n), d_lambda(n);
   for (int c = 0; c < spec.channels; ++c) {
@@ -65,6 +73,19 @@ void evaluate(const Spec& spec, const CurveData& data, const Eigen::VectorXd& y,
   }
 }
 
+// Least squares of `design` on `y` with every column but the first (the intercept) penalised by
+// `ridge`, as the extra rows of evaluate() do.
+Eigen::VectorXd ridge_solve(const Eigen::MatrixXd& design, const Eigen::VectorXd& y, double ridge) {
+  if (!(ridge > 0.0)) return design.colPivHouseholderQr().solve(y);
+  const Eigen::Index n = design.rows(), k = design.cols();
+  Eigen::MatrixXd augmented = Eigen::MatrixXd::Zero(n + k - 1, k);
+  augmented.topRows(n) = design;
+  augmented.bottomRightCorner(k - 1, k - 1).diagonal().setConstant(std::sqrt(ridge));
+  Eigen::VectorXd target = Eigen::VectorXd::Zero(n + k - 1);
+  target.head(n) = y;
+  return augmented.colPivHouseholderQr().solve(target);
+}
+
 // Fills base, the baseline coefficients and the betas of `p` by least squares given its other
 // parameters (betas kept in their bounds).
 void fit_linear_part(const Spec& spec, const CurveData& data, Eigen::VectorXd& p) {
@@ -83,7 +104,7 @@ void fit_linear_part(const Spec& spec, const CurveData& data, Eigen::VectorXd& p
     for (Eigen::Index t = 0; t < n; ++t)
       design(t, 1 + b + c) = curve_terms(spec.shape, 1.0, p[i + 1], p[i + 2], level[t]).f;
   }
-  const Eigen::VectorXd coef = design.colPivHouseholderQr().solve(data.y);
+  const Eigen::VectorXd coef = ridge_solve(design, data.y, spec.ridge);
   Eigen::VectorXd offset = data.y;
   for (int c = 0; c < spec.channels; ++c) {
     const double beta = std::isfinite(coef[1 + b + c]) ? std::clamp(coef[1 + b + c], 0.05, kBetaMax) : 1.0;
@@ -92,7 +113,7 @@ void fit_linear_part(const Spec& spec, const CurveData& data, Eigen::VectorXd& p
   }
   // With the betas clamped, base and the baseline coefficients are refitted on what is left.
   if (b > 0) {
-    const Eigen::VectorXd rest = design.leftCols(1 + b).colPivHouseholderQr().solve(offset);
+    const Eigen::VectorXd rest = ridge_solve(design.leftCols(1 + b), offset, spec.ridge);
     p.head(1 + b) = rest.allFinite() ? rest : Eigen::VectorXd::Zero(1 + b);
   } else {
     p[0] = offset.mean();
@@ -114,7 +135,7 @@ std::vector<Bound> bounds_of(const Spec& spec) {
 
 LeastSquaresProblem problem_of(const Spec& spec, const CurveData& data, const Eigen::VectorXd& y) {
   LeastSquaresProblem problem;
-  problem.residuals = static_cast<int>(data.n);
+  problem.residuals = static_cast<int>(data.n) + spec.penalty_rows();
   problem.bounds = bounds_of(spec);
   problem.evaluate = [&spec, &data, &y](const Eigen::VectorXd& p, Eigen::VectorXd& r, Eigen::MatrixXd* J) {
     evaluate(spec, data, y, p, r, J);
@@ -123,10 +144,10 @@ LeastSquaresProblem problem_of(const Spec& spec, const CurveData& data, const Ei
 }
 
 Eigen::VectorXd fitted_values(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p) {
-  Eigen::VectorXd r(data.n);
+  Eigen::VectorXd r;
   const Eigen::VectorXd zero = Eigen::VectorXd::Zero(data.n);
   evaluate(spec, data, zero, p, r, nullptr);
-  return r;
+  return r.head(data.n);
 }
 
 Eigen::VectorXd channel_level(const Spec& spec, const CurveData& data, const Eigen::VectorXd& p, int c) {

@@ -10,15 +10,19 @@
 namespace synthtab::marketing {
 
 // The layout of a parameter vector: base, one coefficient per baseline term, then per channel
-// (beta, location, steepness[, lambda]); all in scaled units.
+// (beta, location, steepness[, lambda]); all in scaled units. With a ridge strength, the fit
+// minimises RSS + ridge * (sum of the squared baseline coefficients and betas), all in scaled
+// units, by one extra residual sqrt(ridge) * c per coefficient c (base is not penalised).
 struct Spec {
   CurveShape shape = CurveShape::Hill;
   bool adstock = false;
   int channels = 1;
   int baseline = 0;
+  double ridge = 0.0;
   int block() const { return adstock ? 4 : 3; }
   int params() const { return 1 + baseline + channels * block(); }
   int index(int channel) const { return 1 + baseline + channel * block(); }
+  int penalty_rows() const { return ridge > 0.0 ? baseline + channels : 0; }
 };
 
 std::vector<Bound> bounds_of(const Spec& spec);

@@ -193,6 +193,9 @@ nlohmann::json to_json(const CurveFit& fit) {
                           {"cv_rmse", number(c.cv_rmse)},
                           {"aicc", number(c.aicc)},
                           {"chosen", c.chosen}});
+  nlohmann::json ridge_trials = nlohmann::json::array();
+  for (const auto& t : fit.ridge_trials)
+    ridge_trials.push_back({{"strength", t.strength}, {"cv_rmse", number(t.cv_rmse)}});
   nlohmann::json decomposition = nlohmann::json::array();
   for (const auto& row : fit.decomposition)
     decomposition.push_back({{"period", row.period},
@@ -225,6 +228,9 @@ nlohmann::json to_json(const CurveFit& fit) {
       {"baseline", baseline},
       {"candidates", candidates},
       {"cv_origins", fit.cv_origins},
+      {"ridge", fit.ridge},
+      {"ridge_reason", fit.ridge_reason},
+      {"ridge_trials", ridge_trials},
       {"decomposition", decomposition},
       {"bootstrap", fit.bootstrap},
       {"confidence", fit.confidence},
@@ -357,6 +363,8 @@ void format_fit(std::string& out, const CurveFit& fit, const std::string& title)
   out += fmt::format("  rows used {}, dropped {}; R^2 {}, RMSE {}, AICc {}\n", fit.rows_used, fit.rows_dropped,
                      num(fit.r2), num(fit.rmse), num(fit.aicc));
   format_candidates(out, fit);
+  out += fmt::format("  ridge (small-data regularisation): {} ({})\n",
+                     fit.ridge > 0.0 ? fmt::format("strength {:g}", fit.ridge) : "none", fit.ridge_reason);
   if (fit.bootstrap > 0)
     out += fmt::format("  intervals: {} % percentile, residual bootstrap of {} resamples\n", percent, fit.bootstrap);
   const std::string at = fit.baseline.empty() ? "" : ", average period";

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <string>
 
 #include "synthtab/core/error.hpp"
 
@@ -46,6 +48,21 @@ Adstock parse_adstock(const std::string& text) {
   if (text == "none") return Adstock::None;
   if (text == "auto") return Adstock::Auto;
   throw usage_error("unknown adstock '" + text + "': choose none, geometric or auto");
+}
+
+std::optional<double> parse_ridge(const std::string& text) {
+  if (text == "auto") return std::nullopt;
+  if (text == "none") return 0.0;
+  size_t used = 0;
+  double strength = kNaN;
+  try {
+    strength = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !(strength >= 0.0) || !std::isfinite(strength))
+    throw usage_error("unknown ridge '" + text + "': choose auto, none or a strength of 0 or more (e.g. 0.01)");
+  return strength;
 }
 
 namespace {

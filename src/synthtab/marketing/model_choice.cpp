@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/parallel.hpp"
@@ -111,6 +112,11 @@ double cv_rmse(const Trial& trial, const CurveData& data, int64_t first, const s
   return std::sqrt(sum / static_cast<double>(origins.size()));
 }
 
+// A CV error in a sentence: whole units from 1,000 on, else 4 significant digits.
+std::string plain_number(double v) {
+  return std::abs(v) >= 1000.0 ? fmt::format("{:.0f}", v) : fmt::format("{:.4g}", v);
+}
+
 std::string why_kind(const Kinds& kinds, const std::vector<Trial>& trials, const Candidate& chosen,
                      const CurveOptions& options, int origins) {
   if (options.kind != ResponseKind::Auto) return "as given";
@@ -127,12 +133,56 @@ std::string why_kind(const Kinds& kinds, const std::vector<Trial>& trials, const
     return fmt::format("it rises with time ({}), so it is taken to accumulate (too few rows to cross-validate)",
                        growth);
   const bool stock = chosen.kind == ResponseKind::Stock;
-  auto plain = [](double v) { return std::abs(v) >= 1000.0 ? fmt::format("{:.0f}", v) : fmt::format("{:.4g}", v); };
+  const auto plain = plain_number;
   return fmt::format(
       "it rises with time ({}), and modelling {} predicts held-out periods better: CV error {} "
       "against {} as a {}",
       growth, stock ? "its change per period" : "it as it is", plain(best[stock ? 1 : 0]), plain(best[stock ? 0 : 1]),
       stock ? "flow" : "stock");
+}
+
+// A ridge strength is kept only when its CV error is this much lower than without one.
+constexpr double kRidgeGain = 0.05;
+
+// The ridge strength of the chosen model: as given, or the one of kRidgeStrengths (or none) with
+// the lowest CV error; the chosen fit is refitted with it.
+void choose_ridge(ChosenModel& out, Trial& chosen, const std::vector<int64_t>& origins, const CurveOptions& options) {
+  if (options.ridge) {
+    out.ridge_reason = *options.ridge > 0.0 ? "as given" : "the default";
+    return;
+  }
+  if (origins.empty()) {
+    out.ridge_reason = "auto: too few rows to cross-validate its strength";
+    return;
+  }
+  if (!std::isfinite(chosen.candidate.cv_rmse))
+    chosen.candidate.cv_rmse = cv_rmse(chosen, out.data, out.first, origins, options);
+  out.ridge_trials.push_back({0.0, chosen.candidate.cv_rmse});
+  std::vector<RidgeTrial> tried(std::size(kRidgeStrengths));
+  parallel_for(static_cast<int64_t>(tried.size()), options.threads, [&](int64_t i) {
+    Trial trial = chosen;
+    trial.spec.ridge = kRidgeStrengths[i];
+    tried[static_cast<size_t>(i)] = {trial.spec.ridge, cv_rmse(trial, out.data, out.first, origins, options)};
+  });
+  out.cv_origins = static_cast<int>(origins.size());
+  RidgeTrial best = out.ridge_trials.front();
+  for (const RidgeTrial& t : tried) {
+    out.ridge_trials.push_back(t);
+    if (t.cv_rmse < best.cv_rmse * (1.0 - 1e-9)) best = t;
+  }
+  // A penalty biases the fit and the bootstrap keeps its strength fixed, so a gain within the
+  // noise of a dozen held-out errors is not worth intervals that are too narrow.
+  if (best.cv_rmse > (1.0 - kRidgeGain) * out.ridge_trials.front().cv_rmse) best = out.ridge_trials.front();
+  if (best.strength == 0.0) {
+    out.ridge_reason = fmt::format("auto: no strength predicts held-out periods {:.0f} % better; CV error {} without",
+                                   100.0 * kRidgeGain, plain_number(best.cv_rmse));
+    return;
+  }
+  Spec spec = chosen.spec;
+  spec.ridge = best.strength;
+  out.fit = fit_spec(spec, out.data, options, options.random_starts);
+  out.ridge_reason = fmt::format("auto: it predicts held-out periods better, CV error {} against {} without",
+                                 plain_number(best.cv_rmse), plain_number(out.ridge_trials.front().cv_rmse));
 }
 
 }  // namespace
@@ -169,7 +219,7 @@ ChosenModel choose_model(const CurveRows& rows, const TimeAxis& axis, const Curv
       for (Adstock adstock : adstocks) {
         const auto& set = sets[s];
         Spec spec{shape, adstock == Adstock::Geometric, static_cast<int>(rows.spend.cols()),
-                  static_cast<int>(set.data.baseline.cols())};
+                  static_cast<int>(set.data.baseline.cols()), options.ridge.value_or(0.0)};
         if (set.data.n < spec.params() + 2) continue;  // AICc needs n > q + 1
         Candidate c{set.kind, shape, adstock, set.trend, set.seasonality, spec.params()};
         trials.push_back({c, spec, s, {}});
@@ -183,9 +233,10 @@ ChosenModel choose_model(const CurveRows& rows, const TimeAxis& axis, const Curv
   // the largest has two more training rows than parameters.
   int64_t first_origin = (rows.n + 1) / 2;
   for (const auto& t : trials) first_origin = std::max(first_origin, t.spec.params() + 2 + first_row(t.candidate.kind));
-  const bool cross_validate = trials.size() > 1 && rows.n - first_origin >= 2;
-  const std::vector<int64_t> origins = cross_validate ? origins_of(first_origin, rows.n) : std::vector<int64_t>{};
-  out.cv_origins = static_cast<int>(origins.size());
+  const bool can_cross_validate = rows.n - first_origin >= 2;
+  const bool cross_validate = trials.size() > 1 && can_cross_validate;
+  const std::vector<int64_t> origins = can_cross_validate ? origins_of(first_origin, rows.n) : std::vector<int64_t>{};
+  if (cross_validate) out.cv_origins = static_cast<int>(origins.size());
 
   parallel_for(static_cast<int64_t>(trials.size()), options.threads, [&](int64_t i) {
     Trial& t = trials[static_cast<size_t>(i)];
@@ -213,11 +264,12 @@ ChosenModel choose_model(const CurveRows& rows, const TimeAxis& axis, const Curv
   }
   if (best == trials.size()) best = 0;
   trials[best].candidate.chosen = true;
-  for (const auto& t : trials) out.candidates.push_back(t.candidate);
-  out.candidate = trials[best].candidate;
   out.data = sets[trials[best].data_set].data;
   out.fit = trials[best].fit;
-  out.first = first_row(out.candidate.kind);
+  out.first = first_row(trials[best].candidate.kind);
+  choose_ridge(out, trials[best], origins, options);
+  for (const auto& t : trials) out.candidates.push_back(t.candidate);
+  out.candidate = trials[best].candidate;
   out.kind_reason = why_kind(kinds, trials, out.candidate, options, out.cv_origins);
   if (cross_validate)
     for (size_t i = 0; i < trials.size(); ++i)

@@ -31,6 +31,8 @@ struct ChosenModel {
   std::string kind_reason;
   std::vector<std::string> notes;
   std::vector<CloseRival> close;  // the other candidates within kCloseCandidates of its CV error
+  std::string ridge_reason;       // how the ridge strength (fit.spec.ridge) was set
+  std::vector<RidgeTrial> ridge_trials;
 };
 
 // Error(Input) when no candidate has enough rows for its parameters.

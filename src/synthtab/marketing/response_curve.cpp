@@ -104,6 +104,8 @@ void check_options(const CurveOptions& o) {
   if (!(o.marginal_step > 0.0) || !std::isfinite(o.marginal_step))
     throw usage_error("the marginal step must be a positive number of spend units");
   if (o.random_starts < 0) throw usage_error("random starts must be 0 or more");
+  if (o.ridge && !(*o.ridge >= 0.0 && std::isfinite(*o.ridge)))
+    throw usage_error("the ridge strength must be 0 (none) or a positive number");
   for (const auto& c : o.controls)
     if (c == o.response || seen.count(c) || c == o.time)
       throw usage_error("control column '" + c + "' is also a spend, the response or the time column");
@@ -131,6 +133,9 @@ void describe_fit(CurveFit& fit, const ChosenModel& chosen, const TimeAxis& axis
   fit.payback_periods = options.payback_periods;
   fit.candidates = chosen.candidates;
   fit.cv_origins = chosen.cv_origins;
+  fit.ridge = chosen.fit.spec.ridge;
+  fit.ridge_reason = chosen.ridge_reason;
+  fit.ridge_trials = chosen.ridge_trials;
   fit.order = options.time.empty() ? "rows in table order" : "rows ordered by '" + options.time + "'";
   fit.rows_used = data.n + chosen.first;
   fit.rows_dropped = data.dropped;

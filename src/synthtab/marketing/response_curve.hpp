@@ -38,6 +38,17 @@
 // is shown beside it (comparable only between candidates of one response kind). With too few rows
 // for two origins, the lowest AICc of the detected response kind is kept.
 //
+// Regularisation (small data): a ridge penalty, as Robyn's, on the coefficients that enter
+// linearly: the fit minimises RSS + ridge * sum c^2 over the baseline coefficients and the betas,
+// all in scaled units (response over its range; baseline terms scaled to a largest absolute value
+// of 1), base not penalised: a Gaussian prior of mean 0 and standard deviation sigma / sqrt(ridge)
+// on each, sigma the noise in those units. Left unset, the strength is chosen for the chosen model
+// by the same rolling-origin cross-validation among kRidgeStrengths and none; a strength is kept
+// only when it predicts held-out periods 5 % better than none, and the bootstrap refits keep it.
+// Off by default: the bootstrap does not see the bias a penalty adds nor the choice of its
+// strength, and on the coverage study's simulated months (docs/marketing.md) a chosen ridge
+// narrows the 90 % intervals of the next unit's return to 74 % coverage at 24 months (88 % without).
+//
 // Intervals: residual bootstrap (keeps the rows' time order, which adstock needs): residuals of
 // the fit, centred and inflated by sqrt(n / (n - p)), resampled with replacement onto the fitted
 // values; each resample refitted from the fitted parameters; percentile intervals. Resample b
@@ -45,6 +56,7 @@
 // thread count.
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,8 +74,13 @@ const char* to_string(Adstock adstock);
 CurveShape parse_curve_shape(const std::string& text);
 // "none" | "geometric" | "auto".
 Adstock parse_adstock(const std::string& text);
+// "auto" (unset: chosen by cross-validation) | "none" (0) | a strength >= 0.
+std::optional<double> parse_ridge(const std::string& text);
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The ridge strengths cross-validation tries beside none.
+inline constexpr double kRidgeStrengths[] = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3};
 
 // One channel's response to a per-period spend x (steady state), in the response's units.
 struct Curve {
@@ -98,6 +115,9 @@ struct CurveOptions {
   double period = 0.0;                // periods per seasonal cycle; 0 = from the time column's dates
   std::vector<std::string> controls;  // other columns that move the response (price, promotions)
   double payback_periods = 12.0;      // a stock: periods over which a unit added to it is counted
+  // Ridge strength on the baseline coefficients and the saturation levels (see "Regularisation"
+  // above); unset: chosen by cross-validation among kRidgeStrengths; 0: none (the default).
+  std::optional<double> ridge = 0.0;
   Loss loss = Loss::Squares;
   double loss_scale = 0.0;  // robust losses; 0 = 1.4826 MAD of the least-squares residuals
   int bootstrap = 500;      // resamples; 0 = no intervals
@@ -166,6 +186,12 @@ struct Candidate {
   std::string label() const;  // "stock, hill, geometric adstock, linear trend"
 };
 
+// One ridge strength tried on the chosen model, with its cross-validation error.
+struct RidgeTrial {
+  double strength = 0.0;
+  double cv_rmse = kNaN;
+};
+
 // One row of the fitted target split into its parts (they sum to `fitted`).
 struct DecompositionRow {
   std::string period;     // the time column's date, or the row's number (1, 2, ...)
@@ -197,6 +223,9 @@ struct CurveFit {
   std::vector<Estimate> baseline;  // per baseline term: response per unit of the term (trend: per period)
   std::vector<Candidate> candidates;
   int cv_origins = 0;  // one-step-ahead predictions per candidate (0: chosen by AICc)
+  double ridge = 0.0;  // the strength used (0: none)
+  std::string ridge_reason;
+  std::vector<RidgeTrial> ridge_trials;  // none first; empty when the strength was given or not chosen
   std::vector<DecompositionRow> decomposition;
   std::vector<ChannelFit> channels;
   int64_t rows_used = 0;

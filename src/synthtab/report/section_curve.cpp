@@ -248,14 +248,19 @@ void curve_section(Page& page, const marketing::CurveReport& report, const Table
   page.html += "<section id=\"curve\"><h2>Where the next dollar goes</h2>\n";
   page.html += fmt::format(
       "<p>Response <strong>{}</strong>, a <strong>{}</strong>{}: {}. Model: {} curve{}{}, chosen among {} "
-      "candidates{}. R&sup2; {}, {} rows.</p>\n",
+      "candidates{}. R&sup2; {}, {} rows. {}.</p>\n",
       esc(fit.response), marketing::to_string(fit.kind), stock ? " (modelled by its change per period)" : "",
       esc(fit.kind_reason), marketing::to_string(fit.shape),
       fit.adstock == marketing::Adstock::Geometric ? " with carry-over" : "",
       fit.trend != marketing::Trend::None ? fmt::format(", a {} trend", marketing::to_string(fit.trend)) : "",
       fit.candidates.size(),
       fit.cv_origins ? fmt::format(" by their errors on {} held-out {}s", fit.cv_origins, period_word(fit)) : "",
-      show(fit.r2), fit.rows_used);
+      show(fit.r2), fit.rows_used,
+      fit.ridge > 0.0 ? fmt::format("A ridge of strength {} pulls the saturation levels and baseline terms towards "
+                                    "zero ({}); the intervals do not count that pull, so they are narrower than "
+                                    "the data alone support",
+                                    show(fit.ridge), esc(fit.ridge_reason))
+                      : fmt::format("No ridge ({})", esc(fit.ridge_reason)));
   for (size_t c = 0; c < fit.channels.size(); ++c) {
     const ChannelFit& ch = fit.channels[c];
     page.html += fmt::format("<h3>{}</h3>\n", esc(ch.spend));
