@@ -5,6 +5,8 @@
 #   scripts/fuzz.sh --runs N [TARGET...]         each target for N executions
 #   scripts/fuzz.sh --runs N --max-time S ...    N executions, but stop after S seconds
 # Options: --jobs J (build jobs; default all cores), --log DIR (default build-fuzz/logs),
+# --timeout S (seconds one input may take; default 10: raise it when the cores are shared, where an
+# input of 1 s can take over 10),
 # --sanitizers LIST (default address,undefined; "undefined" builds in build-fuzz-undefined and
 # runs several times faster, with no leak or out-of-bounds checks: see docs/fuzzing.md).
 # TARGET is csv_reader, prepare, model_file or value_parse (default: all four, in that order).
@@ -18,6 +20,7 @@ cd "$(dirname "$0")/.."
 seconds=60
 runs=""
 max_time=""
+timeout=10
 jobs="$(nproc)"
 logs=""
 sanitizers=address,undefined
@@ -27,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="$2"; shift 2 ;;
     --max-time) max_time="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
     --log) logs="$2"; shift 2 ;;
     --sanitizers) sanitizers="$2"; shift 2 ;;
     csv_reader|prepare|model_file|value_parse) targets+=("$1"); shift ;;
@@ -62,7 +66,7 @@ for target in "${targets[@]}"; do
   start=$(date +%s)
   status=0
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    "$build/bin/${target}_fuzz" "${limit[@]}" -max_len="$max_len" -timeout=10 \
+    "$build/bin/${target}_fuzz" "${limit[@]}" -max_len="$max_len" -timeout="$timeout" \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/findings/${target}-" "$corpus" "$seeds" >"$log" 2>&1 || status=$?
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb|ERROR|SUMMARY|Done|Test unit written" "$log" || true
   echo "   exit $status after $(( $(date +%s) - start ))s"

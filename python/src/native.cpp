@@ -19,6 +19,7 @@
 #include "synthtab/core/memory_limit.hpp"
 #include "synthtab/engine/model_sections.hpp"
 #include "synthtab/engine/option_values.hpp"
+#include "synthtab/engine/planned_spend.hpp"
 #include "synthtab/engine/synthesis.hpp"
 #include "synthtab/engine/validation.hpp"
 #include "synthtab/eval/evaluate.hpp"
@@ -320,6 +321,12 @@ class Model {
 
   FittedModel& get() { return model_; }
 
+  // The curve's what-if: this model's rows at planned spends, one draw at a time like sample().
+  marketing::PlannedSpends planned_spends(const Table& real, const marketing::CurveOptions& options) {
+    const std::lock_guard lock(*sampling_);
+    return draw_at_planned_spends(model_, real, options.spend, options.response, kPlannedSpendRows, options.seed);
+  }
+
   py::list sample(int64_t first, int64_t count, uint64_t seed, const std::string& copies, const Given& given,
                   py::dict stats_out, const py::object& show) {
     if (count < 0) throw usage_error("the number of rows must be >= 0, got " + std::to_string(count));
@@ -573,7 +580,8 @@ std::string report_html(const py::object& real, const py::object& synthetic, con
 // The figures as JSON, the text summary, and the S-curve page (also written to options["report"]
 // when it names a file).
 std::tuple<std::string, std::string, std::string> curve(const py::object& data, const py::object& synthetic,
-                                                        const py::dict& options, const py::object& show) {
+                                                        const py::object& model, const py::dict& options,
+                                                        const py::object& show) {
   marketing::CurveOptions curve_options;
   curve_options.spend = options["spend"].cast<std::vector<std::string>>();
   curve_options.response = options["response"].cast<std::string>();
@@ -599,9 +607,11 @@ std::tuple<std::string, std::string, std::string> curve(const py::object& data, 
     synthetic_table = marketing::curve_table(table_input(synthetic, "synthetic").raw, curve_options);
   const std::string report_path = get_or<std::string>(options, "report", "");
   if (!report_path.empty()) check_writable(report_path);
+  Model* planned_model = model.is_none() ? nullptr : &model.cast<Model&>();
   return run_released<std::tuple<std::string, std::string, std::string>>(show, [&](SharedProgress&) {
-    const marketing::CurveReport result =
+    marketing::CurveReport result =
         marketing::analyse_response(real, synthetic_table ? &*synthetic_table : nullptr, curve_options, budget);
+    if (planned_model) result.planned = planned_model->planned_spends(real, curve_options);
     report::CurvePageOptions page;
     page.real_name = "data";
     page.synthetic_name = "synthetic";

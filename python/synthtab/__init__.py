@@ -391,7 +391,8 @@ class CurveResult:
     (with intervals), `candidates` (every model tried, with its cross-validation error),
     `decomposition` (each period's response split into baseline and channels), `ridge` (the
     regularisation strength used) and `ridge_trials` (each strength tried, with its
-    cross-validation error), `budget` (the
+    cross-validation error), `planned` (a model's rows at planned spends beside the curve, when
+    given a model), `budget` (the
     split of a budget, when asked), `figures` (every figure, as `synthtab curve --json`),
     `summary` (the CLI's text) and `html` (the S-curve page of `synthtab curve --report`)."""
 
@@ -412,6 +413,10 @@ class CurveResult:
         self.budget = None if not budget else pd.DataFrame(budget.get("channels", []))
         self.candidates = pd.DataFrame(real.get("candidates", []))
         self.ridge = real.get("ridge", 0.0)
+        planned = figures.get("planned_spends")
+        self.planned = None if not planned else pd.DataFrame(
+            planned.get("points", []),
+            columns=["channel", "spend", "curve", "rows", "mean", "p5", "p25", "median", "p75", "p95"])
         self.ridge_trials = pd.DataFrame(real.get("ridge_trials", []), columns=["strength", "cv_rmse"])
         decomposition = []
         for row in real.get("decomposition", []):
@@ -430,7 +435,8 @@ class CurveResult:
 
 def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", shape="auto",
           response_kind="auto", trend="auto", seasonality="auto", period=0, controls=(), payback_periods=12.0,
-          ridge="none", budget=None, bootstrap=500, step=1000.0, seed=42, threads=0, report=None, progress=None):
+          ridge="none", budget=None, model=None, bootstrap=500, step=1000.0, seed=42, threads=0, report=None,
+          progress=None):
     """Fit advertising response curves (response = baseline + sum of S-curves of each spend):
     where does the next dollar go? Every choice left at "auto" (response kind flow or stock,
     shape, adstock, trend, seasonality) is made by rolling-origin cross-validation; `controls`
@@ -439,8 +445,10 @@ def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", s
     "none" (the default: its intervals are the honest ones), "auto" (its strength chosen by the
     same cross-validation), or a strength (a number).
     `synthetic` fits the synthetic rows too and compares the intervals;
-    `budget` splits a total spend per period across the channels; `report` (a path) also writes
-    the S-curve page there.
+    `budget` splits a total spend per period across the channels; `model` (a fitted `Model` of
+    this table) draws its rows with each spend held at planned values (the real spends' 10th to
+    90th percentiles) to set beside the curve (`planned`); `report` (a path) also writes the
+    S-curve page there.
     """
     if isinstance(spend, str):
         spend = [spend]
@@ -454,7 +462,10 @@ def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", s
                "ridge": ridge if isinstance(ridge, str) else repr(float(ridge)),
                "report": "" if report is None else os.fspath(report), "bootstrap": bootstrap, "step": step, "seed": seed,
                "threads": threads}
-    figures, summary, page = _run(progress, _native.curve, table, synthetic_table, options)
+    if model is not None and not isinstance(model, Model):
+        raise TypeError(f"model: expected a synthtab.Model (from synthtab.fit or synthtab.load), got {type(model).__name__}")
+    native_model = None if model is None else model._native
+    figures, summary, page = _run(progress, _native.curve, table, synthetic_table, native_model, options)
     return CurveResult(json.loads(figures), summary, page)
 
 

@@ -123,6 +123,27 @@ def test_curve_ridge_is_off_unless_asked(roi):
         synthtab.curve(roi, ridge="lots", **fixed)
 
 
+def test_curve_sets_a_models_rows_at_planned_spends_beside_it(roi):
+    copula = synthtab.fit(roi, model="copula", progress=False)
+    result = synthtab.curve(roi, spend="Google ads", response=TARGET, model=copula, bootstrap=0, progress=False)
+    planned = result.planned
+    assert list(planned.columns[:3]) == ["channel", "spend", "curve"]
+    # The real spends' percentiles, each an observed spend, rising; 1,000 rows at each.
+    assert set(planned["spend"]) <= set(roi["Google ads"]) and planned["spend"].is_monotonic_increasing
+    assert (planned["rows"] == 1000).all()
+    assert (planned["p5"] <= planned["p25"]).all() and (planned["p25"] <= planned["median"]).all()
+    assert (planned["median"] <= planned["p75"]).all() and (planned["p75"] <= planned["p95"]).all()
+    assert "Synthetic rows at planned spends (copula" in result.summary
+    # Held spend drawn from the copula's conditional: the response rises with the spend here.
+    assert planned["median"].iloc[-1] > planned["median"].iloc[0]
+    cart = synthtab.fit(roi, model="cart", progress=False)
+    refused = synthtab.curve(roi, spend="Google ads", response=TARGET, model=cart, bootstrap=0, progress=False)
+    assert refused.planned is None or refused.planned.empty
+    assert "cannot hold" in refused.figures["planned_spends"]["unavailable"]
+    with pytest.raises(TypeError, match="synthtab.Model"):
+        synthtab.curve(roi, spend="Google ads", response=TARGET, model="copula", progress=False)
+
+
 def test_curve_names_a_missing_column(roi):
     with pytest.raises(ValueError, match="Bing"):
         synthtab.curve(roi, spend="Bing", response=TARGET, progress=False)

@@ -298,6 +298,13 @@ TEST(Cli, CurveAnswersWhereTheNextDollarGoes) {
        {"response kind: stock", "model: hill curve; baseline terms: linear trend", "over 6 periods", "bootstrap is off",
         "ridge (small-data regularisation): strength 0.01 (as given)"})
     EXPECT_NE(fixed.out.find(fragment), std::string::npos) << fragment << "\n" << fixed.out;
+  // A model file's rows at planned spends beside the curve.
+  const auto model = (dir / "roi.synthtab").string();
+  ASSERT_EQ(run("fit " + roi + " -q --model copula -o " + model, dir).exit_code, 0);
+  const auto planned = run("curve " + roi + columns + " --bootstrap 0 --model " + model, dir);
+  ASSERT_EQ(planned.exit_code, 0) << planned.err;
+  EXPECT_NE(planned.out.find("Synthetic rows at planned spends (copula: 1000 rows at each"), std::string::npos)
+      << planned.out;
   // Real beside synthetic.
   const auto synthetic = (dir / "s.csv").string();
   ASSERT_EQ(run("generate " + roi + " -q --model copula -n 500 -o " + synthetic, dir).exit_code, 0);
@@ -313,6 +320,7 @@ TEST(Cli, CurveAnswersWhereTheNextDollarGoes) {
       {"curve " + roi + columns + " --trend quadratic", 2, "choose none, linear, log or auto"},
       {"curve " + roi + columns + " --response-kind level", 2, "choose flow, stock or auto"},
       {"curve " + roi + columns + " --ridge strong", 2, "choose auto, none or a strength"},
+      {"curve " + roi + columns + " --model " + roi, 4, "not a synthtab model file"},
       {"curve " + roi + columns + " --seasonality fourier", 2, "--period"},
       {"curve " + roi + columns + " --control Nope", 2, "--control 'Nope': no such column"},
       {"curve " + (dir / "text.csv").string() + " --spend channel --response revenue", 3, "channel"},

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <regex>
 #include <string>
+#include <utility>
 
 #include "report/hostile_names.hpp"
 #include "support/cli_runner.hpp"
@@ -130,17 +131,24 @@ TEST(ReportBrowser, CurveReportDrawsTheSCurveSection) {
   const std::string columns = " --spend 'Google ads' --response " + kTarget;
   const fs::path html = artefacts() / "ROI_curve.html";
   const fs::path json = dir / "curve.json";
+  const fs::path copula = dir / "roi_copula.synthtab", cart = dir / "roi_cart.synthtab";
+  for (const auto& [model, path] : {std::pair{"copula", copula}, std::pair{"cart", cart}})
+    ASSERT_EQ(cli("fit " + data_path("ROI.csv") + " --model " + model + " -o " + path.string() + " -q", dir).exit_code,
+              0);
   const RunResult r = cli("curve " + data_path("ROI.csv") + columns + " --bootstrap 20 --report " + html.string() +
-                              " --json " + json.string(),
+                              " --json " + json.string() + " --model " + copula.string(),
                           dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Wrote the report to"), std::string::npos) << r.out;
   EXPECT_TRUE(fs::exists(json));
   expect_drawn(html, dir);
   const std::string page = read_text(html);
-  EXPECT_EQ(count(page, "<div class=\"chart"), 3u) << "curve, return of the next unit, decomposition";
+  EXPECT_EQ(count(page, "<div class=\"chart"), 4u)
+      << "curve, return of the next unit, the model's rows at planned spends, decomposition";
+  EXPECT_EQ(count(page, "\"type\":\"box\""), 1u);
   for (const char* text : {"Where the next dollar goes", "Verdict for Google ads:", "Every candidate compared",
-                           "--time column", "Every estimate with its interval"})
+                           "--time column", "Every estimate with its interval", "The model's rows at planned spends",
+                           "Each box is 1000 rows the copula model draws"})
     EXPECT_NE(page.find(text), std::string::npos) << text;
 
   const auto synthetic = dir / "roi_synthetic.csv";
@@ -160,7 +168,7 @@ TEST(ReportBrowser, CurveReportDrawsTheSCurveSection) {
 
   const fs::path stock = artefacts() / "ROI_curve_stock.html";
   ASSERT_EQ(cli("curve " + data_path("ROI.csv") + columns + " --bootstrap 20 --response-kind stock --synthetic " +
-                    synthetic.string() + " --report " + stock.string() + " -q",
+                    synthetic.string() + " --report " + stock.string() + " --model " + cart.string() + " -q",
                 dir)
                 .exit_code,
             0);
@@ -168,6 +176,7 @@ TEST(ReportBrowser, CurveReportDrawsTheSCurveSection) {
   const std::string stock_page = read_text(stock);
   EXPECT_NE(stock_page.find("Synthetic rows are not drawn here"), std::string::npos);
   EXPECT_NE(stock_page.find("over 12 periods"), std::string::npos);
+  EXPECT_NE(stock_page.find("Rows at planned spends are not drawn: the cart model cannot hold"), std::string::npos);
 
   // generate --report with --spend and --response: the same section in the synthetic-data report.
   const fs::path generated = artefacts() / "ROI_generate_curve.html";

@@ -133,6 +133,7 @@ class Commands {
   std::vector<std::string> controls_;
   double payback_ = 12.0;
   std::string ridge_ = "none";
+  std::string planned_model_;  // curve --model
   double budget_ = -1.0;
   int bootstrap_ = 500;
   double marginal_step_ = 1000.0;

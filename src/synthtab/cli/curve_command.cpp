@@ -9,6 +9,7 @@
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/same_file.hpp"
+#include "synthtab/engine/planned_spend.hpp"
 #include "synthtab/marketing/curve_report.hpp"
 #include "synthtab/report/curve_page.hpp"
 
@@ -51,6 +52,10 @@ void Commands::add_curve(CLI::App& app) {
   curve_->add_option("--budget", budget_, "a total spend per period to allocate across the channels")
       ->check(real_number(0.0, false));
   curve_->add_option("--synthetic", synthetic_, "also fit the synthetic rows and compare (SYNTH.csv)");
+  curve_->add_option(
+      "--model", planned_model_,
+      "a model file of this table (synthtab fit): its rows drawn with each spend held at planned values, "
+      "shown beside the curve");
   curve_->add_option("--json", json_, "write every figure as JSON");
   curve_->add_option("--report", report_,
                      "write an HTML page: each curve with its band, the real months, the next unit's return against "
@@ -101,8 +106,13 @@ void Commands::run_curve() {
   if (!synthetic_.empty()) synthetic = marketing::read_curve_csv(synthetic_, options, read_options.csv);
   std::optional<double> budget;
   if (budget_ >= 0) budget = budget_;
-  const marketing::CurveReport report =
-      marketing::analyse_response(real, synthetic ? &*synthetic : nullptr, options, budget);
+  // A model file is read before the fit, so a bad one fails at once.
+  std::optional<FittedModel> planned_model;
+  if (!planned_model_.empty()) planned_model.emplace(FittedModel::load(planned_model_));
+  marketing::CurveReport report = marketing::analyse_response(real, synthetic ? &*synthetic : nullptr, options, budget);
+  if (planned_model)
+    report.planned =
+        draw_at_planned_spends(*planned_model, real, options.spend, options.response, kPlannedSpendRows, options.seed);
   write_curve_outputs(report, real, synthetic ? &*synthetic : nullptr);
   if (quiet_) return;
   std::printf("%s", in_cli_terms(marketing::format_report(report)).c_str());

@@ -8,6 +8,7 @@
 #include "synthtab/core/atomic_file.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/same_file.hpp"
+#include "synthtab/engine/planned_spend.hpp"
 #include "synthtab/engine/validation.hpp"
 #include "synthtab/models/registry.hpp"
 
@@ -117,6 +118,16 @@ void write_report(const GenerateJob& job, GenerateResult& result, const std::str
   report::ReportInput input = report::prepare_report(result.input.prepared.table, std::move(synthetic), options,
                                                      run_info(job, result), std::move(notes));
   input.cross_fit = std::move(cross_fit);
+  if (input.curve) {
+    // The S-curve section sets the model's rows at planned spends beside the curve.
+    try {
+      input.curve->planned = draw_at_planned_spends(result.model, input.real, options.curve.spend,
+                                                    options.curve.response, kPlannedSpendRows, job.seed);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::Usage) throw;
+      input.curve->planned = marketing::PlannedSpends{result.model.model_name(), {}, e.what()};
+    }
+  }
   report::write_report(path, input);
 }
 

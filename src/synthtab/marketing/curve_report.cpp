@@ -269,7 +269,34 @@ nlohmann::json to_json(const CurveReport& report) {
     out["interval_width_ratios"] = ratios;
   }
   if (report.budget) out["budget"] = to_json(*report.budget);
+  if (report.planned) {
+    nlohmann::json points = nlohmann::json::array();
+    for (const auto& p : report.planned->points) {
+      const auto c = static_cast<size_t>(std::find(report.real.spend.begin(), report.real.spend.end(), p.channel) -
+                                         report.real.spend.begin());
+      points.push_back({{"channel", p.channel},
+                        {"spend", p.spend},
+                        {"curve", number(curve_response_at(report.real, c, p.spend))},
+                        {"rows", p.rows},
+                        {"mean", number(p.mean)},
+                        {"p5", number(p.p5)},
+                        {"p25", number(p.p25)},
+                        {"median", number(p.median)},
+                        {"p75", number(p.p75)},
+                        {"p95", number(p.p95)}});
+    }
+    out["planned_spends"] = {
+        {"model", report.planned->model}, {"points", points}, {"unavailable", report.planned->unavailable}};
+  }
   return out;
+}
+
+double curve_response_at(const CurveFit& fit, size_t channel, double spend) {
+  if (channel >= fit.channels.size()) return kNaN;
+  std::vector<double> spends;
+  for (const auto& ch : fit.channels) spends.push_back(ch.mean_spend);
+  spends[channel] = spend;
+  return fit.predict(spends);
 }
 
 namespace {
@@ -444,6 +471,37 @@ std::string verdict_sentence(const CurveFit& fit, const ChannelFit& channel) {
       over);
 }
 
+namespace {
+
+// The synthetic response at each planned spend beside the curve's.
+void format_planned(std::string& out, const CurveReport& report) {
+  const PlannedSpends& planned = *report.planned;
+  if (!planned.unavailable.empty()) {
+    out += fmt::format("\nSynthetic rows at planned spends: not drawn: {}\n", planned.unavailable);
+    return;
+  }
+  const int64_t rows = planned.points.empty() ? 0 : planned.points.front().rows;
+  const bool stock = report.real.kind == ResponseKind::Stock;
+  out += fmt::format(
+      "\nSynthetic rows at planned spends ({}: {} rows at each, the spend held and every other column drawn "
+      "given it)\n",
+      planned.model, rows);
+  out += fmt::format("  {:<28} {:>12} {:>14} {:>16} {:>26} {:>12}\n", "channel", "spend",
+                     stock ? "curve (change)" : "curve", "synthetic median", "synthetic 5 % to 95 %", "mean");
+  for (const auto& p : planned.points) {
+    const auto c = static_cast<size_t>(std::find(report.real.spend.begin(), report.real.spend.end(), p.channel) -
+                                       report.real.spend.begin());
+    out += fmt::format("  {:<28} {:>12} {:>14} {:>16} {:>26} {:>12}\n", p.channel, num(p.spend),
+                       num(curve_response_at(report.real, c, p.spend)), num(p.median), num(p.p5) + " to " + num(p.p95),
+                       num(p.mean));
+  }
+  out += stock ? "  (the curve gives the change per period at each spend; the synthetic rows give the level)\n"
+               : "  (the synthetic rows keep the real rows' association of spend and response, time and all; the "
+                 "curve is the spend's own effect in an average period)\n";
+}
+
+}  // namespace
+
 std::string format_report(const CurveReport& report) {
   std::string out;
   format_fit(out, report.real, "Real rows");
@@ -475,6 +533,7 @@ std::string format_report(const CurveReport& report) {
         "(gain {})\n",
         num(b.predicted_current), num(b.predicted_current_at_budget), num(b.predicted_optimal), num(b.gain));
   }
+  if (report.planned) format_planned(out, report);
   return out;
 }
 

@@ -31,12 +31,33 @@ struct IntervalRatio {
   double ratio = 0.0;  // < 1: the synthetic rows claim more certainty than the real ones hold
 };
 
+// The response among synthetic rows drawn with one channel's spend held at a planned value, the
+// other columns drawn from the model's distribution given it (engine/planned_spend.hpp draws them).
+struct PlannedSpend {
+  std::string channel;
+  double spend = 0.0;
+  int64_t rows = 0;
+  double mean = kNaN;
+  double p5 = kNaN, p25 = kNaN, median = kNaN, p75 = kNaN, p95 = kNaN;  // quantiles of the response
+};
+
+struct PlannedSpends {
+  std::string model;  // the model that drew them
+  std::vector<PlannedSpend> points;
+  std::string unavailable;  // why none were drawn (a model that cannot hold a real-valued spend)
+};
+
 struct CurveReport {
   CurveFit real;
   std::optional<CurveFit> synthetic;
   std::vector<IntervalRatio> interval_ratios;  // with synthetic and bootstrap
   std::optional<BudgetAllocation> budget;      // on the real fit
+  std::optional<PlannedSpends> planned;        // a model's rows at planned spends, when given one
 };
+
+// The real fit's response at `spend` of channel `channel`, the other channels at their mean
+// spend: what the synthetic rows at a planned spend are set beside (a stock: its change).
+double curve_response_at(const CurveFit& fit, size_t channel, double spend);
 
 // Fits `real` (and `synthetic` when given, with the same options except adstock, since
 // synthetic rows have no time order) and splits `budget` when given.

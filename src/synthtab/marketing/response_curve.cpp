@@ -10,6 +10,7 @@
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/parallel.hpp"
 #include "synthtab/core/rng.hpp"
+#include "synthtab/core/sorted_quantile.hpp"
 #include "synthtab/marketing/curve_data.hpp"
 #include "synthtab/marketing/curve_fitting.hpp"
 #include "synthtab/marketing/curve_shapes.hpp"
@@ -23,15 +24,6 @@ namespace {
 constexpr uint64_t kBootstrapPurpose = 0x63757276655f6273;  // "curve_bs"
 constexpr int kGridPoints = 81;                             // the curve's band: spends 0 to kGridReach x the largest
 constexpr double kGridReach = 1.5;
-
-// Percentile (linear interpolation, numpy's default) of sorted values.
-double percentile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return kNaN;
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto i = static_cast<size_t>(std::floor(pos));
-  const size_t j = std::min(i + 1, sorted.size() - 1);
-  return sorted[i] + (pos - static_cast<double>(i)) * (sorted[j] - sorted[i]);
-}
 
 // The reported numbers of a scaled parameter vector: base, each baseline coefficient (per unit of
 // its term), then per channel (beta, location, steepness[, lambda]) on the adstocked spend as
@@ -239,8 +231,8 @@ class Estimates {
         if (std::isfinite(d[slot_])) v.push_back(scaled * d[slot_]);
       std::sort(v.begin(), v.end());
       const double tail = (1.0 - confidence_) / 2.0;
-      e.low = percentile(v, tail);
-      e.high = percentile(v, 1.0 - tail);
+      e.low = sorted_quantile(v, tail);
+      e.high = sorted_quantile(v, 1.0 - tail);
     }
     ++slot_;
     return e;

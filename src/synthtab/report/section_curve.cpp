@@ -214,6 +214,62 @@ std::string synthetic_chart(Page& page, const CurveFit& fit, const ChannelFit& c
   return page.chart(data, layout, 380);
 }
 
+// The model's rows at each planned spend of channel c as box plots (median, quartiles, whiskers at
+// 5 % and 95 %), beside the fitted response with the other channels at their average.
+std::string planned_chart(Page& page, const marketing::CurveReport& report, size_t c) {
+  const CurveFit& fit = report.real;
+  const ChannelFit& ch = fit.channels[c];
+  std::vector<double> x, q1, median, q3, low, high, mean;
+  for (const auto& p : report.planned->points) {
+    if (p.channel != ch.spend || p.rows == 0) continue;
+    x.push_back(p.spend);
+    q1.push_back(p.p25);
+    median.push_back(p.median);
+    q3.push_back(p.p75);
+    low.push_back(p.p5);
+    high.push_back(p.p95);
+    mean.push_back(p.mean);
+  }
+  if (x.empty()) return "";
+  const bool stock = fit.kind == ResponseKind::Stock;
+  json data = json::array();
+  data.push_back({{"type", "box"},
+                  {"x", nums(x)},
+                  {"q1", nums(q1)},
+                  {"median", nums(median)},
+                  {"q3", nums(q3)},
+                  {"lowerfence", nums(low)},
+                  {"upperfence", nums(high)},
+                  {"mean", nums(mean)},
+                  {"width", 0.03 * ch.grid.back()},
+                  {"marker", {{"color", kSyntheticColour}}},
+                  {"name", fmt::format("{} rows at the spend (whiskers 5 % to 95 %)", report.planned->model)}});
+  if (!stock) {
+    std::vector<double> curve;
+    for (double spend : ch.grid) curve.push_back(marketing::curve_response_at(fit, c, spend));
+    data.push_back({{"type", "scatter"},
+                    {"mode", "lines"},
+                    {"x", nums(ch.grid)},
+                    {"y", nums(curve)},
+                    {"line", {{"color", kRealColour}, {"width", 2}}},
+                    {"name", "fitted response, average period"}});
+  }
+  json layout = {
+      {"title", fmt::format("What if '{}' were set? The model's rows at planned spends", short_name(ch.spend, 40))},
+      {"xaxis", axis("spend per " + period_word(fit))},
+      {"yaxis", axis("response")},
+      {"shapes", vertical_markers(ch)}};
+  std::string out = page.chart(data, layout, 380);
+  out += fmt::format(
+      "<p>Each box is {} rows the {} model draws with the spend held at that value and every other "
+      "column drawn given it. They keep the real rows' association of spend and response, time and all; {}</p>\n",
+      report.planned->points.front().rows, esc(report.planned->model),
+      stock ? "this response is a stock, so the rows show its level while the curve above models its change."
+            : "the line is the curve's own effect of the spend in an average period. Where they part, something "
+              "beside the spend (a trend, the seasons) moved with it in the real rows.");
+  return out;
+}
+
 std::string candidates_table(const CurveFit& fit) {
   std::vector<std::vector<std::string>> rows;
   std::vector<marketing::Candidate> sorted = fit.candidates;
@@ -274,6 +330,12 @@ void curve_section(Page& page, const marketing::CurveReport& report, const Table
         page.html += left_out(
             "Synthetic rows are not drawn here: they have no time order, and this model explains the response "
             "with time (a trend, seasons or a stock's change), so their raw values do not sit on its curve.");
+    }
+    if (report.planned) {
+      if (!report.planned->unavailable.empty())
+        page.html += left_out("Rows at planned spends are not drawn: " + report.planned->unavailable + ".");
+      else
+        page.html += planned_chart(page, report, c);
     }
   }
   page.html += decomposition_chart(page, fit);
