@@ -122,6 +122,26 @@ BudgetAllocation allocate_budget(const CurveFit& fit, double budget) {
   out.predicted_current_at_budget = fit.predict(out.current_at_budget);
   out.predicted_optimal = fit.predict(out.optimal);
   out.gain = out.predicted_optimal - out.predicted_current_at_budget;
+  const size_t draws = fit.channels.empty() ? 0 : fit.channels.front().curve_draws.size();
+  int64_t beats = 0, counted = 0;
+  std::vector<int64_t> pays(curves.size(), 0);
+  for (size_t d = 0; d < draws; ++d) {
+    double optimal = 0.0, current = 0.0;
+    for (size_t c = 0; c < curves.size(); ++c) {
+      const Curve& curve = fit.channels[c].curve_draws[d];
+      pays[c] += fit.unit() * curve.marginal(out.optimal[c]) > 1.0 ? 1 : 0;
+      optimal += curve.value(out.optimal[c]);
+      current += curve.value(out.current_at_budget[c]);
+    }
+    if (!std::isfinite(optimal) || !std::isfinite(current)) continue;
+    ++counted;
+    beats += optimal > current ? 1 : 0;
+  }
+  for (size_t c = 0; c < curves.size(); ++c)
+    out.pays_at_optimal.push_back(draws ? static_cast<double>(pays[c]) / static_cast<double>(draws) : kNaN);
+  // One channel has one split: nothing to compare.
+  if (counted > 0 && curves.size() > 1)
+    out.optimal_beats_current_share = static_cast<double>(beats) / static_cast<double>(counted);
   return out;
 }
 

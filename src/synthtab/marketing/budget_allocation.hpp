@@ -29,6 +29,11 @@ struct BudgetAllocation {
   double predicted_current_at_budget = 0.0;
   double predicted_optimal = 0.0;
   double gain = 0.0;  // predicted_optimal - predicted_current_at_budget
+  // Over the bootstrap refits (NaN without): per channel, the share in which the next unit at the
+  // optimal spend returns more than 1 (a stock: over the payback periods); and the share in which
+  // the optimal split predicts more than the current mix at the budget.
+  std::vector<double> pays_at_optimal;
+  double optimal_beats_current_share = kNaN;
 };
 
 BudgetAllocation allocate_budget(const CurveFit& fit, double budget);

@@ -246,13 +246,15 @@ nlohmann::json to_json(const BudgetAllocation& a) {
                         {"current", a.current[c]},
                         {"current_at_budget", a.current_at_budget[c]},
                         {"optimal", a.optimal[c]},
-                        {"marginal_return_at_optimal", number(a.marginal_at_optimal[c])}});
+                        {"marginal_return_at_optimal", number(a.marginal_at_optimal[c])},
+                        {"pays_at_optimal_share", number(a.pays_at_optimal[c])}});
   return {{"budget", a.budget},
           {"channels", channels},
           {"predicted_current", a.predicted_current},
           {"predicted_current_at_budget", a.predicted_current_at_budget},
           {"predicted_optimal", a.predicted_optimal},
-          {"gain", a.gain}};
+          {"gain", a.gain},
+          {"optimal_beats_current_share", number(a.optimal_beats_current_share)}};
 }
 
 nlohmann::json to_json(const CurveReport& report) {
@@ -517,21 +519,21 @@ std::string format_report(const CurveReport& report) {
   if (report.budget) {
     const auto& b = *report.budget;
     out += fmt::format("\nBudget {} per period\n", num(b.budget));
-    out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16} {:>22}\n", "channel", "current (mean)", "current mix at B",
-                       "optimal", "return of next", "next unit pays (draws)");
-    for (size_t c = 0; c < b.channels.size(); ++c) {
-      const double share = report.real.channels[c].pays_share;
-      out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16} {:>22}\n", b.channels[c], num(b.current[c]),
+    auto share = [](double v) { return std::isnan(v) ? std::string("-") : fmt::format("{:.0f} %", 100.0 * v); };
+    out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16} {:>18} {:>18}\n", "channel", "current (mean)",
+                       "current mix at B", "optimal", "return of next", "pays at mean", "pays at optimal");
+    for (size_t c = 0; c < b.channels.size(); ++c)
+      out += fmt::format("  {:<28} {:>14} {:>16} {:>14} {:>16} {:>18} {:>18}\n", b.channels[c], num(b.current[c]),
                          num(b.current_at_budget[c]), num(b.optimal[c]), num(b.marginal_at_optimal[c]),
-                         std::isnan(share) ? "-" : fmt::format("{:.0f} %", 100.0 * share));
-    }
+                         share(report.real.channels[c].pays_share), share(b.pays_at_optimal[c]));
     out +=
-        "  (next unit pays: the share of the bootstrap draws in which the next unit at today's mean spend "
-        "returns more than 1)\n";
+        "  (pays: the share of the bootstrap draws in which the next unit, at today's mean spend or at the optimal "
+        "one, returns more than 1)\n";
     out += fmt::format(
         "  predicted response: current {}, current mix at budget {}, optimal {} "
-        "(gain {})\n",
-        num(b.predicted_current), num(b.predicted_current_at_budget), num(b.predicted_optimal), num(b.gain));
+        "(gain {}; the optimal split predicts more than the current mix in {} of the draws)\n",
+        num(b.predicted_current), num(b.predicted_current_at_budget), num(b.predicted_optimal), num(b.gain),
+        share(b.optimal_beats_current_share));
   }
   if (report.planned) format_planned(out, report);
   return out;

@@ -188,9 +188,8 @@ std::vector<DecompositionRow> decomposition_of(const ChosenModel& chosen, const 
 // The reported numbers of each residual-bootstrap refit (empty without bootstrap): refits start
 // from the point estimate, resample b from its own derived seed, so the draws do not depend on
 // the threads.
-std::vector<std::vector<double>> bootstrap_draws(const ShapeFit& chosen, const CurveData& data,
-                                                 const CurveOptions& options) {
-  std::vector<std::vector<double>> draws(static_cast<size_t>(options.bootstrap));
+std::vector<Reported> bootstrap_draws(const ShapeFit& chosen, const CurveData& data, const CurveOptions& options) {
+  std::vector<Reported> draws(static_cast<size_t>(options.bootstrap));
   if (options.bootstrap <= 0) return draws;
   const Spec& spec = chosen.spec;
   const Eigen::VectorXd& p = chosen.result.params;
@@ -210,7 +209,7 @@ std::vector<std::vector<double>> bootstrap_draws(const ShapeFit& chosen, const C
       resample.y[i] = fitted[i] + residuals[static_cast<Eigen::Index>(rng.below(static_cast<uint64_t>(n)))];
     const LeastSquaresProblem problem = problem_of(spec, resample, resample.y);
     const LeastSquaresResult result = solve_least_squares(problem, p, ls);
-    draws[static_cast<size_t>(b)] = report_of(spec, data, result.params, options.marginal_step).values;
+    draws[static_cast<size_t>(b)] = report_of(spec, data, result.params, options.marginal_step);
   });
   return draws;
 }
@@ -219,7 +218,7 @@ std::vector<std::vector<double>> bootstrap_draws(const ShapeFit& chosen, const C
 // percentile interval over the bootstrap draws; `scaled` multiplies the number and its draws.
 class Estimates {
  public:
-  Estimates(const Reported& point, const std::vector<std::vector<double>>& draws, double confidence)
+  Estimates(const Reported& point, const std::vector<Reported>& draws, double confidence)
       : point_(point), draws_(draws), confidence_(confidence) {}
 
   Estimate next(const std::string& name, double scaled = 1.0) {
@@ -228,7 +227,7 @@ class Estimates {
       std::vector<double> v;
       v.reserve(draws_.size());
       for (const auto& d : draws_)
-        if (std::isfinite(d[slot_])) v.push_back(scaled * d[slot_]);
+        if (std::isfinite(d.values[slot_])) v.push_back(scaled * d.values[slot_]);
       std::sort(v.begin(), v.end());
       const double tail = (1.0 - confidence_) / 2.0;
       e.low = sorted_quantile(v, tail);
@@ -242,7 +241,7 @@ class Estimates {
   double share_above(double level, double scaled = 1.0) const {
     int64_t finite = 0, above = 0;
     for (const auto& d : draws_) {
-      const double v = scaled * d[slot_ - 1];
+      const double v = scaled * d.values[slot_ - 1];
       if (!std::isfinite(v)) continue;
       ++finite;
       above += v > level ? 1 : 0;
@@ -252,7 +251,7 @@ class Estimates {
 
  private:
   const Reported& point_;
-  const std::vector<std::vector<double>>& draws_;
+  const std::vector<Reported>& draws_;
   double confidence_;
   size_t slot_ = 0;
 };
@@ -368,7 +367,7 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
   fit.decomposition = decomposition_of(chosen, axis, rows.dates);
 
   const Reported point = report_of(spec, data, p, options.marginal_step);
-  const std::vector<std::vector<double>> draws = bootstrap_draws(chosen.fit, data, options);
+  const std::vector<Reported> draws = bootstrap_draws(chosen.fit, data, options);
   Estimates estimates(point, draws, options.confidence);
   fit.base = estimates.next("base");
   for (const auto& name : data.baseline_names) fit.baseline.push_back(estimates.next(name));
@@ -399,6 +398,8 @@ CurveFit fit_response_curves(const Table& table, const CurveOptions& options) {
     for (double x : ch.grid)
       ch.grid_return.push_back(estimates.next(fmt::format("return of the next unit at {}", format_number(x)), unit));
   }
+  for (const Reported& d : draws)
+    for (size_t c = 0; c < fit.channels.size(); ++c) fit.channels[c].curve_draws.push_back(d.curves[c]);
   weigh_close_candidates(fit, chosen, options);
   return fit;
 }

@@ -170,6 +170,8 @@ struct ChannelFit {
   // of spends from 0 to 1.5 times the largest, each with its bootstrap interval: the report's band.
   std::vector<double> grid;
   std::vector<Estimate> grid_response, grid_return;
+  // Each bootstrap refit's steady-state curve (not in the JSON): the budget's shares of draws.
+  std::vector<Curve> curve_draws;
 };
 
 // One model tried, with its errors.
@@ -241,6 +243,8 @@ struct CurveFit {
   // base + sum of the channels' steady-state curves at per-period spends `spend` (a stock: the
   // change per period).
   double predict(const std::vector<double>& spend) const;
+  // What a unit of spend returns in the response's money: 1, or for a stock the payback periods.
+  double unit() const { return kind == ResponseKind::Stock ? payback_periods : 1.0; }
 };
 
 // Chooses and fits the model on `table`. Errors (Error(Usage) for options, Error(Input) for data), each
