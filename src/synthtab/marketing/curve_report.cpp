@@ -257,6 +257,16 @@ nlohmann::json to_json(const BudgetAllocation& a) {
           {"optimal_beats_current_share", number(a.optimal_beats_current_share)}};
 }
 
+namespace {
+
+// The curve's response at a planned spend of its channel.
+double planned_curve(const CurveFit& fit, const PlannedSpend& p) {
+  const auto at = std::find(fit.spend.begin(), fit.spend.end(), p.channel);
+  return curve_response_at(fit, static_cast<size_t>(at - fit.spend.begin()), p.spend);
+}
+
+}  // namespace
+
 nlohmann::json to_json(const CurveReport& report) {
   nlohmann::json out{{"real", to_json(report.real)}};
   if (report.synthetic) {
@@ -274,11 +284,9 @@ nlohmann::json to_json(const CurveReport& report) {
   if (report.planned) {
     nlohmann::json points = nlohmann::json::array();
     for (const auto& p : report.planned->points) {
-      const auto c = static_cast<size_t>(std::find(report.real.spend.begin(), report.real.spend.end(), p.channel) -
-                                         report.real.spend.begin());
       points.push_back({{"channel", p.channel},
                         {"spend", p.spend},
-                        {"curve", number(curve_response_at(report.real, c, p.spend))},
+                        {"curve", number(planned_curve(report.real, p))},
                         {"rows", p.rows},
                         {"mean", number(p.mean)},
                         {"p5", number(p.p5)},
@@ -491,11 +499,8 @@ void format_planned(std::string& out, const CurveReport& report) {
   out += fmt::format("  {:<28} {:>12} {:>14} {:>16} {:>26} {:>12}\n", "channel", "spend",
                      stock ? "curve (change)" : "curve", "synthetic median", "synthetic 5 % to 95 %", "mean");
   for (const auto& p : planned.points) {
-    const auto c = static_cast<size_t>(std::find(report.real.spend.begin(), report.real.spend.end(), p.channel) -
-                                       report.real.spend.begin());
     out += fmt::format("  {:<28} {:>12} {:>14} {:>16} {:>26} {:>12}\n", p.channel, num(p.spend),
-                       num(curve_response_at(report.real, c, p.spend)), num(p.median), num(p.p5) + " to " + num(p.p95),
-                       num(p.mean));
+                       num(planned_curve(report.real, p)), num(p.median), num(p.p5) + " to " + num(p.p95), num(p.mean));
   }
   out += stock ? "  (the curve gives the change per period at each spend; the synthetic rows give the level)\n"
                : "  (the synthetic rows keep the real rows' association of spend and response, time and all; the "
