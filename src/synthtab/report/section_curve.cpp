@@ -267,6 +267,11 @@ std::string planned_chart(Page& page, const marketing::CurveReport& report, size
       stock ? "this response is a stock, so the rows show its level while the curve above models its change."
             : "the line is the curve's own effect of the spend in an average period. Where they part, something "
               "beside the spend (a trend, the seasons) moved with it in the real rows.");
+  if (ch.adstock > 0.0 && !stock)
+    out +=
+        "<p>With carry-over the line is the response once the spend has been held period after period; a "
+        "row is one period at that spend, whatever came before it, so at high spends the line can sit above "
+        "the boxes.</p>\n";
   return out;
 }
 
