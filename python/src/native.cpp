@@ -322,9 +322,10 @@ class Model {
   FittedModel& get() { return model_; }
 
   // The curve's what-if: this model's rows at planned spends, one draw at a time like sample().
-  marketing::PlannedSpends planned_spends(const Table& real, const marketing::CurveOptions& options) {
+  marketing::PlannedSpends planned_spends(const Table& real, const marketing::CurveOptions& options,
+                                          const std::vector<PlannedValue>& plan) {
     const std::lock_guard lock(*sampling_);
-    return draw_at_planned_spends(model_, real, options.spend, options.response, kPlannedSpendRows, options.seed);
+    return draw_at_planned_spends(model_, real, options.spend, options.response, kPlannedSpendRows, options.seed, plan);
   }
 
   py::list sample(int64_t first, int64_t count, uint64_t seed, const std::string& copies, const Given& given,
@@ -608,10 +609,13 @@ std::tuple<std::string, std::string, std::string> curve(const py::object& data, 
   const std::string report_path = get_or<std::string>(options, "report", "");
   if (!report_path.empty()) check_writable(report_path);
   Model* planned_model = model.is_none() ? nullptr : &model.cast<Model&>();
+  std::vector<PlannedValue> plan;
+  for (const auto& text : get_or<std::vector<std::string>>(options, "plan", {}))
+    plan.push_back(parse_planned_value(text, curve_options.spend));
   return run_released<std::tuple<std::string, std::string, std::string>>(show, [&](SharedProgress&) {
     marketing::CurveReport result =
         marketing::analyse_response(real, synthetic_table ? &*synthetic_table : nullptr, curve_options, budget);
-    if (planned_model) result.planned = planned_model->planned_spends(real, curve_options);
+    if (planned_model) result.planned = planned_model->planned_spends(real, curve_options, plan);
     report::CurvePageOptions page;
     page.real_name = "data";
     page.synthetic_name = "synthetic";

@@ -435,7 +435,7 @@ class CurveResult:
 
 def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", shape="auto",
           response_kind="auto", trend="auto", seasonality="auto", period=0, controls=(), payback_periods=12.0,
-          ridge="none", budget=None, model=None, bootstrap=500, step=1000.0, seed=42, threads=0, report=None,
+          ridge="none", budget=None, model=None, plan=None, bootstrap=500, step=1000.0, seed=42, threads=0, report=None,
           progress=None):
     """Fit advertising response curves (response = baseline + sum of S-curves of each spend):
     where does the next dollar go? Every choice left at "auto" (response kind flow or stock,
@@ -446,9 +446,9 @@ def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", s
     same cross-validation), or a strength (a number).
     `synthetic` fits the synthetic rows too and compares the intervals;
     `budget` splits a total spend per period across the channels; `model` (a fitted `Model` of
-    this table) draws its rows with each spend held at planned values (the real spends' 10th to
-    90th percentiles) to set beside the curve (`planned`); `report` (a path) also writes the
-    S-curve page there.
+    this table) draws its rows with each spend held at planned values to set beside the curve
+    (`planned`): `plan` ({"Google ads": [3000, 6000]}), or the real spends' 10th to 90th
+    percentiles; `report` (a path) also writes the S-curve page there.
     """
     if isinstance(spend, str):
         spend = [spend]
@@ -465,6 +465,11 @@ def curve(data, spend, response, *, synthetic=None, time=None, adstock="auto", s
     if model is not None and not isinstance(model, Model):
         raise TypeError(f"model: expected a synthtab.Model (from synthtab.fit or synthtab.load), got {type(model).__name__}")
     native_model = None if model is None else model._native
+    if plan is not None:
+        if model is None:
+            raise ValueError("plan: the planned spends are drawn by a model; give model= too")
+        options["plan"] = [f"{column}={float(value)!r}" for column, values in dict(plan).items()
+                           for value in ([values] if isinstance(values, (int, float)) else values)]
     figures, summary, page = _run(progress, _native.curve, table, synthetic_table, native_model, options)
     return CurveResult(json.loads(figures), summary, page)
 

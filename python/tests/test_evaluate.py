@@ -142,6 +142,14 @@ def test_curve_sets_a_models_rows_at_planned_spends_beside_it(roi):
     assert "cannot hold" in refused.figures["planned_spends"]["unavailable"]
     with pytest.raises(TypeError, match="synthtab.Model"):
         synthtab.curve(roi, spend="Google ads", response=TARGET, model="copula", progress=False)
+    # A marketer's own plan, in its order.
+    planned = synthtab.curve(roi, spend="Google ads", response=TARGET, model=copula, plan={"Google ads": [6000, 3000]},
+                             bootstrap=0, progress=False).planned
+    assert list(planned["spend"]) == [6000, 3000]
+    with pytest.raises(ValueError, match="not one of the spend columns"):
+        synthtab.curve(roi, spend="Google ads", response=TARGET, model=copula, plan={"TV": 100}, progress=False)
+    with pytest.raises(ValueError, match="give model= too"):
+        synthtab.curve(roi, spend="Google ads", response=TARGET, plan={"Google ads": 100}, progress=False)
 
 
 def test_curve_names_a_missing_column(roi):

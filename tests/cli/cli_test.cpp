@@ -305,6 +305,10 @@ TEST(Cli, CurveAnswersWhereTheNextDollarGoes) {
   ASSERT_EQ(planned.exit_code, 0) << planned.err;
   EXPECT_NE(planned.out.find("Synthetic rows at planned spends (copula: 1000 rows at each"), std::string::npos)
       << planned.out;
+  const auto own_plan =
+      run("curve " + roi + columns + " --bootstrap 0 --model " + model + " --plan 'Google ads=3000'", dir);
+  ASSERT_EQ(own_plan.exit_code, 0) << own_plan.err;
+  EXPECT_NE(own_plan.out.find("Google ads                           3000"), std::string::npos) << own_plan.out;
   // Real beside synthetic.
   const auto synthetic = (dir / "s.csv").string();
   ASSERT_EQ(run("generate " + roi + " -q --model copula -n 500 -o " + synthetic, dir).exit_code, 0);
@@ -321,6 +325,8 @@ TEST(Cli, CurveAnswersWhereTheNextDollarGoes) {
       {"curve " + roi + columns + " --response-kind level", 2, "choose flow, stock or auto"},
       {"curve " + roi + columns + " --ridge strong", 2, "choose auto, none or a strength"},
       {"curve " + roi + columns + " --model " + roi, 4, "not a synthtab model file"},
+      {"curve " + roi + columns + " --plan 'Google ads=100'", 2, "give the model file with --model"},
+      {"curve " + roi + columns + " --model " + model + " --plan 'Google ads=lots'", 2, "expected a number after '='"},
       {"curve " + roi + columns + " --seasonality fourier", 2, "--period"},
       {"curve " + roi + columns + " --control Nope", 2, "--control 'Nope': no such column"},
       {"curve " + (dir / "text.csv").string() + " --spend channel --response revenue", 3, "channel"},

@@ -105,5 +105,27 @@ TEST(PlannedSpend, AModelThatCannotHoldARealSpendSaysWhy) {
   error_of([&] { draw_at_planned_spends(model, real, {kSpend}, kResponse, 0, 1); }, ErrorKind::Usage);
 }
 
+TEST(PlannedSpend, AGivenPlanIsDrawnInItsOrder) {
+  FittedModel model = roi_model("copula");
+  const Table real = marketing::read_curve_csv(data_path("ROI.csv"), roi_curve_options());
+  const std::vector<PlannedValue> plan = {parse_planned_value("Google ads = 6000", {kSpend}),
+                                          parse_planned_value("Google ads=2500,5", {kSpend})};
+  EXPECT_EQ(plan[1].second, 2500.5);
+  const marketing::PlannedSpends planned = draw_at_planned_spends(model, real, {kSpend}, kResponse, 200, 2, plan);
+  ASSERT_EQ(planned.points.size(), 2u);
+  EXPECT_EQ(planned.points[0].spend, 6000.0);
+  EXPECT_EQ(planned.points[1].spend, 2500.5);
+  // Beyond the largest real spend the copula cannot hold it, and says so.
+  const marketing::PlannedSpends beyond =
+      draw_at_planned_spends(model, real, {kSpend}, kResponse, 200, 2, {{kSpend, 1e6}});
+  EXPECT_TRUE(beyond.points.empty());
+  EXPECT_NE(beyond.unavailable.find("outside the values the model learnt"), std::string::npos) << beyond.unavailable;
+  EXPECT_NE(error_of([] { parse_planned_value("TV=5", {kSpend}); }, ErrorKind::Usage).find("not one of the spend"),
+            std::string::npos);
+  error_of([] { parse_planned_value("Google ads=many", {kSpend}); }, ErrorKind::Usage);
+  error_of([] { parse_planned_value("Google ads", {kSpend}); }, ErrorKind::Usage);
+  error_of([&] { draw_at_planned_spends(model, real, {kSpend}, kResponse, 10, 2, {{"TV", 5.0}}); }, ErrorKind::Usage);
+}
+
 }  // namespace
 }  // namespace synthtab

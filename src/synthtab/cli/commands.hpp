@@ -134,6 +134,7 @@ class Commands {
   double payback_ = 12.0;
   std::string ridge_ = "none";
   std::string planned_model_;  // curve --model
+  std::vector<std::string> plan_;
   double budget_ = -1.0;
   int bootstrap_ = 500;
   double marginal_step_ = 1000.0;

@@ -56,6 +56,9 @@ void Commands::add_curve(CLI::App& app) {
       "--model", planned_model_,
       "a model file of this table (synthtab fit): its rows drawn with each spend held at planned values, "
       "shown beside the curve");
+  curve_->add_option("--plan", plan_,
+                     "with --model: a planned spend to draw at, COLUMN=SPEND (repeatable; default: the real spends' "
+                     "10th to 90th percentiles)");
   curve_->add_option("--json", json_, "write every figure as JSON");
   curve_->add_option("--report", report_,
                      "write an HTML page: each curve with its band, the real months, the next unit's return against "
@@ -107,12 +110,16 @@ void Commands::run_curve() {
   std::optional<double> budget;
   if (budget_ >= 0) budget = budget_;
   // A model file is read before the fit, so a bad one fails at once.
+  if (!plan_.empty() && planned_model_.empty())
+    throw usage_error("--plan draws a model's rows at a planned spend: give the model file with --model");
+  std::vector<PlannedValue> plan;
+  for (const auto& text : plan_) plan.push_back(parse_planned_value(text, spend_));
   std::optional<FittedModel> planned_model;
   if (!planned_model_.empty()) planned_model.emplace(FittedModel::load(planned_model_));
   marketing::CurveReport report = marketing::analyse_response(real, synthetic ? &*synthetic : nullptr, options, budget);
   if (planned_model)
-    report.planned =
-        draw_at_planned_spends(*planned_model, real, options.spend, options.response, kPlannedSpendRows, options.seed);
+    report.planned = draw_at_planned_spends(*planned_model, real, options.spend, options.response, kPlannedSpendRows,
+                                            options.seed, plan);
   write_curve_outputs(report, real, synthetic ? &*synthetic : nullptr);
   if (quiet_) return;
   std::printf("%s", in_cli_terms(marketing::format_report(report)).c_str());
