@@ -261,6 +261,15 @@ TEST(GaussianCopula, ParametricShapesBeyondTheBoundAreInvalid) {
   EXPECT_FALSE(valid_parameters({"gamma", {0.0, 0.0, 2.0}, 0.0}));
 }
 
+// Far in a tail, the inverse incomplete beta in double gives up; the quantile is its last estimate,
+// as SciPy 1.10's beta.ppf returns (values below from it), never an exception.
+TEST(GaussianCopula, ABetaQuantileFarInTheTailIsItsBestEstimate) {
+  const Marginal beta{"beta", {2.0, 0.5, -1.25, 3.5}, 0.0};
+  EXPECT_NEAR(marginal_quantile(beta, 0.5), -1.25 + 3.5 * 0.8793852415718169, 1e-12);
+  EXPECT_NEAR(marginal_quantile(beta, 0.9999), -1.25 + 3.5 * 0.9999999955555555, 1e-12);
+  for (double u : {1.0 - 1e-8, 1.0 - 1e-10, 1.0 - 1e-12}) EXPECT_NEAR(marginal_quantile(beta, u), 2.25, 1e-12) << u;
+}
+
 TEST(GaussianCopula, ParametricMarginalsSampleTheirFamilyAndSurviveSaveLoad) {
   Rng rng(3);
   Matrix real(3000, 2);
