@@ -167,7 +167,8 @@ TEST(ReportBrowser, CurveReportDrawsTheSCurveSection) {
   EXPECT_EQ(count(read_text(with_synthetic), "<div class=\"chart"), 4u) << "and the synthetic rows' chart";
 
   const fs::path stock = artefacts() / "ROI_curve_stock.html";
-  ASSERT_EQ(cli("curve " + data_path("ROI.csv") + columns + " --bootstrap 20 --response-kind stock --synthetic " +
+  ASSERT_EQ(cli("curve " + data_path("ROI.csv") + columns +
+                    " --bootstrap 20 --response-kind stock --shape hill --adstock none --synthetic " +
                     synthetic.string() + " --report " + stock.string() + " --model " + cart.string() + " -q",
                 dir)
                 .exit_code,
