@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "synthtab/constraints/find_rules.hpp"
+#include "synthtab/constraints/row_keeping.hpp"
 #include "synthtab/constraints/rule_parser.hpp"
 #include "synthtab/constraints/rule_set.hpp"
-#include "synthtab/constraints/row_keeping.hpp"
 #include "synthtab/core/error.hpp"
 #include "synthtab/core/rng.hpp"
 #include "synthtab/engine/synthesis.hpp"
@@ -296,6 +296,65 @@ TEST(RuleSet, DrawnRowsKeepEveryRuleOrAreMarkedToDrawAgain) {
   EXPECT_EQ(again.column("a").values, restored.column("a").values);
 }
 
+// Shares a + b + c = 1 where in every third row the whole is in c (a = b = 0: "age unknown").
+Table shares_often_whole(int n, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<double> a, b, c, x;
+  for (int i = 0; i < n; ++i) {
+    const bool whole = i % 3 == 0;
+    a.push_back(whole ? 0.0 : round2(0.05 + 0.3 * rng.uniform()));
+    b.push_back(whole ? 0.0 : round2(0.05 + 0.3 * rng.uniform()));
+    c.push_back(round2(1 - a.back() - b.back()));
+    x.push_back(rng.normal() + (whole ? 1.0 : 0.0));
+  }
+  Table t;
+  t.columns = {numbers("a", a), numbers("b", b), numbers("c", c), numbers("x", x)};
+  return t;
+}
+
+TEST(RuleSet, PartsAllZeroReachTheModelAsMissingTogether) {
+  const Table real = shares_often_whole(90, 3);
+  const RuleSet rules = RuleSet::build(real, {});
+  ASSERT_TRUE(has_rule(rules.rules(), "a + b + c = 1"));
+  EXPECT_NE(rules.save().find("\"missing_parts\":true"), std::string::npos);
+  Table modelled = rules.to_model(real);
+  for (size_t r = 0; r < 90; ++r) {
+    const bool whole = r % 3 == 0;
+    EXPECT_EQ(std::isnan(modelled.column("a").values[r]), whole) << r;
+    EXPECT_EQ(std::isnan(modelled.column("b").values[r]), whole) << r;
+    if (!whole) {
+      EXPECT_EQ(modelled.column("a").values[r], real.column("a").values[r]);
+    }
+  }
+  // Restored, the missing parts are 0 again and the rows are the real ones.
+  const std::vector<char> broken = rules.restore(modelled, 1);
+  EXPECT_EQ(std::count(broken.begin(), broken.end(), 1), 0);
+  for (const char* name : {"a", "b", "c"})
+    for (size_t r = 0; r < 90; ++r)
+      EXPECT_NEAR(modelled.column(name).values[r], real.column(name).values[r], 1e-9) << name << r;
+  // A model file keeps the choice.
+  const Table layout = real.slice(0, 0);
+  EXPECT_EQ(RuleSet::load(rules.save(), {"m.synthtab", "rules"}, layout).save(), rules.save());
+  // Turned off (a model whose size grows with every column), the parts stay zeros.
+  RuleOptions off;
+  off.missing_parts = false;
+  const Table plain = RuleSet::build(real, off).to_model(real);
+  EXPECT_EQ(plain.column("a").missing_count() + plain.column("b").missing_count(), 0);
+  // The copula draws the whole in c as often as the real rows have it, and every row sums to 1.
+  SynthesisOptions options;
+  options.model = "copula";
+  const FittedModel model = FittedModel::fit_table(real, options);
+  const Table drawn = model.sample(0, 3000, 5);
+  int64_t whole = 0;
+  for (size_t r = 0; r < 3000; ++r) whole += drawn.column("a").values[r] == 0 && drawn.column("b").values[r] == 0;
+  EXPECT_NEAR(static_cast<double>(whole) / 3000, 1.0 / 3, 0.04);
+  const std::vector<double> kept = rule_adherence(model.rules().rules(), drawn);
+  for (size_t i = 0; i < kept.size(); ++i) EXPECT_EQ(kept[i], 1.0) << model.rules().rules()[i].describe();
+  // The mrf's joint table grows with every column: it is not given the parts as missing.
+  options.model = "mrf";
+  EXPECT_EQ(FittedModel::fit_table(real, options).rules().save().find("missing_parts"), std::string::npos);
+}
+
 TEST(RuleSet, AModelFileKeepsItsRulesAndRefusesBrokenOnes) {
   const Table real = ruled_table(60, 10);
   SynthesisOptions options;
@@ -339,6 +398,13 @@ TEST(RuleSet, ARulesSectionIsCheckedLikeAnyUntrustedInput) {
   std::string kept_wrong = rule;
   kept_wrong.replace(kept_wrong.find("difference"), 10, "remainder");
   EXPECT_NE(error(R"({"version":1,"rules":[)" + kept_wrong + "]}").find("cannot be kept by remainder"),
+            std::string::npos);
+  std::string only_remainder = rule;
+  only_remainder.replace(only_remainder.find("\"keeping\""), 0, "\"missing_parts\":true,");
+  EXPECT_NE(error(R"({"version":1,"rules":[)" + only_remainder + "]}").find("only a sum kept by its remainder"),
+            std::string::npos);
+  only_remainder.replace(only_remainder.find("\"missing_parts\":true"), 20, "\"missing_parts\":\"yes\"");
+  EXPECT_NE(error(R"({"version":1,"rules":[)" + only_remainder + "]}").find("'missing_parts' is not true or false"),
             std::string::npos);
   std::string holds = rule;
   holds.replace(holds.find("\"holds\":5"), 9, "\"holds\":9");

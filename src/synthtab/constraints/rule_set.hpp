@@ -21,6 +21,10 @@ struct RuleOptions {
   // rows, where the numbers of `dropped` may name other rules.
   std::vector<Rule> left_out;
   RuleSearch search;
+  // Whether a sum kept by its remainder may give the model its other parts as missing where they
+  // are all 0 (see RuleSet::to_model): one indicator column per part. Off for a model whose size
+  // grows with every column.
+  bool missing_parts = true;
 };
 
 // How a rule is kept in the drawn rows.
@@ -61,7 +65,10 @@ class RuleSet {
   // model cannot be given their values.
   std::vector<std::string> computed_columns() const;
 
-  // The table the model learns from `real` (same columns, names and types).
+  // The table the model learns from `real` (same columns, names and types). A sum kept by its
+  // remainder gives the remainder's distance from the total and, when the plan says so (the other
+  // parts all 0 in many real rows), those parts as missing in such rows: restore() reads a missing
+  // part as 0.
   Table to_model(const Table& real) const;
   // Drawn rows (the model's columns) turned back into the real columns, each rule kept except in
   // the rows drawn as its real exceptions. Returns, per row, whether it still breaks a rule
@@ -77,6 +84,9 @@ class RuleSet {
  private:
   std::vector<Rule> rules_;
   std::vector<Keeping> keeping_;
+  // Per rule: a remainder's other parts go to the model as missing where they are all 0.
+  std::vector<char> missing_parts_;
+  bool missing_parts_allowed_ = true;
   std::vector<BoundRule> bound_;
   std::vector<size_t> computed_order_;  // Difference and Residual rules, inputs before outputs
 

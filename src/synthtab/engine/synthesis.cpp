@@ -238,7 +238,9 @@ FittedModel FittedModel::fit_table(const Table& prepared, const SynthesisOptions
   model.parameters_ = options.fit.parameters;
   const ModelTraits traits = ModelRegistry::instance().traits(options.model);
   model.synthesizer_ = traits.create();
-  model.rules_ = RuleSet::build(prepared, options.rules);
+  RuleOptions rules = options.rules;
+  rules.missing_parts = rules.missing_parts && !traits.one_joint_table;
+  model.rules_ = RuleSet::build(prepared, rules);
   model.fit_learned(prepared, options, traits);
   // Inequalities the model breaks in more than 5 % of drawn rows are learnt as differences:
   // drawing such rows again would bend the rest of the row.

@@ -525,10 +525,16 @@ void MrfSynthesizer::do_load(const ArchiveReader& in, const std::string& prefix)
 
 namespace {
 
-const ModelRegistration registered{plain_model<MrfSynthesizer>(
-    "mrf",
-    "pairwise Markov random field over discretised columns: keeps every one- and two-way table of small tables of "
-    "categories and counts; narrow tables only")};
+ModelTraits mrf_traits() {
+  ModelTraits traits = plain_model<MrfSynthesizer>(
+      "mrf",
+      "pairwise Markov random field over discretised columns: keeps every one- and two-way table of small tables of "
+      "categories and counts; narrow tables only");
+  traits.one_joint_table = true;
+  return traits;
+}
+
+const ModelRegistration registered{mrf_traits()};
 
 }  // namespace
 

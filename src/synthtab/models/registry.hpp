@@ -33,6 +33,9 @@ struct ModelTraits {
   // gaps) when the caller leaves the choice to the model (MissingValues::Auto); false: they are
   // filled first, as the seed does.
   bool models_missing = true;
+  // Whether the model fits one table over every column's states, so that each column it is given
+  // multiplies its size (mrf): such a model is not given extra columns it could do without.
+  bool one_joint_table = false;
   ModelMemory memory;  // peak bytes per cell and fixed cost of a fit (measured)
   // The model-space input the model needs under `options`, set on the caller's pipeline options
   // (e.g. standardised numbers instead of quantiles). Empty: the pipeline's defaults.
