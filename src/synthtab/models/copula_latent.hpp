@@ -30,5 +30,8 @@ std::vector<NormalInterval> normal_intervals(const std::vector<float>& grouped);
 double discreteness_factor(const std::vector<float>& grouped);
 // Distinct values of a sorted column.
 int distinct_count(const std::vector<float>& sorted);
+// Per column: whether the copula reads its correlations from interval-mean scores: the discrete
+// columns and the continuous ones with a spike (one value in at least 10 % of the rows, and in 2).
+std::vector<char> interval_scored(const std::vector<std::vector<float>>& sorted, const std::vector<char>& discrete);
 
 }  // namespace synthtab

@@ -34,35 +34,6 @@ constexpr double kShrinkage = 1e-3;
 constexpr int kMaxNumericLevels = 20;
 constexpr int64_t kRowsPerLevel = 5;
 
-// A continuous column whose most common value holds at least this share of its present values
-// (and two of them) has a spike: zeros of a share that is often empty, a floor of a measurement.
-// Its scores for the correlations are interval means, as a discrete column's are, with the same
-// correction: random tie-breaking spread the spike's rows over its interval, so two columns
-// whose spikes fall in the same rows looked barely related, and their spikes were drawn
-// together too rarely (the marketing table's age shares: all four 0 in 22 % of rows against 38 %).
-// 0.1 was chosen on the benchmark's tuning half (0.05 and 0.2 tried).
-constexpr double kSpikeShare = 0.1;
-
-bool has_spike(const std::vector<float>& sorted) {
-  size_t largest = 0;
-  for (size_t i = 0; i < sorted.size();) {
-    size_t j = i;
-    while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
-    largest = std::max(largest, j - i);
-    i = j;
-  }
-  return largest >= 2 && static_cast<double>(largest) >= kSpikeShare * static_cast<double>(sorted.size());
-}
-
-// Per column: whether its correlations are read from interval-mean scores (discrete columns and
-// continuous ones with a spike).
-std::vector<char> interval_scored(const std::vector<std::vector<float>>& sorted, const std::vector<char>& discrete) {
-  std::vector<char> out(discrete);
-  for (size_t c = 0; c < sorted.size(); ++c)
-    if (!out[c] && has_spike(sorted[c])) out[c] = 1;
-  return out;
-}
-
 // Inverse of a column's empirical distribution at u in (0, 1): for continuous columns linear
 // interpolation between order statistics (NumPy's default quantile: u spans min..max, so no
 // probability piles up on the extremes), so values between the training values appear; for
